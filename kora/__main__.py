@@ -1,0 +1,7 @@
+"""Entry point for `python -m kora`."""
+
+from __future__ import annotations
+
+from kora.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,184 @@
+"""Numbered schema migrations, applied in order at start-up, each exactly once.
+
+DDL runs only here, at start-up, followed by a CHECKPOINT (DuckDB corruption reports involve
+DDL in the WAL); runtime transactions only change data. Never edit a released migration:
+add a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kora.db.adapter import Database
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "plan, readings, uploads, audit",
+        """
+        CREATE TABLE kommunen (
+            kommune     VARCHAR PRIMARY KEY,
+            name        VARCHAR NOT NULL,
+            title       VARCHAR NOT NULL,
+            intro       VARCHAR,
+            credit      VARCHAR,
+            plan_start  DATE NOT NULL,
+            loaded_at   TIMESTAMP NOT NULL
+        );
+        CREATE TABLE aktionsfelder (
+            kommune VARCHAR NOT NULL,
+            code    VARCHAR NOT NULL,
+            title   VARCHAR NOT NULL,
+            sort    INTEGER NOT NULL,
+            PRIMARY KEY (kommune, code)
+        );
+        CREATE TABLE vorhaben (
+            kommune          VARCHAR NOT NULL,
+            nr               INTEGER NOT NULL,
+            aktionsfeld      VARCHAR NOT NULL,
+            title            VARCHAR NOT NULL,
+            zielsetzung      VARCHAR NOT NULL,
+            umsetzungsideen  VARCHAR NOT NULL,  -- JSON list of {text, teilvorhaben, punkte}
+            indikatoren_text VARCHAR NOT NULL,  -- JSON list of the seed's words
+            vorsaetze        VARCHAR NOT NULL,  -- JSON list
+            PRIMARY KEY (kommune, nr)
+        );
+        CREATE TABLE vorhaben_partner (
+            kommune VARCHAR NOT NULL,
+            nr      INTEGER NOT NULL,
+            city    VARCHAR NOT NULL,
+            sort    INTEGER NOT NULL,
+            PRIMARY KEY (kommune, nr, city)
+        );
+        CREATE TABLE indicators (
+            kommune       VARCHAR NOT NULL,
+            id            VARCHAR NOT NULL,
+            name          VARCHAR NOT NULL,
+            messung       VARCHAR NOT NULL,
+            erhoben_von   VARCHAR NOT NULL,
+            unit          VARCHAR NOT NULL,
+            direction     VARCHAR NOT NULL CHECK (direction IN ('up', 'down', 'yesno')),
+            aggregation   VARCHAR NOT NULL CHECK (aggregation IN ('sum', 'mean', 'last')),
+            baseline      DOUBLE,
+            baseline_year INTEGER,
+            quelle_text   VARCHAR,
+            minimum       DOUBLE,
+            maximum       DOUBLE,
+            is_integer    BOOLEAN NOT NULL,
+            weight        DOUBLE NOT NULL,
+            assumption    BOOLEAN NOT NULL,
+            sort          INTEGER NOT NULL,
+            PRIMARY KEY (kommune, id)
+        );
+        CREATE TABLE indicator_targets (
+            kommune      VARCHAR NOT NULL,
+            indicator_id VARCHAR NOT NULL,
+            year         INTEGER NOT NULL,
+            target       DOUBLE NOT NULL,
+            PRIMARY KEY (kommune, indicator_id, year)
+        );
+        CREATE TABLE indicator_vorhaben (
+            kommune      VARCHAR NOT NULL,
+            indicator_id VARCHAR NOT NULL,
+            nr           INTEGER NOT NULL,
+            PRIMARY KEY (kommune, indicator_id, nr)
+        );
+        CREATE TABLE milestones (
+            kommune VARCHAR NOT NULL,
+            id      VARCHAR NOT NULL,
+            nr      INTEGER NOT NULL,
+            text    VARCHAR NOT NULL,
+            due     DATE,
+            sort    INTEGER NOT NULL,
+            PRIMARY KEY (kommune, id)
+        );
+        -- Milestone status is append-only: the latest event per milestone is its state.
+        CREATE SEQUENCE milestone_event_seq START 1;
+        CREATE TABLE milestone_events (
+            seq          BIGINT NOT NULL DEFAULT nextval('milestone_event_seq'),
+            kommune      VARCHAR NOT NULL,
+            milestone_id VARCHAR NOT NULL,
+            status       VARCHAR NOT NULL CHECK (status IN ('offen', 'erreicht', 'verschoben')),
+            reached_on   DATE,
+            due          DATE,
+            recorded_at  TIMESTAMP NOT NULL,
+            recorded_by  VARCHAR NOT NULL,
+            reason       VARCHAR,
+            upload_id    BIGINT
+        );
+        CREATE SEQUENCE upload_seq START 1;
+        CREATE TABLE uploads (
+            id             BIGINT PRIMARY KEY,
+            kommune        VARCHAR NOT NULL,
+            kind           VARCHAR NOT NULL CHECK (kind IN ('upload', 'revert', 'demo')),
+            filename       VARCHAR,
+            sha256         VARCHAR,
+            user_name      VARCHAR NOT NULL,
+            created_at     TIMESTAMP NOT NULL,
+            reason         VARCHAR,
+            n_new          INTEGER NOT NULL DEFAULT 0,
+            n_changed      INTEGER NOT NULL DEFAULT 0,
+            n_unchanged    INTEGER NOT NULL DEFAULT 0,
+            reverts_upload BIGINT
+        );
+        -- Readings are append-only versions. value NULL = withdrawn (a revert of a first report).
+        CREATE SEQUENCE reading_seq START 1;
+        CREATE TABLE readings (
+            seq          BIGINT NOT NULL DEFAULT nextval('reading_seq'),
+            kommune      VARCHAR NOT NULL,
+            indicator_id VARCHAR NOT NULL,
+            month        DATE NOT NULL,
+            value        DOUBLE,
+            comment      VARCHAR,
+            source       VARCHAR,
+            upload_id    BIGINT NOT NULL,
+            recorded_at  TIMESTAMP NOT NULL,
+            recorded_by  VARCHAR NOT NULL,
+            reason       VARCHAR
+        );
+        CREATE SEQUENCE audit_seq START 1;
+        CREATE TABLE audit_log (
+            id       BIGINT NOT NULL DEFAULT nextval('audit_seq'),
+            happened_at TIMESTAMP NOT NULL,
+            actor    VARCHAR NOT NULL,
+            action   VARCHAR NOT NULL,
+            object   VARCHAR,
+            outcome  VARCHAR NOT NULL CHECK (outcome IN ('ok', 'abgelehnt', 'verweigert')),
+            detail   VARCHAR,
+            kommune  VARCHAR
+        );
+        """,
+    ),
+]
+
+
+def applied_versions(db: Database) -> set[int]:
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    return {row[0] for row in db.rows("SELECT version FROM schema_migrations")}
+
+
+def apply_migrations(db: Database) -> list[int]:
+    """Apply pending migrations, each in its own transaction; returns the versions applied."""
+    done = applied_versions(db)
+    applied: list[int] = []
+    for version, name, sql in MIGRATIONS:
+        if version in done:
+            continue
+        with db.transaction():
+            for statement in (s.strip() for s in sql.split(";")):
+                if statement and not all(
+                    line.strip().startswith("--") for line in statement.splitlines() if line.strip()
+                ):
+                    db.execute(statement)
+            db.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                [version, name, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+            )
+        applied.append(version)
+    if applied:
+        db.checkpoint()
+    return applied

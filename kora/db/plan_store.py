@@ -1,0 +1,207 @@
+"""SQL for the plan: Aktionsfelder, Vorhaben, indicators, targets and milestones.
+
+The plan tables mirror `data/*.toml` (the file is the source of truth and is loaded in one
+transaction); milestone status is append-only in `milestone_events`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pandas as pd
+
+from kora.db.adapter import Database
+from kora.plan import Plan
+
+PLAN_TABLES = (
+    "aktionsfelder",
+    "vorhaben",
+    "vorhaben_partner",
+    "indicators",
+    "indicator_targets",
+    "indicator_vorhaben",
+    "milestones",
+)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def plan_loaded(db: Database, kommune: str) -> bool:
+    return db.scalar("SELECT count(*) FROM kommunen WHERE kommune = ?", [kommune]) > 0
+
+
+def kommunen(db: Database) -> list[str]:
+    return [r[0] for r in db.rows("SELECT kommune FROM kommunen ORDER BY kommune")]
+
+
+def write_plan(db: Database, plan: Plan, *, actor: str) -> None:
+    """Replace the plan rows of `plan.kommune` with the file's content, atomically.
+
+    Readings and milestone events are never touched: they reference stable ids.
+    """
+    k = plan.kommune
+    with db.transaction():
+        db.execute("DELETE FROM kommunen WHERE kommune = ?", [k])
+        for table in PLAN_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE kommune = ?", [k])  # noqa: S608 - fixed names
+        db.execute(
+            "INSERT INTO kommunen VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [k, plan.kommune_name, plan.title, plan.intro, plan.credit, plan.start_month, _now()],
+        )
+        db.executemany(
+            "INSERT INTO aktionsfelder VALUES (?, ?, ?, ?)",
+            [(k, f.code, f.title, i) for i, f in enumerate(plan.aktionsfelder)],
+        )
+        db.executemany(
+            "INSERT INTO vorhaben VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    k,
+                    v.nr,
+                    v.aktionsfeld,
+                    v.title,
+                    v.zielsetzung,
+                    json.dumps([i.as_dict() for i in v.umsetzungsideen], ensure_ascii=False),
+                    json.dumps(list(v.indikatoren_text), ensure_ascii=False),
+                    json.dumps(list(v.vorsaetze), ensure_ascii=False),
+                )
+                for v in plan.vorhaben
+            ],
+        )
+        partners = [(k, v.nr, c, i) for v in plan.vorhaben for i, c in enumerate(v.partner_cities)]
+        if partners:
+            db.executemany("INSERT INTO vorhaben_partner VALUES (?, ?, ?, ?)", partners)
+        db.executemany(
+            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    k, x.id, x.name, x.messung, x.erhoben_von, x.unit, x.direction, x.aggregation,
+                    x.baseline, x.baseline_year, x.quelle_text, x.minimum, x.maximum, x.integer,
+                    x.weight, x.assumption, i,
+                )
+                for i, x in enumerate(plan.indicators)
+            ],
+        )  # fmt: skip
+        targets = [(k, x.id, y, t) for x in plan.indicators for y, t in sorted(x.targets.items())]
+        if targets:
+            db.executemany("INSERT INTO indicator_targets VALUES (?, ?, ?, ?)", targets)
+        db.executemany(
+            "INSERT INTO indicator_vorhaben VALUES (?, ?, ?)",
+            [(k, x.id, nr) for x in plan.indicators for nr in x.vorhaben],
+        )
+        milestones = [
+            (k, m.id, m.vorhaben, m.text, m.due, i) for v in plan.vorhaben for i, m in enumerate(v.meilensteine)
+        ]
+        if milestones:
+            db.executemany("INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?)", milestones)
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def kommune_info(db: Database, kommune: str) -> dict[str, Any] | None:
+    row = db.one("SELECT kommune, name, title, intro, credit, plan_start FROM kommunen WHERE kommune = ?", [kommune])
+    if row is None:
+        return None
+    keys = ("kommune", "name", "title", "intro", "credit", "plan_start")
+    return dict(zip(keys, row, strict=True))
+
+
+def aktionsfelder_df(db: Database, kommune: str) -> pd.DataFrame:
+    return db.df("SELECT code, title FROM aktionsfelder WHERE kommune = ? ORDER BY sort", [kommune])
+
+
+def vorhaben_df(db: Database, kommune: str) -> pd.DataFrame:
+    """One row per Vorhaben; list columns decoded from JSON; partner cities as a list."""
+    frame = db.df(
+        """
+        SELECT v.nr, v.aktionsfeld, v.title, v.zielsetzung, v.umsetzungsideen, v.indikatoren_text,
+               v.vorsaetze,
+               coalesce((SELECT list(p.city ORDER BY p.sort) FROM vorhaben_partner p
+                         WHERE p.kommune = v.kommune AND p.nr = v.nr), []) AS partner_cities
+        FROM vorhaben v WHERE v.kommune = ? ORDER BY v.nr
+        """,
+        [kommune],
+    )
+    for col in ("umsetzungsideen", "indikatoren_text", "vorsaetze"):
+        frame[col] = frame[col].map(json.loads)
+    frame["partner_cities"] = frame["partner_cities"].map(list)
+    return frame
+
+
+def indicators_df(db: Database, kommune: str) -> pd.DataFrame:
+    """One row per indicator with its Vorhaben numbers as a list."""
+    frame = db.df(
+        """
+        SELECT i.id, i.name, i.messung, i.erhoben_von, i.unit, i.direction, i.aggregation,
+               i.baseline, i.baseline_year, i.quelle_text, i.minimum, i.maximum, i.is_integer,
+               i.weight, i.assumption,
+               coalesce((SELECT list(iv.nr ORDER BY iv.nr) FROM indicator_vorhaben iv
+                         WHERE iv.kommune = i.kommune AND iv.indicator_id = i.id), []) AS vorhaben
+        FROM indicators i WHERE i.kommune = ? ORDER BY i.sort
+        """,
+        [kommune],
+    )
+    frame["vorhaben"] = frame["vorhaben"].map(lambda xs: [int(x) for x in xs])
+    return frame
+
+
+def targets_df(db: Database, kommune: str) -> pd.DataFrame:
+    return db.df(
+        "SELECT indicator_id, year, target FROM indicator_targets WHERE kommune = ? ORDER BY indicator_id, year",
+        [kommune],
+    )
+
+
+def indicator_vorhaben_df(db: Database, kommune: str) -> pd.DataFrame:
+    return db.df(
+        "SELECT indicator_id, nr FROM indicator_vorhaben WHERE kommune = ? ORDER BY nr, indicator_id", [kommune]
+    )
+
+
+def milestones_df(db: Database, kommune: str, *, known_at: dt.datetime | None = None) -> pd.DataFrame:
+    """Milestones with their latest status as known at `known_at` (default: now)."""
+    return db.df(
+        """
+        WITH ev AS (
+            SELECT milestone_id, status, reached_on, due, recorded_at
+            FROM milestone_events
+            WHERE kommune = $k AND ($known_at IS NULL OR recorded_at <= $known_at)
+            QUALIFY row_number() OVER (PARTITION BY milestone_id ORDER BY recorded_at DESC, seq DESC) = 1
+        )
+        SELECT m.id, m.nr, v.aktionsfeld, m.text, coalesce(ev.due, m.due) AS due, m.due AS due_planned,
+               coalesce(ev.status, 'offen') AS status, ev.reached_on, ev.recorded_at AS status_since
+        FROM milestones m
+        JOIN vorhaben v ON v.kommune = m.kommune AND v.nr = m.nr
+        LEFT JOIN ev ON ev.milestone_id = m.id
+        WHERE m.kommune = $k
+        ORDER BY m.nr, m.sort
+        """,
+        {"k": kommune, "known_at": known_at},
+    )
+
+
+def add_milestone_event(
+    db: Database,
+    *,
+    kommune: str,
+    milestone_id: str,
+    status: str,
+    reached_on: dt.date | None,
+    due: dt.date | None,
+    actor: str,
+    reason: str | None,
+    upload_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> None:
+    db.execute(
+        """
+        INSERT INTO milestone_events (kommune, milestone_id, status, reached_on, due, recorded_at, recorded_by, reason, upload_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [kommune, milestone_id, status, reached_on, due, at or _now(), actor, reason, upload_id],
+    )
