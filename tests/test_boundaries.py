@@ -46,9 +46,9 @@ def test_sql_lives_only_in_the_db_package() -> None:
         if rel.parts[:2] == ("kora", "db"):
             continue
         for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value):
-                if re.search(r"\bFROM\b|\bINTO\b|\bSET\b", node.value):
-                    offenders.append(f"{rel}:{node.lineno}")
+            is_sql = isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)
+            if is_sql and re.search(r"\bFROM\b|\bINTO\b|\bSET\b", node.value):
+                offenders.append(f"{rel}:{node.lineno}")
     assert offenders == []
 
 
