@@ -45,7 +45,7 @@ case "${1:-}" in
     exec "$VENV/bin/python" -m streamlit run app.py "${@:2}"
     ;;
   test)
-    apt_install chromium fonts-dejavu-core
+    apt_install chromium fonts-dejavu-core fonts-noto-color-emoji
     ensure_venv requirements-dev.txt
     echo "==> ruff"
     "$VENV/bin/ruff" format --check .

@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kora import ops
+from kora import ops, periods
 from kora.db import Database, open_database, plan_store, resolve_db_path
+from kora.errors import KoraError
 
 LOADER_TTL = dt.timedelta(minutes=10)
 
@@ -25,6 +26,19 @@ def _connection(path: str) -> Database:
     db = open_database(path)
     ops.ensure_ready(db)
     return db
+
+
+def route_through_app() -> None:
+    """Serve every URL through app.py's `st.navigation`, never as a Streamlit "MPA v1" page.
+
+    Streamlit 1.67 decides per server process whether a folder called `pages/` next to the
+    main script means v1 multipage mode; in that mode a deep link runs a page script without
+    app.py (no page config, sidebar or error guard). Page scripts live in sub-folders of
+    pages/ (so v1 finds none) and this switch keeps later sessions on the plain v2 path.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
 
 
 def db_path() -> str:
@@ -85,3 +99,84 @@ def _milestones(path: str, kommune: str) -> pd.DataFrame:
 
 def milestones(kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
     return _milestones(db_path(), kommune)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner="Zielerreichung wird berechnet …")
+def _status(path: str, kommune: str, as_of: dt.date, known_at: dt.datetime | None) -> Any:
+    from kora.status import build_status
+
+    return build_status(_fresh(path), kommune=kommune, as_of=as_of, known_at=known_at)
+
+
+def status(
+    as_of: dt.date | None = None, *, kommune: str = ops.DEFAULT_KOMMUNE, known_at: dt.datetime | None = None
+) -> Any:
+    """The StatusReport (kora.status) for the Stand chosen in the sidebar."""
+    return _status(db_path(), kommune, as_of or stand(), known_at)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _series(path: str, kommune: str, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
+    from kora.status import series as build_series
+
+    return build_series(_fresh(path), indicator_id, kommune=kommune, as_of=as_of, known_at=None)
+
+
+def series(indicator_id: str, as_of: dt.date | None = None, *, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _series(db_path(), kommune, indicator_id, as_of or stand())
+
+
+# --- the Stand (as-of month), shared by every page -----------------------------------------
+
+STAND_KEY = "stand"
+
+
+def stand_options() -> list[dt.date]:
+    start = plan_start()
+    return periods.month_range(start, periods.last_complete_month())
+
+
+def plan_start() -> dt.date:
+    info = plan().get("plan_start")
+    return dt.date.fromisoformat(info) if info else dt.date(2025, 1, 1)
+
+
+def stand_selector() -> dt.date:
+    """Sidebar select box for the Stand; kept in the URL (?stand=2026-10) for shareable links."""
+    from kora import fmt
+
+    options = stand_options()
+    wanted = st.query_params.get("stand")
+    default = options[-1]
+    if wanted:
+        try:
+            parsed = periods.parse_month(wanted)
+            default = parsed if parsed in options else default
+        except KoraError:  # a bad ?stand= in a shared link falls back to the newest month
+            default = options[-1]
+    if st.session_state.get(STAND_KEY) not in options:
+        st.session_state[STAND_KEY] = default
+    chosen = st.selectbox(
+        "Stand (Berichtsmonat)",
+        options,
+        key=STAND_KEY,
+        format_func=fmt.month_name,
+        help="Alle Seiten zeigen die Zielerreichung zu diesem Monat.",
+    )
+    st.query_params["stand"] = chosen.strftime("%Y-%m")
+    return chosen
+
+
+def stand() -> dt.date:
+    value = st.session_state.get(STAND_KEY)
+    return value if isinstance(value, dt.date) else stand_options()[-1]
+
+
+def chart(fig: Any, *, key: str) -> None:
+    """Plotly chart as the project shows it: figure colours kept, German locale, no logo."""
+    st.plotly_chart(
+        fig,
+        theme=None,
+        key=key,
+        config={"locale": "de", "displaylogo": False, "responsive": True},
+    )

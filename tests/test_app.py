@@ -1,15 +1,18 @@
-"""AppTest: every page renders without exception (empty DB and Beispieldaten)."""
+"""AppTest: every page renders without exception (empty DB and Beispieldaten); errors stay German."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP
+from kora import ops
+from kora.db import open_database
+from tests.conftest import APP, ROOT
 
-PAGES = ["pages/uebersicht.py"]
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py"))
 
 
 def run_app() -> AppTest:
@@ -18,8 +21,23 @@ def run_app() -> AppTest:
     return at
 
 
+def with_demo(db_path: Path) -> None:
+    db = open_database(db_path)
+    ops.init(db, actor="test")
+    ops.load_demo(db, actor="test")
+    db.close()
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_on_empty_db(app_env: Path, page: str) -> None:
+    at = run_app().switch_page(page).run()
+    assert not at.exception
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_beispieldaten(app_env: Path, page: str) -> None:
+    with_demo(app_env)
     at = run_app().switch_page(page).run()
     assert not at.exception
     assert not at.error
@@ -31,4 +49,37 @@ def test_start_page_offers_beispieldaten_and_loads_them(app_env: Path) -> None:
     at.button(key="load_demo").click().run()
     assert not at.exception
     assert any("Beispieldaten" in w.value for w in at.warning)
-    assert "Aktionsfeld A: Umgang mit Zivilgesellschaft" in [s.value for s in at.subheader]
+    assert [m.label for m in at.metric][:1] == ["Zielerreichung"]
+
+
+def test_stand_selector_changes_the_numbers(app_env: Path) -> None:
+    with_demo(app_env)
+    at = run_app()
+    before = [m.value for m in at.metric]
+    at.selectbox(key="stand").set_value(dt.date(2025, 6, 1)).run()
+    assert not at.exception
+    assert [m.value for m in at.metric] != before
+    assert any("Stand Juni 2025" in c.value for c in at.caption)
+
+
+def test_deep_link_opens_the_right_aktionsfeld(app_env: Path) -> None:
+    with_demo(app_env)
+    at = run_app()
+    at.query_params["feld"] = "B"
+    at.switch_page("pages/dashboard/aktionsfeld.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Aktionsfeld B: Umgang mit Politik"
+
+
+def test_unexpected_error_shows_german_message_not_traceback(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kora import views
+
+    def boom(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(views, "headline", boom)
+    with_demo(app_env)
+    at = run_app()
+    assert not at.exception
+    assert "unerwarteter Fehler" in at.error[0].value
+    assert "kaputt" not in at.error[0].value

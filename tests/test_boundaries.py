@@ -59,3 +59,14 @@ def test_pages_do_not_touch_the_driver_or_pandas() -> None:
         if _imports(p) & {"duckdb", "pandas"}
     ]
     assert offenders == []
+
+
+def test_no_page_script_directly_in_pages() -> None:
+    """Streamlit's MPA v1 would serve such a file on a deep link without app.py (pages/README.md)."""
+    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == []
+
+
+def test_every_page_file_is_registered_in_app() -> None:
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py") if p.name != "__init__.py")
+    assert [f for f in files if f'"{f}"' not in app] == []

@@ -1,0 +1,109 @@
+"""German number, percent and date formatting for text, tables and chart labels.
+
+The audience reads 1.234,5 and "März 2025"; Python's locale module depends on the machine's
+installed locales, so formatting is done here explicitly and tested.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+# As German Excel shows them with the format MMM.
+MONTHS_SHORT = ("Jan", "Feb", "Mrz", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+
+# plotly's `separators`: decimal mark first, then thousands separator.
+PLOTLY_SEPARATORS = ",."
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: float | int | None, digits: int = 1, *, unit: str = "", missing: str = "–") -> str:
+    """1234.5 → '1.234,5'; integers without decimals when `digits` is 0."""
+    if _missing(value):
+        return missing
+    assert value is not None
+    text = f"{float(value):,.{digits}f}".replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    if text.startswith("-") and float(text.replace(".", "").replace(",", ".")) == 0:
+        text = text[1:]
+    return f"{text}\u00a0{unit}" if unit else text
+
+
+def smart_number(value: float | int | None, *, unit: str = "", missing: str = "–") -> str:
+    """Whole numbers without decimals, others with up to two (trailing zeros dropped)."""
+    if _missing(value):
+        return missing
+    assert value is not None
+    v = float(value)
+    if v.is_integer():
+        return number(v, 0, unit=unit)
+    text = number(v, 2)
+    text = text.rstrip("0").rstrip(",") if "," in text else text
+    return f"{text}\u00a0{unit}" if unit else text
+
+
+def percent(fraction: float | None, digits: int = 0, *, missing: str = "–") -> str:
+    """0.2 → '20 %' (German typography: space before %)."""
+    if _missing(fraction):
+        return missing
+    assert fraction is not None
+    return number(fraction * 100, digits) + "\u00a0%"
+
+
+def signed_points(delta: float | None, *, missing: str = "–") -> str:
+    """Change in percentage points: 0.05 → '+5 Pp.'"""
+    if _missing(delta):
+        return missing
+    assert delta is not None
+    pts = round(delta * 100)
+    return f"{'+' if pts > 0 else '±' if pts == 0 else '−'}{abs(pts)}\u00a0Pp."
+
+
+def month_name(month: dt.date) -> str:
+    """date(2025, 3, 1) → 'März 2025'."""
+    return f"{MONTHS[month.month - 1]} {month.year}"
+
+
+def month_short(month: dt.date) -> str:
+    """date(2025, 3, 1) → 'Mrz 25' (German Excel's MMM YY)."""
+    return f"{MONTHS_SHORT[month.month - 1]} {month.year % 100:02d}"
+
+
+def date(value: dt.date | dt.datetime | None, *, missing: str = "–") -> str:
+    """date(2025, 3, 31) → '31.03.2025'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) == "NaT":
+        return missing
+    return value.strftime("%d.%m.%Y")
+
+
+def datetime(value: dt.datetime | None, *, missing: str = "–") -> str:
+    if value is None:
+        return missing
+    return value.strftime("%d.%m.%Y %H:%M")
+
+
+def value_with_unit(value: float | None, unit: str, *, direction: str = "up") -> str:
+    """Readings as users know them: ja/nein for yes/no indicators, else number + unit."""
+    if _missing(value):
+        return "–"
+    if direction == "yesno":
+        return "ja" if value and float(value) >= 0.5 else "nein"
+    if unit in ("Anzahl", ""):
+        return smart_number(value)
+    return smart_number(value, unit=unit)

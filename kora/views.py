@@ -1,0 +1,292 @@
+"""Display-ready tables and texts for the pages (pure: DataFrames and dicts in, out).
+
+Pages must read like a description of the UI, so every reshaping, German column name and
+formatted cell is prepared here, where it is tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from kora import fmt
+from kora.metrics import STATUS_ICONS, STATUS_LABELS
+
+AGGREGATION_LABELS = {"sum": "Summe seit Jahresbeginn", "mean": "Mittel der Monate", "last": "letzter Stand"}
+DIRECTION_LABELS = {"up": "mehr ist besser", "down": "weniger ist besser", "yesno": "ja/nein"}
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NA and NaT alike (DuckDB/pandas hand us all four)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def status_text(status: str) -> str:
+    return f"{STATUS_ICONS.get(status, '')} {STATUS_LABELS.get(status, status)}".strip()
+
+
+def expected_share(as_of: dt.date) -> float:
+    """Share of the yearly target the Zielpfad asks for at the end of `as_of`'s month."""
+    return as_of.month / 12
+
+
+def as_date(value: Any) -> dt.date | None:
+    """Dates arrive as date, Timestamp, NaT or None; pages want a date or None."""
+    if _missing(value):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    return value
+
+
+# --- Übersicht -------------------------------------------------------------------------------
+
+
+def field_cards(report: Any, previous: Any | None) -> list[dict[str, Any]]:
+    """One card per Aktionsfeld: attainment, status, change to the previous month, best/worst."""
+    fields = report.aktionsfelder
+    prev = (
+        {}
+        if previous is None
+        else dict(zip(previous.aktionsfelder["code"], previous.aktionsfelder["attainment"], strict=True))
+    )
+    ind = report.indicators
+    vorhaben = report.vorhaben
+    cards = []
+    for row in fields.itertuples(index=False):
+        nrs = set(vorhaben.loc[vorhaben["aktionsfeld"] == row.code, "nr"])
+        ids = _indicator_ids_for(report, nrs)
+        mine = ind[ind["id"].isin(ids) & ind["attainment"].notna()].sort_values("attainment")
+        before = prev.get(row.code)
+        delta = None if _missing(before) or _missing(row.attainment) else float(row.attainment) - float(before)
+        counts = {s: int((ind[ind["id"].isin(ids)]["status"] == s).sum()) for s in STATUS_LABELS}
+        cards.append(
+            {
+                "code": row.code,
+                "title": row.title,
+                "attainment": None if _missing(row.attainment) else float(row.attainment),
+                "attainment_text": fmt.percent(row.attainment),
+                "status": row.status,
+                "status_text": status_text(row.status),
+                "delta": delta,
+                "delta_text": None if delta is None else f"{fmt.signed_points(delta)} zum Vormonat",
+                "counts_text": " · ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items() if n),
+                "best": None if mine.empty else f"{mine.iloc[-1]['name']} ({fmt.percent(mine.iloc[-1]['attainment'])})",
+                "worst": None if mine.empty else f"{mine.iloc[0]['name']} ({fmt.percent(mine.iloc[0]['attainment'])})",
+            }
+        )
+    return cards
+
+
+def _indicator_ids_for(report: Any, nrs: set[int]) -> set[str]:
+    links = report.indicator_vorhaben
+    return set(links.loc[links["nr"].isin(nrs), "indicator_id"])
+
+
+def headline(report: Any) -> str:
+    """One sentence that answers 'which Aktionsfeld is off track, and by how much'.
+
+    "By how much" is said as the field's attainment and how many of its indicators are off
+    track: comparing roll-ups with a single Soll share would mix sums, means and budgets.
+    """
+    fields = report.aktionsfelder
+    plan = report.plan
+    parts = [f"Gesamt **{fmt.percent(plan['attainment'])}** Zielerreichung"]
+    for status in ("off_track", "at_risk"):
+        hit = fields[fields["status"] == status]
+        if hit.empty:
+            continue
+        names = []
+        for r in hit.itertuples(index=False):
+            total = sum(int(getattr(r, f"n_{s}", 0) or 0) for s in STATUS_LABELS)
+            bad = int(getattr(r, f"n_{status}", 0) or 0)
+            names.append(
+                f"**{r.code}** ({fmt.percent(r.attainment)}; {bad} von {total} Indikatoren {STATUS_LABELS[status]})"
+            )
+        parts.append(f"{status_text(status)}: " + ", ".join(names))
+    if len(parts) == 1:
+        parts.append(f"{status_text('on_track')}: alle Aktionsfelder")
+    return " · ".join(parts)
+
+
+def labelled(frame: pd.DataFrame, key_col: str, title_col: str, width: int = 48) -> pd.DataFrame:
+    """Adds a `label` column 'A · Umgang mit …' for chart axes (titles shortened)."""
+    labels = [
+        vorhaben_label(k, t, width).replace(". ", " · ", 1)
+        for k, t in zip(frame[key_col], frame[title_col], strict=True)
+    ]
+    return frame.assign(label=labels)
+
+
+def missing_for_month(report: Any) -> pd.DataFrame:
+    """Indicators without a reading for the Stand month (data freshness)."""
+    ind = report.indicators
+    last = ind["last_month"].map(as_date)
+    mask = last.map(lambda m: m is None or m < report.as_of)
+    out = ind[mask]
+    return pd.DataFrame(
+        {
+            "Indikator": out["name"],
+            "Letzte Meldung": [fmt.month_name(m) if m else "noch nie" for m in last[mask]],
+        }
+    ).reset_index(drop=True)
+
+
+# --- Aktionsfeld / Vorhaben ------------------------------------------------------------------
+
+
+def indicators_of(report: Any, nr: int) -> pd.DataFrame:
+    """Status rows of the indicators serving Vorhaben `nr`, in catalogue order."""
+    ids = _indicator_ids_for(report, {nr})
+    return report.indicators[report.indicators["id"].isin(ids)]
+
+
+COMPACT_INDICATOR_COLUMNS = ["Indikator", "Status", "Wert", "Jahresziel", "Zielerreichung"]
+COMPACT_MILESTONE_COLUMNS = ["ID", "Meilenstein", "Fällig", "Status"]
+
+
+def indicator_table(indicators: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
+    """German table of indicator status: one row per indicator (`compact` for half-width)."""
+    rows = []
+    for r in indicators.itertuples(index=False):
+        unit = r.unit
+        rows.append(
+            {
+                "Indikator": r.name,
+                "Status": status_text(r.status),
+                "Wert": fmt.value_with_unit(r.value, unit, direction=r.direction),
+                "Jahresziel": fmt.value_with_unit(r.target, unit, direction=r.direction),
+                "Zielerreichung": fmt.percent(r.attainment),
+                "Soll heute": fmt.value_with_unit(r.expected, unit, direction=r.direction),
+                "Nötig je Monat": "–"
+                if _missing(r.needed_per_month)
+                else fmt.value_with_unit(r.needed_per_month, unit),
+                "Prognose Jahresende": fmt.value_with_unit(r.forecast, unit, direction=r.direction),
+                "Meldungen": f"{int(r.months_reported)} von {int(r.months_due)}",
+            }
+        )
+    table = pd.DataFrame(rows, columns=None if rows else ["Indikator", "Status", "Wert"])
+    return table[COMPACT_INDICATOR_COLUMNS] if compact and rows else table
+
+
+def indicator_facts(row: pd.Series, as_of: dt.date) -> list[tuple[str, str]]:
+    """Key figures beside an indicator chart, as (label, value) pairs."""
+    unit, direction = row["unit"], row["direction"]
+    facts = [
+        ("Status", status_text(row["status"])),
+        (
+            f"Wert {AGGREGATION_LABELS.get(row['aggregation'], '')}",
+            fmt.value_with_unit(row["value"], unit, direction=direction),
+        ),
+        (f"Jahresziel {int(row['year'])}", fmt.value_with_unit(row["target"], unit, direction=direction)),
+        ("Zielerreichung", fmt.percent(row["attainment"])),
+        (
+            f"Soll laut Zielpfad ({fmt.month_name(as_of)})",
+            fmt.value_with_unit(row["expected"], unit, direction=direction),
+        ),
+    ]
+    if not _missing(row.get("needed_per_month")):
+        label = "Noch erlaubt je Monat" if direction == "down" else "Nötig je verbleibendem Monat"
+        facts.append((label, fmt.value_with_unit(row["needed_per_month"], unit)))
+    facts.append(("Prognose Jahresende", fmt.value_with_unit(row["forecast"], unit, direction=direction)))
+    warning = as_date(row.get("warning_since"))
+    if warning:
+        facts.append(("Frühwarnung", f"Zielverfehlung absehbar seit {fmt.month_name(warning)}"))
+    facts.append(("Meldungen", f"{int(row['months_reported'])} von {int(row['months_due'])} Monaten"))
+    facts.append(("Richtung", DIRECTION_LABELS.get(direction, direction)))
+    return facts
+
+
+def vorhaben_label(nr: int, title: str, width: int = 60) -> str:
+    short = title if len(title) <= width else title[: width - 1].rstrip() + "…"
+    return f"{nr}. {short}"
+
+
+def ideas_markdown(ideas: list[dict[str, Any]]) -> str:
+    """Umsetzungsideen as a Markdown list; Teilvorhaben with their points nested."""
+    lines = []
+    for idea in ideas:
+        prefix = f"**Teilvorhaben {idea['teilvorhaben']}:** " if idea.get("teilvorhaben") else ""
+        lines.append(f"- {prefix}{escape_md(idea['text'])}")
+        lines.extend(f"    - {escape_md(p)}" for p in idea.get("punkte", []))
+    return "\n".join(lines)
+
+
+def bullet_markdown(items: list[str]) -> str:
+    return "\n".join(f"- {escape_md(x)}" for x in items) if items else "_keine Angaben_"
+
+
+def escape_md(text: str) -> str:
+    """Plan texts contain '*' (Planer*innen) that Markdown would read as emphasis."""
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;")
+
+
+# --- Meilensteine, Städtenetzwerk -----------------------------------------------------------
+
+
+def milestone_frame(milestones: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Milestones with an `overdue` flag: due before the end of the Stand month and not reached."""
+    frame = milestones.copy()
+    end = pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)
+    due = pd.to_datetime(frame["due"])
+    frame["overdue"] = due.notna() & (due <= end) & (frame["status"] != "erreicht")
+    return frame
+
+
+def milestone_table(frame: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
+    labels = {"offen": "🕒 offen", "erreicht": "✅ erreicht", "verschoben": "↪️ verschoben"}
+    table = pd.DataFrame(
+        {
+            "ID": frame["id"],
+            "Vorhaben": frame["nr"].astype(int),
+            "Aktionsfeld": frame["aktionsfeld"],
+            "Meilenstein": frame["text"],
+            "Fällig": [fmt.date(as_date(d)) for d in frame["due"]],
+            "Status": [
+                "⛔ überfällig" if o else labels.get(s, s)
+                for s, o in zip(frame["status"], frame["overdue"], strict=True)
+            ],
+            "Erreicht am": [fmt.date(as_date(d)) for d in frame["reached_on"]],
+        }
+    )
+    return table[COMPACT_MILESTONE_COLUMNS] if compact else table
+
+
+def partner_matrix(plan: dict[str, Any]) -> pd.DataFrame:
+    """Städtenetzwerk: rows = partner cities, columns = Vorhaben; '●' where the seed names the city."""
+    vorhaben = plan["vorhaben"]
+    cities = sorted({c for v in vorhaben for c in v["partner_cities"]})
+    data = {
+        f"{v['nr']} ({v['aktionsfeld']})": ["●" if c in v["partner_cities"] else "" for c in cities] for v in vorhaben
+    }
+    frame = pd.DataFrame(data, index=pd.Index(cities, name="Partnerstadt"))
+    frame["Anzahl Vorhaben"] = [sum(c in v["partner_cities"] for v in vorhaben) for c in cities]
+    return frame.sort_values(["Anzahl Vorhaben"], ascending=False, kind="stable")
+
+
+def partners_for(plan: dict[str, Any], city: str) -> list[str]:
+    return [vorhaben_label(v["nr"], v["title"], 80) for v in plan["vorhaben"] if city in v["partner_cities"]]
+
+
+def partner_cities(plan: dict[str, Any]) -> list[str]:
+    return list(partner_matrix(plan).index)
+
+
+def milestones_in(frame: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    return frame[frame["aktionsfeld"].isin(codes)]
+
+
+def milestone_counts(frame: pd.DataFrame) -> dict[str, int]:
+    return {
+        "total": len(frame),
+        "erreicht": int((frame["status"] == "erreicht").sum()),
+        "verschoben": int((frame["status"] == "verschoben").sum()),
+        "overdue": int(frame["overdue"].sum()),
+    }

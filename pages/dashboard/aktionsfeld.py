@@ -1,0 +1,63 @@
+"""Aktionsfeld: its Vorhaben and, for every indicator, the year so far against the Zielpfad."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kora import charts, fmt, ui, views
+
+plan = ui.plan()
+as_of = ui.stand()
+codes = [f["code"] for f in plan["aktionsfelder"]]
+titles = {f["code"]: f["title"] for f in plan["aktionsfelder"]}
+
+wanted = st.query_params.get("feld", codes[0]).upper()
+code = st.segmented_control(
+    "Aktionsfeld",
+    codes,
+    default=wanted if wanted in codes else codes[0],
+    format_func=lambda c: f"{c} · {titles[c]}",
+    key="feld_select",
+)
+code = code or codes[0]
+st.query_params["feld"] = code
+
+report = ui.status(as_of)
+field = report.aktionsfelder.set_index("code").loc[code]
+st.title(f"Aktionsfeld {code}: {titles[code]}")
+st.caption(f"Stand {fmt.month_name(as_of)}")
+st.markdown(f"### {views.status_text(field['status'])} · Zielerreichung {fmt.percent(field['attainment'])}")
+
+vorhaben = report.vorhaben[report.vorhaben["aktionsfeld"] == code]
+ui.chart(
+    charts.attainment_bars(
+        views.labelled(vorhaben, "nr", "title"),
+        label_col="label",
+        title="Zielerreichung je Vorhaben",
+    ),
+    key=f"vorhaben_bars_{code}",
+)
+
+for v in vorhaben.itertuples(index=False):
+    st.header(views.vorhaben_label(v.nr, v.title, 120))
+    st.page_link("pages/dashboard/vorhaben.py", label="Vorhaben im Detail →", query_params={"nr": str(v.nr)}, icon="📋")
+    for _, row in views.indicators_of(report, v.nr).iterrows():
+        chart_col, facts_col = st.columns([3, 1])
+        with chart_col:
+            ui.chart(
+                charts.indicator_chart(
+                    ui.series(row["id"], as_of),
+                    name=row["name"],
+                    unit=row["unit"],
+                    aggregation=row["aggregation"],
+                    direction=row["direction"],
+                    target=row["target"],
+                    as_of=as_of,
+                    warning_since=views.as_date(row["warning_since"]),
+                    status=row["status"],
+                ),
+                key=f"chart_{v.nr}_{row['id']}",
+            )
+        with facts_col:
+            for label, value in views.indicator_facts(row, as_of):
+                st.markdown(f"**{label}**  \n{value}")

@@ -1,0 +1,91 @@
+"""German formatting: numbers, percent, months, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kora import fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "unit", "expected"),
+    [
+        (1234.5, 1, "", "1.234,5"),
+        (1234567.891, 2, "", "1.234.567,89"),
+        (0.75, 2, "km", "0,75\u00a0km"),
+        (-0.04, 1, "", "0,0"),
+        (-1.5, 1, "", "-1,5"),
+        (5, 0, "", "5"),
+        (None, 1, "", "–"),
+        (float("nan"), 1, "", "–"),
+    ],
+)
+def test_number(value: float | None, digits: int, unit: str, expected: str) -> None:
+    assert fmt.number(value, digits, unit=unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(5.0, "5"), (2.5, "2,5"), (0.70833, "0,71"), (1234.0, "1.234"), (1.10, "1,1")]
+)
+def test_smart_number(value: float, expected: str) -> None:
+    assert fmt.smart_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(0.2, "20\u00a0%"), (1.0, "100\u00a0%"), (None, "–"), (0.456, "46\u00a0%")]
+)
+def test_percent(value: float | None, expected: str) -> None:
+    assert fmt.percent(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("month", "long", "short"),
+    [(dt.date(2025, 3, 1), "März 2025", "Mrz 25"), (dt.date(2026, 12, 1), "Dezember 2026", "Dez 26")],
+)
+def test_months(month: dt.date, long: str, short: str) -> None:
+    assert fmt.month_name(month) == long
+    assert fmt.month_short(month) == short
+
+
+def test_date() -> None:
+    assert fmt.date(dt.date(2025, 3, 31)) == "31.03.2025"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(1.0, "ja"), (0.0, "nein"), (None, "–")])
+def test_yes_no(value: float | None, expected: str) -> None:
+    assert fmt.value_with_unit(value, "ja/nein", direction="yesno") == expected
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+def test_number_parses_back(value: float) -> None:
+    text = fmt.number(value, 2)
+    back = float(text.replace(".", "").replace(",", "."))
+    assert back == pytest.approx(round(value, 2), abs=0.006)
+
+
+@pytest.mark.parametrize(
+    ("month", "n", "expected"),
+    [
+        (dt.date(2025, 1, 1), -1, dt.date(2024, 12, 1)),
+        (dt.date(2025, 12, 1), 1, dt.date(2026, 1, 1)),
+        (dt.date(2025, 6, 1), 18, dt.date(2026, 12, 1)),
+    ],
+)
+def test_add_months(month: dt.date, n: int, expected: dt.date) -> None:
+    from kora.periods import add_months
+
+    assert add_months(month, n) == expected
+
+
+def test_parse_month_errors_are_german() -> None:
+    from kora.errors import KoraError
+    from kora.periods import last_complete_month, parse_month
+
+    assert parse_month("2025-06") == dt.date(2025, 6, 1)
+    assert last_complete_month(dt.date(2026, 1, 15)) == dt.date(2025, 12, 1)
+    with pytest.raises(KoraError, match="JJJJ-MM"):
+        parse_month("Juni")

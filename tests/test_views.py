@@ -1,0 +1,102 @@
+"""Display tables and texts the pages show, computed from real status reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kora import ops, views
+from kora.db import Database
+from kora.status import build_status
+
+AS_OF = dt.date(2026, 10, 1)
+
+
+@pytest.fixture
+def report(demo_db: Database):
+    return build_status(demo_db, as_of=AS_OF)
+
+
+def test_field_cards_one_per_aktionsfeld(report) -> None:
+    cards = views.field_cards(report, None)
+    assert [c["code"] for c in cards] == ["A", "B", "C", "D"]
+    for card in cards:
+        assert card["status_text"].split(" ", 1)[1] in {"im Plan", "gefährdet", "nicht im Plan", "keine Daten"}
+        assert card["attainment_text"].endswith("%")
+        assert card["delta_text"] is None
+
+
+def test_field_cards_delta_to_previous_month(demo_db: Database, report) -> None:
+    previous = build_status(demo_db, as_of=dt.date(2026, 9, 1))
+    card = views.field_cards(report, previous)[0]
+    prev_att = previous.aktionsfelder.set_index("code").loc["A", "attainment"]
+    assert card["delta"] == pytest.approx(card["attainment"] - prev_att)
+    assert card["delta_text"].endswith("Pp. zum Vormonat")
+
+
+def test_headline_names_fields_not_on_track(report) -> None:
+    text = views.headline(report)
+    assert text.startswith("Gesamt **")
+    for row in report.aktionsfelder.itertuples(index=False):
+        if row.status in ("off_track", "at_risk"):
+            assert f"**{row.code}**" in text
+
+
+def test_missing_for_month_lists_quarterly_survey(report) -> None:
+    missing = views.missing_for_month(report)
+    # the survey indicator is reported quarterly (Mar, Jun, Sep, Dec) in the Beispieldaten
+    assert "Ansprechpartner*innen bekannt" in set(missing["Indikator"])
+    assert set(missing.columns) == {"Indikator", "Letzte Meldung"}
+
+
+def test_indicator_table_is_german(report) -> None:
+    table = views.indicator_table(views.indicators_of(report, 1))
+    assert list(table.columns)[:3] == ["Indikator", "Status", "Wert"]
+    km = table.set_index("Indikator").loc["Umgesetzte km geschützter Radfahrstreifen"]
+    assert km["Jahresziel"] == "5\u00a0km"
+    assert "," in km["Wert"] or km["Wert"].endswith("km")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Planer*innen", "Planer\\*innen"), ("a_b", "a\\_b"), ("<b>x</b>", "&lt;b>x&lt;/b>"), ("plain", "plain")],
+)
+def test_escape_md(text: str, expected: str) -> None:
+    assert views.escape_md(text) == expected
+
+
+def test_partner_matrix_matches_the_seed(db: Database) -> None:
+    plan = ops.plan_dict(db)
+    matrix = views.partner_matrix(plan)
+    assert matrix.loc["Frankfurt am Main", "Anzahl Vorhaben"] == 6  # all but Vorhaben 3
+    assert matrix.loc["Hannover", "1 (A)"] == "●"
+    assert matrix.loc["Hannover", "2 (A)"] == ""
+    assert matrix.index[0] == "Frankfurt am Main"
+    assert "Vorhaben 1" not in views.partners_for(plan, "Augsburg")
+
+
+def test_milestones_overdue_flag() -> None:
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "nr": [1, 1, 1, 1],
+            "aktionsfeld": ["A"] * 4,
+            "text": ["x"] * 4,
+            "due": [dt.date(2026, 10, 31), dt.date(2026, 11, 1), dt.date(2026, 1, 1), None],
+            "status": ["offen", "offen", "erreicht", "offen"],
+            "reached_on": [None, None, dt.date(2025, 12, 1), None],
+        }
+    )
+    out = views.milestone_frame(frame, AS_OF)
+    assert list(out["overdue"]) == [True, False, False, False]
+    table = views.milestone_table(out)
+    assert list(table["Status"]) == ["⛔ überfällig", "🕒 offen", "✅ erreicht", "🕒 offen"]
+    assert list(table["Fällig"]) == ["31.10.2026", "01.11.2026", "01.01.2026", "–"]
+    assert views.milestone_counts(out) == {"total": 4, "erreicht": 1, "verschoben": 0, "overdue": 1}
+
+
+def test_ideas_markdown_nests_teilvorhaben() -> None:
+    md = views.ideas_markdown([{"text": "Aufbau", "teilvorhaben": 2, "punkte": ["a", "b"]}, {"text": "frei"}])
+    assert md.splitlines() == ["- **Teilvorhaben 2:** Aufbau", "    - a", "    - b", "- frei"]
