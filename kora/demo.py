@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from kora.periods import last_complete_month, month_range
 from kora.plan import Plan
 
 DEMO_START = dt.date(2025, 1, 1)
@@ -22,43 +23,58 @@ DEMO_START = dt.date(2025, 1, 1)
 Profile = Callable[[int, random.Random], float | None]
 
 
-def _months(first: dt.date, last: dt.date) -> list[dt.date]:
-    out, y, m = [], first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        out.append(dt.date(y, m, 1))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
-def last_complete_month(today: dt.date) -> dt.date:
-    first = today.replace(day=1)
-    return (first - dt.timedelta(days=1)).replace(day=1)
-
-
 def _round(x: float, digits: int = 1) -> float:
     return round(x, digits)
 
 
+def _two_years(first: Profile, second: Profile) -> Profile:
+    """2025 behaves like `first`, 2026 onwards like `second` (the plan took hold)."""
+    return lambda m, r: first(m, r) if m < 12 else second(m, r)
+
+
+# Chosen so that a Stand in 2026 shows every status: B behind (ad-hoc changes, milestones),
+# km and Frühwarnungen at risk, most of D on track — a realistic mix to try the dashboards on.
 PROFILES: dict[str, Profile] = {
-    # 2025: about 3.4 km of 5 (the seed's "bisher 1 von 5 km" spirit: behind), 2026 better.
-    "km_umgesetzt": lambda m, r: (
-        _round(max(0.0, (0.28 if m < 12 else 0.42) + r.uniform(-0.2, 0.25)), 2) if r.random() > 0.15 else 0.0
+    "km_umgesetzt": _two_years(
+        lambda m, r: _round(max(0.0, 0.28 + r.uniform(-0.2, 0.25)), 2) if r.random() > 0.15 else 0.0,
+        lambda m, r: _round(max(0.0, 0.41 + r.uniform(-0.12, 0.12)), 2),
     ),
-    "kritik_extern": lambda m, r: float(max(0, round((4.6 if m < 12 else 3.1) + r.uniform(-1.5, 1.5)))),
+    "kritik_extern": _two_years(
+        lambda m, r: float(max(0, round(4.6 + r.uniform(-1.5, 1.5)))),
+        lambda m, r: float(max(0, round(3.0 + r.uniform(-1.0, 1.0)))),
+    ),
     "differenzen_oeffentlich": lambda m, r: float(1 if r.random() < (0.45 if m < 12 else 0.1) else 0),
-    "zuarbeit_stunden": lambda m, r: _round(15.5 - 0.22 * m + r.uniform(-0.8, 0.8)),
+    "zuarbeit_stunden": _two_years(
+        lambda m, r: _round(15.5 - 0.25 * m + r.uniform(-0.8, 0.8)),
+        lambda m, r: _round(9.6 + r.uniform(-0.5, 0.5)),
+    ),
     "meilensteine_erreicht": lambda m, r: _round(min(100.0, 20 + 2.2 * m + r.uniform(-3, 3)), 0),
-    "adhoc_aenderungen": lambda m, r: float(round((0.85 if m < 12 else 0.35) + r.uniform(-0.6, 0.8))),
-    "abstimmungsschleifen": lambda m, r: _round(3.7 - 0.07 * m + r.uniform(-0.3, 0.3)),
+    "adhoc_aenderungen": _two_years(
+        lambda m, r: float(round(0.85 + r.uniform(-0.6, 0.8))),
+        lambda m, r: float(1 if r.random() < 0.55 else 0),
+    ),
+    "abstimmungsschleifen": _two_years(
+        lambda m, r: _round(3.7 - 0.12 * m + r.uniform(-0.3, 0.3)),
+        lambda m, r: _round(1.9 + r.uniform(-0.2, 0.2)),
+    ),
     # quarterly survey: only March, June, September, December
     "ansprechpartner_bekannt": lambda m, r: _round(45 + 1.6 * m + r.uniform(-2, 2), 0) if m % 3 == 2 else None,
     "koordination_besetzt": lambda m, r: 1.0 if m >= 15 else 0.0,
-    "fruehwarnungen": lambda m, r: _round(28 + 1.5 * m + r.uniform(-6, 6), 0),
-    "projekte_umgesetzt": lambda m, r: float(max(0, round(0.75 + r.uniform(-0.8, 1.0)))),
+    "fruehwarnungen": _two_years(
+        lambda m, r: _round(28 + 2.5 * m + r.uniform(-6, 6), 0),
+        lambda m, r: _round(64 + r.uniform(-4, 4), 0),
+    ),
+    "projekte_umgesetzt": _two_years(
+        lambda m, r: float(max(0, round(0.75 + r.uniform(-0.8, 1.0)))),
+        lambda m, r: float(1 if r.random() < 0.8 else 2),
+    ),
     "planungsdauer_monate": lambda m, r: _round(29.0 - 0.12 * m + r.uniform(-1.5, 1.5)),
     "formate_aktiv": lambda m, r: float(min(5, 1 + m // 5)),
-    "steckbriefe_anteil": lambda m, r: _round(min(100.0, 22 + 2.6 * m + r.uniform(-5, 5)), 0),
-    "erwartungen_dokumentiert": lambda m, r: _round(min(100.0, 4 + 2.1 * m + r.uniform(-1, 1)), 0),
+    "steckbriefe_anteil": _two_years(
+        lambda m, r: _round(min(100.0, 22 + 4.0 * m + r.uniform(-5, 5)), 0),
+        lambda m, r: _round(68 + r.uniform(-4, 4), 0),
+    ),
+    "erwartungen_dokumentiert": lambda m, r: _round(min(100.0, 4 + 3.2 * m + r.uniform(-1, 1)), 0),
 }
 
 # (milestone id, status, reached on) — a plausible state of the plan
@@ -91,7 +107,7 @@ def demo_readings(plan: Plan, *, today: dt.date, seed: int = 2025) -> pd.DataFra
     (a second, later version) so the history has something to show.
     """
     now = dt.datetime.combine(today, dt.time(0, 0))
-    months = _months(DEMO_START, last_complete_month(today))
+    months = month_range(DEMO_START, last_complete_month(today))
     rows: list[dict[str, object]] = []
     for ind in plan.indicators:
         profile = PROFILES.get(ind.id)

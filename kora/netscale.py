@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kora.db import Database, plan_store, readings_store
+from kora.periods import add_months
 from kora.plan import Aktionsfeld, Idea, Indicator, Milestone, Plan, Vorhaben
 
 SYNTH_USER = "Synthetisch"
@@ -45,11 +46,6 @@ class NetworkInfo:
 
 def kommune_id(i: int) -> str:
     return f"netz{i:02d}"
-
-
-def _add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _targets(kind: tuple[str, str, str], baseline: float, years: list[int]) -> dict[int, float]:
@@ -180,7 +176,7 @@ def build_network_db(
     """
     rng = np.random.default_rng(seed)
     n_months = years * 12
-    first = _add_months(last_month, -(n_months - 1))
+    first = add_months(last_month, -(n_months - 1))
     months = pd.date_range(pd.Timestamp(first), periods=n_months, freq="MS")
     year_list = list(range(first.year, last_month.year + 1))
     report_day = (months + pd.offsets.MonthBegin(1) + pd.Timedelta(days=4, hours=9)).to_numpy()

@@ -6,8 +6,11 @@ Readings are monthly; a month is represented by the date of its first day.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from kora.errors import KoraError
+
+LOCAL_TZ = "Europe/Berlin"  # dates typed by users ("Stand 31.03.") are local days
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -36,17 +39,36 @@ def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
 def parse_month(text: str) -> dt.date:
     """'2025-06' → date(2025, 6, 1); German error otherwise."""
     try:
-        year, month = text.strip().split("-")
+        year, month = str(text).strip().split("-")
+        if len(year) != 4:
+            raise ValueError(text)
         return dt.date(int(year), int(month), 1)
-    except (ValueError, AttributeError):
+    except (ValueError, TypeError):
         raise KoraError(f"Monat „{text}“ nicht erkannt: bitte im Format JJJJ-MM angeben, z. B. 2025-06.") from None
 
 
 def parse_day(text: str) -> dt.date:
     """'2025-03-31' → date; German error otherwise."""
     try:
-        return dt.date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
+        return dt.date.fromisoformat(str(text).strip())
+    except (ValueError, TypeError):
         raise KoraError(
             f"Datum „{text}“ nicht erkannt: bitte im Format JJJJ-MM-TT angeben, z. B. 2025-03-31."
         ) from None
+
+
+def normalize_known_at(known_at: dt.datetime | dt.date | None) -> dt.datetime | None:
+    """None = now (all versions). A date means the end of that (local) day; result is naive UTC
+    like `readings.recorded_at`. Aware datetimes are converted, naive ones taken as UTC."""
+    if known_at is None:
+        return None
+    if isinstance(known_at, dt.datetime):
+        if known_at.tzinfo is not None:
+            return known_at.astimezone(dt.UTC).replace(tzinfo=None)
+        return known_at
+    end = dt.datetime.combine(known_at, dt.time.max)
+    try:
+        end = end.replace(tzinfo=zoneinfo.ZoneInfo(LOCAL_TZ))
+    except zoneinfo.ZoneInfoNotFoundError:  # no tz database: treat the day as UTC
+        return end
+    return end.astimezone(dt.UTC).replace(tzinfo=None)

@@ -11,67 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kora import metrics
+from kora import metrics, periods
 from kora.db import Database, status_store
-from kora.errors import KoraError, NotFoundError
-
-LOCAL_TZ = "Europe/Berlin"  # dates typed by users ("Stand 31.03.") are local days
-
-
-def last_complete_month(today: dt.date | None = None) -> dt.date:
-    """The default as-of month: the newest month that is over."""
-    first = (today or dt.date.today()).replace(day=1)
-    return (first - dt.timedelta(days=1)).replace(day=1)
-
-
-def parse_month(text: str) -> dt.date:
-    """'2025-06' → date(2025, 6, 1); German error otherwise."""
-    try:
-        year, month = str(text).strip().split("-")
-        if len(year) != 4:
-            raise ValueError(text)
-        return dt.date(int(year), int(month), 1)
-    except (ValueError, TypeError):
-        raise KoraError(f"Monat „{text}“ nicht erkannt: bitte im Format JJJJ-MM angeben, z. B. 2025-06.") from None
-
-
-def parse_day(text: str) -> dt.date:
-    """'2025-03-31' → date; German error otherwise."""
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except (ValueError, TypeError):
-        raise KoraError(
-            f"Datum „{text}“ nicht erkannt: bitte im Format JJJJ-MM-TT angeben, z. B. 2025-03-31."
-        ) from None
-
-
-def normalize_known_at(known_at: dt.datetime | dt.date | None) -> dt.datetime | None:
-    """None = now (all versions). A date means the end of that (local) day; result is naive UTC
-    like `readings.recorded_at`. Aware datetimes are converted, naive ones taken as UTC."""
-    if known_at is None:
-        return None
-    if isinstance(known_at, dt.datetime):
-        if known_at.tzinfo is not None:
-            return known_at.astimezone(dt.UTC).replace(tzinfo=None)
-        return known_at
-    end = dt.datetime.combine(known_at, dt.time.max)
-    try:
-        end = end.replace(tzinfo=zoneinfo.ZoneInfo(LOCAL_TZ))
-    except zoneinfo.ZoneInfoNotFoundError:  # no tz database: treat the day as UTC
-        return end
-    return end.astimezone(dt.UTC).replace(tzinfo=None)
+from kora.errors import NotFoundError
+from kora.periods import LOCAL_TZ, normalize_known_at, parse_day, parse_month
 
 
 def _as_of(as_of: dt.date | None) -> dt.date:
     if as_of is None:
-        return last_complete_month()
+        return periods.last_complete_month()
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     return as_of.replace(day=1)
@@ -258,3 +212,7 @@ def series(
     return metrics.indicator_series(
         indicator_id, inputs["indicators"], inputs["targets"], inputs["readings"], as_of=month
     )
+
+
+# parse_month, parse_day, normalize_known_at and LOCAL_TZ live in kora.periods; re-exported for callers.
+__all__ = ["LOCAL_TZ", "StatusReport", "build_status", "normalize_known_at", "parse_day", "parse_month", "series"]
