@@ -230,8 +230,13 @@ def milestone_timeline(frame: pd.DataFrame, *, as_of: dt.date, height: int | Non
         fig.add_annotation(text="Keine Meilensteine", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
         return fig
     data = frame.copy()
-    data["kind"] = data["status"].where(~data["overdue"].astype(bool), "ueberfaellig")
-    data["when"] = pd.to_datetime(data["reached_on"].where(data["status"] == "erreicht", data["due"]))
+    reached = data["reached"].astype(bool) if "reached" in data else data["status"] == "erreicht"
+    overdue = data["overdue"].astype(bool)
+    data["kind"] = [
+        "ueberfaellig" if o else "erreicht" if r else "verschoben" if s == "verschoben" else "offen"
+        for o, r, s in zip(overdue, reached, data["status"], strict=True)
+    ]
+    data["when"] = pd.to_datetime(data["reached_on"].where(reached, data["due"]))
     data["row"] = "Vorhaben " + data["nr"].astype(int).astype(str)
     for kind, (label, color, symbol) in MILESTONE_STYLE.items():
         part = data[(data["kind"] == kind) & data["when"].notna()]

@@ -768,40 +768,50 @@ def _milestone_ids(frame: pd.DataFrame) -> list[str]:
     return ids.tolist()
 
 
-def milestone_summary(milestones: pd.DataFrame, *, as_of: dt.date) -> dict[str, Any]:
-    """Milestones at the end of the as-of month.
+def milestone_flags(milestones: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
+    """The milestones with the flags the summary counts, as of the end of the as-of month.
 
-    due: planned due date (``due_planned`` if present, else ``due``) on or before the month's
-    end; reached_on_time: of those, reached (status erreicht, reached_on ≤ month end) on or
-    before the planned date — a postponement does not make a milestone "on time";
-    share_on_time = reached_on_time / due (None when nothing is due); overdue: the current due
-    date has passed by the month's end and the milestone was not reached by then
-    (overdue_ids lists them). A reached milestone without a date counts as reached, not on time.
+    reached: status erreicht and reached_on ≤ month end (or no date); due: planned due date
+    (``due_planned`` if present, else ``due``) on or before the month's end; on_time: due,
+    reached, and reached on or before the planned date — a postponement does not make a
+    milestone "on time"; overdue: the current due date has passed by the month's end and the
+    milestone was not reached by then. Pages and exports show these flags, so a past Stand
+    never shows a milestone as reached that was reached later.
     """
     end = pd.Timestamp(_month_start(as_of)) + pd.offsets.MonthEnd(0)
+    out = milestones.copy()
+    due_now = pd.to_datetime(out["due"])
+    planned = pd.to_datetime(out["due_planned"]) if "due_planned" in out else due_now
+    planned = planned.fillna(due_now)
+    reached_on = pd.to_datetime(out["reached_on"])
+    out["reached"] = (out["status"] == "erreicht") & (reached_on.isna() | (reached_on <= end))
+    out["due_by_stand"] = planned.notna() & (planned <= end)
+    out["on_time"] = out["due_by_stand"] & out["reached"] & reached_on.notna() & (reached_on <= planned)
+    out["overdue"] = due_now.notna() & (due_now <= end) & ~out["reached"]
+    return out
+
+
+def milestone_summary(milestones: pd.DataFrame, *, as_of: dt.date) -> dict[str, Any]:
+    """Counts over `milestone_flags`: due, reached, reached on time, share on time, overdue.
+
+    share_on_time = reached_on_time / due (None when nothing is due). A reached milestone
+    without a date counts as reached, not on time.
+    """
     if milestones.empty:
         return {
             "due": 0, "reached": 0, "reached_on_time": 0, "share_on_time": None, "overdue": 0,
             "overdue_ids": [], "total": 0,
         }  # fmt: skip
-    due_now = pd.to_datetime(milestones["due"])
-    planned = pd.to_datetime(milestones["due_planned"]) if "due_planned" in milestones else due_now
-    planned = planned.fillna(due_now)
-    reached_on = pd.to_datetime(milestones["reached_on"])
-    erreicht = milestones["status"] == "erreicht"
-    reached = erreicht & (reached_on.isna() | (reached_on <= end))
-    due = planned.notna() & (planned <= end)
-    on_time = due & reached & reached_on.notna() & (reached_on <= planned)
-    overdue = due_now.notna() & (due_now <= end) & ~reached
-    n_due = int(due.sum())
+    flags = milestone_flags(milestones, as_of=as_of)
+    n_due = int(flags["due_by_stand"].sum())
     return {
         "due": n_due,
-        "reached": int(reached.sum()),
-        "reached_on_time": int(on_time.sum()),
-        "share_on_time": (float(on_time.sum()) / n_due) if n_due else None,
-        "overdue": int(overdue.sum()),
-        "overdue_ids": _milestone_ids(milestones.loc[overdue]),
-        "total": len(milestones),
+        "reached": int(flags["reached"].sum()),
+        "reached_on_time": int(flags["on_time"].sum()),
+        "share_on_time": (float(flags["on_time"].sum()) / n_due) if n_due else None,
+        "overdue": int(flags["overdue"].sum()),
+        "overdue_ids": _milestone_ids(flags.loc[flags["overdue"]]),
+        "total": len(flags),
     }
 
 
@@ -814,6 +824,7 @@ __all__ = [
     "indicator_series",
     "indicator_status",
     "kommune_rollup",
+    "milestone_flags",
     "milestone_summary",
     "plan_rollup",
     "vorhaben_rollup",

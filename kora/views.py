@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from kora import fmt
-from kora.metrics import STATUS_ICONS, STATUS_LABELS
+from kora.metrics import STATUS_ICONS, STATUS_LABELS, milestone_flags
 
 AGGREGATION_LABELS = {"sum": "Summe seit Jahresbeginn", "mean": "Mittel der Monate", "last": "letzter Stand"}
 DIRECTION_LABELS = {"up": "mehr ist besser", "down": "weniger ist besser", "yesno": "ja/nein"}
@@ -232,12 +232,8 @@ def escape_md(text: str) -> str:
 
 
 def milestone_frame(milestones: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Milestones with an `overdue` flag: due before the end of the Stand month and not reached."""
-    frame = milestones.copy()
-    end = pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)
-    due = pd.to_datetime(frame["due"])
-    frame["overdue"] = due.notna() & (due <= end) & (frame["status"] != "erreicht")
-    return frame
+    """Milestones with the flags of `metrics.milestone_flags` (reached/overdue at the Stand)."""
+    return milestone_flags(milestones, as_of=as_of)
 
 
 def milestone_table(frame: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
@@ -250,10 +246,16 @@ def milestone_table(frame: pd.DataFrame, *, compact: bool = False) -> pd.DataFra
             "Meilenstein": frame["text"],
             "Fällig": [fmt.date(as_date(d)) for d in frame["due"]],
             "Status": [
-                "⛔ überfällig" if o else labels.get(s, s)
-                for s, o in zip(frame["status"], frame["overdue"], strict=True)
+                "⛔ überfällig"
+                if o
+                else labels["erreicht"]
+                if r
+                else labels.get(s, s).replace(labels["erreicht"], labels["offen"])
+                for s, o, r in zip(frame["status"], frame["overdue"], frame["reached"], strict=True)
             ],
-            "Erreicht am": [fmt.date(as_date(d)) for d in frame["reached_on"]],
+            "Erreicht am": [
+                fmt.date(as_date(d)) if r else "–" for d, r in zip(frame["reached_on"], frame["reached"], strict=True)
+            ],
         }
     )
     return table[COMPACT_MILESTONE_COLUMNS] if compact else table
@@ -286,7 +288,7 @@ def milestones_in(frame: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
 def milestone_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {
         "total": len(frame),
-        "erreicht": int((frame["status"] == "erreicht").sum()),
+        "erreicht": int(frame["reached"].sum()),
         "verschoben": int((frame["status"] == "verschoben").sum()),
         "overdue": int(frame["overdue"].sum()),
     }
