@@ -462,6 +462,12 @@ def indicator_status(
     history = [_evaluate(prep.values, a, c) for c in range(1, k + 1)]
     e = history[-1]
     weight = _col(meta, "weight", 1.0)
+    frequency = (
+        meta["frequency"].to_numpy(dtype=object) if "frequency" in meta else np.full(n, "monatlich", dtype=object)
+    )
+    quarterly = frequency == "quartalsweise"
+    due = np.where(quarterly, k // 3, k).astype(np.int64)
+    due_month = np.where(quarterly, (k // 3) * 3, k)  # newest month a reading is due for
     data.update(
         {
             "value": e.value,
@@ -479,8 +485,10 @@ def indicator_status(
             "warning_since": _objects(_warning_since([h.will_reach for h in history], prep.year)),
             "status": np.asarray(STATUS_ORDER, dtype=object)[e.status],
             "months_reported": e.n_rep.astype(np.int64),
-            "months_due": np.full(n, k, dtype=np.int64),
-            "completeness": e.n_rep / k,
+            "months_due": due,
+            "completeness": np.where(due > 0, np.minimum(e.n_rep, due) / np.maximum(due, 1), np.nan),
+            "due_month": _objects(_date_list(prep.year, np.where(due_month > 0, due_month, -1))),
+            "frequency": frequency,
             "last_month": _objects(_date_list(prep.year, e.last_month)),
             "weight": np.where(np.isnan(weight), 1.0, weight),
             "demo": prep.demo,

@@ -238,6 +238,7 @@ def plan_dict(db: Database, kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:
                 "vorhaben": list(i.vorhaben),
                 "weight": float(i.weight),
                 "annahme": bool(i.assumption),
+                "meldung": i.frequency,
                 "quelle_text": i.quelle_text,
             }
             for i in indicators.itertuples(index=False)

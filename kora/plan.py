@@ -22,6 +22,8 @@ CATALOGUE_FILE = DATA_DIR / "indikatoren.toml"
 DIRECTIONS = ("up", "down", "yesno")
 AGGREGATIONS = ("sum", "mean", "last")
 MILESTONE_STATUSES = ("offen", "erreicht", "verschoben")
+# How often an indicator is reported: quarterly surveys are due in March, June, September, December.
+FREQUENCIES = ("monatlich", "quartalsweise")
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Indicator:
     integer: bool = False
     weight: float = 1.0
     assumption: bool = True
+    frequency: str = "monatlich"
 
 
 @dataclass(frozen=True)
@@ -337,6 +340,9 @@ def _read_catalogue_file(path: Path, vorhaben_nrs: set[int]) -> tuple[Indicator,
                     f"unbekannte Vorhaben-Nummer {nr!r} (bekannt: {', '.join(map(str, sorted(vorhaben_nrs)))}).",
                 )
 
+        frequency = e.text("meldung", required=False, default="monatlich")
+        if frequency not in FREQUENCIES:
+            raise e.fail("meldung", f"{frequency!r} ist nicht erlaubt; erlaubt: {', '.join(FREQUENCIES)}.")
         weight = e.number("gewicht", required=False)
         if weight is not None and weight <= 0:
             raise e.fail("gewicht", "muss größer als 0 sein.")
@@ -363,6 +369,7 @@ def _read_catalogue_file(path: Path, vorhaben_nrs: set[int]) -> tuple[Indicator,
                 integer=e.flag("ganzzahlig", direction == "yesno"),
                 weight=weight if weight is not None else 1.0,
                 assumption=e.flag("annahme", True),
+                frequency=frequency,
             )
         )
     names = [x.name.casefold() for x in indicators]

@@ -126,14 +126,19 @@ def labelled(frame: pd.DataFrame, key_col: str, title_col: str, width: int = 48)
 
 
 def missing_for_month(report: Any) -> pd.DataFrame:
-    """Indicators without a reading for the Stand month (data freshness)."""
+    """Indicators whose latest due reading is missing at the Stand (data freshness).
+
+    Monthly indicators are due every month, quarterly ones (catalogue `meldung`) at quarter end.
+    """
     ind = report.indicators
     last = ind["last_month"].map(as_date)
-    mask = last.map(lambda m: m is None or m < report.as_of)
+    due = ind["due_month"].map(as_date) if "due_month" in ind else pd.Series([report.as_of] * len(ind), index=ind.index)
+    mask = [d is not None and (m is None or m < d) for m, d in zip(last, due, strict=True)]
     out = ind[mask]
     return pd.DataFrame(
         {
             "Indikator": out["name"],
+            "Fällig für": [fmt.month_name(d) for d in due[mask]],
             "Letzte Meldung": [fmt.month_name(m) if m else "noch nie" for m in last[mask]],
         }
     ).reset_index(drop=True)

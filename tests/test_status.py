@@ -215,7 +215,11 @@ def test_report_on_demo_data(demo_db: Database, plan: Plan) -> None:
     assert len(ind) == len(plan.indicators) and report.demo
     assert set(ind["status"]) <= set(metrics.STATUS_ORDER)
     assert ind["attainment"].between(0, 1).all()
-    assert (ind["months_due"] == 10).all() and ind["year"].eq(2026).all()
+    due = ind.set_index("id")["months_due"]
+    assert due.drop("ansprechpartner_bekannt").eq(10).all() and ind["year"].eq(2026).all()
+    # the quarterly survey is due in March, June and September by October
+    assert due["ansprechpartner_bekannt"] == 3
+    assert ind.set_index("id").loc["ansprechpartner_bekannt", "completeness"] == 1.0
     assert list(report.aktionsfelder["code"]) == ["A", "B", "C", "D"]
     assert list(report.vorhaben["nr"]) == list(range(1, 8))
     assert set(report.indicator_vorhaben.columns) >= {"indicator_id", "nr"}

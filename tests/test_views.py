@@ -44,11 +44,20 @@ def test_headline_names_fields_not_on_track(report) -> None:
             assert f"**{row.code}**" in text
 
 
-def test_missing_for_month_lists_quarterly_survey(report) -> None:
+def test_missing_for_month_knows_quarterly_indicators(report) -> None:
+    # Beispieldaten report every monthly indicator; the quarterly survey was due in September
+    assert views.missing_for_month(report).empty
+    ind = report.indicators
+    km = ind["id"] == "km_umgesetzt"
+    ind.loc[km, "last_month"] = dt.date(2026, 9, 1)
     missing = views.missing_for_month(report)
-    # the survey indicator is reported quarterly (Mar, Jun, Sep, Dec) in the Beispieldaten
-    assert "Ansprechpartner*innen bekannt" in set(missing["Indikator"])
-    assert set(missing.columns) == {"Indikator", "Letzte Meldung"}
+    assert missing.to_dict("records") == [
+        {
+            "Indikator": "Umgesetzte km geschützter Radfahrstreifen",
+            "Fällig für": "Oktober 2026",
+            "Letzte Meldung": "September 2026",
+        }
+    ]
 
 
 def test_indicator_table_is_german(report) -> None:

@@ -151,6 +151,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "reporting frequency of indicators",
+        """
+        ALTER TABLE indicators ADD COLUMN frequency VARCHAR NOT NULL DEFAULT 'monatlich'
+        """,
+    ),
 ]
 
 

@@ -76,12 +76,17 @@ def write_plan(db: Database, plan: Plan, *, actor: str) -> None:
         if partners:
             db.executemany("INSERT INTO vorhaben_partner VALUES (?, ?, ?, ?)", partners)
         db.executemany(
-            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            """
+            INSERT INTO indicators (kommune, id, name, messung, erhoben_von, unit, direction, aggregation, baseline,
+                                    baseline_year, quelle_text, minimum, maximum, is_integer, weight, assumption,
+                                    sort, frequency)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
             [
                 (
                     k, x.id, x.name, x.messung, x.erhoben_von, x.unit, x.direction, x.aggregation,
                     x.baseline, x.baseline_year, x.quelle_text, x.minimum, x.maximum, x.integer,
-                    x.weight, x.assumption, i,
+                    x.weight, x.assumption, i, x.frequency,
                 )
                 for i, x in enumerate(plan.indicators)
             ],
@@ -139,7 +144,7 @@ def indicators_df(db: Database, kommune: str) -> pd.DataFrame:
         """
         SELECT i.id, i.name, i.messung, i.erhoben_von, i.unit, i.direction, i.aggregation,
                i.baseline, i.baseline_year, i.quelle_text, i.minimum, i.maximum, i.is_integer,
-               i.weight, i.assumption,
+               i.weight, i.assumption, i.frequency,
                coalesce((SELECT list(iv.nr ORDER BY iv.nr) FROM indicator_vorhaben iv
                          WHERE iv.kommune = i.kommune AND iv.indicator_id = i.id), []) AS vorhaben
         FROM indicators i WHERE i.kommune = ? ORDER BY i.sort

@@ -26,7 +26,7 @@ def indicators_df(db: Database, kommune: str | None) -> pd.DataFrame:
     return db.df(
         """
         SELECT kommune, id, name, unit, direction, aggregation, baseline, baseline_year,
-               minimum, maximum, is_integer, weight, assumption
+               minimum, maximum, is_integer, weight, assumption, frequency
         FROM indicators WHERE ($k IS NULL OR kommune = $k) ORDER BY kommune, sort
         """,
         {"k": kommune},
