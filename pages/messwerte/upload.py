@@ -1,0 +1,133 @@
+"""Messwerte hochladen: file -> German preview per cell -> Korrekturgrund if needed -> save.
+
+Thin page: reading, checking, diffing and saving are `kora.importer` (the same calls as
+`python -m kora import`); this script only draws. Comments are shown in tables as plain text.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kora import importer, templates, ui
+from kora.errors import KoraError
+from kora.ingest import MAX_UPLOAD_BYTES
+
+PREVIEW_KEY = "upload_preview"
+SUCCESS_KEY = "upload_success"
+ROUND_KEY = "upload_round"
+MAX_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
+
+
+def _default_user() -> str:
+    """The login name when st.login is configured; otherwise the user types it in."""
+    if st.user.get("is_logged_in"):
+        return str(st.user.get("name") or st.user.get("email") or "")
+    return ""
+
+
+st.title("Messwerte hochladen")
+st.write(
+    "Laden Sie die Monatswerte so hoch, wie Excel sie speichert: CSV (Semikolon oder Komma), "
+    "Unicode-Text (.txt) oder Excel-Arbeitsmappe (.xlsx), im langen Format (Indikator, Monat, Wert, Kommentar) "
+    "oder im breiten Format (eine Zeile je Indikator, eine Spalte je Monat). "
+    "Vor dem Speichern sehen Sie jede Zelle: neu, geändert (alt → neu) oder unverändert."
+)
+
+db = ui.database()
+
+with st.expander("Vorlage herunterladen", expanded=not ui.has_readings()):
+    st.caption(
+        "Die Vorlage enthält alle Indikatoren und die Monate, für die noch Werte fehlen. "
+        "Leere Zellen gelten als „nicht gemeldet“ (nie als 0). Ja/Nein-Indikatoren: „ja“ oder „nein“."
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "Vorlage als Excel (.xlsx)",
+        data=templates.template_xlsx(db),
+        file_name="KoRa-Messwerte-Vorlage.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="template_xlsx",
+        icon="📥",
+    )
+    right.download_button(
+        "Vorlage als CSV",
+        data=templates.template_csv(db),
+        file_name="KoRa-Messwerte-Vorlage.csv",
+        mime="text/csv",
+        key="template_csv",
+        icon="📥",
+    )
+
+if SUCCESS_KEY in st.session_state:
+    st.success(st.session_state.pop(SUCCESS_KEY), icon="✅")
+
+user = st.text_input(
+    "Ihr Name (wird mit jedem Wert in der Historie gespeichert)",
+    value=_default_user(),
+    key="upload_user",
+    max_chars=100,
+)
+round_no = st.session_state.get(ROUND_KEY, 0)
+file = st.file_uploader(
+    f"Datei auswählen (CSV, TXT oder XLSX, höchstens {MAX_MB} MB)",
+    type=["csv", "txt", "xlsx"],
+    key=f"upload_file_{round_no}",
+    max_upload_size=MAX_MB,
+)
+
+if file is None:
+    st.session_state.pop(PREVIEW_KEY, None)
+    st.info("Noch keine Datei ausgewählt.")
+elif not user.strip():
+    st.warning("Bitte zuerst Ihren Namen eintragen; danach wird die Datei geprüft.")
+else:
+    file_key = (getattr(file, "file_id", None) or file.name, file.size, user.strip())
+    cached = st.session_state.get(PREVIEW_KEY)
+    if cached is None or cached[0] != file_key:
+        with st.spinner("Datei wird geprüft …"):
+            preview = importer.preview_upload(db, file.getvalue(), filename=file.name, user=user.strip())
+        st.session_state[PREVIEW_KEY] = (file_key, preview)
+    else:
+        preview = cached[1]
+
+    if preview.errors:
+        st.error(preview.message(), icon="🚫")
+        st.write("Bitte korrigieren Sie diese Stellen in Excel und laden Sie die Datei erneut hoch:")
+        st.dataframe(preview.error_table(), hide_index=True, key="upload_errors")
+    else:
+        layout = "breites" if preview.layout == "breit" else "langes"
+        st.caption(f"Erkannt: {preview.description}, {layout} Format.")
+        cols = st.columns(4)
+        cols[0].metric("Neu", preview.n_new)
+        cols[1].metric("Geändert", preview.n_changed)
+        cols[2].metric("Unverändert", preview.n_unchanged)
+        cols[3].metric("Leer (nicht gemeldet)", preview.n_empty)
+        for note in preview.notes:
+            st.info(note)
+        if preview.noop:
+            st.info(preview.message(), icon="ℹ️")
+        else:
+            only_changes = st.toggle("Nur neue und geänderte Werte zeigen", value=False, key="upload_only_changes")
+            st.dataframe(preview.table(only_changes=only_changes), hide_index=True, key="upload_preview_table")
+            reason = ""
+            if preview.needs_reason:
+                st.warning(preview.message(), icon="✏️")
+                reason = st.text_input(
+                    "Korrekturgrund (Pflicht, wenn gemeldete Werte geändert werden)",
+                    key="upload_reason",
+                    max_chars=500,
+                )
+            missing_reason = preview.needs_reason and not reason.strip()
+            if st.button("Speichern", type="primary", key="upload_commit", disabled=missing_reason):
+                try:
+                    with st.spinner("Messwerte werden gespeichert …"):
+                        result = importer.commit_upload(db, preview, user=user.strip(), reason=reason)
+                except KoraError as err:
+                    st.session_state.pop(PREVIEW_KEY, None)
+                    st.error(str(err))
+                else:
+                    ui.clear_caches()
+                    st.session_state.pop(PREVIEW_KEY, None)
+                    st.session_state[SUCCESS_KEY] = result.message
+                    st.session_state[ROUND_KEY] = round_no + 1
+                    st.rerun()

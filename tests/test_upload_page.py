@@ -1,0 +1,117 @@
+"""AppTest of the pages "Messwerte hochladen" and "Historie".
+
+Runs the page through app.py (switch_page) once the page is registered there; until then the
+page file itself (AppTest.from_file), which exercises the same script with the same session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kora import ops
+from kora.db import open_database, readings_store
+from tests.conftest import APP, ROOT
+
+UPLOAD = "pages/messwerte/upload.py"
+HISTORY = "pages/messwerte/historie.py"
+GOOD = b"Indikator;Monat;Wert;Kommentar\r\nkritik_extern;01.2025;4;<script>alert(1)</script>\r\nkm_umgesetzt;01.2025;0,5;\r\n"
+BROKEN = b"Indikator;Monat;Wert;Kommentar\r\nkritk_extern;01.2025;4;\r\nkm_umgesetzt;13.2025;0,5;\r\n"
+
+
+def open_page(page: str) -> AppTest:
+    if f'"{page}"' in (ROOT / "app.py").read_text(encoding="utf-8"):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.run()
+        return at.switch_page(page).run()
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
+    return at.run()
+
+
+def upload(at: AppTest, data: bytes, name: str = "m.csv") -> AppTest:
+    at.text_input(key="upload_user").input("Kim").run()
+    return at.file_uploader[0].set_value((name, data, "text/csv")).run()
+
+
+def test_upload_preview_commit_success(app_env: Path) -> None:
+    at = open_page(UPLOAD)
+    assert not at.exception
+    assert at.title[0].value == "Messwerte hochladen"
+    assert len(at.get("download_button")) == 2  # CSV and XLSX templates
+    at = upload(at, GOOD)
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert table["Status"].tolist() == ["neu", "neu"]
+    assert table["Kommentar"].tolist()[0] == "<script>alert(1)</script>"  # text, not HTML
+    assert all("<script>" not in m.value for m in at.markdown)
+    at.button(key="upload_commit").click().run()
+    assert not at.exception
+    assert any("Gespeichert als Upload 1" in s.value for s in at.success)
+    db = open_database(app_env)
+    try:
+        assert readings_store.count_readings(db) == 2
+    finally:
+        db.close()
+
+
+def test_broken_file_shows_german_error_table_and_no_commit(app_env: Path) -> None:
+    at = upload(open_page(UPLOAD), BROKEN, "kaputt.csv")
+    assert not at.exception
+    assert any("abgelehnt" in e.value and "nichts gespeichert" in e.value for e in at.error)
+    errors = at.dataframe[0].value
+    assert list(errors.columns) == ["Zeile", "Spalte", "Wert", "Meldung"]
+    assert errors["Zeile"].tolist() == [2, 3]
+    assert errors["Spalte"].tolist() == ["A (Indikator)", "B (Monat)"]
+    assert "Meinten Sie „kritik_extern“" in errors["Meldung"].iloc[0]
+    assert not [b for b in at.button if b.key == "upload_commit"]
+
+
+def test_change_needs_korrekturgrund_in_the_page(app_env: Path) -> None:
+    at = upload(open_page(UPLOAD), GOOD)
+    at.button(key="upload_commit").click().run()
+    changed = GOOD.replace(b";4;", b";6;")
+    at = at.file_uploader[0].set_value(("m2.csv", changed, "text/csv")).run()
+    assert at.dataframe[0].value["Wert"].tolist()[0] == "4 → 6"
+    assert at.button(key="upload_commit").disabled
+    at.text_input(key="upload_reason").input("Doppelt gezählt").run()
+    assert not at.button(key="upload_commit").disabled
+    at.button(key="upload_commit").click().run()
+    assert any("1 geändert" in s.value for s in at.success)
+
+
+def test_identical_file_says_no_change(app_env: Path) -> None:
+    at = upload(open_page(UPLOAD), GOOD)
+    at.button(key="upload_commit").click().run()
+    at = at.file_uploader[0].set_value(("m.csv", GOOD, "text/csv")).run()
+    assert any("Keine Änderung" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "upload_commit"]
+
+
+@pytest.fixture
+def committed_db(app_env: Path) -> Path:
+    from kora.importer import import_file
+
+    db = open_database(app_env)
+    try:
+        ops.init(db, actor="test")
+        import_file(db, GOOD, filename="m.csv", user="Kim")
+    finally:
+        db.close()
+    return app_env
+
+
+def test_history_lists_uploads_and_reverts(committed_db: Path) -> None:
+    at = open_page(HISTORY)
+    assert not at.exception and not at.error
+    uploads = at.dataframe[0].value
+    assert uploads[["Nr", "Von", "Neu"]].values.tolist() == [[1, "Kim", 2]]
+    versions = at.dataframe[1].value
+    assert "Wert" in versions.columns
+    at.text_input(key="history_user").input("Lea").run()
+    at.text_input(key="revert_reason_1").input("falsche Datei").run()
+    at.button(key="revert_1").click().run()
+    assert not at.exception
+    assert any("zurückgenommen" in s.value for s in at.success)
+    assert at.dataframe[0].value["Art"].tolist() == ["Rücknahme", "Upload"]
