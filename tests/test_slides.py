@@ -1,0 +1,114 @@
+"""The deck as data: which slides, which numbers (those of the StatusReport), which texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kora import fmt, ops, slides
+from kora.changes import build_changes
+from kora.db import Database
+from kora.status import build_status
+from tests.conftest import TODAY
+from tests.test_changes import add_reading
+
+AS_OF = dt.date(2026, 10, 1)
+SINCE = dt.date(2026, 10, 29)
+
+
+def make_deck(db: Database, *, as_of: dt.date = AS_OF, since: dt.date = SINCE) -> tuple[slides.Deck, object]:
+    report = build_status(db, as_of=as_of)
+    changes = build_changes(db, as_of=as_of, since=since, report=report)
+    return slides.build_deck(report, changes, ops.plan_dict(db), made_on=TODAY), report
+
+
+def test_slide_order_and_german_titles(demo_db: Database) -> None:
+    deck, _ = make_deck(demo_db)
+    assert [s.key for s in deck.slides] == [
+        "titel", "feld-A", "feld-B", "feld-C", "feld-D", "erfolge", "aenderungen", "unterstuetzung",
+    ]  # fmt: skip
+    assert deck.slide("feld-B").title == "Aktionsfeld B: Umgang mit Politik"
+    assert deck.slide("aenderungen").title == "Was hat sich seit dem letzten Termin geändert?"
+    assert deck.slide("unterstuetzung").title == "Wo wir Unterstützung brauchen"
+    assert "Stand Oktober 2026" in deck.slide("titel").subtitle
+    assert "26.11.2026" in deck.slide("titel").subtitle  # the date of the Brownbag
+
+
+def test_footer_names_stand_and_filters(demo_db: Database) -> None:
+    deck, _ = make_deck(demo_db)
+    assert dict(deck.filters) == {
+        "Kommune": "Stadt Aachen",
+        "Stand": "Oktober 2026",
+        "Datenstand": "aktuell (alle gespeicherten Korrekturen)",
+        "Letzter Termin": "29.10.2026",
+        "Erstellt": "26.11.2026",
+        "Daten": "Beispieldaten, keine echten Messwerte",
+    }
+    assert "Stand: Oktober 2026" in deck.footer
+
+
+def test_numbers_are_those_of_the_status_report(demo_db: Database) -> None:
+    deck, report = make_deck(demo_db)
+    payload = report.to_dict()
+    title = deck.slide("titel")
+    assert title.metrics[0].value == fmt.percent(payload["plan"]["attainment"])
+    assert list(title.chart.keys) == [f["code"] for f in payload["aktionsfelder"]]
+    assert list(title.chart.series[0].values) == pytest.approx([f["attainment"] for f in payload["aktionsfelder"]])
+    by_id = {i["id"]: i for i in payload["indicators"]}
+    for code in "ABCD":
+        chart = deck.slide(f"feld-{code}").chart
+        assert list(chart.series[0].values) == pytest.approx([by_id[k]["attainment"] for k in chart.keys])
+
+
+def test_support_slide_names_the_partner_cities_of_off_track_vorhaben(demo_db: Database) -> None:
+    deck, report = make_deck(demo_db)
+    plan = ops.plan_dict(demo_db)
+    off = set(report.indicators.loc[report.indicators["status"] == "off_track", "id"])
+    assert off, "Beispieldaten should have off-track indicators"
+    table = deck.slide("unterstuetzung").table
+    assert table is not None
+    rows = {row[0].split(".")[0]: row for row in table.rows}
+    for v in plan["vorhaben"]:
+        mine = off & set(v["indicators"])
+        if mine:
+            assert rows[str(v["nr"])][2] == ", ".join(v["partner_cities"])
+        else:
+            assert str(v["nr"]) not in rows
+
+
+def test_changes_slide_lists_new_readings_and_user_text_verbatim(demo_db: Database) -> None:
+    comment = '<script>alert(1)</script> =HYPERLINK("http://x","y")'
+    add_reading(demo_db, "kritik_extern", dt.date(2026, 10, 1), 5.0, at=dt.datetime(2026, 11, 20, 10), comment=comment)
+    deck, _ = make_deck(demo_db, since=dt.date(2026, 11, 15))
+    slide = deck.slide("aenderungen")
+    counts = {m.label: m.value for m in slide.metrics}
+    assert counts["Korrekturen"] == "1" and counts["Neue Messwerte"] == "0"
+    corrections = next(s for s in slide.sections if s.heading == "Korrekturen")
+    assert corrections.items[0].text.startswith("Kritische Rückmeldungen externer Akteure, Okt 26:")
+    assert corrections.items[0].detail == f"Kommentar: {comment}"  # plain text; renderers escape it
+
+
+def test_empty_database_still_makes_a_deck(db: Database) -> None:
+    deck, _ = make_deck(db)
+    assert len(deck.slides) == 8
+    assert deck.slide("titel").metrics[0].value == "–"
+    assert deck.slide("unterstuetzung").table is None
+
+
+@pytest.mark.parametrize(
+    ("index", "delta", "wrap", "expected"),
+    [(0, -1, False, 0), (0, 1, False, 1), (7, 1, False, 7), (7, 1, True, 0), (0, -1, True, 7)],
+)
+def test_step(index: int, delta: int, wrap: bool, expected: int) -> None:
+    assert slides.step(index, 8, delta, wrap=wrap) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["<script>alert(1)</script>", "[klick](javascript:alert(1))", "**fett** _kursiv_ $x$ :red[rot]", "1. Liste"]
+)
+def test_markdown_text_leaves_no_markup(text: str) -> None:
+    out = slides.markdown_text(text)
+    for ch in "<>[]()*_$:":
+        assert ch not in out.replace("\\" + ch, "")
+    assert out.replace("\\", "") == text
