@@ -7,4 +7,4 @@ text for people, `--json` for automation. No logic lives here.
 from __future__ import annotations
 
 # Order = order in `python -m kora --help`.
-COMMAND_MODULES = ("kora.commands.setup", "kora.commands.status", "kora.commands.importing")
+COMMAND_MODULES = ("kora.commands.setup", "kora.commands.status", "kora.commands.importing", "kora.commands.export")

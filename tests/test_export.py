@@ -1,0 +1,242 @@
+"""Exports opened the way their readers open them: python-pptx, openpyxl, the HTML text, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+
+from kora import export
+from kora.db import Database
+from kora.status import build_status
+from tests.conftest import ROOT, TODAY
+from tests.test_changes import add_reading
+
+AS_OF = dt.date(2026, 10, 1)
+SINCE = dt.date(2026, 11, 10)
+EVIL = '=HYPERLINK("http://x","y")'
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def bundle(demo_db: Database) -> export.Bundle:
+    """Beispieldaten plus two corrections after the last Termin whose comments are hostile."""
+    add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment=EVIL)
+    add_reading(demo_db, "formate_aktiv", AS_OF, 4.0, at=dt.datetime(2026, 11, 20, 11), comment=SCRIPT)
+    return export.gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY)
+
+
+def status_json(db: Database, known_at: dt.date | None = None) -> dict:
+    return json.loads(build_status(db, as_of=AS_OF, known_at=known_at).to_json())
+
+
+# --- PPTX -------------------------------------------------------------------------------------
+
+
+def open_pptx(data: bytes) -> Presentation:
+    return Presentation(io.BytesIO(data))
+
+
+def test_pptx_has_every_slide_with_german_title_and_native_charts(bundle: export.Bundle) -> None:
+    data = export.render("pptx", bundle)
+    prs = open_pptx(data)
+    deck = bundle.deck
+    assert len(prs.slides) == len(deck.slides) == 8
+    assert [s.shapes.title.text for s in prs.slides] == [s.title for s in deck.slides]
+    for slide, spec in zip(prs.slides, deck.slides, strict=True):
+        charts = [sh.chart for sh in slide.shapes if sh.has_chart]
+        assert len(charts) == (spec.chart is not None), spec.key
+        for chart in charts:
+            # native and editable: the chart's numbers live in an embedded workbook, not in a picture
+            assert chart.part.chart_workbook.xlsx_part is not None
+            assert chart.chart_title.text_frame.text == spec.chart.title
+        assert not [sh for sh in slide.shapes if sh.shape_type == 13], "no pictures"  # MSO_SHAPE_TYPE.PICTURE
+        texts = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+        assert "Stand: Oktober 2026" in texts  # the footer with Stand and filters
+        assert slide.has_notes_slide and deck.footer in slide.notes_slide.notes_text_frame.text
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert len([n for n in names if re.fullmatch(r"ppt/charts/chart\d+\.xml", n)]) == 7
+    assert len([n for n in names if n.startswith("ppt/embeddings/") and n.endswith(".xlsx")]) == 7
+    assert not [n for n in names if n.startswith("ppt/media/")]
+
+
+@pytest.mark.parametrize("known_at", [None, dt.date(2026, 11, 10)])
+def test_pptx_chart_numbers_match_status_json(demo_db: Database, known_at: dt.date | None) -> None:
+    """`python -m kora status --json` and the PowerPoint charts show the same attainment."""
+    add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10))  # changes it after known_at
+    bundle = export.gather(demo_db, as_of=AS_OF, known_at=known_at, since=dt.date(2026, 11, 1), made_on=TODAY)
+    payload = status_json(demo_db, known_at)
+    prs = open_pptx(export.render("pptx", bundle))
+    by_slide = {s.shapes.title.text: s for s in prs.slides}
+    overview = next(sh.chart for sh in prs.slides[0].shapes if sh.has_chart)
+    values = list(overview.plots[0].series[0].values)
+    assert values == pytest.approx([f["attainment"] for f in payload["aktionsfelder"]])
+    indicators = {i["name"]: i["attainment"] for i in payload["indicators"]}
+    for field in payload["aktionsfelder"]:
+        slide = next(s for t, s in by_slide.items() if t.startswith(f"Aktionsfeld {field['code']}:"))
+        chart = next(sh.chart for sh in slide.shapes if sh.has_chart)
+        cats = [re.sub(r"^\W+\s", "", c) for c in chart.plots[0].categories]  # drop the status icon
+        for cat, value in zip(cats, chart.plots[0].series[0].values, strict=True):
+            match = [a for name, a in indicators.items() if name.startswith(cat.rstrip("…"))]
+            assert value == pytest.approx(match[0])
+
+
+def test_pptx_shapes_stay_on_the_slide(bundle: export.Bundle) -> None:
+    prs = open_pptx(export.render("pptx", bundle))
+    width, height = prs.slide_width, prs.slide_height
+    assert (width, height) == (Emu(12192000), Emu(6858000))  # 16:9
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0
+            assert shape.left + shape.width <= width and shape.top + shape.height <= height, shape.name
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def open_xlsx(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_xlsx_sheets_show_stand_and_hold_no_formula(bundle: export.Bundle) -> None:
+    wb = open_xlsx(export.render("xlsx", bundle))
+    assert wb.sheetnames == [
+        "Info", "Zielerreichung", "Aktionsfelder und Vorhaben", "Änderungen", "Plan", "Meilensteine",
+        "Indikatoren", "Messwerte mit Versionen",
+    ]  # fmt: skip
+    for ws in wb.worksheets[1:]:
+        assert "Stand: Oktober 2026" in ws["A2"].value
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate}"
+
+
+def test_xlsx_user_text_stays_text(bundle: export.Bundle) -> None:
+    wb = open_xlsx(export.render("xlsx", bundle))
+    for sheet in ("Messwerte mit Versionen", "Änderungen"):
+        cells = [c for row in wb[sheet].iter_rows() for c in row if c.value == EVIL]
+        assert cells, sheet
+        assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+        assert any(c.value == SCRIPT for row in wb[sheet].iter_rows() for c in row)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+49 241 432-0", "-5 Tage", "@SUM(A1)", "\tTab", "\rCR", "\nLF"])
+def test_xlsx_every_formula_prefix_is_neutralised(demo_db: Database, text: str) -> None:
+    add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment=text)
+    wb = open_xlsx(export.render("xlsx", export.gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY)))
+    found = [c for row in wb["Messwerte mit Versionen"].iter_rows() for c in row if c.value == text]
+    assert found and all(c.data_type == "s" and c.quotePrefix for c in found)
+
+
+def test_xlsx_numbers_are_numbers_and_match_status_json(bundle: export.Bundle, demo_db: Database) -> None:
+    payload = {i["id"]: i for i in status_json(demo_db)["indicators"]}
+    ws = open_xlsx(export.render("xlsx", bundle))["Zielerreichung"]
+    header = [c.value for c in ws[4]]
+    col = {name: header.index(name) for name in header}
+    seen = set()
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        ind = payload[row[col["ID"]]]
+        seen.add(ind["id"])
+        for name, key in [
+            ("Wert seit Jahresbeginn", "value"),
+            ("Jahresziel", "target"),
+            ("Zielerreichung", "attainment"),
+        ]:
+            if ind[key] is None:
+                assert row[col[name]] is None
+            else:
+                assert isinstance(row[col[name]], int | float)
+                assert row[col[name]] == pytest.approx(ind[key])
+    assert seen == set(payload)
+    assert ws.cell(row=5, column=col["Zielerreichung"] + 1).number_format == "0 %"
+    versions = open_xlsx(export.render("xlsx", bundle))["Messwerte mit Versionen"]
+    month = versions.cell(row=5, column=3)
+    assert isinstance(month.value, dt.datetime) and month.number_format == "MM.YYYY"
+
+
+def test_control_characters_do_not_break_the_files(demo_db: Database) -> None:
+    add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment="a\x00b\x1fc\x0bd")
+    bundle = export.gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY)
+    for key in ("pptx", "html", "xlsx"):
+        assert export.render(key, bundle)
+    wb = open_xlsx(export.render("xlsx", bundle))
+    assert any(c.value == "abcd" for row in wb["Messwerte mit Versionen"].iter_rows() for c in row)
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+
+def test_html_is_self_contained_and_escapes_user_text(bundle: export.Bundle) -> None:
+    text = export.render("html", bundle).decode("utf-8")
+    assert text.startswith("<!doctype html>") and 'lang="de"' in text
+    assert "Content-Security-Policy" in text and "default-src 'none'" in text
+    assert "<script" not in text.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text)  # nothing to fetch
+    assert "@import" not in text and "url(" not in text
+    assert text.count("<svg") == 7 and text.count('class="slide') == 8
+    assert "Stand: <b>Oktober 2026</b>" in text
+
+
+def test_html_numbers_match_status_json(bundle: export.Bundle, demo_db: Database) -> None:
+    from kora import fmt
+
+    text = export.render("html", bundle).decode("utf-8")
+    payload = status_json(demo_db)
+    assert f'<div class="value">{fmt.percent(payload["plan"]["attainment"])}</div>' in text
+    for field in payload["aktionsfelder"]:
+        assert f"{fmt.percent(field['attainment'])}</text>" in text
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def kora(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kora", *args, "--db", str(db)], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
+def test_cli_exports_every_format(demo_db: Database, db_path: Path, tmp_path: Path) -> None:
+    demo_db.close()  # the CLI is another process: one writer per DuckDB file
+    for key in ("pptx", "html", "xlsx"):
+        out = tmp_path / f"bericht.{key}"
+        run = kora(
+            "export", "--format", key, "--as-of", "2026-10", "--since", "2026-10-29", "--out", str(out), db=db_path
+        )
+        assert run.returncode == 0, run.stderr
+        assert "Stand: Oktober 2026" in run.stdout and out.stat().st_size > 1000
+    assert len(open_pptx((tmp_path / "bericht.pptx").read_bytes()).slides) == 8
+    assert "Zielerreichung" in open_xlsx((tmp_path / "bericht.xlsx").read_bytes()).sheetnames
+    inferred = kora(
+        "export", "--as-of", "2026-06", "--known-at", "2026-07-15", "--out", str(tmp_path / "x.html"), db=db_path
+    )
+    assert inferred.returncode == 0, inferred.stderr
+    assert "wie bekannt am 15.07.2026" in (tmp_path / "x.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as-of", "2026-13", "--format", "pptx"], "nicht erkannt"),
+        (["--as-of", "2026-10", "--out", "bericht.txt"], "Format angeben"),
+        (
+            ["--as-of", "2026-10", "--since", "2026-10-20", "--known-at", "2026-10-01", "--format", "html"],
+            "letzte Termin",
+        ),
+    ],
+)
+def test_cli_errors_are_german(db: Database, db_path: Path, tmp_path: Path, args: list[str], message: str) -> None:
+    db.close()
+    run = kora("export", *args, db=db_path)
+    assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
