@@ -89,19 +89,20 @@ class Catalogue:
         info = plan_store.kommune_info(db, kommune)
         if info is None:
             raise KoraError(f"Für die Kommune „{kommune}“ ist kein Plan geladen. Bitte zuerst: python -m kora init")
-        frame = plan_store.indicators_df(db, kommune)
         rules = tuple(
             Rule(
-                id=r.id,
-                name=r.name,
-                unit=r.unit,
-                direction=r.direction,
-                minimum=None if pd.isna(r.minimum) else float(r.minimum),
-                maximum=None if pd.isna(r.maximum) else float(r.maximum),
-                integer=bool(r.is_integer),
-                frequency=str(getattr(r, "frequency", "monatlich") or "monatlich"),
+                id=ind_id,
+                name=name,
+                unit=unit,
+                direction=direction,
+                minimum=None if minimum is None else float(minimum),
+                maximum=None if maximum is None else float(maximum),
+                integer=bool(is_integer),
+                frequency=frequency or "monatlich",
             )
-            for r in frame.itertuples(index=False)
+            for ind_id, name, unit, direction, minimum, maximum, is_integer, frequency in import_store.catalogue_rows(
+                db, kommune=kommune
+            )
         )
         start = info["plan_start"]
         start = start.date() if isinstance(start, dt.datetime) else start
@@ -183,6 +184,8 @@ def _fmt_value(value: float, direction: str) -> str:
 def _problems_from(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, message: Any) -> list[Problem]:
     """Problems for the masked records; `message` is a str or a callable(row, position) -> str."""
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if not len(positions):
+        return []
     out = []
     for pos, row in zip(positions, frame.iloc[positions].itertuples(index=False), strict=True):
         if column == "value_col":
@@ -318,7 +321,9 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
 
     text = normalise(raw[text_mask].map(str) if raw.dtype == object else raw[text_mask])
     text_index = np.flatnonzero(text_mask)
-    excel_err = (text.str.startswith("#") & text.str.casefold().isin(EXCEL_ERRORS)).to_numpy()
+    excel_err = text.str.startswith("#").fillna(False).to_numpy(dtype=bool)
+    if excel_err.any():
+        excel_err = excel_err & text.str.casefold().isin(EXCEL_ERRORS).to_numpy(dtype=bool)
     for i in text_index[excel_err]:
         value_bad[i] = True
         messages[i] = (

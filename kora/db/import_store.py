@@ -14,6 +14,17 @@ import pandas as pd
 from kora.db.adapter import Database
 
 
+def catalogue_rows(db: Database, *, kommune: str) -> list[tuple]:
+    """What validation needs of each indicator, in catalogue order (a light query, run per upload)."""
+    return db.rows(
+        """
+        SELECT id, name, unit, direction, minimum, maximum, is_integer, frequency
+        FROM indicators WHERE kommune = ? ORDER BY sort
+        """,
+        [kommune],
+    )
+
+
 def current_cells(db: Database, *, kommune: str, indicator_ids: list[str]) -> pd.DataFrame:
     """Newest version (withdrawn ones included, value NULL) of every cell of these indicators."""
     return db.df(
