@@ -25,6 +25,13 @@ PAGES = {
         st.Page("pages/dashboard/meilensteine.py", title="Meilensteine", icon="🏁", url_path="meilensteine"),
         st.Page("pages/dashboard/staedtenetzwerk.py", title="Städtenetzwerk", icon="🤝", url_path="staedtenetzwerk"),
     ],
+    "Messwerte": [
+        st.Page("pages/messwerte/upload.py", title="Messwerte hochladen", icon="📤", url_path="upload"),
+        st.Page("pages/messwerte/historie.py", title="Historie", icon="🕘", url_path="historie"),
+    ],
+    "Vortrag": [
+        st.Page("pages/vortrag/praesentation.py", title="Präsentationsmodus", icon="📽️", url_path="praesentation"),
+    ],
 }
 
 page = st.navigation(PAGES)
