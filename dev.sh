@@ -41,8 +41,7 @@ ensure_venv() {
 case "${1:-}" in
   run)
     ensure_venv requirements.txt
-    "$VENV/bin/python" -m kora init
-    exec "$VENV/bin/python" -m streamlit run app.py "${@:2}"
+    exec "$VENV/bin/python" -m kora serve "${@:2}"
     ;;
   test)
     apt_install chromium fonts-dejavu-core fonts-noto-color-emoji

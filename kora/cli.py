@@ -29,7 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "passes_extra_args", False):
+        parser.error(f"unbekannte Argumente: {' '.join(extra)}")
+    args.extra_args = extra
     try:
         return int(args.func(args) or 0)
     except KoraError as err:

@@ -41,6 +41,27 @@ def route_through_app() -> None:
     PagesManager.uses_pages_directory = False
 
 
+def serve(streamlit_args: list[str]) -> int:
+    """Run the dashboard (`streamlit run app.py …`) in this process with v1 routing off.
+
+    Setting the switch before the first session means even the very first request after a
+    start may be a deep link (`/aktionsfeld?feld=B`) without Streamlit's "Page not found".
+    """
+    import sys
+    from pathlib import Path
+
+    from streamlit.web import cli as streamlit_cli
+
+    route_through_app()
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    sys.argv = ["streamlit", "run", str(app), *streamlit_args]
+    try:
+        streamlit_cli.main()
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
 def db_path() -> str:
     return str(resolve_db_path())
 

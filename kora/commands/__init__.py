@@ -7,4 +7,10 @@ text for people, `--json` for automation. No logic lives here.
 from __future__ import annotations
 
 # Order = order in `python -m kora --help`.
-COMMAND_MODULES = ("kora.commands.setup", "kora.commands.status", "kora.commands.importing", "kora.commands.export")
+COMMAND_MODULES = (
+    "kora.commands.setup",
+    "kora.commands.serve",
+    "kora.commands.status",
+    "kora.commands.importing",
+    "kora.commands.export",
+)

@@ -50,7 +50,8 @@ class Server:
         full_env = {**os.environ, "KORA_DB": str(db), **(env or {})}
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", str(app),
+                *([sys.executable, "-m", "kora", "serve"] if app == ROOT / "app.py" else
+                  [sys.executable, "-m", "streamlit", "run", str(app)]),
                 "--server.port", str(self.port), "--server.address", "127.0.0.1",
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none",

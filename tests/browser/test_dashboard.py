@@ -95,3 +95,19 @@ def test_overview_numbers_agree_with_cli_status(demo_server: Server, page) -> No
     fields = json.loads(out.stdout)["aktionsfelder"]
     expected = [f"{round(f['attainment'] * 100)}\u00a0%" for f in fields]
     assert [s.replace(" ", "\u00a0") for s in shown] == expected
+
+
+def test_first_request_after_start_may_be_a_deep_link(tmp_path, page) -> None:  # type: ignore[no-untyped-def]
+    """A shared link opened right after a restart lands on its page, without 'Page not found'."""
+    from tests.browser.conftest import kora_cli
+
+    db = tmp_path / "fresh.duckdb"
+    kora_cli("demo", db=db)
+    server = Server(db)
+    try:
+        open_page(page, f"{server.url}/aktionsfeld?feld=C")
+        settle(page)
+        assert "Aktionsfeld C" in page.inner_text("h1")
+        assert page.get_by_text("Page not found").count() == 0
+    finally:
+        server.stop()
