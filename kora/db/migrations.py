@@ -158,6 +158,51 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE indicators ADD COLUMN frequency VARCHAR NOT NULL DEFAULT 'monatlich'
         """,
     ),
+    (
+        3,
+        "access: local accounts, coordinator assignments, admin plan changes",
+        """
+        -- People who may log in locally (password_hash) or by SSO (matched by e-mail).
+        -- Accounts are never deleted, only disabled: the audit log keeps naming them.
+        -- Uniqueness of username/email is enforced in kora.auth (no ART index: DuckDB
+        -- indexes and UPDATEs of the same row do not mix well).
+        CREATE TABLE users (
+            username      VARCHAR NOT NULL,
+            display_name  VARCHAR NOT NULL,
+            email         VARCHAR,
+            role          VARCHAR NOT NULL CHECK (role IN ('leser', 'koordination', 'admin')),
+            password_hash VARCHAR,
+            disabled      BOOLEAN NOT NULL DEFAULT false,
+            created_at    TIMESTAMP NOT NULL,
+            created_by    VARCHAR NOT NULL,
+            changed_at    TIMESTAMP
+        );
+        -- Which Vorhaben (ref = nr) or indicators (ref = id) a Koordinator*in reports for.
+        CREATE TABLE coordinator_assignments (
+            username    VARCHAR NOT NULL,
+            kommune     VARCHAR NOT NULL,
+            kind        VARCHAR NOT NULL CHECK (kind IN ('vorhaben', 'indikator')),
+            ref         VARCHAR NOT NULL,
+            assigned_at TIMESTAMP NOT NULL,
+            assigned_by VARCHAR NOT NULL
+        );
+        -- Admin edits of baselines, yearly targets and weights: append-only, each with a reason,
+        -- re-applied on top of the plan files after `init --reload-plan`.
+        CREATE SEQUENCE plan_change_seq START 1;
+        CREATE TABLE plan_changes (
+            seq          BIGINT NOT NULL DEFAULT nextval('plan_change_seq'),
+            kommune      VARCHAR NOT NULL,
+            indicator_id VARCHAR NOT NULL,
+            field        VARCHAR NOT NULL CHECK (field IN ('baseline', 'baseline_year', 'target', 'weight')),
+            year         INTEGER,
+            old_value    DOUBLE,
+            new_value    DOUBLE,
+            recorded_at  TIMESTAMP NOT NULL,
+            recorded_by  VARCHAR NOT NULL,
+            reason       VARCHAR NOT NULL
+        );
+        """,
+    ),
 ]
 
 
