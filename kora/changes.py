@@ -24,6 +24,7 @@ import pandas as pd
 from kora import fmt, periods
 from kora.db import Database, changes_store, plan_store
 from kora.errors import KoraError
+from kora.fmt import is_missing
 from kora.metrics import STATUS_LABELS, STATUS_SCORES
 from kora.periods import LOCAL_TZ, normalize_known_at
 from kora.status import StatusReport, build_status
@@ -42,28 +43,19 @@ def previous_as_of(since: dt.date, as_of: dt.date) -> dt.date:
     return min(periods.last_complete_month(since), periods.month_start(as_of))
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _same(a: Any, b: Any) -> bool:
-    if _missing(a) or _missing(b):
-        return _missing(a) and _missing(b)
+    if is_missing(a) or is_missing(b):
+        return is_missing(a) and is_missing(b)
     return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-12)
 
 
 def _text(value: Any) -> str | None:
-    return None if _missing(value) else str(value)
+    return None if is_missing(value) else str(value)
 
 
 def local_time(stamp: Any) -> dt.datetime | None:
     """Naive UTC (as stored) → naive local wall time, for "gespeichert am" in German displays."""
-    if _missing(stamp):
+    if is_missing(stamp):
         return None
     ts = pd.Timestamp(stamp).to_pydatetime()
     try:
@@ -103,8 +95,8 @@ def classify_readings(touched: pd.DataFrame, indicators: pd.DataFrame) -> tuple[
     t["name"] = t["name"].where(t["name"].notna(), t["indicator_id"])
     for col, default in (("unit", ""), ("direction", "up")):
         t[col] = t[col].where(t[col].notna(), default)
-    before = t["value_before"].map(lambda v: not _missing(v)) & t["had_before"].astype(bool)
-    after = t["value_after"].map(lambda v: not _missing(v))
+    before = t["value_before"].map(lambda v: not is_missing(v)) & t["had_before"].astype(bool)
+    after = t["value_after"].map(lambda v: not is_missing(v))
     new = t[~before & after].rename(columns={"value_after": "value", "comment_after": "comment"})
     cand = t[before].copy()
     cand["withdrawn"] = ~after[before]
@@ -128,7 +120,7 @@ STATUS_CHANGE_COLUMNS = [
 
 
 def _score(status: Any) -> float | None:
-    return STATUS_SCORES.get(str(status)) if not _missing(status) else None
+    return STATUS_SCORES.get(str(status)) if not is_missing(status) else None
 
 
 def compare_indicators(before: pd.DataFrame, after: pd.DataFrame, *, comparable: bool) -> pd.DataFrame:
@@ -143,8 +135,8 @@ def compare_indicators(before: pd.DataFrame, after: pd.DataFrame, *, comparable:
     for r in after.itertuples(index=False):
         s_before = prev["status"].get(r.id) if r.id in prev.index else None
         a_before = prev["attainment"].get(r.id) if r.id in prev.index else None
-        a_before = None if _missing(a_before) else float(a_before)
-        a_after = None if _missing(r.attainment) else float(r.attainment)
+        a_before = None if is_missing(a_before) else float(a_before)
+        a_after = None if is_missing(r.attainment) else float(r.attainment)
         delta = a_after - a_before if comparable and a_before is not None and a_after is not None else None
         sb, sa = _score(s_before), _score(r.status)
         better = None if sb is None or sa is None or sb == sa else sa > sb
@@ -152,7 +144,7 @@ def compare_indicators(before: pd.DataFrame, after: pd.DataFrame, *, comparable:
             {
                 "id": r.id,
                 "name": r.name,
-                "status_before": s_before if not _missing(s_before) else "no_data",
+                "status_before": s_before if not is_missing(s_before) else "no_data",
                 "status_after": r.status,
                 "attainment_before": a_before,
                 "attainment_after": a_after,
@@ -175,9 +167,9 @@ def improved(comparison: pd.DataFrame) -> pd.DataFrame:
     without a worse status. Largest gain first."""
     better = comparison["better"].map(lambda b: b is True)
     worse = comparison["better"].map(lambda b: b is False)
-    gained = comparison["delta"].map(lambda d: not _missing(d) and d >= IMPROVED_MIN)
+    gained = comparison["delta"].map(lambda d: not is_missing(d) and d >= IMPROVED_MIN)
     out = comparison[better | (gained & ~worse)].copy()
-    out["_d"] = out["delta"].map(lambda d: -1.0 if _missing(d) else float(d))
+    out["_d"] = out["delta"].map(lambda d: -1.0 if is_missing(d) else float(d))
     return out.sort_values("_d", ascending=False, kind="stable").drop(columns="_d").reset_index(drop=True)
 
 
@@ -188,8 +180,8 @@ def compare_rollup(before: pd.DataFrame, after: pd.DataFrame, key: str, *, compa
     for r in after.to_dict("records"):
         k = r[key]
         a_before = prev["attainment"].get(k) if k in prev.index else None
-        a_before = None if _missing(a_before) else float(a_before)
-        a_after = None if _missing(r["attainment"]) else float(r["attainment"])
+        a_before = None if is_missing(a_before) else float(a_before)
+        a_after = None if is_missing(r["attainment"]) else float(r["attainment"])
         rows.append(
             {
                 key: k,
@@ -223,8 +215,8 @@ def compare_milestones(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFram
         old = prev.loc[r["id"]] if r["id"] in prev.index else None
         s_before = "offen" if old is None else old["status"]
         d_before = None if old is None else old["due"]
-        due_changed = not (_missing(d_before) and _missing(r["due"])) and (
-            _missing(d_before) or _missing(r["due"]) or pd.Timestamp(d_before) != pd.Timestamp(r["due"])
+        due_changed = not (is_missing(d_before) and is_missing(r["due"])) and (
+            is_missing(d_before) or is_missing(r["due"]) or pd.Timestamp(d_before) != pd.Timestamp(r["due"])
         )
         if s_before == r["status"] and not due_changed:
             continue
@@ -364,7 +356,7 @@ def build_changes(
 
 
 def status_word(status: Any) -> str:
-    return STATUS_LABELS.get(str(status), str(status)) if not _missing(status) else "–"
+    return STATUS_LABELS.get(str(status), str(status)) if not is_missing(status) else "–"
 
 
 def change_rows(changes: Changes) -> list[dict[str, Any]]:
@@ -426,7 +418,7 @@ def change_rows(changes: Changes) -> list[dict[str, Any]]:
                 "Nachher": r.status_after,
                 "Einheit": "",
                 "Kommentar": None
-                if r.status_after != "erreicht" or _missing(r.reached_on)
+                if r.status_after != "erreicht" or is_missing(r.reached_on)
                 else f"erreicht am {fmt.date(pd.Timestamp(r.reached_on).date())}",
                 "Gespeichert": local_time(r.status_since),
                 "Von": None,
@@ -436,7 +428,7 @@ def change_rows(changes: Changes) -> list[dict[str, Any]]:
 
 
 def _num(value: Any) -> float | None:
-    if _missing(value):
+    if is_missing(value):
         return None
     v = float(value)
     return None if np.isnan(v) else v

@@ -8,13 +8,13 @@ and uses type large enough for a projector. Builders are pure, so tests inspect 
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from kora import fmt
-from kora.metrics import STATUS_COLORS, STATUS_ICONS, STATUS_LABELS
+from kora.fmt import is_missing, status_text
+from kora.metrics import STATUS_COLORS
 
 FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 16, "color": "#1a1a1a"}
 COLOR_VALUE = "#0072B2"  # Okabe–Ito blue
@@ -41,15 +41,6 @@ def _base_layout(fig: go.Figure, *, title: str | None = None, height: int = 420)
     return fig
 
 
-def status_text(status: str) -> str:
-    """'⚠️ gefährdet' — icon and word, never colour alone."""
-    return f"{STATUS_ICONS.get(status, '')} {STATUS_LABELS.get(status, status)}".strip()
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
 # --- attainment bars (Übersicht, Aktionsfeld) ------------------------------------------------
 
 
@@ -66,9 +57,9 @@ def attainment_bars(
     share of the year ("Soll heute") as a vertical line.
     """
     rows = frame.iloc[::-1]  # first row on top
-    values = [0.0 if _is_missing(a) else float(a) for a in rows["attainment"]]
+    values = [0.0 if is_missing(a) else float(a) for a in rows["attainment"]]
     texts = [
-        f"{'–' if _is_missing(a) else fmt.percent(a)} · {status_text(s)}"
+        f"{'–' if is_missing(a) else fmt.percent(a)} · {status_text(s)}"
         for a, s in zip(rows["attainment"], rows["status"], strict=True)
     ]
     fig = go.Figure(
@@ -173,7 +164,7 @@ def indicator_chart(
             line={"color": COLOR_FORECAST, "width": 3, "dash": "dot"},
             hovertemplate="%{x|%m/%Y}: %{y:,.2f}" + unit_label + "<extra>Prognose</extra>",
         )
-    if target is not None and not _is_missing(target):
+    if target is not None and not is_missing(target):
         fig.add_hline(
             y=target,
             line={"color": COLOR_TARGET, "width": 2},

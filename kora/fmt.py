@@ -7,7 +7,11 @@ installed locales, so formatting is done here explicitly and tested.
 from __future__ import annotations
 
 import datetime as dt
-import math
+from typing import Any
+
+import pandas as pd
+
+from kora.metrics import STATUS_ICONS, STATUS_LABELS
 
 MONTHS = (
     "Januar",
@@ -30,13 +34,34 @@ MONTHS_SHORT = ("Jan", "Feb", "Mrz", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "
 PLOTLY_SEPARATORS = ",."
 
 
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def is_missing(value: Any) -> bool:
+    """None, NaN, NA and NaT alike (DuckDB and pandas hand us all four)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists, arrays: not a missing scalar
+        return False
+
+
+def as_date(value: Any) -> dt.date | None:
+    """Dates arrive as date, Timestamp, NaT or None; callers want a date or None."""
+    if is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    return value
+
+
+def status_text(status: Any) -> str:
+    """'⚠️ gefährdet' — status as icon and word, never colour alone."""
+    key = "no_data" if is_missing(status) else str(status)
+    return f"{STATUS_ICONS.get(key, '')} {STATUS_LABELS.get(key, key)}".strip()
 
 
 def number(value: float | int | None, digits: int = 1, *, unit: str = "", missing: str = "–") -> str:
     """1234.5 → '1.234,5'; integers without decimals when `digits` is 0."""
-    if _missing(value):
+    if is_missing(value):
         return missing
     assert value is not None
     text = f"{float(value):,.{digits}f}".replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
@@ -47,7 +72,7 @@ def number(value: float | int | None, digits: int = 1, *, unit: str = "", missin
 
 def smart_number(value: float | int | None, *, unit: str = "", missing: str = "–") -> str:
     """Whole numbers without decimals, others with up to two (trailing zeros dropped)."""
-    if _missing(value):
+    if is_missing(value):
         return missing
     assert value is not None
     v = float(value)
@@ -60,7 +85,7 @@ def smart_number(value: float | int | None, *, unit: str = "", missing: str = "�
 
 def percent(fraction: float | None, digits: int = 0, *, missing: str = "–") -> str:
     """0.2 → '20 %' (German typography: space before %)."""
-    if _missing(fraction):
+    if is_missing(fraction):
         return missing
     assert fraction is not None
     return number(fraction * 100, digits) + "\u00a0%"
@@ -68,7 +93,7 @@ def percent(fraction: float | None, digits: int = 0, *, missing: str = "–") ->
 
 def signed_points(delta: float | None, *, missing: str = "–") -> str:
     """Change in percentage points: 0.05 → '+5 Pp.'"""
-    if _missing(delta):
+    if is_missing(delta):
         return missing
     assert delta is not None
     pts = round(delta * 100)
@@ -87,7 +112,7 @@ def month_short(month: dt.date) -> str:
 
 def date(value: dt.date | dt.datetime | None, *, missing: str = "–") -> str:
     """date(2025, 3, 31) → '31.03.2025'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) == "NaT":
+    if is_missing(value):
         return missing
     return value.strftime("%d.%m.%Y")
 
@@ -100,7 +125,7 @@ def datetime(value: dt.datetime | None, *, missing: str = "–") -> str:
 
 def value_with_unit(value: float | None, unit: str, *, direction: str = "up") -> str:
     """Readings as users know them: ja/nein for yes/no indicators, else number + unit."""
-    if _missing(value):
+    if is_missing(value):
         return "–"
     if direction == "yesno":
         return "ja" if value and float(value) >= 0.5 else "nein"

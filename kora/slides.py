@@ -17,7 +17,8 @@ import pandas as pd
 
 from kora import fmt
 from kora.changes import Changes, local_time, reached_in_year
-from kora.metrics import STATUS_COLORS, STATUS_ICONS, STATUS_LABELS, STATUS_ORDER
+from kora.fmt import as_date, is_missing, status_text
+from kora.metrics import STATUS_COLORS, STATUS_ICONS, STATUS_ORDER
 
 MAX_ITEMS = 6  # list items per section on a slide; the rest is counted ("… und 4 weitere")
 MAX_CHANGE_ITEMS = 4  # the Änderungen slide has four sections next to a chart
@@ -120,31 +121,8 @@ class Deck:
 # --- small text helpers ---------------------------------------------------------------------
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _float(value: Any) -> float | None:
-    return None if _missing(value) else float(value)
-
-
-def _date(value: Any) -> dt.date | None:
-    if _missing(value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    return value
-
-
-def status_text(status: Any) -> str:
-    """'⛔ nicht im Plan' — icon and word, never colour alone."""
-    s = str(status) if not _missing(status) else "no_data"
-    return f"{STATUS_ICONS.get(s, '')} {STATUS_LABELS.get(s, s)}".strip()
+    return None if is_missing(value) else float(value)
 
 
 def short(text: str, width: int = LABEL_WIDTH) -> str:
@@ -257,7 +235,7 @@ def _field_slide(report: Any, changes: Changes, row: Any, milestones: pd.DataFra
             Metric(
                 "Zielerreichung",
                 fmt.percent(row.attainment),
-                "" if _missing(delta) else f"{fmt.signed_points(delta)} seit {fmt.date(changes.since)}",
+                "" if is_missing(delta) else f"{fmt.signed_points(delta)} seit {fmt.date(changes.since)}",
             ),
             Metric("Status", status_text(row.status)),
             Metric("Indikatoren im Plan", f"{n_on} von {len(ind)}"),
@@ -288,7 +266,7 @@ def _successes_slide(report: Any, changes: Changes) -> Slide:
     since = fmt.date(changes.since)
     better_items = []
     for r in better.itertuples(index=False):
-        if _missing(r.delta):
+        if is_missing(r.delta):
             text = f"{r.name}: {status_text(r.status_before)} → {status_text(r.status_after)}"
         else:
             text = (
@@ -306,7 +284,7 @@ def _successes_slide(report: Any, changes: Changes) -> Slide:
     ]
     ms_items = [
         Item(
-            f"{r.id} erreicht am {fmt.date(_date(r.reached_on))}" + (" (neu)" if r.id in new_ids else ""),
+            f"{r.id} erreicht am {fmt.date(as_date(r.reached_on))}" + (" (neu)" if r.id in new_ids else ""),
             short(r.text, 110),
         )
         for r in reached.itertuples(index=False)
@@ -375,10 +353,10 @@ def _new_reading_items(new: pd.DataFrame) -> list[Item]:
     items = []
     for (name, unit, direction), part in new.groupby(["name", "unit", "direction"], sort=False):
         values = " · ".join(
-            f"{fmt.month_short(_date(m))}: {value_text(v, unit, direction)}"
+            f"{fmt.month_short(as_date(m))}: {value_text(v, unit, direction)}"
             for m, v in zip(part["month"], part["value"], strict=True)
         )
-        comments = [str(c) for c in part["comment"] if not _missing(c)]
+        comments = [str(c) for c in part["comment"] if not is_missing(c)]
         items.append(
             Item(f"{name} — {values}", short("Kommentar: " + " | ".join(comments), DETAIL_WIDTH) if comments else "")
         )
@@ -392,7 +370,7 @@ def _changes_slide(report: Any, changes: Changes) -> Slide:
         Item(
             f"{r.name}: {status_text(r.status_before)} → {status_text(r.status_after)}",
             ""
-            if _missing(r.attainment_after)
+            if is_missing(r.attainment_after)
             else f"Zielerreichung {fmt.percent(r.attainment_before)} → {fmt.percent(r.attainment_after)}",
             status=r.status_after,
         )
@@ -401,16 +379,16 @@ def _changes_slide(report: Any, changes: Changes) -> Slide:
     ms_items = []
     for r in changes.milestones.itertuples(index=False):
         if r.status_after == "erreicht":
-            when = _date(r.reached_on)
+            when = as_date(r.reached_on)
             head = f"{r.id} erreicht" + (f" am {fmt.date(when)}" if when else "")
         elif r.status_after == "verschoben":
-            head = f"{r.id} verschoben" + (f" auf {fmt.date(_date(r.due_after))}" if _date(r.due_after) else "")
+            head = f"{r.id} verschoben" + (f" auf {fmt.date(as_date(r.due_after))}" if as_date(r.due_after) else "")
         else:
             head = f"{r.id}: {r.status_before} → {r.status_after}"
         ms_items.append(Item(head, short(r.text, 110)))
     corr_items = []
     for r in changes.corrections.itertuples(index=False):
-        month = fmt.month_short(_date(r.month))
+        month = fmt.month_short(as_date(r.month))
         if r.withdrawn:
             text = f"{r.name}, {month}: {value_text(r.value_before, r.unit, r.direction)} zurückgezogen"
         elif r.value_changed:
@@ -420,8 +398,8 @@ def _changes_slide(report: Any, changes: Changes) -> Slide:
             )
         else:
             text = f"{r.name}, {month}: Kommentar geändert"
-        note = r.comment if not _missing(r.comment) else r.reason
-        corr_items.append(Item(text, "" if _missing(note) else short(f"Kommentar: {note}", DETAIL_WIDTH)))
+        note = r.comment if not is_missing(r.comment) else r.reason
+        corr_items.append(Item(text, "" if is_missing(note) else short(f"Kommentar: {note}", DETAIL_WIDTH)))
     chart = None
     felder = changes.aktionsfelder
     if changes.comparable and len(felder):
@@ -498,7 +476,7 @@ def _support_slide(report: Any, plan: dict[str, Any]) -> Slide:
             texts.append(f"{r.name}: {value_text(r.value, r.unit, r.direction)} ({soll})")
         cities = ", ".join(v["partner_cities"]) or "keine genannt"
         rows.append((f"{v['nr']}. {short(v['title'], 70)}", "\n".join(texts), cities))
-    warnings = int(off["warning_since"].map(lambda w: not _missing(w)).sum())
+    warnings = int(off["warning_since"].map(lambda w: not is_missing(w)).sum())
     return Slide(
         key="unterstuetzung",
         title="Wo wir Unterstützung brauchen",

@@ -12,38 +12,16 @@ from typing import Any
 import pandas as pd
 
 from kora import fmt
-from kora.metrics import STATUS_ICONS, STATUS_LABELS, milestone_flags
+from kora.fmt import as_date, is_missing, status_text
+from kora.metrics import STATUS_LABELS, milestone_flags
 
 AGGREGATION_LABELS = {"sum": "Summe seit Jahresbeginn", "mean": "Mittel der Monate", "last": "letzter Stand"}
 DIRECTION_LABELS = {"up": "mehr ist besser", "down": "weniger ist besser", "yesno": "ja/nein"}
 
 
-def _missing(value: Any) -> bool:
-    """None, NaN, NA and NaT alike (DuckDB/pandas hand us all four)."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def status_text(status: str) -> str:
-    return f"{STATUS_ICONS.get(status, '')} {STATUS_LABELS.get(status, status)}".strip()
-
-
 def expected_share(as_of: dt.date) -> float:
     """Share of the yearly target the Zielpfad asks for at the end of `as_of`'s month."""
     return as_of.month / 12
-
-
-def as_date(value: Any) -> dt.date | None:
-    """Dates arrive as date, Timestamp, NaT or None; pages want a date or None."""
-    if _missing(value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    return value
 
 
 # --- Übersicht -------------------------------------------------------------------------------
@@ -65,13 +43,13 @@ def field_cards(report: Any, previous: Any | None) -> list[dict[str, Any]]:
         ids = _indicator_ids_for(report, nrs)
         mine = ind[ind["id"].isin(ids) & ind["attainment"].notna()].sort_values("attainment")
         before = prev.get(row.code)
-        delta = None if _missing(before) or _missing(row.attainment) else float(row.attainment) - float(before)
+        delta = None if is_missing(before) or is_missing(row.attainment) else float(row.attainment) - float(before)
         counts = {s: int((ind[ind["id"].isin(ids)]["status"] == s).sum()) for s in STATUS_LABELS}
         cards.append(
             {
                 "code": row.code,
                 "title": row.title,
-                "attainment": None if _missing(row.attainment) else float(row.attainment),
+                "attainment": None if is_missing(row.attainment) else float(row.attainment),
                 "attainment_text": fmt.percent(row.attainment),
                 "status": row.status,
                 "status_text": status_text(row.status),
@@ -171,7 +149,7 @@ def indicator_table(indicators: pd.DataFrame, *, compact: bool = False) -> pd.Da
                 "Zielerreichung": fmt.percent(r.attainment),
                 "Soll heute": fmt.value_with_unit(r.expected, unit, direction=r.direction),
                 "Nötig je Monat": "–"
-                if _missing(r.needed_per_month)
+                if is_missing(r.needed_per_month)
                 else fmt.value_with_unit(r.needed_per_month, unit),
                 "Prognose Jahresende": fmt.value_with_unit(r.forecast, unit, direction=r.direction),
                 "Meldungen": f"{int(r.months_reported)} von {int(r.months_due)}",
@@ -197,7 +175,7 @@ def indicator_facts(row: pd.Series, as_of: dt.date) -> list[tuple[str, str]]:
             fmt.value_with_unit(row["expected"], unit, direction=direction),
         ),
     ]
-    if not _missing(row.get("needed_per_month")):
+    if not is_missing(row.get("needed_per_month")):
         label = "Noch erlaubt je Monat" if direction == "down" else "Nötig je verbleibendem Monat"
         facts.append((label, fmt.value_with_unit(row["needed_per_month"], unit)))
     facts.append(("Prognose Jahresende", fmt.value_with_unit(row["forecast"], unit, direction=direction)))

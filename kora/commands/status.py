@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import math
 from typing import Any
 
 from kora import ops
 from kora.commands.common import add_db_argument, add_json_argument, open_db
 from kora.db import status_store
+from kora.fmt import is_missing
 from kora.metrics import STATUS_LABELS
 from kora.status import StatusReport, build_status, parse_day, parse_month
 
@@ -19,13 +19,9 @@ MONTHS = (
 ALL = "alle"
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def number(value: Any, *, max_digits: int = 2) -> str:
     """1234.5 → '1.234,5' (German; trailing zeros dropped); missing → '–'."""
-    if _missing(value):
+    if is_missing(value):
         return "–"
     text = f"{float(value):,.{max_digits}f}"
     if "." in text:
@@ -35,11 +31,11 @@ def number(value: Any, *, max_digits: int = 2) -> str:
 
 
 def percent(fraction: Any) -> str:
-    return "–" if _missing(fraction) else f"{number(float(fraction) * 100, max_digits=0)} %"
+    return "–" if is_missing(fraction) else f"{number(float(fraction) * 100, max_digits=0)} %"
 
 
 def with_unit(value: Any, unit: str, direction: str) -> str:
-    if _missing(value):
+    if is_missing(value):
         return "–"
     if direction == "yesno":
         return "ja" if float(value) >= 0.5 else "nein"
@@ -116,7 +112,7 @@ def render(report: StatusReport, kommune_name: str) -> str:
                 with_unit(r.target, r.unit, r.direction),
                 percent(r.attainment),
                 with_unit(r.expected, r.unit, r.direction),
-                "–" if _missing(r.needed_per_month) else with_unit(r.needed_per_month, r.unit, r.direction),
+                "–" if is_missing(r.needed_per_month) else with_unit(r.needed_per_month, r.unit, r.direction),
                 with_unit(r.forecast, r.unit, r.direction),
                 STATUS_LABELS[r.status],
                 f"{r.months_reported}/{r.months_due}",

@@ -27,6 +27,7 @@ from kora import changes as changes_mod
 from kora import fmt
 from kora.export.bundle import Bundle
 from kora.export.common import xml_safe
+from kora.fmt import is_missing
 from kora.metrics import STATUS_LABELS
 from kora.views import AGGREGATION_LABELS, DIRECTION_LABELS
 
@@ -49,21 +50,12 @@ class Col:
     number_format: str | None = None
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None = None) -> None:
     """Write one cell safely: numbers numeric, dates as dates, everything else as plain text."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value)
-    if _missing(value):
+    if is_missing(value):
         return
     if isinstance(value, bool | np.bool_):
         text: Any = "ja" if value else "nein"
@@ -121,7 +113,7 @@ def _sheet(
 
 
 def _date(value: Any) -> dt.date | None:
-    if _missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, pd.Timestamp | dt.datetime):
         return value.date()
@@ -129,7 +121,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _status(value: Any) -> str:
-    return "–" if _missing(value) else STATUS_LABELS.get(str(value), str(value))
+    return "–" if is_missing(value) else STATUS_LABELS.get(str(value), str(value))
 
 
 # --- sheets ----------------------------------------------------------------------------------
@@ -192,7 +184,7 @@ def _attainment(wb: Workbook, bundle: Bundle) -> None:
             [
                 r.id, r.name, r.unit, ", ".join(str(n) for n in nrs), _status(r.status),
                 r.value, r.start, r.target, r.attainment, r.attainment_raw, r.expected, r.gap,
-                r.needed_per_month, r.forecast, None if _missing(r.will_reach) else bool(r.will_reach),
+                r.needed_per_month, r.forecast, None if is_missing(r.will_reach) else bool(r.will_reach),
                 _date(r.warning_since), r.months_reported, r.months_due, _date(r.last_month), r.year,
                 DIRECTION_LABELS.get(r.direction, r.direction), AGGREGATION_LABELS.get(r.aggregation, r.aggregation),
                 bool(r.demo),
