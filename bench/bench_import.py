@@ -14,8 +14,6 @@ Each repetition imports into a fresh DB (same catalogue: 500 synthetic indicator
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import shutil
 import statistics
 import sys
@@ -25,22 +23,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import duckdb  # noqa: E402
+import machine  # noqa: E402  (bench/machine.py)
 
 from kora import importer, ops  # noqa: E402
+from kora.auth import Actor
 from kora.db import open_database  # noqa: E402
 from tests.data.bigplan import big_long_csv, write_big_plan  # noqa: E402
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unbekannt"
 
 
 def floor_seconds(path: Path) -> float:
@@ -65,7 +56,7 @@ def one_import(template_db: Path, work: Path, data: bytes) -> dict[str, float]:
         checked = importer.parse_file(data, catalogue)
         t1 = time.perf_counter()
         assert not checked.problems, checked.problems[:3]
-        outcome = importer.import_file(db, data, filename="bench.csv", user="bench")
+        outcome = importer.import_file(db, data, filename="bench.csv", actor=Actor.cli("bench"))
         t2 = time.perf_counter()
         assert outcome.committed and outcome.result is not None and outcome.result.new == len(checked.readings)
     finally:
@@ -86,14 +77,14 @@ def main() -> None:
         plan, catalogue = write_big_plan(work / "plan")
         template_db = work / "template.duckdb"
         db = open_database(template_db)
-        ops.init(db, plan_path=plan, catalogue_path=catalogue, actor="bench")
+        ops.init(db, plan_path=plan, catalogue_path=catalogue, actor=Actor.cli("bench"))
         db.checkpoint()
         db.close()
         data = big_long_csv(args.rows)
         csv_path = work / "bench.csv"
         csv_path.write_bytes(data)
 
-        print(f"Maschine: {os.cpu_count()} CPU-Kerne (nproc), {cpu_model()}, Python {platform.python_version()}")
+        print(f"Maschine: {machine.describe()}")
         print(f"Datei: {args.rows} Zeilen, {len(data) / 1e6:.1f} MB (Windows-1252, Semikolon, Dezimalkomma)")
         floors, totals, parses = [], [], []
         for i in range(args.repeat):

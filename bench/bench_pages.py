@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -23,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import machine  # noqa: E402  (bench/machine.py)
 
 from kora import ops  # noqa: E402
 from kora.db import open_database  # noqa: E402
@@ -43,27 +45,16 @@ page.run()
 BARE_PAGE = """
 import plotly.graph_objects as go
 import streamlit as st
+from kora.auth import Actor
 st.title("Bare")
 st.plotly_chart(go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2])), theme=None)
 """
 
 
-def machine() -> str:
-    cpu = "unbekannt"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.node()} · {os.cpu_count()} Kerne · {cpu} · Python {platform.python_version()}"
-
-
 def make_db(path: Path, *, network: bool) -> None:
     db = open_database(path)
-    ops.init(db, actor="bench")
-    ops.load_demo(db, actor="bench")
+    ops.init(db, actor=Actor.cli("bench"))
+    ops.load_demo(db, actor=Actor.cli("bench"))
     if network:
         from kora.netscale import build_network_db
 
@@ -132,7 +123,7 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=5)
     parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args()
-    print(f"Maschine: {machine()}")
+    print(f"Maschine: {machine.describe()}")
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         dbs = {

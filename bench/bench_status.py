@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import platform
 import statistics
 import sys
@@ -29,8 +28,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb
+import machine
 import pandas as pd
 
 from kora.db import open_database, status_store
@@ -38,16 +39,6 @@ from kora.netscale import build_network_db, kommune_id
 from kora.status import build_status, series
 
 GOAL_MS = 200.0
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unbekannt"
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -65,7 +56,7 @@ def main() -> int:
     parser.add_argument("--versions", type=int, default=3)
     args = parser.parse_args()
 
-    print(f"Maschine: {os.cpu_count()} Kerne (nproc), {cpu_model()}")
+    print(f"Maschine: {machine.describe()}")
     print(f"Python {platform.python_version()}, duckdb {duckdb.__version__}, pandas {pd.__version__}")
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "netz.duckdb")

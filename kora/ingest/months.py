@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from kora.fmt import month_name
+
 MONTH_NAMES: dict[str, int] = {}
 for _number, _names in enumerate(
     (
@@ -32,21 +34,6 @@ for _number, _names in enumerate(
     for _name in _names.split():
         MONTH_NAMES[_name] = _number
 
-GERMAN_ABBR = ("Jan", "Feb", "Mrz", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
-GERMAN_FULL = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
 
 _TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _ISO = re.compile(r"(\d{4})[-/](\d{1,2})(?:-(\d{1,2}))?" + _TIME)
@@ -106,8 +93,7 @@ def month_text(month: dt.date) -> str:
     return f"{month.month:02d}/{month.year}"
 
 
-def month_long(month: dt.date) -> str:
-    return f"{GERMAN_FULL[month.month - 1]} {month.year}"
+month_long = month_name  # 'März 2025' (kora.fmt)
 
 
 MONTH_HINT = "Bitte den Monat z. B. als 03.2025, 2025-03, Mrz 25 oder 01.03.2025 schreiben."
