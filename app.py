@@ -1,6 +1,9 @@
-"""KoRa-Monitor — Streamlit router: page config, navigation, shared sidebar.
+"""KoRa-Monitor — Streamlit router: page config, access, navigation by role, shared sidebar.
 
 Pages are listed here explicitly (`st.navigation`), so `pages/` is never auto-discovered.
+Who may see which page follows the role (`ui.access()`): a Leser*in gets no upload page, only
+Admins see Verwaltung and Audit-Log. Hiding is for clarity only — kora's write functions check
+the role again on the server. A configuration problem fails closed with a German message.
 The sidebar's Stand selector is shared by every page. Any error that escapes a page is shown
 as a German message, never as a traceback.
 """
@@ -17,34 +20,67 @@ from kora.errors import KoraError
 st.set_page_config(page_title="KoRa-Monitor Aachen", page_icon="🚲", layout="wide")
 ui.route_through_app()
 
-PAGES = {
-    "Dashboard": [
+access = ui.access()  # st.stop() with a German message when access is misconfigured
+actor = access.actor
+
+PAGES: dict[str, list] = {}
+if access.can_read:
+    PAGES["Dashboard"] = [
         st.Page("pages/dashboard/uebersicht.py", title="Übersicht", icon="🏠", url_path="uebersicht", default=True),
         st.Page("pages/dashboard/aktionsfeld.py", title="Aktionsfeld", icon="🎯", url_path="aktionsfeld"),
         st.Page("pages/dashboard/vorhaben.py", title="Vorhaben", icon="📋", url_path="vorhaben"),
         st.Page("pages/dashboard/meilensteine.py", title="Meilensteine", icon="🏁", url_path="meilensteine"),
         st.Page("pages/dashboard/staedtenetzwerk.py", title="Städtenetzwerk", icon="🤝", url_path="staedtenetzwerk"),
-    ],
-    "Messwerte": [
-        st.Page("pages/messwerte/upload.py", title="Messwerte hochladen", icon="📤", url_path="upload"),
-        st.Page("pages/messwerte/historie.py", title="Historie", icon="🕘", url_path="historie"),
-    ],
-    "Vortrag": [
+    ]
+    messwerte = []
+    if actor is not None and actor.can_write_readings:
+        messwerte.append(
+            st.Page("pages/messwerte/upload.py", title="Messwerte hochladen", icon="📤", url_path="upload")
+        )
+    messwerte.append(st.Page("pages/messwerte/historie.py", title="Historie", icon="🕘", url_path="historie"))
+    PAGES["Messwerte"] = messwerte
+    PAGES["Vortrag"] = [
         st.Page("pages/vortrag/praesentation.py", title="Präsentationsmodus", icon="📽️", url_path="praesentation"),
-    ],
-}
+    ]
+    verwaltung = []
+    if actor is not None and actor.can_write_readings:  # Koordinator*innen keep their milestones there
+        verwaltung.append(st.Page("pages/verwaltung/admin.py", title="Verwaltung", icon="🛠️", url_path="verwaltung"))
+    if actor is not None and actor.is_admin:
+        verwaltung.append(st.Page("pages/verwaltung/audit.py", title="Audit-Log", icon="🧾", url_path="audit"))
+    if verwaltung:
+        PAGES["Verwaltung"] = verwaltung
+if not access.config.single_user:
+    PAGES["Konto"] = [
+        st.Page(
+            "pages/konto/anmeldung.py",
+            title="Mein Konto" if actor else "Anmelden",
+            icon="👤" if actor else "🔑",
+            url_path="anmeldung",
+            default=not access.can_read,
+        )
+    ]
 
 page = st.navigation(PAGES)
 
 try:
     with st.sidebar:
-        ui.stand_selector()
-        if ui.has_demo():
-            st.caption("🧪 Beispieldaten geladen — keine echten Messwerte.")
+        if access.can_read:
+            ui.stand_selector()
+            if ui.has_demo():
+                st.caption("🧪 Beispieldaten geladen — keine echten Messwerte.")
+        if access.config.single_user:
+            st.info(
+                f"🖥️ **Einzelplatzmodus: keine Anmeldung.** Alle Änderungen werden als „{ui.plain(actor.name)}“ "
+                "gespeichert. Nur auf diesem Rechner erreichbar.",
+            )
+        elif actor is not None:
+            st.caption(f"👤 Angemeldet als **{ui.plain(actor.label)}**")
+        else:
+            st.caption("🔒 Nicht angemeldet")
         st.caption("KoRa-Monitor · Aktionsplan der Stadt Aachen")
     page.run()
 except KoraError as err:
-    st.error(str(err))
+    st.error(ui.plain(str(err)))
 except Exception:
     logging.getLogger("kora").exception("Fehler auf Seite %s", page.title)
     st.error(

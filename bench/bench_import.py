@@ -29,7 +29,7 @@ import duckdb  # noqa: E402
 import machine  # noqa: E402  (bench/machine.py)
 
 from kora import importer, ops  # noqa: E402
-from kora.auth import Actor
+from kora.auth import Actor  # noqa: E402
 from kora.db import open_database  # noqa: E402
 from tests.data.bigplan import big_long_csv, write_big_plan  # noqa: E402
 

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import machine  # noqa: E402  (bench/machine.py)
 
 from kora import ops  # noqa: E402
+from kora.auth import Actor  # noqa: E402
 from kora.db import open_database  # noqa: E402
 
 PAGES = [
@@ -45,7 +46,6 @@ page.run()
 BARE_PAGE = """
 import plotly.graph_objects as go
 import streamlit as st
-from kora.auth import Actor
 st.title("Bare")
 st.plotly_chart(go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2])), theme=None)
 """

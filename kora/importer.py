@@ -1,8 +1,9 @@
 """Monthly readings: validate an uploaded file, preview every cell, commit, revert, history.
 
 One code path, two doors: the upload page and `python -m kora import` call the same three
-write entry points — `preview_upload`, `commit_upload`, `revert_upload` — which a later issue
-guards with role checks.
+write entry points — `preview_upload`, `commit_upload`, `revert_upload` — and each checks the
+acting person's role itself (`kora.auth.authorize`): only Koordinator*innen (for the
+indicators of their Vorhaben) and Admins write readings; a refusal is audited as "verweigert".
 
 Rules that protect the city's numbers:
 - Validation collects every problem (row and column as Excel shows them, the cell as written,
@@ -28,6 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kora import auth
+from kora.auth import Actor, authorize
 from kora.db import Database, audit_store, import_store, plan_store, readings_store
 from kora.demo import last_complete_month
 from kora.errors import KoraError, NotFoundError, ValidationError
@@ -587,6 +590,22 @@ class Preview:
     rejection_audited: bool = False
     state: tuple[int, int] = (0, 0)  # readings count and max seq when the diff was computed
     catalogue: Catalogue | None = None
+    forbidden: list[str] = field(default_factory=list)  # indicators written here but outside the actor's scope
+    actor_scope: str = ""
+
+    @property
+    def forbidden_message(self) -> str:
+        """Why this person may not save the file (shown before they press Speichern)."""
+        if not self.forbidden:
+            return ""
+        names = {r.id: r.name for r in self.catalogue.rules} if self.catalogue else {}
+        shown = ", ".join(f"„{names.get(i, i)}“ ({i})" for i in self.forbidden[:10])
+        more = f" und {len(self.forbidden) - 10} weitere" if len(self.forbidden) > 10 else ""
+        return (
+            f"Sie dürfen diese Datei nicht speichern: sie enthält neue oder geänderte Werte für {shown}{more}. "
+            f"Sie sind Koordinator*in für {self.actor_scope}. Bitte nur Werte Ihrer Vorhaben hochladen oder die "
+            "Administration um eine Zuordnung bitten."
+        )
 
     @property
     def ok(self) -> bool:
@@ -733,14 +752,19 @@ def preview_upload(
     data: bytes,
     *,
     filename: str,
-    user: str,
+    actor: Actor | None,
     kommune: str = DEFAULT_KOMMUNE,
     today: dt.date | None = None,
     audit_rejection: bool = True,
 ) -> Preview:
     """Read, check and diff a file against the DB. Writes nothing — except, for a rejected
-    file, its one audit row (`audit_rejection=False` for dry runs)."""
-    _require_user(user)
+    file, its one audit row (`audit_rejection=False` for dry runs).
+
+    Only people who may write readings get a preview (a Leser*in is refused and audited);
+    cells outside a Koordinator*in's scope are listed in `forbidden` so the page can say so
+    before they press Speichern — `commit_upload` refuses them anyway.
+    """
+    who = authorize(db, actor, "upload", kommune=kommune, object=filename)
     sha = _sha256(data)
     size = len(data)
     catalogue = Catalogue.from_db(db, kommune)
@@ -765,8 +789,13 @@ def preview_upload(
         state=state,
         catalogue=catalogue,
     )
+    mine = auth.allowed_indicators(db, who, kommune=kommune)
+    if mine is not None and len(cells):
+        written = cells.loc[cells["status"] != "unchanged", "indicator_id"]
+        preview.forbidden = sorted(set(written) - mine)
+        preview.actor_scope = who.scope_text()
     if preview.errors and audit_rejection:
-        _audit_rejection(db, preview, user=user, why="Fehler in der Datei")
+        _audit_rejection(db, preview, user=who.audit_name, why="Fehler in der Datei")
     return preview
 
 
@@ -780,11 +809,6 @@ def _empty_current() -> pd.DataFrame:
             "upload_id": pd.Series([], dtype="Int64"),
         }
     )
-
-
-def _require_user(user: str) -> None:
-    if not user or not str(user).strip():
-        raise KoraError("Bitte Ihren Namen angeben: er wird mit jedem Messwert in der Historie gespeichert.")
 
 
 def _audit_rejection(db: Database, preview: Preview, *, user: str, why: str) -> None:
@@ -829,17 +853,20 @@ class CommitResult:
         }
 
 
-def commit_upload(db: Database, preview: Preview, *, user: str, reason: str | None = None) -> CommitResult:
+def commit_upload(db: Database, preview: Preview, *, actor: Actor | None, reason: str | None = None) -> CommitResult:
     """Write the preview's new and changed cells as one upload, in one transaction.
 
     The diff is recomputed under the write lock; if another session changed any of these cells
     since the preview was shown, nothing is written and the user is asked to look again.
+    The actor must be allowed to write every indicator of those cells (checked here, on the
+    server, against the roles as the DB knows them now).
     """
-    _require_user(user)
+    who = authorize(db, actor, "upload", kommune=preview.kommune, object=preview.filename)
+    user = who.name
     reason = (reason or "").strip() or None
     if preview.errors:
         if not preview.rejection_audited:
-            _audit_rejection(db, preview, user=user, why="Fehler in der Datei")
+            _audit_rejection(db, preview, user=who.audit_name, why="Fehler in der Datei")
         raise ValidationError(preview.message(), preview.errors)
     with db.write_lock:
         if import_store.readings_state(db, kommune=preview.kommune) == preview.state:
@@ -848,11 +875,15 @@ def commit_upload(db: Database, preview: Preview, *, user: str, reason: str | No
             readings = preview.cells[_READING_KEYS].copy()
             fresh = _diff(readings, _current_for(db, preview.kommune, readings))
         if _stale(preview.cells, fresh):
-            _audit_rejection(db, preview, user=user, why="Werte wurden zwischenzeitlich geändert")
+            _audit_rejection(db, preview, user=who.audit_name, why="Werte wurden zwischenzeitlich geändert")
             raise KoraError(
                 "Während Sie die Vorschau geprüft haben, wurden Werte dieser Datei von jemand anderem gespeichert. "
                 "Es wurde nichts gespeichert. Bitte laden Sie die Datei erneut hoch und prüfen Sie die neue Vorschau."
             )
+        writes = fresh.loc[fresh["status"] != "unchanged", "indicator_id"]
+        who = authorize(
+            db, who, "upload", kommune=preview.kommune, indicators=sorted(set(writes)), object=preview.filename
+        )
         n_new = int((fresh["status"] == "new").sum())
         n_changed = int((fresh["status"] == "changed").sum())
         n_unchanged = int((fresh["status"] == "unchanged").sum())
@@ -862,7 +893,7 @@ def commit_upload(db: Database, preview: Preview, *, user: str, reason: str | No
             message = f"Keine Änderung: alle {n_unchanged} Werte sind bereits so gespeichert{same}. Nichts gespeichert."
             audit_store.write_audit(
                 db,
-                actor=user,
+                actor=who.audit_name,
                 action="upload",
                 outcome="ok",
                 object=preview.filename,
@@ -871,7 +902,7 @@ def commit_upload(db: Database, preview: Preview, *, user: str, reason: str | No
             )
             return CommitResult(None, 0, 0, n_unchanged, True, message)
         if n_value_changes and not reason:
-            _audit_rejection(db, preview, user=user, why="Korrekturgrund fehlt")
+            _audit_rejection(db, preview, user=who.audit_name, why="Korrekturgrund fehlt")
             raise ValidationError(
                 f"Diese Datei ändert {_n(n_value_changes, 'bereits gemeldeten Wert', 'bereits gemeldete Werte')}. Bitte einen Korrekturgrund angeben "
                 "(Feld „Korrekturgrund“ bzw. --reason), damit die Änderung nachvollziehbar bleibt. Es wurde nichts gespeichert."
@@ -904,7 +935,7 @@ def commit_upload(db: Database, preview: Preview, *, user: str, reason: str | No
             readings_store.insert_readings(db, frame)
             audit_store.write_audit(
                 db,
-                actor=user,
+                actor=who.audit_name,
                 action="upload",
                 outcome="ok",
                 object=f"Upload {upload_id}: {preview.filename}",
@@ -1016,7 +1047,7 @@ def import_file(
     data: bytes,
     *,
     filename: str,
-    user: str,
+    actor: Actor | None,
     reason: str | None = None,
     dry_run: bool = False,
     kommune: str = DEFAULT_KOMMUNE,
@@ -1025,12 +1056,12 @@ def import_file(
     """Preview and (unless dry run) commit under one write lock: the CLI's single call."""
     with db.write_lock:
         preview = preview_upload(
-            db, data, filename=filename, user=user, kommune=kommune, today=today, audit_rejection=not dry_run
+            db, data, filename=filename, actor=actor, kommune=kommune, today=today, audit_rejection=not dry_run
         )
         if dry_run or preview.errors:
             return ImportOutcome(preview, None, dry_run)
         try:
-            result = commit_upload(db, preview, user=user, reason=reason)
+            result = commit_upload(db, preview, actor=actor, reason=reason)
         except ValidationError as err:
             return ImportOutcome(preview, None, dry_run, error=str(err))
         return ImportOutcome(preview, result, dry_run)
@@ -1060,20 +1091,23 @@ class RevertResult:
 
 
 def revert_upload(
-    db: Database, upload_id: int, *, user: str, reason: str, kommune: str = DEFAULT_KOMMUNE
+    db: Database, upload_id: int, *, actor: Actor | None, reason: str, kommune: str = DEFAULT_KOMMUNE
 ) -> RevertResult:
     """Undo an upload by adding versions with the values before it (nothing is deleted).
 
     Cells that a later upload changed again are left alone (and counted as skipped): a revert
-    never silently overwrites a newer correction.
+    never silently overwrites a newer correction. Koordinator*innen may revert an upload when
+    every cell the revert writes belongs to their scope.
     """
-    _require_user(user)
+    obj = f"Upload {upload_id}"
+    who = authorize(db, actor, "upload_ruecknahme", kommune=kommune, object=obj)
+    user = who.name
     reason = (reason or "").strip()
 
     def refuse(message: str, exc: type[KoraError] = KoraError) -> KoraError:
         audit_store.write_audit(
             db,
-            actor=user,
+            actor=who.audit_name,
             action="upload_ruecknahme",
             outcome="abgelehnt",
             object=f"Upload {upload_id}",
@@ -1100,6 +1134,10 @@ def revert_upload(
         mine = (upload_value == current_value) | (np.isnan(upload_value) & np.isnan(current_value))
         todo = plan[mine]
         skipped = int((~mine).sum())
+        if not todo.empty:
+            who = authorize(
+                db, who, "upload_ruecknahme", kommune=kommune, indicators=sorted(set(todo["indicator_id"])), object=obj
+            )
         if todo.empty:
             raise refuse(
                 f"Nichts zurückzunehmen: alle {len(plan)} Werte von Upload {upload_id} wurden später durch andere "
@@ -1137,7 +1175,7 @@ def revert_upload(
             readings_store.insert_readings(db, frame)
             audit_store.write_audit(
                 db,
-                actor=user,
+                actor=who.audit_name,
                 action="upload_ruecknahme",
                 outcome="ok",
                 object=f"Upload {upload_id}",

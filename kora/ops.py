@@ -1,21 +1,21 @@
 """Operations shared by the CLI and the pages: init, Beispieldaten, the plan as a dict.
 
 One code path, two doors: `python -m kora init` and the start page's buttons call the same
-functions, so what city IT scripts is exactly what users click.
+functions, so what city IT scripts is exactly what users click. Writes take the acting
+`kora.auth.Actor` and check its role (Beispieldaten and plan reloads are Admin only).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kora.db import Database, audit_store, plan_store, readings_store
+from kora.auth import Actor, authorize, os_user
+from kora.db import Database, admin_store, audit_store, plan_store, readings_store
 from kora.demo import demo_milestone_events, demo_readings
 from kora.errors import KoraError
 from kora.plan import CATALOGUE_FILE, PLAN_FILE, load_plan
@@ -23,12 +23,7 @@ from kora.plan import CATALOGUE_FILE, PLAN_FILE, load_plan
 DEFAULT_KOMMUNE = "aachen"
 
 
-def os_user() -> str:
-    """The CLI acts as the operator of the machine it runs on."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return os.environ.get("USER", "unbekannt")
+__all__ = ["DEFAULT_KOMMUNE", "InitResult", "init", "load_demo", "os_user", "plan_dict", "remove_demo", "utcnow"]
 
 
 def utcnow() -> dt.datetime:
@@ -42,6 +37,8 @@ class InitResult:
     plan_reloaded: bool
     vorhaben: int
     indicators: int
+    admin_changes: int = 0  # admin edits of targets/baselines/weights re-applied after a reload
+    admin_changes_skipped: int = 0
 
     def message(self) -> str:
         if self.plan_reloaded:
@@ -50,7 +47,15 @@ class InitResult:
             what = "Plan geladen"
         else:
             what = "Plan war bereits geladen, nichts geändert"
-        return f"Datenbank bereit ({what}): {self.vorhaben} Vorhaben, {self.indicators} Indikatoren."
+        text = f"Datenbank bereit ({what}): {self.vorhaben} Vorhaben, {self.indicators} Indikatoren."
+        if self.admin_changes:
+            text += (
+                f" {self.admin_changes} Änderung(en) aus dem Admin-Bereich (Startwerte, Ziele, Gewichte) wurden erneut "
+                "auf die Werte der Dateien angewendet."
+            )
+        if self.admin_changes_skipped:
+            text += f" {self.admin_changes_skipped} Änderung(en) betreffen Indikatoren, die es nicht mehr gibt."
+        return text
 
 
 def init(
@@ -59,33 +64,43 @@ def init(
     plan_path: Path | str = PLAN_FILE,
     catalogue_path: Path | str = CATALOGUE_FILE,
     reload: bool = False,
-    actor: str | None = None,
+    actor: Actor | None = None,
 ) -> InitResult:
     """Validate the files, then load the plan if the DB has none (or `reload`).
 
     Validation happens before any write, so a broken file leaves the DB as it was.
-    Running it twice changes nothing.
+    Running it twice changes nothing. The first load into an empty DB needs no role (it
+    cannot overwrite anything; recorded as `actor` or "system"); a reload is Admin only and
+    re-applies the admin edits recorded in `plan_changes` on top of the files' values.
     """
     plan = load_plan(plan_path, catalogue_path)
     loaded = plan_store.plan_loaded(db, plan.kommune)
     if loaded and not reload:
         return InitResult(plan.kommune, False, False, len(plan.vorhaben), len(plan.indicators))
+    if loaded:
+        who = authorize(db, actor, "plan_neu_geladen", kommune=plan.kommune, object=Path(plan_path).name)
+    else:
+        if actor is not None and not isinstance(actor, Actor):
+            raise TypeError("actor must be a kora.auth.Actor (e.g. Actor.cli()), not " + type(actor).__name__)
+        who = actor or Actor.system()
     with db.write_lock, db.transaction():
-        plan_store.write_plan(db, plan, actor=actor or os_user())
+        plan_store.write_plan(db, plan, actor=who.audit_name)
+        applied, skipped = admin_store.reapply_plan_changes(db, kommune=plan.kommune)
         audit_store.write_audit(
             db,
-            actor=actor or os_user(),
+            actor=who.audit_name,
             action="plan_neu_geladen" if loaded else "plan_geladen",
             object=f"{Path(plan_path).name}, {Path(catalogue_path).name}",
+            detail={"admin_aenderungen_angewendet": applied, "uebersprungen": skipped} if applied or skipped else None,
             kommune=plan.kommune,
         )
-    return InitResult(plan.kommune, not loaded, loaded, len(plan.vorhaben), len(plan.indicators))
+    return InitResult(plan.kommune, not loaded, loaded, len(plan.vorhaben), len(plan.indicators), applied, skipped)
 
 
 def ensure_ready(db: Database) -> None:
     """First start: create the plan from the embedded files when the DB is empty."""
     if not plan_store.kommunen(db):
-        init(db, actor="system")
+        init(db, actor=Actor.system())
 
 
 # --- Beispieldaten --------------------------------------------------------------------------
@@ -100,13 +115,14 @@ def has_readings(db: Database, kommune: str = DEFAULT_KOMMUNE) -> bool:
 
 
 def load_demo(
-    db: Database, *, kommune: str = DEFAULT_KOMMUNE, today: dt.date | None = None, actor: str | None = None
+    db: Database, *, actor: Actor | None, kommune: str = DEFAULT_KOMMUNE, today: dt.date | None = None
 ) -> int:
     """Load Beispieldaten (January 2025 to the last complete month); returns versions written.
 
-    Refuses when Beispieldaten are already there, so running it twice does not double them.
+    Admin only. Refuses when Beispieldaten are already there, so running it twice does not
+    double them.
     """
-    actor = actor or os_user()
+    who = authorize(db, actor, "beispieldaten_geladen", kommune=kommune, object="Beispieldaten")
     today = today or dt.date.today()
     if has_demo(db, kommune):
         raise KoraError("Beispieldaten sind bereits geladen. Zum Neuladen erst entfernen: python -m kora demo --remove")
@@ -152,17 +168,18 @@ def load_demo(
                 at=stamp,
             )
         audit_store.write_audit(
-            db, actor=actor, action="beispieldaten_geladen", detail={"versionen": len(frame)}, kommune=kommune
+            db, actor=who.audit_name, action="beispieldaten_geladen", detail={"versionen": len(frame)}, kommune=kommune
         )
     return len(frame)
 
 
-def remove_demo(db: Database, *, kommune: str = DEFAULT_KOMMUNE, actor: str | None = None) -> int:
-    """Remove all Beispieldaten; the city's own readings stay untouched."""
+def remove_demo(db: Database, *, actor: Actor | None, kommune: str = DEFAULT_KOMMUNE) -> int:
+    """Remove all Beispieldaten (Admin only); the city's own readings stay untouched."""
+    who = authorize(db, actor, "beispieldaten_entfernt", kommune=kommune, object="Beispieldaten")
     with db.write_lock:
         n = readings_store.remove_demo(db, kommune=kommune)
         audit_store.write_audit(
-            db, actor=actor or os_user(), action="beispieldaten_entfernt", detail={"versionen": n}, kommune=kommune
+            db, actor=who.audit_name, action="beispieldaten_entfernt", detail={"versionen": n}, kommune=kommune
         )
     return n
 

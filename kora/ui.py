@@ -4,17 +4,24 @@ Streamlit's guidance: `st.cache_resource` for the one DuckDB connection of the s
 a cursor per session, `st.cache_data(ttl=…)` for loaders keyed by their arguments, and an
 explicit `clear_caches()` after every write so dashboards show new numbers at once.
 A test (tests/test_boundaries.py) keeps every other kora module free of streamlit.
+
+Access (issue 7): `access()` decides the mode (kora.auth.resolve_access), fails closed with a
+German message, and finds out who is acting (`current_actor()`); pages pass that Actor to
+kora's write functions, which check the role themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from kora import ops, periods
+from kora import accounts, auth, ops, periods
+from kora.auth import AccessConfig, Actor
 from kora.db import Database, open_database, plan_store, resolve_db_path
 from kora.errors import KoraError
 
@@ -41,6 +48,49 @@ def route_through_app() -> None:
     PagesManager.uses_pages_directory = False
 
 
+def _flag_options(streamlit_args: list[str]) -> dict[str, Any]:
+    """`--server.address X` / `--server.address=X` flags as Streamlit's config parser wants them."""
+    out: dict[str, Any] = {}
+    i = 0
+    while i < len(streamlit_args):
+        arg = streamlit_args[i]
+        if arg.startswith("--") and "." in arg:
+            if "=" in arg:
+                key, value = arg[2:].split("=", 1)
+            else:
+                key, value = arg[2:], streamlit_args[i + 1] if i + 1 < len(streamlit_args) else ""
+                i += 1
+            out[key] = value
+        i += 1
+    return out
+
+
+def preflight(streamlit_args: list[str]) -> str | None:
+    """The access problem the dashboard would show, checked before the server starts (or None).
+
+    `kora serve` refuses to start a server that would fail closed anyway — e.g. Einzelplatz
+    mode on a public address — so city IT sees the German reason in the terminal.
+    """
+    from streamlit import config
+    from streamlit.runtime.secrets import secrets_singleton
+
+    flags = {k: v for k, v in _flag_options(streamlit_args).items() if k == "server.address"}
+    config.get_config_options(force_reparse=True, options_from_flags=flags)
+    section = None
+    if secrets_singleton.load_if_toml_exists():
+        raw = secrets_singleton.get("auth")
+        section = dict(raw) if raw else None
+    db = open_database(db_path())
+    try:
+        logins = accounts.login_accounts(db)
+    finally:
+        db.close()
+    access_config = auth.resolve_access(
+        os.environ, auth_section=section, login_accounts=logins, address=config.get_option("server.address")
+    )
+    return access_config.problem
+
+
 def serve(streamlit_args: list[str]) -> int:
     """Run the dashboard (`streamlit run app.py …`) in this process with v1 routing off.
 
@@ -52,6 +102,10 @@ def serve(streamlit_args: list[str]) -> int:
 
     from streamlit.web import cli as streamlit_cli
 
+    problem = preflight(streamlit_args)
+    if problem:
+        print(f"Fehler: {problem}", file=sys.stderr)
+        return 2
     route_through_app()
     app = Path(__file__).resolve().parent.parent / "app.py"
     sys.argv = ["streamlit", "run", str(app), *streamlit_args]
@@ -83,8 +137,136 @@ def _fresh(path: str) -> Database:
 
 
 def clear_caches() -> None:
-    """Call after every write: readings, plan or milestones changed."""
+    """Call after every write: readings, plan, milestones or accounts changed."""
     st.cache_data.clear()
+
+
+# --- access: mode, login, the acting person ---------------------------------------------------
+
+LOGIN_KEY = "_kora_login"  # local login: the username of this browser session
+SSO_SEEN_KEY = "_kora_sso_seen"  # SSO: audit the login once per session
+ACCESS_KEY = "_kora_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    config: AccessConfig
+    actor: Actor | None
+    notice: str | None = None  # why a logged-in SSO person has no access
+
+    @property
+    def can_read(self) -> bool:
+        return self.config.open_reading or self.actor is not None
+
+
+def _auth_section() -> dict[str, Any] | None:
+    try:
+        raw = st.secrets.get("auth") if "auth" in st.secrets else None
+    except FileNotFoundError:  # no secrets.toml at all (StreamlitSecretNotFoundError)
+        return None
+    if not raw:
+        return None
+    return dict(raw)
+
+
+@st.cache_data(ttl=dt.timedelta(minutes=1), show_spinner=False)
+def _login_accounts(path: str) -> int:
+    return accounts.login_accounts(_fresh(path))
+
+
+def access_config() -> AccessConfig:
+    return auth.resolve_access(
+        os.environ,
+        auth_section=_auth_section(),
+        login_accounts=_login_accounts(db_path()),
+        address=st.get_option("server.address"),
+    )
+
+
+def access() -> Access:
+    """Decide mode and actor for this run; fail closed (German message, nothing else) on bad config.
+
+    Called by app.py before the navigation; pages read the result with `current_actor()`.
+    """
+    config = access_config()
+    if config.problem:
+        st.error(f"KoRa-Monitor ist nicht erreichbar: {config.problem}", icon="🔒")
+        st.caption("Für die Betreuung: Einstellungen siehe README, Abschnitt „Zugriff & Anmeldung“.")
+        st.stop()
+    db = database()
+    actor: Actor | None = None
+    notice = None
+    if config.mode == "off":
+        actor = Actor.einzelplatz()
+    elif config.mode == "lokal":
+        username = st.session_state.get(LOGIN_KEY)
+        if username:
+            actor = auth.current(db, Actor(name=username, role="leser", source="lokal"))
+            if actor is None:  # disabled meanwhile: end the session
+                st.session_state.pop(LOGIN_KEY, None)
+                notice = "Ihr Konto wurde deaktiviert; Sie sind abgemeldet."
+    elif st.user.get("is_logged_in"):
+        claims = st.user.to_dict()
+        actor, notice = auth.actor_from_claims(
+            db,
+            claims,
+            role_claim=config.role_claim,
+            role_mapping=config.role_mapping,
+            default_role=config.default_role,
+        )
+        if actor is not None and st.session_state.get(SSO_SEEN_KEY) != actor.name:
+            auth.record_login(db, actor, kommune=ops.DEFAULT_KOMMUNE)
+            st.session_state[SSO_SEEN_KEY] = actor.name
+    result = Access(config, actor, notice)
+    st.session_state[ACCESS_KEY] = result
+    return result
+
+
+def current_actor() -> Actor | None:
+    """Who acts in this run (None: not logged in). Pages pass it to kora's write functions."""
+    result = st.session_state.get(ACCESS_KEY)
+    return result.actor if isinstance(result, Access) else None
+
+
+def current_access() -> Access | None:
+    result = st.session_state.get(ACCESS_KEY)
+    return result if isinstance(result, Access) else None
+
+
+def login_local(username: str, password: str) -> Actor:
+    """Check the password (kora.auth: argon2, throttled, audited) and remember the session."""
+    actor = auth.login_local(database(), username, password, kommune=ops.DEFAULT_KOMMUNE)
+    st.session_state[LOGIN_KEY] = actor.name
+    return actor
+
+
+def logout() -> None:
+    result = current_access()
+    actor = result.actor if result else None
+    if actor is not None and actor.source in ("lokal", "oidc"):
+        auth.record_logout(database(), actor, kommune=ops.DEFAULT_KOMMUNE)
+    st.session_state.pop(LOGIN_KEY, None)
+    st.session_state.pop(SSO_SEEN_KEY, None)
+    st.session_state.pop(ACCESS_KEY, None)
+    if actor is not None and actor.source == "oidc":
+        st.logout()
+    st.rerun()
+
+
+def sso_login() -> None:
+    st.login()
+
+
+_MD_SPECIAL = set("\\`*_[]<>#|~$")
+
+
+def plain(text: object) -> str:
+    """Text for st.markdown/st.error shown as written: names, reasons, "Koordinator*innen".
+
+    Escapes the characters that would make emphasis, links, code, HTML or math; everything
+    else stays readable in AppTest and logs.
+    """
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
 
 
 # --- cached loaders --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kora import ops
+from kora.auth import Actor
 from kora.db import Database, open_database
 from kora.plan import Plan, load_plan
 
@@ -17,6 +18,8 @@ APP = str(ROOT / "app.py")
 SEED = ROOT.parent / "shared" / "seed" / "000_54ee02670b66ee92.txt"
 # A fixed "today" keeps Beispieldaten and attainment reproducible in tests.
 TODAY = dt.date(2026, 11, 26)
+# Fixtures act as the machine operator (role admin), like `python -m kora …` does.
+OPERATOR = Actor.cli("test")
 
 
 @pytest.fixture(scope="session")
@@ -32,14 +35,14 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def db(db_path: Path) -> Iterator[Database]:
     database = open_database(db_path)
-    ops.init(database, actor="test")
+    ops.init(database, actor=OPERATOR)
     yield database
     database.close()
 
 
 @pytest.fixture
 def demo_db(db: Database) -> Database:
-    ops.load_demo(db, today=TODAY, actor="test")
+    ops.load_demo(db, today=TODAY, actor=OPERATOR)
     return db
 
 

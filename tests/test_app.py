@@ -10,9 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from kora import ops
 from kora.db import open_database
-from tests.conftest import APP, ROOT
+from tests.conftest import APP, OPERATOR, ROOT
 
-PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py"))
+# Every page the Einzelplatz mode (the default in tests: no accounts, localhost) navigates to;
+# the login page exists only with accounts or SSO and is tested in tests/test_access_app.py.
+PAGES = sorted(
+    str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py") if p.relative_to(ROOT).parts[1] != "konto"
+)
 
 
 def run_app() -> AppTest:
@@ -23,8 +27,8 @@ def run_app() -> AppTest:
 
 def with_demo(db_path: Path) -> None:
     db = open_database(db_path)
-    ops.init(db, actor="test")
-    ops.load_demo(db, actor="test")
+    ops.init(db, actor=OPERATOR)
+    ops.load_demo(db, actor=OPERATOR)
     db.close()
 
 

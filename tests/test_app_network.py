@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from kora import ops
 from kora.db import open_database
 from kora.netscale import build_network_db
-from tests.conftest import APP, ROOT, TODAY
+from tests.conftest import APP, OPERATOR, ROOT, TODAY
 
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages" / "dashboard").rglob("*.py"))
 PAGES += ["pages/vortrag/praesentation.py"]
@@ -21,8 +21,8 @@ PAGES += ["pages/vortrag/praesentation.py"]
 def network_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("network") / "kora.duckdb"
     db = open_database(path)
-    ops.init(db, actor="test")
-    ops.load_demo(db, today=TODAY, actor="test")
+    ops.init(db, actor=OPERATOR)
+    ops.load_demo(db, today=TODAY, actor=OPERATOR)
     info = build_network_db(db)
     assert info.readings >= 200_000
     db.close()

@@ -14,7 +14,7 @@ from kora.db import Database, open_database, plan_store, readings_store
 from kora.db.migrations import MIGRATIONS
 from kora.errors import KoraError, PlanFileError
 from kora.plan import CATALOGUE_FILE
-from tests.conftest import ROOT, TODAY
+from tests.conftest import OPERATOR, ROOT, TODAY
 
 CONTENT_TABLES = (
     "kommunen",
@@ -48,14 +48,14 @@ def test_migrations_are_recorded_once(db: Database) -> None:
 
 def test_init_twice_changes_nothing(db: Database) -> None:
     before = snapshot(db)
-    result = ops.init(db, actor="test")
+    result = ops.init(db, actor=OPERATOR)
     assert not result.plan_loaded and not result.plan_reloaded
     assert snapshot(db) == before
 
 
 def test_reopen_applies_no_migration_again(db_path: Path) -> None:
     first = open_database(db_path)
-    ops.init(first, actor="test")
+    ops.init(first, actor=OPERATOR)
     before = snapshot(first)
     first.close()
     again = open_database(db_path)
@@ -65,7 +65,7 @@ def test_reopen_applies_no_migration_again(db_path: Path) -> None:
 
 def test_reload_plan_keeps_readings(demo_db: Database) -> None:
     n = readings_store.count_readings(demo_db)
-    result = ops.init(demo_db, reload=True, actor="test")
+    result = ops.init(demo_db, reload=True, actor=OPERATOR)
     assert result.plan_reloaded
     assert readings_store.count_readings(demo_db) == n
 
@@ -75,7 +75,7 @@ def test_broken_catalogue_leaves_db_unchanged(db: Database, tmp_path: Path) -> N
     broken = tmp_path / "indikatoren.toml"
     broken.write_text(CATALOGUE_FILE.read_text(encoding="utf-8").replace("vorhaben = [7]", "vorhaben = [8]"), "utf-8")
     with pytest.raises(PlanFileError):
-        ops.init(db, catalogue_path=broken, reload=True, actor="test")
+        ops.init(db, catalogue_path=broken, reload=True, actor=OPERATOR)
     assert snapshot(db) == before
 
 
@@ -101,8 +101,8 @@ def test_demo_loads_until_last_complete_month_and_is_labelled(demo_db: Database)
 
 def test_demo_twice_is_refused_and_remove_leaves_nothing(demo_db: Database) -> None:
     with pytest.raises(KoraError, match="bereits geladen"):
-        ops.load_demo(demo_db, today=TODAY, actor="test")
-    ops.remove_demo(demo_db, actor="test")
+        ops.load_demo(demo_db, today=TODAY, actor=OPERATOR)
+    ops.remove_demo(demo_db, actor=OPERATOR)
     assert readings_store.count_readings(demo_db) == 0
     assert not ops.has_demo(demo_db)
     assert (plan_store.milestones_df(demo_db, "aachen")["status"] == "offen").all()

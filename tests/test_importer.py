@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 
 from kora import importer, templates
+from kora.auth import Actor
 from kora.db import Database, audit_store, readings_store
-from kora.errors import KoraError, NotFoundError, ValidationError
+from kora.errors import KoraError, NotFoundError, PermissionDenied, ValidationError
 from kora.importer import commit_upload, import_file, preview_upload, revert_upload
 from kora.ingest import MAX_UPLOAD_BYTES
-from tests.conftest import ROOT, TODAY
+from tests.conftest import OPERATOR, ROOT, TODAY
 from tests.test_db import snapshot
 
 HEADER = "Indikator;Monat;Wert;Kommentar\r\n"
@@ -29,11 +30,11 @@ def csv(*rows: str) -> bytes:
 
 
 def preview(db: Database, data: bytes, name: str = "m.csv", user: str = "kim") -> importer.Preview:
-    return preview_upload(db, data, filename=name, user=user, today=TODAY)
+    return preview_upload(db, data, filename=name, actor=Actor.cli(user), today=TODAY)
 
 
 def commit(db: Database, data: bytes, *, reason: str | None = None, user: str = "kim") -> importer.CommitResult:
-    return commit_upload(db, preview(db, data, user=user), user=user, reason=reason)
+    return commit_upload(db, preview(db, data, user=user), actor=Actor.cli(user), reason=reason)
 
 
 def current(db: Database) -> dict[tuple[str, str], float]:
@@ -83,7 +84,7 @@ def test_comment_only_change_needs_no_reason(db: Database) -> None:
     commit(db, FIRST)
     p = preview(db, csv("km_umgesetzt;01.2025;0,5;Abschnitt A und B"))
     assert p.n_changed == 1 and not p.needs_reason
-    commit_upload(db, p, user="kim")
+    commit_upload(db, p, actor=Actor.cli("kim"))
 
 
 def test_identical_reupload_is_a_noop_and_says_so(db: Database) -> None:
@@ -107,9 +108,9 @@ def test_every_upload_rejection_and_revert_writes_one_audit_row(db: Database) ->
     p = preview(db, csv("kritk_extern;01.2025;4;"))
     assert p.errors and audit_count(db) == n + 2
     with pytest.raises(ValidationError):
-        commit_upload(db, p, user="kim")  # already audited by the preview: no second row
+        commit_upload(db, p, actor=Actor.cli("kim"))  # already audited by the preview: no second row
     assert audit_count(db) == n + 2
-    revert_upload(db, result.upload_id, user="kim", reason="falsche Datei")
+    revert_upload(db, result.upload_id, actor=Actor.cli("kim"), reason="falsche Datei")
     assert audit_count(db) == n + 3
     actions = audit_store.audit_df(db)[["action", "outcome"]].head(3).values.tolist()
     assert actions == [["upload_ruecknahme", "ok"], ["upload", "abgelehnt"], ["upload", "ok"]]
@@ -117,7 +118,9 @@ def test_every_upload_rejection_and_revert_writes_one_audit_row(db: Database) ->
 
 def test_dry_run_preview_without_audit(db: Database) -> None:
     n = audit_count(db)
-    outcome = import_file(db, csv("kritk_extern;01.2025;4;"), filename="x.csv", user="kim", dry_run=True, today=TODAY)
+    outcome = import_file(
+        db, csv("kritk_extern;01.2025;4;"), filename="x.csv", actor=Actor.cli("kim"), dry_run=True, today=TODAY
+    )
     assert not outcome.ok and audit_count(db) == n
 
 
@@ -125,7 +128,7 @@ def test_revert_restores_previous_values_and_withdraws_first_reports(db: Databas
     first = commit(db, FIRST)
     second = commit(db, csv("kritik_extern;02.2025;6;", "kritik_extern;03.2025;2;"), reason="Korrektur")
     n_versions = readings_store.count_readings(db)
-    result = revert_upload(db, second.upload_id, user="lea", reason="Korrektur war falsch")
+    result = revert_upload(db, second.upload_id, actor=Actor.cli("lea"), reason="Korrektur war falsch")
     assert (result.restored, result.withdrawn, result.skipped) == (1, 1, 0)
     now = current(db)
     assert now[("kritik_extern", "2025-02")] == 5.0
@@ -137,7 +140,7 @@ def test_revert_restores_previous_values_and_withdraws_first_reports(db: Databas
         f"zurückgenommen durch {result.revert_id}",
     ]
     # a revert can itself be reverted
-    revert_upload(db, result.revert_id, user="lea", reason="doch richtig")
+    revert_upload(db, result.revert_id, actor=Actor.cli("lea"), reason="doch richtig")
     assert current(db)[("kritik_extern", "2025-03")] == 2.0
     assert current(db)[("kritik_extern", "2025-02")] == 6.0
     assert first.upload_id is not None
@@ -146,7 +149,7 @@ def test_revert_restores_previous_values_and_withdraws_first_reports(db: Databas
 def test_revert_leaves_later_corrections_alone(db: Database) -> None:
     first = commit(db, FIRST)
     commit(db, csv("kritik_extern;02.2025;9;"), reason="Nachmeldung")
-    result = revert_upload(db, first.upload_id, user="lea", reason="falsche Datei")
+    result = revert_upload(db, first.upload_id, actor=Actor.cli("lea"), reason="falsche Datei")
     assert (result.withdrawn, result.skipped) == (2, 1)
     assert current(db) == {("kritik_extern", "2025-02"): 9.0}
 
@@ -168,13 +171,13 @@ def test_revert_refusals_change_nothing(
     if setup in ("upload", "reverted"):
         commit(db, FIRST)
     if setup == "reverted":
-        revert_upload(db, 1, user="lea", reason="weg")
+        revert_upload(db, 1, actor=Actor.cli("lea"), reason="weg")
     if setup == "demo":
-        ops.load_demo(db, today=TODAY, actor="test")
+        ops.load_demo(db, today=TODAY, actor=OPERATOR)
     before = snapshot(db)
     n = audit_count(db)
     with pytest.raises(error, match=match):
-        revert_upload(db, upload, user="lea", reason=reason)
+        revert_upload(db, upload, actor=Actor.cli("lea"), reason=reason)
     assert snapshot(db) == before
     assert audit_count(db) == n + 1
 
@@ -185,7 +188,7 @@ def test_stale_preview_is_refused(db: Database) -> None:
     commit(db, csv("kritik_extern;01.2025;7;"), user="other")
     before = snapshot(db)
     with pytest.raises(KoraError, match="jemand anderem"):
-        commit_upload(db, mine, user="kim")
+        commit_upload(db, mine, actor=Actor.cli("kim"))
     assert snapshot(db) == before
 
 
@@ -204,7 +207,7 @@ def test_two_sessions_committing_at_once_lose_and_duplicate_nothing(db: Database
         cur = db.cursor()
         try:
             barrier.wait(timeout=30)
-            outcomes[name] = import_file(cur, data, filename=name, user=name, today=TODAY)
+            outcomes[name] = import_file(cur, data, filename=name, actor=Actor.cli(name), today=TODAY)
         except Exception as err:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(err)
 
@@ -235,7 +238,7 @@ def test_oversized_upload_is_rejected_server_side(db: Database) -> None:
     p = preview(db, data, name="gross.csv")
     assert len(p.errors) == 1 and "höchstens 5,0 MB" in p.errors[0].message
     with pytest.raises(ValidationError):
-        commit_upload(db, p, user="kim")
+        commit_upload(db, p, actor=Actor.cli("kim"))
     assert snapshot(db) == before
 
 
@@ -244,16 +247,18 @@ def test_comment_text_stays_text(db: Database) -> None:
     data = (HEADER + f'kritik_extern;01.2025;4;"{nasty.replace(chr(34), chr(34) * 2)}"\r\n').encode("utf-8")
     p = preview(db, data)
     assert p.table()["Kommentar"].tolist() == [nasty]
-    commit_upload(db, p, user="kim")
+    commit_upload(db, p, actor=Actor.cli("kim"))
     stored = readings_store.current_readings_df(db, kommune="aachen")["comment"].tolist()
     assert stored == [nasty]
     versions = importer.reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, 1, 1))
     assert versions["Kommentar"].tolist() == [nasty]
 
 
-def test_user_is_required(db: Database) -> None:
-    with pytest.raises(KoraError, match="Namen"):
-        preview_upload(db, FIRST, filename="m.csv", user=" ", today=TODAY)
+def test_anonymous_preview_is_refused_and_audited(db: Database) -> None:
+    n = audit_count(db)
+    with pytest.raises(PermissionDenied, match="Anmeldung"):
+        preview_upload(db, FIRST, filename="m.csv", actor=None, today=TODAY)
+    assert audit_count(db) == n + 1
 
 
 def test_history_lists_uploads_with_counts_who_and_when(db: Database) -> None:

@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from kora import ops
+from kora.auth import Actor
 from kora.db import Database, audit_store, open_database
 from kora.errors import ValidationError
 from kora.importer import commit_upload, preview_upload
-from tests.conftest import TODAY
+from tests.conftest import OPERATOR, TODAY
 from tests.data.make_corpus import BROKEN, GOOD
 from tests.test_db import snapshot
 
@@ -30,8 +31,8 @@ EXPECTED = tomllib.loads((BROKEN / "expected.toml").read_text(encoding="utf-8"))
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     database = open_database(tmp_path_factory.mktemp("corpus") / "kora.duckdb")
-    ops.init(database, actor="test")
-    ops.load_demo(database, today=TODAY, actor="test")  # a DB with history, so "unchanged" means something
+    ops.init(database, actor=OPERATOR)
+    ops.load_demo(database, today=TODAY, actor=OPERATOR)  # a DB with history, so "unchanged" means something
     yield database
     database.close()
 
@@ -48,10 +49,10 @@ def test_broken_file_is_rejected_with_location_and_changes_nothing(corpus_db: Da
     before = snapshot(corpus_db)
     n_audit = len(audit_store.audit_df(corpus_db))
     data = (BROKEN / name).read_bytes()
-    preview = preview_upload(corpus_db, data, filename=name, user="test", today=TODAY)
+    preview = preview_upload(corpus_db, data, filename=name, actor=Actor.cli("test"), today=TODAY)
     assert preview.errors, f"{name} was accepted"
     with pytest.raises(ValidationError):
-        commit_upload(corpus_db, preview, user="test", reason="Test")
+        commit_upload(corpus_db, preview, actor=Actor.cli("test"), reason="Test")
     matching = [
         p
         for p in preview.errors
@@ -71,16 +72,18 @@ def test_broken_file_is_rejected_with_location_and_changes_nothing(corpus_db: Da
 def test_same_readings_in_every_format_give_identical_data(tmp_path: Path) -> None:
     database = open_database(tmp_path / "kora.duckdb")
     try:
-        ops.init(database, actor="test")
+        ops.init(database, actor=OPERATOR)
         names = sorted(p.name for p in GOOD.iterdir())
-        first = preview_upload(database, (GOOD / names[0]).read_bytes(), filename=names[0], user="t", today=TODAY)
-        assert commit_upload(database, first, user="t").new == 14
+        first = preview_upload(
+            database, (GOOD / names[0]).read_bytes(), filename=names[0], actor=Actor.cli("t"), today=TODAY
+        )
+        assert commit_upload(database, first, actor=Actor.cli("t")).new == 14
         before = snapshot(database)
         for name in names[1:]:
-            p = preview_upload(database, (GOOD / name).read_bytes(), filename=name, user="t", today=TODAY)
+            p = preview_upload(database, (GOOD / name).read_bytes(), filename=name, actor=Actor.cli("t"), today=TODAY)
             assert p.errors == [], (name, [str(e) for e in p.errors])
             assert (p.n_new, p.n_changed, p.n_unchanged) == (0, 0, 14), name
-            assert commit_upload(database, p, user="t").noop
+            assert commit_upload(database, p, actor=Actor.cli("t")).noop
         assert snapshot(database) == before
     finally:
         database.close()

@@ -21,7 +21,7 @@ import pytest
 
 from kora import ops
 from kora.db import Database, open_database
-from tests.conftest import ROOT
+from tests.conftest import OPERATOR, ROOT
 from tests.data.bigplan import big_long_csv, write_big_plan
 
 ROWS = 100_000
@@ -44,7 +44,7 @@ def test_kill_9_during_import_leaves_all_or_nothing(tmp_path: Path) -> None:
     plan, catalogue = write_big_plan(tmp_path / "plan")
     template = tmp_path / "template.duckdb"
     db = open_database(template)
-    ops.init(db, plan_path=plan, catalogue_path=catalogue, actor="test")
+    ops.init(db, plan_path=plan, catalogue_path=catalogue, actor=OPERATOR)
     db.checkpoint()
     db.close()
     csv = tmp_path / "gross.csv"

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kora import ops, periods
 from kora.db import open_database
-from tests.conftest import APP, ROOT, TODAY
+from tests.conftest import APP, OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading
 
 PAGE = "pages/vortrag/praesentation.py"
@@ -27,8 +27,8 @@ def open_page() -> AppTest:
 
 def with_demo(path: Path) -> None:
     db = open_database(path)
-    ops.init(db, actor="test")
-    ops.load_demo(db, today=TODAY, actor="test")
+    ops.init(db, actor=OPERATOR)
+    ops.load_demo(db, today=TODAY, actor=OPERATOR)
     db.close()
 
 

@@ -21,7 +21,7 @@ from kora.errors import NotFoundError
 from kora.netscale import build_network_db
 from kora.plan import Plan
 from kora.status import build_status, normalize_known_at, series
-from tests.conftest import ROOT
+from tests.conftest import OPERATOR, ROOT
 
 D = dt.date
 KM = "km_umgesetzt"
@@ -68,7 +68,7 @@ def km_row(report_json: dict) -> dict:
 @pytest.fixture
 def km_db(db_path: Path) -> Path:
     db = open_database(db_path)
-    ops.init(db, actor="test")
+    ops.init(db, actor=OPERATOR)
     add_readings(db, KM_2025, at=dt.datetime(2026, 1, 10, 9))
     db.close()
     return db_path

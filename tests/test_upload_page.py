@@ -12,8 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kora import ops
+from kora.auth import Actor
 from kora.db import open_database, readings_store
-from tests.conftest import APP, ROOT
+from tests.conftest import APP, OPERATOR, ROOT
 
 UPLOAD = "pages/messwerte/upload.py"
 HISTORY = "pages/messwerte/historie.py"
@@ -31,7 +32,7 @@ def open_page(page: str) -> AppTest:
 
 
 def upload(at: AppTest, data: bytes, name: str = "m.csv") -> AppTest:
-    at.text_input(key="upload_user").input("Kim").run()
+    """Einzelplatz mode (tests: no accounts, localhost): the OS user acts, no name to type."""
     return at.file_uploader[0].set_value((name, data, "text/csv")).run()
 
 
@@ -95,8 +96,8 @@ def committed_db(app_env: Path) -> Path:
 
     db = open_database(app_env)
     try:
-        ops.init(db, actor="test")
-        import_file(db, GOOD, filename="m.csv", user="Kim")
+        ops.init(db, actor=OPERATOR)
+        import_file(db, GOOD, filename="m.csv", actor=Actor.cli("Kim"))
     finally:
         db.close()
     return app_env
@@ -109,7 +110,6 @@ def test_history_lists_uploads_and_reverts(committed_db: Path) -> None:
     assert uploads[["Nr", "Von", "Neu"]].values.tolist() == [[1, "Kim", 2]]
     versions = at.dataframe[1].value
     assert "Wert" in versions.columns
-    at.text_input(key="history_user").input("Lea").run()
     at.text_input(key="revert_reason_1").input("falsche Datei").run()
     at.button(key="revert_1").click().run()
     assert not at.exception

@@ -13,4 +13,5 @@ COMMAND_MODULES = (
     "kora.commands.status",
     "kora.commands.importing",
     "kora.commands.export",
+    "kora.commands.users",
 )

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from kora import importer, ops, templates
+from kora.auth import Actor
 from kora.commands.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.errors import KoraError
 from kora.ingest import MAX_UPLOAD_BYTES, parse_month
@@ -32,11 +33,11 @@ def _read(path: str) -> bytes:
 
 def cmd_import(args: argparse.Namespace) -> int:
     data = _read(args.file)
-    user = args.user or ops.os_user()
+    actor = Actor.cli(args.user)  # the machine operator (admin); --user is the name recorded
     with open_db(args) as db:
         ops.ensure_ready(db)
         outcome = importer.import_file(
-            db, data, filename=Path(args.file).name, user=user, reason=args.reason, dry_run=args.dry_run
+            db, data, filename=Path(args.file).name, actor=actor, reason=args.reason, dry_run=args.dry_run
         )
     if args.json:
         print_json(outcome.as_dict())
@@ -67,7 +68,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_revert(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
-        result = importer.revert_upload(db, args.upload_id, user=args.user or ops.os_user(), reason=args.reason)
+        result = importer.revert_upload(db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason)
     if args.json:
         print_json(result.as_dict())
     else:
@@ -130,7 +131,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="Datei (CSV, Unicode-Text oder Excel-Arbeitsmappe)")
     p.add_argument("--dry-run", action="store_true", help="nur prüfen und Vorschau zeigen, nichts speichern")
     p.add_argument("--reason", help="Korrekturgrund (nötig, wenn bereits gemeldete Werte geändert werden)")
-    p.add_argument("--user", help="wer importiert (Standard: Benutzer des Betriebssystems)")
+    p.add_argument(
+        "--user",
+        help="Name, der mit den Werten gespeichert wird (Standard: Benutzer des Betriebssystems; "
+        "das Audit-Log nennt zusätzlich den Betriebssystem-Benutzer)",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("revert", help="einen Upload zurücknehmen (fügt Versionen hinzu, löscht nichts)")
@@ -138,7 +143,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_argument(p)
     p.add_argument("upload_id", type=int, help="Nummer des Uploads (siehe history)")
     p.add_argument("--reason", required=True, help="Grund der Rücknahme")
-    p.add_argument("--user", help="wer zurücknimmt (Standard: Benutzer des Betriebssystems)")
+    p.add_argument(
+        "--user", help="Name, der mit der Rücknahme gespeichert wird (Standard: Benutzer des Betriebssystems)"
+    )
     p.set_defaults(func=cmd_revert)
 
     p = sub.add_parser("history", help="Uploads anzeigen, oder mit --indicator die Versionen eines Indikators")

@@ -1,17 +1,23 @@
-"""`init`, `demo` and `plan`: create the DB, manage Beispieldaten, show the plan."""
+"""`init`, `demo` and `plan`: create the DB, manage Beispieldaten, show the plan.
+
+The command line acts as the operator of the machine (`Actor.cli()`: OS user, role admin).
+"""
 
 from __future__ import annotations
 
 import argparse
 
 from kora import ops
+from kora.auth import Actor
 from kora.commands.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.plan import CATALOGUE_FILE, PLAN_FILE
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        result = ops.init(db, plan_path=args.plan, catalogue_path=args.catalogue, reload=args.reload_plan)
+        result = ops.init(
+            db, plan_path=args.plan, catalogue_path=args.catalogue, reload=args.reload_plan, actor=Actor.cli()
+        )
     print(result.message())
     return 0
 
@@ -20,10 +26,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
         if args.remove:
-            n = ops.remove_demo(db)
+            n = ops.remove_demo(db, actor=Actor.cli())
             print(f"Beispieldaten entfernt: {n} Messwert-Versionen.")
         else:
-            n = ops.load_demo(db)
+            n = ops.load_demo(db, actor=Actor.cli())
             print(f"Beispieldaten geladen: {n} Messwert-Versionen (Januar 2025 bis zum letzten vollständigen Monat).")
     return 0
 

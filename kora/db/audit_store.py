@@ -56,3 +56,46 @@ def audit_df(
         """,
         {"action": action, "actor": actor, "outcome": outcome, "since": since, "limit": limit},
     )
+
+
+def audit_entries_df(
+    db: Database,
+    *,
+    actions: list[str] | None = None,
+    actors: list[str] | None = None,
+    outcomes: list[str] | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int = 50_000,
+) -> pd.DataFrame:
+    """Audit rows newest first; every filter optional (lists match any of their values)."""
+    return db.df(
+        """
+        SELECT id, happened_at, actor, action, object, outcome, detail, kommune FROM audit_log
+        WHERE ($actions IS NULL OR list_contains($actions, action))
+          AND ($actors IS NULL OR list_contains($actors, actor))
+          AND ($outcomes IS NULL OR list_contains($outcomes, outcome))
+          AND ($since IS NULL OR happened_at >= $since) AND ($until IS NULL OR happened_at < $until)
+        ORDER BY happened_at DESC, id DESC LIMIT $limit
+        """,
+        {
+            "actions": actions or None,
+            "actors": actors or None,
+            "outcomes": outcomes or None,
+            "since": since,
+            "until": until,
+            "limit": limit,
+        },
+    )
+
+
+def audit_facets(db: Database) -> dict[str, list[str]]:
+    """Distinct actions and actors, for the filter boxes of the audit page."""
+    return {
+        "actions": [r[0] for r in db.rows("SELECT DISTINCT action FROM audit_log ORDER BY action")],
+        "actors": [r[0] for r in db.rows("SELECT DISTINCT actor FROM audit_log ORDER BY actor")],
+    }
+
+
+def count_audit(db: Database) -> int:
+    return int(db.scalar("SELECT count(*) FROM audit_log") or 0)

@@ -11,11 +11,15 @@ as_of = ui.stand()
 st.title(f"KoRa-Monitor · {plan['kommune_name']}")
 st.caption(f"{plan['title']} · Stand {fmt.month_name(as_of)}")
 
+actor = ui.current_actor()
 if not ui.has_readings():
-    st.info("Es sind noch keine Messwerte erfasst. Laden Sie Beispieldaten, um das Dashboard auszuprobieren.")
-    if st.button("Beispieldaten laden", key="load_demo", type="primary"):
+    if actor is not None and actor.is_admin:  # Beispieldaten are Admin only (kora checks again)
+        st.info("Es sind noch keine Messwerte erfasst. Laden Sie Beispieldaten, um das Dashboard auszuprobieren.")
+    else:
+        st.info("Es sind noch keine Messwerte erfasst.")
+    if actor is not None and actor.is_admin and st.button("Beispieldaten laden", key="load_demo", type="primary"):
         with st.spinner("Beispieldaten werden geladen …"):
-            n = ops.load_demo(ui.database(), actor="Dashboard")
+            n = ops.load_demo(ui.database(), actor=actor)
         ui.clear_caches()
         st.success(f"Beispieldaten geladen: {n} Messwerte.")
         st.rerun()

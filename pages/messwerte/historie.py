@@ -1,7 +1,8 @@
 """Historie: every upload with counts, who and when; revert an upload; versions of one cell.
 
 Thin page over `kora.importer` (same calls as `python -m kora history` / `revert`). A revert
-adds versions and deletes nothing, so it can itself be reverted.
+adds versions and deletes nothing, so it can itself be reverted. Everyone who may read sees
+the history; reverting is offered to Koordinator*innen and Admins (kora checks the scope).
 """
 
 from __future__ import annotations
@@ -14,15 +15,9 @@ from kora.errors import KoraError
 SUCCESS_KEY = "history_success"
 
 
-def _default_user() -> str:
-    """The login name when st.login is configured; otherwise the user types it in."""
-    if st.user.get("is_logged_in"):
-        return str(st.user.get("name") or st.user.get("email") or "")
-    return ""
-
-
 st.title("Historie")
 db = ui.database()
+actor = ui.current_actor()
 
 if SUCCESS_KEY in st.session_state:
     st.success(st.session_state.pop(SUCCESS_KEY), icon="✅")
@@ -34,34 +29,38 @@ if uploads.empty:
 else:
     st.dataframe(uploads, hide_index=True, key="history_uploads")
 
-choices = importer.upload_choices(db)
+choices = importer.upload_choices(db) if actor is not None and actor.can_write_readings else []
 if choices:
     st.subheader("Upload zurücknehmen")
     st.caption(
         "Eine Rücknahme setzt die Werte eines Uploads auf den Stand davor (Erstmeldungen werden zurückgezogen). "
         "Nichts wird gelöscht: die Rücknahme erscheint selbst als Eintrag und kann wieder zurückgenommen werden. "
         "Werte, die später erneut geändert wurden, bleiben unangetastet."
+        + (
+            " Koordinator*innen können Uploads ihrer eigenen Vorhaben zurücknehmen."
+            if actor.role == "koordination"
+            else ""
+        )
     )
-    user = st.text_input("Ihr Name", value=_default_user(), key="history_user", max_chars=100)
     for choice in choices:
         with st.expander(choice.label):
             if not choice.revertible:
                 st.caption(f"Nicht möglich: {choice.why_not}.")
                 continue
             reason = st.text_input("Grund der Rücknahme", key=f"revert_reason_{choice.id}", max_chars=500)
-            ready = bool(reason.strip() and user.strip())
+            ready = bool(reason.strip())
             if st.button("Zurücknehmen", key=f"revert_{choice.id}", disabled=not ready):
                 try:
                     with st.spinner("Rücknahme wird gespeichert …"):
-                        result = importer.revert_upload(db, choice.id, user=user.strip(), reason=reason)
+                        result = importer.revert_upload(db, choice.id, actor=actor, reason=reason)
                 except KoraError as err:
-                    st.error(str(err))
+                    st.error(ui.plain(str(err)))
                 else:
                     ui.clear_caches()
                     st.session_state[SUCCESS_KEY] = result.message
                     st.rerun()
             if not ready:
-                st.caption("Name und Grund ausfüllen, dann „Zurücknehmen“.")
+                st.caption("Grund ausfüllen, dann „Zurücknehmen“.")
 
 st.subheader("Versionen je Indikator und Monat")
 indicators = importer.indicator_options(db)

@@ -2,6 +2,8 @@
 
 Thin page: reading, checking, diffing and saving are `kora.importer` (the same calls as
 `python -m kora import`); this script only draws. Comments are shown in tables as plain text.
+The acting person comes from the login (`ui.current_actor()`); kora checks their role and
+scope again when saving.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ ROUND_KEY = "upload_round"
 MAX_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 
 
-def _default_user() -> str:
-    """The login name when st.login is configured; otherwise the user types it in."""
-    if st.user.get("is_logged_in"):
-        return str(st.user.get("name") or st.user.get("email") or "")
-    return ""
-
-
 st.title("Messwerte hochladen")
+actor = ui.current_actor()
+if actor is None or not actor.can_write_readings:
+    st.warning(
+        "Messwerte hochladen dürfen nur Koordinator*innen und Admins. Bitte melden Sie sich mit einem solchen Konto an.",
+        icon="🔒",
+    )
+    st.stop()
 st.write(
     "Laden Sie die Monatswerte so hoch, wie Excel sie speichert: CSV (Semikolon oder Komma), "
     "Unicode-Text (.txt) oder Excel-Arbeitsmappe (.xlsx), im langen Format (Indikator, Monat, Wert, Kommentar) "
@@ -61,12 +63,13 @@ with st.expander("Vorlage herunterladen", expanded=not ui.has_readings()):
 if SUCCESS_KEY in st.session_state:
     st.success(st.session_state.pop(SUCCESS_KEY), icon="✅")
 
-user = st.text_input(
-    "Ihr Name (wird mit jedem Wert in der Historie gespeichert)",
-    value=_default_user(),
-    key="upload_user",
-    max_chars=100,
-)
+if actor.role == "koordination":
+    st.caption(
+        f"Sie melden als {ui.plain(actor.display_name or actor.name)} für {ui.plain(actor.scope_text())}. "
+        "Werte anderer Vorhaben werden nicht gespeichert."
+    )
+else:
+    st.caption(f"Gespeichert wird unter dem Namen „{ui.plain(actor.name)}“.")
 round_no = st.session_state.get(ROUND_KEY, 0)
 file = st.file_uploader(
     f"Datei auswählen (CSV, TXT oder XLSX, höchstens {MAX_MB} MB)",
@@ -78,14 +81,12 @@ file = st.file_uploader(
 if file is None:
     st.session_state.pop(PREVIEW_KEY, None)
     st.info("Noch keine Datei ausgewählt.")
-elif not user.strip():
-    st.warning("Bitte zuerst Ihren Namen eintragen; danach wird die Datei geprüft.")
 else:
-    file_key = (getattr(file, "file_id", None) or file.name, file.size, user.strip())
+    file_key = (getattr(file, "file_id", None) or file.name, file.size, actor.name)
     cached = st.session_state.get(PREVIEW_KEY)
     if cached is None or cached[0] != file_key:
         with st.spinner("Datei wird geprüft …"):
-            preview = importer.preview_upload(db, file.getvalue(), filename=file.name, user=user.strip())
+            preview = importer.preview_upload(db, file.getvalue(), filename=file.name, actor=actor)
         st.session_state[PREVIEW_KEY] = (file_key, preview)
     else:
         preview = cached[1]
@@ -106,6 +107,9 @@ else:
             st.info(note)
         if preview.noop:
             st.info(preview.message(), icon="ℹ️")
+        elif preview.forbidden:
+            st.error(ui.plain(preview.forbidden_message), icon="🔒")
+            st.dataframe(preview.table(only_changes=True), hide_index=True, key="upload_preview_table")
         else:
             only_changes = st.toggle("Nur neue und geänderte Werte zeigen", value=False, key="upload_only_changes")
             st.dataframe(preview.table(only_changes=only_changes), hide_index=True, key="upload_preview_table")
@@ -121,10 +125,10 @@ else:
             if st.button("Speichern", type="primary", key="upload_commit", disabled=missing_reason):
                 try:
                     with st.spinner("Messwerte werden gespeichert …"):
-                        result = importer.commit_upload(db, preview, user=user.strip(), reason=reason)
+                        result = importer.commit_upload(db, preview, actor=actor, reason=reason)
                 except KoraError as err:
                     st.session_state.pop(PREVIEW_KEY, None)
-                    st.error(str(err))
+                    st.error(ui.plain(str(err)))
                 else:
                     ui.clear_caches()
                     st.session_state.pop(PREVIEW_KEY, None)

@@ -11,7 +11,7 @@ import pytest
 from kora import export, ops
 from kora.db import open_database
 from tests.browser.conftest import Server, shot
-from tests.conftest import ROOT, TODAY
+from tests.conftest import OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading
 
 pytestmark = pytest.mark.browser
@@ -25,8 +25,8 @@ REGISTERED = f'"{PAGE}"' in (ROOT / "app.py").read_text("utf-8")
 @pytest.fixture
 def report_file(tmp_path: Path) -> Path:
     db = open_database(tmp_path / "kora.duckdb")
-    ops.init(db, actor="test")
-    ops.load_demo(db, today=TODAY, actor="test")
+    ops.init(db, actor=OPERATOR)
+    ops.load_demo(db, today=TODAY, actor=OPERATOR)
     at = dt.datetime(2026, 11, 20, 10)
     add_reading(db, "formate_aktiv", dt.date(2026, 10, 1), 4.0, at=at, comment=SCRIPT)
     add_reading(db, "kritik_extern", dt.date(2026, 10, 1), 5.0, at=at, comment=EVIL)
@@ -87,8 +87,8 @@ def test_html_report_prints_one_slide_per_page(page, report_file: Path) -> None:
 def demo_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     db_path = tmp_path_factory.mktemp("praes") / "kora.duckdb"
     db = open_database(db_path)
-    ops.init(db, actor="test")
-    ops.load_demo(db, actor="test")
+    ops.init(db, actor=OPERATOR)
+    ops.load_demo(db, actor=OPERATOR)
     db.close()
     server = Server(db_path)
     yield server

@@ -1,0 +1,71 @@
+"""Audit-Log (Admin): who did what when — uploads, corrections, reverts, rejected files, target
+changes, logins and refused actions; filters and formula-safe CSV/XLSX export.
+
+Thin page over `kora.audit` (which checks the Admin role itself). The log is append-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from kora import audit, ui
+
+st.title("Audit-Log")
+actor = ui.current_actor()
+if actor is None or not actor.is_admin:
+    st.warning("Das Audit-Log sehen nur Admins.", icon="🔒")
+    st.stop()
+
+db = ui.database()
+st.caption(
+    "Jede Änderung, jede abgelehnte Datei, jede Anmeldung und jeder verweigerte Zugriff — mit Name, Zeit und Grund. "
+    "Einträge werden nie geändert oder gelöscht."
+)
+
+facets = audit.facets(db)
+left, middle, right = st.columns([2, 2, 2])
+actions = left.multiselect(
+    "Aktion", facets["actions"], format_func=audit.action_label, key="audit_actions", placeholder="alle Aktionen"
+)
+actors = middle.multiselect("Wer", facets["actors"], key="audit_actors", placeholder="alle Personen")
+outcomes = right.multiselect(
+    "Ergebnis",
+    list(audit.OUTCOME_LABELS),
+    format_func=audit.OUTCOME_LABELS.__getitem__,
+    key="audit_outcomes",
+    placeholder="alle Ergebnisse",
+)
+today = dt.date.today()
+period = st.date_input(
+    "Zeitraum",
+    value=(today - dt.timedelta(days=90), today),
+    max_value=today,
+    format="DD.MM.YYYY",
+    key="audit_period",
+)
+since, until = (period[0], period[-1]) if isinstance(period, tuple | list) and period else (None, None)
+
+flt = audit.AuditFilter(tuple(actions), tuple(actors), tuple(outcomes), since, until)
+table = audit.entries(db, actor, flt)
+st.write(f"**{len(table)}** Einträge")
+st.dataframe(table, hide_index=True, key="audit_table", width="stretch")
+
+left, right = st.columns(2)
+left.download_button(
+    "Als Excel (.xlsx) herunterladen",
+    data=lambda: audit.to_xlsx(table),  # built only when clicked
+    file_name=audit.file_name("xlsx"),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="audit_xlsx",
+    icon="📥",
+)
+right.download_button(
+    "Als CSV herunterladen",
+    data=lambda: audit.to_csv(table),
+    file_name=audit.file_name("csv"),
+    mime="text/csv",
+    key="audit_csv",
+    icon="📥",
+)
