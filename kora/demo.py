@@ -90,6 +90,13 @@ DEMO_MILESTONES: tuple[tuple[str, str, dt.date | None], ...] = (
     ("M7.4", "erreicht", dt.date(2025, 5, 12)),
     ("M7.5", "erreicht", dt.date(2025, 4, 29)),
     ("M7.1", "erreicht", dt.date(2026, 2, 3)),
+    ("M1.2", "erreicht", dt.date(2025, 12, 15)),
+    ("M5.2", "erreicht", dt.date(2025, 12, 10)),
+    ("M6.1", "erreicht", dt.date(2026, 1, 20)),
+    ("M7.3", "erreicht", dt.date(2026, 3, 25)),
+    ("M2.2", "erreicht", dt.date(2026, 5, 12)),
+    ("M7.2", "erreicht", dt.date(2026, 6, 22)),
+    ("M5.3", "erreicht", dt.date(2026, 7, 20)),
 )
 
 

@@ -84,10 +84,13 @@ def headline(report: Any) -> str:
         names = []
         for r in hit.itertuples(index=False):
             total = sum(int(getattr(r, f"n_{s}", 0) or 0) for s in STATUS_LABELS)
-            bad = int(getattr(r, f"n_{status}", 0) or 0)
-            names.append(
-                f"**{r.code}** ({fmt.percent(r.attainment)}; {bad} von {total} Indikatoren {STATUS_LABELS[status]})"
-            )
+            behind = [
+                f"{int(getattr(r, f'n_{s}', 0) or 0)} {STATUS_LABELS[s]}"
+                for s in ("off_track", "at_risk")
+                if int(getattr(r, f"n_{s}", 0) or 0)
+            ]
+            detail = f"; von {total} Indikatoren {' und '.join(behind)}" if behind else ""
+            names.append(f"**{r.code}** ({fmt.percent(r.attainment)}{detail})")
         parts.append(f"{status_text(status)}: " + ", ".join(names))
     if len(parts) == 1:
         parts.append(f"{status_text('on_track')}: alle Aktionsfelder")

@@ -186,7 +186,7 @@ def test_new_readings_corrections_and_milestones_since(demo_db: Database) -> Non
     add_reading(demo_db, "projekte_umgesetzt", dt.date(2026, 10, 1), 3.0, at=later)  # already reported: correction
     add_reading(demo_db, "km_umgesetzt", dt.date(2026, 10, 1), None, at=later)  # withdrawn
     plan_store.add_milestone_event(
-        demo_db, kommune="aachen", milestone_id="M1.2", status="erreicht", reached_on=dt.date(2026, 11, 11),
+        demo_db, kommune="aachen", milestone_id="M1.3", status="erreicht", reached_on=dt.date(2026, 11, 11),
         due=None, actor="test", reason=None, at=later,
     )  # fmt: skip
     result = changes.build_changes(demo_db, as_of=dt.date(2026, 10, 1), since=since)
@@ -194,7 +194,7 @@ def test_new_readings_corrections_and_milestones_since(demo_db: Database) -> Non
     corr = result.corrections.set_index("indicator_id")
     assert corr.loc["projekte_umgesetzt", "value_after"] == 3.0
     assert bool(corr.loc["km_umgesetzt", "withdrawn"])
-    assert list(result.milestones_reached["id"]) == ["M1.2"]
+    assert list(result.milestones_reached["id"]) == ["M1.3"]
     assert result.previous_as_of == dt.date(2026, 10, 1)
     assert result.counts()["corrections"] == 2
 
