@@ -146,12 +146,13 @@ def indicator_chart(
         connectgaps=False,
         hovertemplate="%{x|%m/%Y}: %{y:,.2f}" + unit_label + f"<extra>{running_name}</extra>",
     )
+    budget = direction == "down" and aggregation == "sum"  # lower is better: the target is a ceiling
     if "zielpfad" in series and series["zielpfad"].notna().any():
         fig.add_scatter(
             x=months,
             y=series["zielpfad"],
             mode="lines",
-            name="Zielpfad",
+            name="Zielpfad (höchstens)" if budget else "Zielpfad",
             line={"color": COLOR_PATH, "width": 3, "dash": "dash"},
             hovertemplate="%{x|%m/%Y}: %{y:,.2f}" + unit_label + "<extra>Zielpfad</extra>",
         )
@@ -168,7 +169,10 @@ def indicator_chart(
         fig.add_hline(
             y=target,
             line={"color": COLOR_TARGET, "width": 2},
-            annotation={"text": f"Jahresziel {fmt.smart_number(target)}{unit_label}", "font": {"size": 14}},
+            annotation={
+                "text": f"{'Obergrenze' if budget else 'Jahresziel'} {fmt.smart_number(target)}{unit_label}",
+                "font": {"size": 14},
+            },
             annotation_position="top left",
         )
     as_of_ts = pd.Timestamp(as_of)
@@ -191,7 +195,7 @@ def indicator_chart(
         )
     title = f"{name}" + (f" — {status_text(status)}" if status else "")
     _base_layout(fig, title=title, height=height)
-    fig.update_xaxes(tickvals=list(months), ticktext=ticktext, tickangle=0)
+    fig.update_xaxes(tickvals=list(months), ticktext=ticktext, tickangle=0, tickfont={"size": 13})
     if direction == "yesno":
         fig.update_yaxes(tickvals=[0, 1], ticktext=["nein", "ja"], range=[-0.1, 1.2])
     else:

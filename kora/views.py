@@ -163,31 +163,38 @@ def indicator_table(indicators: pd.DataFrame, *, compact: bool = False) -> pd.Da
 
 
 def indicator_facts(row: pd.Series, as_of: dt.date) -> list[tuple[str, str]]:
-    """Key figures beside an indicator chart, as (label, value) pairs."""
+    """Key figures beside an indicator chart, as short (label, value) pairs."""
     unit, direction = row["unit"], row["direction"]
+    budget = direction == "down" and row["aggregation"] == "sum"
     facts = [
         ("Status", status_text(row["status"])),
+        ("Wert bisher", fmt.value_with_unit(row["value"], unit, direction=direction)),
         (
-            f"Wert {AGGREGATION_LABELS.get(row['aggregation'], '')}",
-            fmt.value_with_unit(row["value"], unit, direction=direction),
+            f"{'Obergrenze' if budget else 'Jahresziel'} {int(row['year'])}",
+            fmt.value_with_unit(row["target"], unit, direction=direction),
         ),
-        (f"Jahresziel {int(row['year'])}", fmt.value_with_unit(row["target"], unit, direction=direction)),
         ("Zielerreichung", fmt.percent(row["attainment"])),
-        (
-            f"Soll laut Zielpfad ({fmt.month_name(as_of)})",
-            fmt.value_with_unit(row["expected"], unit, direction=direction),
-        ),
+        (f"Soll {fmt.month_short(as_of)}", fmt.value_with_unit(row["expected"], unit, direction=direction)),
     ]
     if not is_missing(row.get("needed_per_month")):
-        label = "Noch erlaubt je Monat" if direction == "down" else "Nötig je verbleibendem Monat"
+        label = "Noch erlaubt je Monat" if direction == "down" else "Nötig je Monat"
         facts.append((label, fmt.value_with_unit(row["needed_per_month"], unit)))
-    facts.append(("Prognose Jahresende", fmt.value_with_unit(row["forecast"], unit, direction=direction)))
+    facts.append(("Prognose Dez.", fmt.value_with_unit(row["forecast"], unit, direction=direction)))
     warning = as_date(row.get("warning_since"))
     if warning:
-        facts.append(("Frühwarnung", f"Zielverfehlung absehbar seit {fmt.month_name(warning)}"))
-    facts.append(("Meldungen", f"{int(row['months_reported'])} von {int(row['months_due'])} Monaten"))
-    facts.append(("Richtung", DIRECTION_LABELS.get(direction, direction)))
+        facts.append(("Frühwarnung", f"seit {fmt.month_short(warning)}"))
+    facts.append(("Meldungen", f"{int(row['months_reported'])} von {int(row['months_due'])}"))
+    facts.append(
+        ("Wertung", f"{AGGREGATION_LABELS.get(row['aggregation'], '')}, {DIRECTION_LABELS.get(direction, direction)}")
+    )
     return facts
+
+
+def facts_markdown(row: pd.Series, as_of: dt.date) -> str:
+    """The key figures as a compact two-column Markdown table (beside a chart)."""
+    lines = ["| Kennzahl | Wert |", "| --- | --- |"]
+    lines += [f"| {label} | {escape_md(value)} |" for label, value in indicator_facts(row, as_of)]
+    return "\n".join(lines)
 
 
 def vorhaben_label(nr: int, title: str, width: int = 60) -> str:

@@ -42,7 +42,7 @@ for v in vorhaben.itertuples(index=False):
     st.header(views.vorhaben_label(v.nr, v.title, 120))
     st.page_link("pages/dashboard/vorhaben.py", label="Vorhaben im Detail →", query_params={"nr": str(v.nr)}, icon="📋")
     for _, row in views.indicators_of(report, v.nr).iterrows():
-        chart_col, facts_col = st.columns([3, 1])
+        chart_col, facts_col = st.columns([2, 1], vertical_alignment="center")
         with chart_col:
             ui.chart(
                 charts.indicator_chart(
@@ -58,6 +58,4 @@ for v in vorhaben.itertuples(index=False):
                 ),
                 key=f"chart_{v.nr}_{row['id']}",
             )
-        with facts_col:
-            for label, value in views.indicator_facts(row, as_of):
-                st.markdown(f"**{label}**  \n{value}")
+        facts_col.markdown(views.facts_markdown(row, as_of))
