@@ -151,7 +151,7 @@ def set_plan_value(
                 actor=who.audit_name,
                 action=action,
                 object=f"Indikator {indicator_id}: {label}",
-                detail={"feld": field, "jahr": year, "alt": old, "neu": new, "grund": reason},
+                detail={"feld": FIELD_LABELS[field], "jahr": year, "alt": old, "neu": new, "grund": reason},
                 kommune=kommune,
                 at=now,
             )

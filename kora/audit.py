@@ -120,11 +120,17 @@ def _show(value: Any) -> str:
 
 
 def _summary(detail: dict[str, Any]) -> str:
+    """'Feld: Jahresziel; Jahr: 2026; 40 → 35' — the detail JSON as one readable line."""
     parts = []
     for key, value in detail.items():
-        if key in REASON_KEYS or key in ("sha256", "erste_fehler") or value in (None, "", [], {}):
+        if key == "alt" and "neu" in detail:
+            parts.append(f"{_show(value)} → {_show(detail['neu'])}")
             continue
-        parts.append(f"{DETAIL_LABELS.get(key, key.replace('_', ' '))}: {_show(value)}")
+        if (key == "neu" and "alt" in detail) or key in REASON_KEYS or key in ("sha256", "erste_fehler"):
+            continue
+        if value in (None, "", [], {}):
+            continue
+        parts.append(f"{DETAIL_LABELS.get(key, key.replace('_', ' ').capitalize())}: {_show(value)}")
     return "; ".join(parts)
 
 
