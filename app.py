@@ -44,7 +44,8 @@ if access.can_read:
     ]
     verwaltung = []
     if actor is not None and actor.can_write_readings:  # Koordinator*innen keep their milestones there
-        verwaltung.append(st.Page("pages/verwaltung/admin.py", title="Verwaltung", icon="🛠️", url_path="verwaltung"))
+        title = "Verwaltung" if actor.is_admin else "Meilensteine pflegen"
+        verwaltung.append(st.Page("pages/verwaltung/admin.py", title=title, icon="🛠️", url_path="verwaltung"))
     if actor is not None and actor.is_admin:
         verwaltung.append(st.Page("pages/verwaltung/audit.py", title="Audit-Log", icon="🧾", url_path="audit"))
     if verwaltung:
@@ -61,6 +62,8 @@ if not access.config.single_user:
     ]
 
 page = st.navigation(PAGES)
+if st.session_state.pop(ui.AFTER_LOGIN_KEY, False) and access.can_read and page.url_path == "anmeldung":
+    st.switch_page(PAGES["Dashboard"][0])  # logged in: start on the Übersicht, not on "Mein Konto"
 
 try:
     with st.sidebar:
@@ -75,6 +78,8 @@ try:
             )
         elif actor is not None:
             st.caption(f"👤 Angemeldet als **{ui.plain(actor.label)}**")
+            if st.button("Abmelden", key="sidebar_logout", icon="🚪", type="tertiary"):
+                ui.logout()
         else:
             st.caption("🔒 Nicht angemeldet")
         st.caption("KoRa-Monitor · Aktionsplan der Stadt Aachen")

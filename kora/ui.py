@@ -48,8 +48,12 @@ def route_through_app() -> None:
     PagesManager.uses_pages_directory = False
 
 
+PREFLIGHT_OPTIONS = ("server.address", "secrets.files")
+
+
 def _flag_options(streamlit_args: list[str]) -> dict[str, Any]:
-    """`--server.address X` / `--server.address=X` flags as Streamlit's config parser wants them."""
+    """The options the access check needs, as Streamlit will see them: `--key value`,
+    `--key=value` (secrets.files may repeat), else the STREAMLIT_* environment variable."""
     out: dict[str, Any] = {}
     i = 0
     while i < len(streamlit_args):
@@ -60,8 +64,15 @@ def _flag_options(streamlit_args: list[str]) -> dict[str, Any]:
             else:
                 key, value = arg[2:], streamlit_args[i + 1] if i + 1 < len(streamlit_args) else ""
                 i += 1
-            out[key] = value
+            if key == "secrets.files":
+                out.setdefault(key, []).append(value)
+            elif key in PREFLIGHT_OPTIONS:
+                out[key] = value
         i += 1
+    for key in PREFLIGHT_OPTIONS:
+        env = os.environ.get("STREAMLIT_" + key.upper().replace(".", "_"))
+        if key not in out and env:
+            out[key] = env.split() if key == "secrets.files" else env
     return out
 
 
@@ -74,8 +85,7 @@ def preflight(streamlit_args: list[str]) -> str | None:
     from streamlit import config
     from streamlit.runtime.secrets import secrets_singleton
 
-    flags = {k: v for k, v in _flag_options(streamlit_args).items() if k == "server.address"}
-    config.get_config_options(force_reparse=True, options_from_flags=flags)
+    config.get_config_options(force_reparse=True, options_from_flags=_flag_options(streamlit_args))
     section = None
     if secrets_singleton.load_if_toml_exists():
         raw = secrets_singleton.get("auth")
@@ -146,6 +156,7 @@ def clear_caches() -> None:
 LOGIN_KEY = "_kora_login"  # local login: the username of this browser session
 SSO_SEEN_KEY = "_kora_sso_seen"  # SSO: audit the login once per session
 ACCESS_KEY = "_kora_access"
+AFTER_LOGIN_KEY = "_kora_after_login"  # app.py then opens the Übersicht
 
 
 @dataclass(frozen=True)
@@ -237,6 +248,7 @@ def login_local(username: str, password: str) -> Actor:
     """Check the password (kora.auth: argon2, throttled, audited) and remember the session."""
     actor = auth.login_local(database(), username, password, kommune=ops.DEFAULT_KOMMUNE)
     st.session_state[LOGIN_KEY] = actor.name
+    st.session_state[AFTER_LOGIN_KEY] = True
     return actor
 
 

@@ -183,7 +183,7 @@ def test_coordinator_keeps_milestones_of_own_vorhaben_only(people: Path) -> None
     options = at.selectbox(key="adm_milestone").options
     assert options and all("Vorhaben 2" in o for o in options)
     at.text_input(key="adm_ms_reason").input("Workshop hat stattgefunden")
-    at.radio(key="adm_ms_status").set_value("erreicht")
+    next(r for r in at.radio if r.label == "Neuer Status").set_value("erreicht")
     at = next(b for b in at.button if b.label == "Meilenstein speichern").click().run()
     assert not at.exception
     assert any("gespeichert" in s.value for s in at.success)

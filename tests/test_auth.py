@@ -378,3 +378,17 @@ def test_cli_import_records_the_operator(db: Database) -> None:
     outcome = importer.import_file(db, data, filename="m.csv", actor=Actor.cli(), today=TODAY)
     assert outcome.committed
     assert importer.upload_history(db)["Von"].tolist() == [auth.os_user()]
+
+
+def test_serve_refuses_to_start_a_server_that_would_fail_closed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KORA_AUTH": "off"}
+    done = subprocess.run(
+        [sys.executable, "-m", "kora", "serve", "--db", str(tmp_path / "k.duckdb"), "--server.address", "0.0.0.0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Einzelplatzmodus (KORA_AUTH=off) ist nur erlaubt" in done.stderr

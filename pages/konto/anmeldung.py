@@ -37,7 +37,7 @@ if actor is None:
             submitted = st.form_submit_button("Anmelden", type="primary")
         if submitted:
             try:
-                who = ui.login_local(username, password)
+                ui.login_local(username, password)
             except KoraError as err:
                 st.error(ui.plain(str(err)), icon="🚫")
             else:

@@ -16,8 +16,8 @@ from kora.errors import KoraError
 
 FLASH_KEY = "admin_flash"
 
-st.title("Verwaltung")
 actor = ui.current_actor()
+st.title("Verwaltung" if actor is not None and actor.is_admin else "Meilensteine pflegen")
 if actor is None or not actor.can_write_readings:
     st.warning("Die Verwaltung ist Admins und Koordinator*innen vorbehalten.", icon="🔒")
     st.stop()
@@ -107,14 +107,21 @@ def milestones_tab() -> None:
         + (f" · erreicht am {fmt.date(m['reached_on'])}" if m["reached_on"] else "")
     )
     with st.form("adm_milestone_form", clear_on_submit=True):
-        status = st.radio("Neuer Status", list(admin.MILESTONE_STATUS), horizontal=True, key="adm_ms_status")
-        due = st.date_input("Fällig am", value=m["due"], format="DD.MM.YYYY", key="adm_ms_due")
+        # keys per milestone: the fields start from the chosen milestone's current values
+        status = st.radio(
+            "Neuer Status",
+            list(admin.MILESTONE_STATUS),
+            index=list(admin.MILESTONE_STATUS).index(m["status"]) if m["status"] in admin.MILESTONE_STATUS else 0,
+            horizontal=True,
+            key=f"adm_ms_status_{mid}",
+        )
+        due = st.date_input("Fällig am", value=m["due"], format="DD.MM.YYYY", key=f"adm_ms_due_{mid}")
         reached = st.date_input(
             "Erreicht am (nur bei „erreicht“)",
             value=m["reached_on"] or dt.date.today(),
             max_value=dt.date.today(),
             format="DD.MM.YYYY",
-            key="adm_ms_reached",
+            key=f"adm_ms_reached_{mid}",
         )
         reason = st.text_input("Grund / Nachweis (Pflicht)", max_chars=admin.MAX_REASON, key="adm_ms_reason")
         submitted = st.form_submit_button("Meilenstein speichern", type="primary")

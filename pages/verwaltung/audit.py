@@ -50,7 +50,19 @@ since, until = (period[0], period[-1]) if isinstance(period, tuple | list) and p
 flt = audit.AuditFilter(tuple(actions), tuple(actors), tuple(outcomes), since, until)
 table = audit.entries(db, actor, flt)
 st.write(f"**{len(table)}** Einträge")
-st.dataframe(table, hide_index=True, key="audit_table", width="stretch")
+st.dataframe(
+    table,
+    hide_index=True,
+    key="audit_table",
+    width="stretch",
+    column_config={
+        "Nr": st.column_config.NumberColumn(width="small"),
+        "Zeitpunkt": st.column_config.TextColumn(width="small"),
+        "Objekt": st.column_config.TextColumn(width="medium"),
+        "Grund": st.column_config.TextColumn(width="medium"),
+        "Details": st.column_config.TextColumn(width="large"),
+    },
+)
 
 left, right = st.columns(2)
 left.download_button(

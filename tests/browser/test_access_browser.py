@@ -1,0 +1,116 @@
+"""Local accounts in Chromium, as a new user meets them: the login form, a Leser*in's view
+(dashboards, no upload), an Admin's Verwaltung and Audit-Log. Screenshots for people to look at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from kora import accounts, admin, ops
+from kora.db import open_database
+from tests.browser.conftest import Server, shot, wait_for_app
+from tests.browser.test_dashboard import ERRORS, settle
+from tests.conftest import OPERATOR, TODAY
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "ein-langes-passwort"
+
+
+@pytest.fixture(scope="module")
+def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    db_path = tmp_path_factory.mktemp("lokal") / "kora.duckdb"
+    db = open_database(db_path)
+    ops.init(db, actor=OPERATOR)
+    ops.load_demo(db, actor=OPERATOR, today=TODAY)
+    accounts.add_user(db, OPERATOR, "lea", role="leser", password=PASSWORD, display_name="Lea Lesend")
+    accounts.add_user(
+        db, OPERATOR, "kim", role="koordination", vorhaben=[2, 4], password=PASSWORD, display_name="Kim Meier"
+    )
+    accounts.add_user(db, OPERATOR, "ada", role="admin", password=PASSWORD, display_name="Ada Admin")
+    admin.set_plan_value(
+        db, OPERATOR, "kritik_extern", field="target", year=2026, value=38, reason="Beschluss Lenkungskreis 11/2026"
+    )
+    db.close()
+    server = Server(db_path, env={"KORA_AUTH": "lokal"})
+    yield server
+    server.stop()
+
+
+def log_in(page, url: str, user: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_label("Benutzername").fill(user)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_selector("text=Angemeldet als")
+    wait_for_app(page)
+
+
+def test_login_form_and_a_readers_view(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(local_server.url)
+    wait_for_app(page)
+    page.wait_for_selector("h1:has-text('Anmelden')")
+    page.get_by_label("Benutzername").fill("lea")
+    page.get_by_label("Passwort").fill("falsch-geraten")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_selector("text=Anmeldung fehlgeschlagen")
+    shot(page, "access_login_form")
+    log_in(page, local_server.url, "lea")
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "Lea Lesend" in sidebar and "Leser*in" in sidebar
+    assert page.get_by_role("link", name=re.compile("Übersicht")).count() == 1
+    assert page.get_by_role("link", name=re.compile("Messwerte hochladen")).count() == 0
+    assert page.get_by_role("link", name=re.compile("Verwaltung|Audit")).count() == 0
+    page.wait_for_selector("h1:has-text('KoRa-Monitor')")  # after the login: the Übersicht
+    settle(page)
+    assert page.locator(ERRORS).count() == 0
+    shot(page, "access_leser_view")
+    context.close()
+
+
+def test_admin_pages(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    log_in(page, local_server.url, "ada")
+    page.get_by_role("link", name=re.compile("Verwaltung")).click()
+    page.wait_for_selector("h1:has-text('Verwaltung')")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="stNumberInput"] input')
+    page.wait_for_selector('[data-testid="stDataFrame"]')
+    settle(page)
+    assert page.locator(ERRORS).count() == 0
+    shot(page, "access_admin_ziele")
+    page.get_by_role("tab", name="Benutzer").click()
+    wait_for_app(page)
+    settle(page)
+    shot(page, "access_admin_benutzer")
+    page.get_by_role("link", name=re.compile("Audit-Log")).click()
+    page.wait_for_selector("h1:has-text('Audit-Log')")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="stDataFrame"]')
+    settle(page)
+    assert page.locator(ERRORS).count() == 0
+    shot(page, "access_audit_log")
+    context.close()
+
+
+def test_coordinator_sees_upload_and_own_milestones(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    log_in(page, local_server.url, "kim")
+    assert page.get_by_role("link", name=re.compile("Messwerte hochladen")).count() == 1
+    page.get_by_role("link", name=re.compile("Meilensteine pflegen")).click()
+    page.wait_for_selector("h1:has-text('Meilensteine pflegen')")
+    wait_for_app(page)
+    settle(page)
+    assert page.locator(ERRORS).count() == 0
+    shot(page, "access_koordination_meilensteine")
+    context.close()
