@@ -73,8 +73,8 @@ try:
                 st.caption("🧪 Beispieldaten geladen — keine echten Messwerte.")
         if access.config.single_user:
             st.info(
-                f"🖥️ **Einzelplatzmodus: keine Anmeldung.** Alle Änderungen werden als „{ui.plain(actor.name)}“ "
-                "gespeichert. Nur auf diesem Rechner erreichbar.",
+                f"🖥️ **Einzelplatzmodus: keine Anmeldung.** Alle Änderungen werden unter dem Namen „{ui.plain(actor.name)}“ "
+                "erfasst. Nur auf diesem Rechner erreichbar.",
             )
         elif actor is not None:
             st.caption(f"👤 Angemeldet als **{ui.plain(actor.label)}**")

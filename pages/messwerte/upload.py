@@ -66,10 +66,10 @@ if SUCCESS_KEY in st.session_state:
 if actor.role == "koordination":
     st.caption(
         f"Sie melden als {ui.plain(actor.display_name or actor.name)} für {ui.plain(actor.scope_text())}. "
-        "Werte anderer Vorhaben werden nicht gespeichert."
+        "Werte anderer Vorhaben werden nicht angenommen."
     )
 else:
-    st.caption(f"Gespeichert wird unter dem Namen „{ui.plain(actor.name)}“.")
+    st.caption(f"Ihre Werte werden unter dem Namen „{ui.plain(actor.name)}“ in der Historie erfasst.")
 round_no = st.session_state.get(ROUND_KEY, 0)
 file = st.file_uploader(
     f"Datei auswählen (CSV, TXT oder XLSX, höchstens {MAX_MB} MB)",
