@@ -61,34 +61,8 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
 
 
 COUNT_COLUMNS = [f"n_{s}" for s in metrics.STATUS_ORDER]
-JSON_INDICATOR_COLUMNS = [
-    "kommune",
-    "id",
-    "name",
-    "unit",
-    "year",
-    "direction",
-    "aggregation",
-    "value",
-    "baseline",
-    "start",
-    "target",
-    "attainment",
-    "attainment_raw",
-    "expected",
-    "gap",
-    "progress",
-    "needed_per_month",
-    "forecast",
-    "will_reach",
-    "warning_since",
-    "status",
-    "months_reported",
-    "months_due",
-    "completeness",
-    "last_month",
-    "demo",
-]
+# `status --json` carries every status column but the roll-up weight, keyed by Kommune.
+JSON_INDICATOR_COLUMNS = ["kommune", *(c for c in metrics.INDICATOR_STATUS_COLUMNS if c != "weight")]
 
 
 # --- the report ------------------------------------------------------------------------------

@@ -18,6 +18,16 @@ def add_json_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="maschinenlesbare Ausgabe (JSON)")
 
 
+def add_time_arguments(parser: argparse.ArgumentParser) -> None:
+    """The two time axes every report shares: the Stand and the data as known on a day."""
+    parser.add_argument("--as-of", metavar="JJJJ-MM", help="Berichtsmonat (Standard: letzter vollständiger Monat)")
+    parser.add_argument(
+        "--known-at",
+        metavar="JJJJ-MM-TT",
+        help="nur Messwert-Versionen, die bis zum Ende dieses Tages gespeichert waren (Standard: alle)",
+    )
+
+
 def open_db(args: argparse.Namespace) -> Database:
     return open_database(getattr(args, "db", None))
 

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from kora import ops
-from kora.commands.common import add_db_argument, add_json_argument, open_db
+from kora.commands.common import add_db_argument, add_json_argument, add_time_arguments, open_db
 from kora.db import status_store
 from kora.fmt import is_missing
 from kora.metrics import STATUS_LABELS
@@ -159,12 +159,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="Zielerreichung je Indikator, Vorhaben und Aktionsfeld anzeigen")
     add_db_argument(p)
     add_json_argument(p)
-    p.add_argument("--as-of", metavar="JJJJ-MM", help="Berichtsmonat (Standard: letzter vollständiger Monat)")
-    p.add_argument(
-        "--known-at",
-        metavar="JJJJ-MM-TT",
-        help="nur Messwert-Versionen, die bis zum Ende dieses Tages gespeichert waren (Standard: alle)",
-    )
+    add_time_arguments(p)
     p.add_argument(
         "--kommune", default=ops.DEFAULT_KOMMUNE, help=f"Kommune (Standard: {ops.DEFAULT_KOMMUNE}; '{ALL}' = alle)"
     )
