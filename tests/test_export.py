@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -16,8 +17,9 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from kora import export
+from kora import export, slides
 from kora.db import Database
+from kora.export import pptx as pptx_export
 from kora.status import build_status
 from tests.conftest import ROOT, TODAY
 from tests.test_changes import add_reading
@@ -99,6 +101,174 @@ def test_pptx_shapes_stay_on_the_slide(bundle: export.Bundle) -> None:
         for shape in slide.shapes:
             assert shape.left >= 0 and shape.top >= 0
             assert shape.left + shape.width <= width and shape.top + shape.height <= height, shape.name
+
+
+# --- PPTX layout: what a presenter sees when the file is opened --------------------------------
+# PowerPoint does not lay text out at save time, so these checks re-measure every text with the
+# exporter's DejaVu Sans metrics (the wider font LibreOffice substitutes for Calibri; the last
+# test checks the metrics against the real font) and fail where text would spill.
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _is_footer(shape) -> bool:  # type: ignore[no-untyped-def]
+    return shape.name in pptx_export.FOOTER_NAMES
+
+
+def _runs_height(frame, width: int) -> float:  # type: ignore[no-untyped-def]
+    """pt the paragraphs of a text frame take when wrapped at `width` (EMU, margins included)."""
+    total = 0.0
+    for p in frame.paragraphs:
+        if not p.runs:
+            continue
+        text = "".join(r.text for r in p.runs)
+        size = max(r.font.size.pt for r in p.runs)
+        indent = int(p._p.pPr.get("marL", 0)) if p._p.pPr is not None else 0
+        avail = (width - (frame.margin_left or 0) - (frame.margin_right or 0) - indent) / 12700
+        lines = pptx_export.n_lines(text, size, avail, bold=any(r.font.bold for r in p.runs))
+        total += (p.space_before.pt if p.space_before is not None else 0) + lines * size * pptx_export.LINE
+    return total
+
+
+def layout_problems(prs: Presentation, *, whole_words: bool = True) -> list[str]:
+    """Everything that would look broken: a shape below the footer line or off the slide, text
+    taller than its box, type under 12 pt in the body, table words broken mid-word, overlaps."""
+    problems: list[str] = []
+    for number, slide in enumerate(prs.slides, start=1):
+        footer = [sh for sh in slide.shapes if _is_footer(sh)]
+        if not footer:
+            problems.append(f"Folie {number}: keine Fußzeile")
+            continue
+        line = min(sh.top for sh in footer)
+        body = [sh for sh in slide.shapes if not _is_footer(sh)]
+        for sh in slide.shapes:
+            where = f"Folie {number}, {sh.name}"
+            if (
+                sh.left < 0
+                or sh.top < 0
+                or sh.left + sh.width > prs.slide_width
+                or sh.top + sh.height > prs.slide_height
+            ):
+                problems.append(f"{where}: ragt über den Folienrand")
+            if sh in body and sh.top + sh.height > line:
+                problems.append(f"{where}: reicht in die Fußzeile")
+            if sh.has_text_frame and sh.text_frame.text.strip():
+                frame = sh.text_frame
+                room = (sh.height - (frame.margin_top or 0) - (frame.margin_bottom or 0)) / 12700
+                if (need := _runs_height(frame, sh.width)) > room + 1:
+                    problems.append(f"{where}: Text braucht {need:.0f} pt, Platz {room:.0f} pt")
+                small = {r.font.size.pt for p in frame.paragraphs for r in p.runs if r.font.size.pt < 12}
+                if small and sh in body:
+                    problems.append(f"{where}: Schrift {sorted(small)} pt unter 12 pt")
+            if sh.has_table:
+                table = sh.table
+                content = 0.0
+                for i, row in enumerate(table.rows):
+                    need = 0.0
+                    for cell, column in zip(row.cells, table.columns, strict=True):
+                        runs = [r for p in cell.text_frame.paragraphs for r in p.runs]
+                        size = max(r.font.size.pt for r in runs)
+                        if size < 12:
+                            problems.append(f"{where}: Tabellenschrift {size} pt unter 12 pt")
+                        avail = (column.width - cell.margin_left - cell.margin_right) / 12700
+                        word = pptx_export.longest_word(cell.text, size, bold=i == 0)
+                        if whole_words and word > avail:
+                            problems.append(f"{where}: Spalte zu schmal für ein Wort in „{cell.text}“")
+                        lines = sum(
+                            pptx_export.n_lines(p.text, size, avail, bold=i == 0) for p in cell.text_frame.paragraphs
+                        )
+                        need = max(
+                            need, lines * size * pptx_export.LINE + (cell.margin_top + cell.margin_bottom) / 12700
+                        )
+                    content += max(need, row.height / 12700)
+                if sh.top / 12700 + content > line / 12700:
+                    problems.append(f"{where}: Tabelle braucht {content:.0f} pt und reicht in die Fußzeile")
+        boxes = [(sh.name, sh.left, sh.top, sh.left + sh.width, sh.top + sh.height) for sh in body]
+        for k, a in enumerate(boxes):
+            for b in boxes[k + 1 :]:
+                if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]:
+                    problems.append(f"Folie {number}: {a[0]} überdeckt {b[0]}")
+    return problems
+
+
+def test_pptx_layout_is_clean_on_every_slide(bundle: export.Bundle) -> None:
+    """The Beispieldaten deck: nothing in the footer, nothing overlapping, ≥ 12 pt, whole words."""
+    assert layout_problems(open_pptx(export.render("pptx", bundle))) == []
+
+
+LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
+
+
+def _stress_slides(deck: slides.Deck) -> tuple[slides.Slide, ...]:
+    field = deck.slide("feld-C")
+    success = deck.slide("erfolge")
+    row = ("⛔ nicht im Plan", "12.345,67 Stunden", "9,5 Monate", "100 %")
+    many_rows = tuple((f"Indikator Nummer {i} mit einem ziemlich langen Namen", *row) for i in range(30))
+    long_items = tuple(
+        slides.Item(f"Ein langer Eintrag Nummer {i}, der über mehrere Zeilen umbricht, " * 2, "Kommentar " * 30)
+        for i in range(20)
+    )
+    return (
+        dataclasses.replace(
+            field,
+            title="Aktionsfeld X: " + "sehr langer Titel mit vielen Wörtern " * 5,
+            subtitle="Vorhaben: " + " · ".join(f"{n}. {'Vorhaben mit langem Titel ' * 3}" for n in range(1, 8)),
+        ),
+        dataclasses.replace(field, table=slides.Table(field.table.columns, many_rows, field.table.widths)),
+        dataclasses.replace(field, table=slides.Table(field.table.columns, ((LONG_WORD, "x", "1", "2", "3"),))),
+        dataclasses.replace(
+            success, sections=tuple(slides.Section(f"Abschnitt {k} " * 3, long_items) for k in range(4))
+        ),
+        dataclasses.replace(success, chart=None, sections=(slides.Section("Leer", (), empty="Nichts " * 40),)),
+    )
+
+
+def test_pptx_layout_holds_for_long_texts_and_many_rows(bundle: export.Bundle) -> None:
+    """Long titles, 30 table rows, 20 long items per section: type shrinks to 12 pt, then rows
+    and items give way to '… und N weitere' — never into the footer."""
+    deck = dataclasses.replace(bundle.deck, slides=_stress_slides(bundle.deck))
+    prs = open_pptx(export.render("pptx", dataclasses.replace(bundle, deck=deck)))
+    assert layout_problems(prs, whole_words=False) == []
+    table = next(sh.table for sh in prs.slides[1].shapes if sh.has_table)
+    assert table.cell(len(table.rows) - 1, 0).text.startswith("… und ")
+    texts = " ".join(sh.text_frame.text for sh in prs.slides[3].shapes if sh.has_text_frame)
+    assert "weitere" in texts
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("✅ im Plan", "✔ im Plan"),
+        ("⚠️ gefährdet", "⚠ gefährdet"),
+        ("⛔ nicht im Plan", "✖ nicht im Plan"),
+        ("9,53\u00a0Stunden", "9,53\u00a0Std."),
+        ("27,17\u00a0Monate (Soll 24,5 Monate)", "27,17\u00a0Mon. (Soll 24,5 Mon.)"),
+        ("Planungsdauer in Monate", "Planungsdauer in Monate"),  # only units after a number
+    ],
+)
+def test_table_text_uses_symbols_every_font_has_and_short_units(text: str, shown: str) -> None:
+    assert pptx_export.cell_text(text) == shown
+
+
+@pytest.mark.skipif(not (DEJAVU / "DejaVuSans-Bold.ttf").exists(), reason="DejaVu Sans nicht installiert")
+def test_text_measure_is_never_narrower_than_dejavu_sans(bundle: export.Bundle) -> None:
+    """The layout maths is only as good as its widths: every word on the slides is measured at
+    least as wide as DejaVu Sans draws it (LibreOffice's stand-in for Calibri)."""
+    from PIL import ImageFont
+
+    fonts = {b: ImageFont.truetype(str(DEJAVU / f"DejaVuSans{'-Bold' if b else ''}.ttf"), 1000) for b in (False, True)}
+    words = set()
+    for s in bundle.deck.slides:
+        texts = [s.title, s.subtitle, *(t for m in s.metrics for t in (m.label, m.value, m.note))]
+        texts += [*(s.table.columns if s.table else ()), *(c for r in (s.table.rows if s.table else ()) for c in r)]
+        for sec in s.sections:
+            texts += [sec.heading, sec.empty, *(x for i in sec.items for x in (i.text, i.detail))]
+        words |= {w for t in texts for w in pptx_export.cell_text(t).split()}
+    assert len(words) > 100
+    for word in words:
+        for bold in (False, True):
+            real = fonts[bold].getlength(word) / 1000
+            assert pptx_export.text_width(word, 1, bold=bold) >= 0.99 * real, (word, bold)
 
 
 # --- XLSX -------------------------------------------------------------------------------------
@@ -216,6 +386,9 @@ def test_cli_exports_every_format(demo_db: Database, db_path: Path, tmp_path: Pa
         )
         assert run.returncode == 0, run.stderr
         assert "Stand: Oktober 2026" in run.stdout and out.stat().st_size > 1000
+        # a workbook has sheets, not slides
+        assert ("Tabellenblätter: Info, Zielerreichung" in run.stdout) == (key == "xlsx")
+        assert ("(8 Folien)" in run.stdout) == (key != "xlsx")
     assert len(open_pptx((tmp_path / "bericht.pptx").read_bytes()).slides) == 8
     assert "Zielerreichung" in open_xlsx((tmp_path / "bericht.xlsx").read_bytes()).sheetnames
     inferred = kora(

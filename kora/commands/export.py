@@ -7,6 +7,7 @@ file made here for a Stand equals the one downloaded from the page.
 from __future__ import annotations
 
 import argparse
+import io
 from pathlib import Path
 
 from kora import export, ops
@@ -41,9 +42,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         out.write_bytes(data)
     except OSError as err:
         raise KoraError(f"Die Datei „{out}“ konnte nicht geschrieben werden: {err.strerror or err}.") from None
-    deck = bundle.deck
-    print(f"{export.FORMATS[key].label} gespeichert: {out} ({len(deck.slides)} Folien) · {deck.footer}")
+    print(f"{export.FORMATS[key].label} gespeichert: {out} ({_contents(key, data, bundle)}) · {bundle.deck.footer}")
     return 0
+
+
+def _contents(key: str, data: bytes, bundle: export.Bundle) -> str:
+    """What the file holds, in its own terms: a workbook has sheets, not slides."""
+    if key == "xlsx":
+        import openpyxl
+
+        names = openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames
+        return f"{len(names)} Tabellenblätter: {', '.join(names)}"
+    return f"{len(bundle.deck.slides)} Folien"
 
 
 def register(sub: argparse._SubParsersAction) -> None:

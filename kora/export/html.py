@@ -48,7 +48,8 @@ table { border-collapse: collapse; width: 100%; font-size: 15px; }
 th { background: var(--accent); color: #fff; text-align: left; padding: 6px 8px; font-weight: 600; }
 td { padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; white-space: pre-line; }
 tr:nth-child(even) td { background: #f8f9fb; }
-.sections { display: grid; gap: 16px 24px; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); }
+.sections { column-width: 330px; column-gap: 28px; }  /* balanced columns: a long list does not leave three empty ones */
+.section { break-inside: avoid; margin-bottom: 16px; }
 .section h3 { margin: 0 0 6px; color: var(--accent); font-size: 19px; }
 .section ul { margin: 0; padding-left: 20px; }
 .section li { margin: 0 0 6px; }
@@ -79,7 +80,7 @@ def esc(text: object) -> str:
 
 # --- SVG bar charts ----------------------------------------------------------------------------
 
-BAR_W = 360
+BAR_W = 600  # with the label column about the width of a slide: charts use the room, scale down on phones
 VALUE_W = 70
 GROUP_GAP = 10
 CHAR_W = 7.4  # average glyph width at 14 px, for the label column
@@ -113,7 +114,7 @@ def svg_chart(chart: Chart) -> str:
         x = x0 + BAR_W * tick
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 6}" stroke="#e3e3e3"/>')
         parts.append(
-            f'<text x="{x:.1f}" y="{top - 10}" font-size="11" fill="#666" text-anchor="middle">{esc(_percent(tick))}</text>'
+            f'<text x="{x:.1f}" y="{top - 10}" font-size="13" fill="#666" text-anchor="middle">{esc(_percent(tick))}</text>'
         )
     for i, category in enumerate(chart.categories):
         y = top + i * group_h
