@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 from kora import export, ops
-from kora.commands.common import add_db_argument, open_db
+from kora.commands.common import add_db_argument, add_time_arguments, open_db
 from kora.errors import KoraError
 from kora.periods import last_complete_month, parse_day, parse_month
 
@@ -66,12 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_db_argument(p)
     p.add_argument("--format", choices=sorted(export.FORMATS), help="Dateiformat (sonst aus der Endung von --out)")
-    p.add_argument("--as-of", metavar="JJJJ-MM", help="Berichtsmonat (Standard: letzter vollständiger Monat)")
-    p.add_argument(
-        "--known-at",
-        metavar="JJJJ-MM-TT",
-        help="nur Messwert-Versionen, die bis zum Ende dieses Tages gespeichert waren (Standard: alle)",
-    )
+    add_time_arguments(p)
     p.add_argument(
         "--since",
         metavar="JJJJ-MM-TT",
