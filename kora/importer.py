@@ -792,7 +792,7 @@ def preview_upload(
     mine = auth.allowed_indicators(db, who, kommune=kommune)
     if mine is not None and len(cells):
         written = cells.loc[cells["status"] != "unchanged", "indicator_id"]
-        preview.forbidden = sorted(set(written) - mine)
+        preview.forbidden = sorted(set(written.unique().tolist()) - mine)
         preview.actor_scope = who.scope_text()
     if preview.errors and audit_rejection:
         _audit_rejection(db, preview, user=who.audit_name, why="Fehler in der Datei")
@@ -882,7 +882,12 @@ def commit_upload(db: Database, preview: Preview, *, actor: Actor | None, reason
             )
         writes = fresh.loc[fresh["status"] != "unchanged", "indicator_id"]
         who = authorize(
-            db, who, "upload", kommune=preview.kommune, indicators=sorted(set(writes)), object=preview.filename
+            db,
+            who,
+            "upload",
+            kommune=preview.kommune,
+            indicators=sorted(writes.unique().tolist()),
+            object=preview.filename,
         )
         n_new = int((fresh["status"] == "new").sum())
         n_changed = int((fresh["status"] == "changed").sum())
@@ -1136,7 +1141,12 @@ def revert_upload(
         skipped = int((~mine).sum())
         if not todo.empty:
             who = authorize(
-                db, who, "upload_ruecknahme", kommune=kommune, indicators=sorted(set(todo["indicator_id"])), object=obj
+                db,
+                who,
+                "upload_ruecknahme",
+                kommune=kommune,
+                indicators=sorted(todo["indicator_id"].unique().tolist()),
+                object=obj,
             )
         if todo.empty:
             raise refuse(
