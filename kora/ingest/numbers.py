@@ -28,16 +28,19 @@ PATTERNS = {
     ",": rf"[+-]?(?:\d{{1,3}}(?:[. ]\d{{3}})+|\d+)(?:,\d+)?{_EXP}|[+-]?,\d+{_EXP}",
     ".": rf"[+-]?(?:\d{{1,3}}(?:[, ]\d{{3}})+|\d+)(?:\.\d+)?{_EXP}|[+-]?\.\d+{_EXP}",
 }
-_GROUPS = {",": "[. ]", ".": "[, ]"}
+_GROUPS = {",": (".", " "), ".": (",", " ")}
+_HEAD = 1000
 
 
 def normalise(values: pd.Series) -> pd.Series:
     """Trim; typographic minus -> '-'; no-break/thin spaces and apostrophes -> ' ' (group separators)."""
     values = values.astype("str").str.strip()
-    if values.str.contains("\u2212", regex=False).any():
+    # all characters but the apostrophe are non-ASCII: one cheap ASCII test skips four scans
+    ascii_only = bool(pc.all(pc.string_is_ascii(pa.array(values.array))).as_py()) if len(values) else True
+    if not ascii_only and values.str.contains("\u2212", regex=False).any():
         values = values.str.replace("\u2212", "-", regex=False)
     for ch in _EXOTIC_SPACES:
-        if values.str.contains(ch, regex=False).any():
+        if (ch.isascii() or not ascii_only) and values.str.contains(ch, regex=False).any():
             values = values.str.replace(ch, " ", regex=False)
     return values
 
@@ -46,9 +49,17 @@ def detect_decimal(values: pd.Series) -> str:
     """',' or '.' for the whole file (see module docstring)."""
     if values.empty:
         return ","
-    if values.str.contains(_COMMA_EVIDENCE, regex=True).any():
+    if _any_match(values, _COMMA_EVIDENCE):
         return ","
-    return "." if values.str.contains(_POINT_EVIDENCE, regex=True).any() else ","
+    return "." if _any_match(values, _POINT_EVIDENCE) else ","
+
+
+def _any_match(values: pd.Series, pattern: str) -> bool:
+    """Whether any cell matches; looks at the first cells before scanning them all (evidence is usually early)."""
+    head = values.iloc[:_HEAD]
+    if head.str.contains(pattern, regex=True).any():
+        return True
+    return len(values) > _HEAD and bool(values.iloc[_HEAD:].str.contains(pattern, regex=True).any())
 
 
 def parse_numbers(values: pd.Series, decimal: str) -> pd.Series:
@@ -59,7 +70,9 @@ def parse_numbers(values: pd.Series, decimal: str) -> pd.Series:
     """
     arr = pa.array(values.astype("str").array)
     ok = pc.match_substring_regex(arr, f"^(?:{PATTERNS[decimal]})$")
-    cleaned = pc.replace_substring_regex(arr, _GROUPS[decimal], "")
+    cleaned = arr
+    for group in _GROUPS[decimal]:  # plain substring replaces: several times faster than one regex replace
+        cleaned = pc.replace_substring(cleaned, group, "")
     if decimal == ",":
         cleaned = pc.replace_substring(cleaned, ",", ".")
     numbers = pc.cast(pc.if_else(pc.fill_null(ok, False), cleaned, None), pa.float64())
