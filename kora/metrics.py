@@ -39,8 +39,10 @@ read with the direction). ``needed_per_month`` (``sum`` only; None in December):
 month. km as of June with 0.75 km: expected 2.5, needed (5 − 0.75) / 6 ≈ 0.708.
 
 *Forecast* of the year-end value, robust and from this year's readings only:
-``sum``: value + median monthly reading × (12 − n) (unreported months, past or future, are
-expected at the typical rate); ``mean``: the mean of the reported months and of the months
+``sum``: value + median monthly reading × (12 − k), the months still ahead (a month that is
+over but unreported is not filled in: the forecast must not promise what the year can no
+longer deliver, and the completeness shows the gap; in December the forecast is the value);
+``mean``: the mean of the reported months and of the months
 still to come, projected by a Theil–Sen line (median of all pairwise slopes, median
 intercept); ``last``: the latest reading continued to December with the Theil–Sen slope (a
 fitted line alone would ignore a recent step, e.g. a new format started). A trend needs at
@@ -62,8 +64,9 @@ Forecast shortfall s = how far the forecast falls short of the target, as a shar
 * yes/no: met → ``on_track``; not met → ``at_risk`` before December, ``off_track`` in December;
 * ``no_data``: no reading this year or no target for the year.
 
-*Completeness*: months reported / months due (= k; there is no reporting frequency in the
-catalogue, so a quarterly survey shows 3 of 9 in September).
+*Completeness*: months reported / months due. Monthly indicators are due every month up to k;
+quarterly ones (catalogue ``meldung = "quartalsweise"``) only in March, June, September and
+December, so a quarterly survey is complete with 3 readings in October.
 
 *Roll-ups*. Vorhaben = weighted mean of its indicators' clamped attainment (catalogue
 ``weight``, ignoring indicators without attainment); Aktionsfeld = mean of its Vorhaben;
@@ -233,8 +236,9 @@ def _prepare(indicators: pd.DataFrame, targets: pd.DataFrame, readings: pd.DataF
         t_keys = _key_strings(targets, [*tkeys, "indicator_id"])
         t_val = targets["target"].to_numpy(dtype=float)
         this = t_year == year
-        pos = _index_of(t_keys[this], meta_keys)
-        meta["target"] = np.where(pos >= 0, t_val[this][np.clip(pos, 0, None)], np.nan)
+        if this.any():  # a year beyond the catalogue's targets has none: status no_data
+            pos = _index_of(t_keys[this], meta_keys)
+            meta["target"] = np.where(pos >= 0, t_val[this][np.clip(pos, 0, None)], np.nan)
         before = np.flatnonzero(t_year < year)
         before = before[np.argsort(t_year[before], kind="stable")]  # last duplicate = latest earlier year
         pos = _index_of(t_keys[before], meta_keys)
@@ -360,7 +364,7 @@ def _evaluate(values: np.ndarray, a: _Arrays, c: int) -> _Eval:
         slope = np.where(trend, _nanmedian_rows(slopes), 0.0)
         intercept = _nanmedian_rows(yc - slope[:, None] * _MONTHS[None, :c])
         projected = np.clip(intercept[:, None] + slope[:, None] * _MONTHS[None, :], a.lo[:, None], a.hi[:, None])
-        fc_sum = sum_v + rate * (12 - n_rep)
+        fc_sum = sum_v + rate * (12 - c)  # only the months still ahead; December's forecast is the value
         year_over = c == 12
         fc_mean = np.where(trend | year_over, (sum_v + projected[:, c:].sum(axis=1)) / (n_rep + 12 - c), np.nan)
         fc_last = np.where(

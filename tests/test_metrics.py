@@ -301,12 +301,20 @@ CASES = [
         {"value": 13.0, "forecast": 13.0 + 1.0 * 8, "will_reach": False},
     ),
     (
-        "Summe: Lücken werden in der Prognose zum typischen Wert erwartet",
+        "Summe: nur die kommenden Monate werden fortgeschrieben, eine vergangene Lücke nicht",
         indicator("up", "sum", 0.0),
         12.0,
         {1: 1.0, 3: 1.0},
         3,
-        {"value": 2.0, "forecast": 12.0, "will_reach": True},
+        {"value": 2.0, "forecast": 2.0 + 1.0 * 9, "will_reach": False},
+    ),
+    (
+        "Summe im Dezember: die Prognose ist der Wert, auch mit Lücken",
+        indicator("up", "sum", 0.0),
+        6.0,
+        {m: 0.5 for m in range(1, 7)},
+        12,
+        {"value": 3.0, "forecast": 3.0, "will_reach": False},
     ),
     (
         "Meilensteinquote über Plan",
@@ -618,3 +626,22 @@ def test_rollup_stays_within_its_children(children: list[tuple[float | None, str
     att = felder["attainment"].dropna()
     if not att.empty:
         assert att.min() <= plan["attainment"] <= att.max()
+
+
+def test_a_year_without_targets_is_no_data_not_a_crash() -> None:
+    """The catalogue's targets end in 2027; a Stand in 2028 must still render."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from kora import metrics
+
+    indicators = pd.DataFrame(
+        [{"id": "km", "name": "km", "unit": "km", "direction": "up", "aggregation": "sum", "baseline": 1.0}]
+    )
+    targets = pd.DataFrame([{"indicator_id": "km", "year": 2027, "target": 5.0}])
+    readings = pd.DataFrame([{"indicator_id": "km", "month": dt.date(2028, 1, 1), "value": 0.4}])
+    out = metrics.indicator_status(indicators, targets, readings, as_of=dt.date(2028, 2, 1))
+    row = out.iloc[0]
+    assert row["status"] == "no_data"
+    assert pd.isna(row["target"]) and row["value"] == 0.4
