@@ -126,6 +126,13 @@ def load_demo(
     today = today or dt.date.today()
     if has_demo(db, kommune):
         raise KoraError("Beispieldaten sind bereits geladen. Zum Neuladen erst entfernen: python -m kora demo --remove")
+    if readings_store.count_readings(db, kommune=kommune, demo=False):
+        # demo versions are back-dated; among real readings they would become the "current" value
+        raise KoraError(
+            "Es sind bereits echte Messwerte erfasst. Beispieldaten werden nur in eine leere Datenbank "
+            "geladen, damit sie keine echten Zahlen überdecken. Zum Ausprobieren eine eigene Datei "
+            "verwenden: python -m kora demo --db beispiel.duckdb"
+        )
     plan = load_plan()
     if plan.kommune != kommune:
         raise KoraError(f"Beispieldaten gibt es nur für {plan.kommune_name}.")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kora import ops
@@ -151,3 +152,24 @@ def test_cursor_per_thread(demo_db: Database) -> None:
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(count, range(8)))
     assert len(set(results)) == 1
+
+
+def test_demo_refuses_a_db_with_real_readings(db: Database) -> None:
+    """Back-dated demo versions would otherwise become the 'current' value of real cells."""
+    upload = readings_store.new_upload(db, kommune="aachen", kind="upload", user="kim", at=dt.datetime(2026, 11, 2))
+    readings_store.insert_readings(
+        db,
+        pd.DataFrame(
+            [
+                {
+                    "kommune": "aachen", "indicator_id": "km_umgesetzt", "month": dt.date(2026, 10, 1), "value": 2.0,
+                    "comment": None, "source": None, "upload_id": upload, "recorded_at": dt.datetime(2026, 11, 2),
+                    "recorded_by": "kim", "reason": None,
+                }
+            ]
+        ),
+    )  # fmt: skip
+    before = snapshot(db)
+    with pytest.raises(KoraError, match="bereits echte Messwerte"):
+        ops.load_demo(db, today=TODAY, actor=OPERATOR)
+    assert snapshot(db) == before

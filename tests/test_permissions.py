@@ -55,24 +55,34 @@ def audit_rows(db: Database) -> list[tuple]:
     return db.rows("SELECT id, actor, action, outcome FROM audit_log ORDER BY id")
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Plan, the four people and one committed upload (by an admin), built once per module."""
-    path = tmp_path_factory.mktemp("perm") / "template.duckdb"
+def _build_template(path: Path, *, with_upload: bool) -> Path:
     db = open_database(path)
     ops.init(db, actor=OPERATOR)
     for name, (role, vorhaben) in PEOPLE.items():
         accounts.add_user(db, OPERATOR, name, role=role, vorhaben=vorhaben, email=f"{name}@aachen.de")
-    importer.import_file(db, NEW_FILE, filename="erst.csv", actor=OPERATOR, today=TODAY)
+    if with_upload:
+        importer.import_file(db, NEW_FILE, filename="erst.csv", actor=OPERATOR, today=TODAY)
     db.checkpoint()
     db.close()
     return path
 
 
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Plan and the four people, once with one committed upload (by an admin) and once without
+    readings (Beispieldaten are only ever loaded into a DB without real readings)."""
+    folder = tmp_path_factory.mktemp("perm")
+    return {
+        "upload": _build_template(folder / "template.duckdb", with_upload=True),
+        "leer": _build_template(folder / "empty.duckdb", with_upload=False),
+    }
+
+
 @pytest.fixture
-def perm_db(template: Path, tmp_path: Path) -> Iterator[Database]:
+def perm_db(request: pytest.FixtureRequest, templates: dict[str, Path], tmp_path: Path) -> Iterator[Database]:
+    entry = request.node.callspec.params.get("entry", "") if hasattr(request.node, "callspec") else ""
     path = tmp_path / "kora.duckdb"
-    shutil.copy(template, path)
+    shutil.copy(templates["leer" if entry.startswith("beispieldaten") else "upload"], path)
     db = open_database(path)
     yield db
     db.close()
