@@ -126,11 +126,45 @@ def _inputs(
         known_at=known_at,
         indicator_id=indicator_id,
     )
-    return {
-        "indicators": indicators,
-        "targets": status_store.targets_df(db, kommune, as_of.year),
-        "readings": readings,
-    }
+    targets = status_store.targets_df(db, kommune, as_of.year)
+    if known_at is not None:
+        indicators, targets = _plan_as_known(
+            indicators, targets, status_store.plan_values_before(db, kommune, known_at)
+        )
+    return {"indicators": indicators, "targets": targets, "readings": readings}
+
+
+def _plan_as_known(
+    indicators: pd.DataFrame, targets: pd.DataFrame, before: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Undo admin edits of baselines, targets and weights made after `known_at`, so a report
+    "Stand 31.03." shows the targets it showed then (plan_changes keep every old value)."""
+    if before.empty:
+        return indicators, targets
+    indicators, targets = indicators.copy(), targets.copy()
+    by_kommune = "kommune" in indicators.columns
+    for change in before.itertuples(index=False):
+        same = indicators["id"] == change.indicator_id
+        if by_kommune:
+            same &= indicators["kommune"] == change.kommune
+        old = np.nan if pd.isna(change.old_value) else float(change.old_value)
+        if change.field in ("baseline", "baseline_year", "weight"):
+            indicators[change.field] = indicators[change.field].astype(float)
+            indicators.loc[same, change.field] = old
+            continue
+        hit = (targets["indicator_id"] == change.indicator_id) & (targets["year"] == change.year)
+        if "kommune" in targets.columns:
+            hit &= targets["kommune"] == change.kommune
+        if np.isnan(old):
+            targets = targets[~hit]
+        elif hit.any():
+            targets.loc[hit, "target"] = old
+        else:
+            row = {"indicator_id": change.indicator_id, "year": change.year, "target": old}
+            if "kommune" in targets.columns:
+                row["kommune"] = change.kommune
+            targets = pd.concat([targets, pd.DataFrame([row])], ignore_index=True)
+    return indicators, targets
 
 
 def build_status(

@@ -306,3 +306,23 @@ def test_known_at_now_equals_latest_versions(versions: list[tuple[str, int, floa
         direct = metrics.indicator_status(inputs_ind, status_store.targets_df(db, "netz01"), current, as_of=as_of)
         cols = ["id", "value", "attainment_raw", "forecast", "status", "months_reported"]
         pd.testing.assert_frame_equal(latest.indicators[cols], direct[cols])
+
+
+def test_known_at_shows_the_targets_as_they_were(demo_db: Database) -> None:
+    """A Brownbag deck 'Stand 31.03.' stays reproducible after an admin changes a target."""
+    import datetime as dt
+
+    from kora import admin
+    from tests.conftest import OPERATOR
+
+    before_edit = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=1)
+    admin.set_plan_value(demo_db, OPERATOR, "km_umgesetzt", field="target", year=2026, value=2.0, reason="Test")
+    admin.set_plan_value(demo_db, OPERATOR, "km_umgesetzt", field="target", year=2026, value=3.0, reason="Test 2")
+    admin.set_plan_value(demo_db, OPERATOR, "kritik_extern", field="weight", value=3.0, reason="Test")
+    as_of = dt.date(2026, 10, 1)
+    now = build_status(demo_db, as_of=as_of).indicators.set_index("id")
+    then = build_status(demo_db, as_of=as_of, known_at=before_edit).indicators.set_index("id")
+    assert now.loc["km_umgesetzt", "target"] == 3.0
+    assert then.loc["km_umgesetzt", "target"] == 5.0
+    assert now.loc["kritik_extern", "weight"] == 3.0
+    assert then.loc["kritik_extern", "weight"] == 1.0

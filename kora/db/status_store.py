@@ -136,3 +136,21 @@ def aggregate_scan(db: Database) -> pd.DataFrame:
         FROM readings GROUP BY ALL
         """
     )
+
+
+def plan_values_before(db: Database, kommune: str | None, known_at: dt.datetime) -> pd.DataFrame:
+    """For every plan value an admin changed after `known_at`: the value it had then.
+
+    That is the old value of the first change after `known_at` (changes are append-only, so
+    undoing the later ones in order lands on the value known at that time). `old_value` NULL
+    means the value did not exist yet (e.g. a Jahresziel added later).
+    """
+    return db.df(
+        """
+        SELECT kommune, indicator_id, field, year, arg_min(old_value, seq) AS old_value
+        FROM plan_changes
+        WHERE ($k IS NULL OR kommune = $k) AND recorded_at > $t
+        GROUP BY kommune, indicator_id, field, year
+        """,
+        {"k": kommune, "t": known_at},
+    )
