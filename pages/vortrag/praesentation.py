@@ -88,6 +88,14 @@ with st.popover("⚙️ Einstellungen", key="praes_settings"):
     )
     autoplay = st.toggle("Automatisch weiterblättern", key=AUTOPLAY, on_change=touched)
     seconds = st.number_input("Sekunden je Folie", min_value=5, max_value=600, value=30, step=5, key=SECONDS)
+    fullscreen = st.toggle(
+        "Vollbild (Seitenleiste ausblenden)",
+        value=True,
+        key="praes_fullscreen",
+        help="Für den Beamer; mit F11 zusätzlich den Browser im Vollbild zeigen. Ausschalten, um zu anderen Seiten zu wechseln.",
+    )
+
+ui.projector_style(fullscreen=fullscreen)
 
 if not ui.has_readings():
     st.info("Es sind noch keine Messwerte erfasst: die Folien zeigen den Plan ohne Zahlen.")
