@@ -54,7 +54,13 @@ def field_cards(report: Any, previous: Any | None) -> list[dict[str, Any]]:
                 "status": row.status,
                 "status_text": status_text(row.status),
                 "delta": delta,
-                "delta_text": None if delta is None else f"{fmt.signed_points(delta)} zum Vormonat",
+                "delta_text": (
+                    f"{fmt.signed_points(delta)} zum Vormonat"
+                    if delta is not None
+                    else "neues Berichtsjahr: kein Vormonatsvergleich"
+                    if report.as_of.month == 1
+                    else None
+                ),
                 "counts_text": " · ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items() if n),
                 "best": None if mine.empty else f"{mine.iloc[-1]['name']} ({fmt.percent(mine.iloc[-1]['attainment'])})",
                 "worst": None if mine.empty else f"{mine.iloc[0]['name']} ({fmt.percent(mine.iloc[0]['attainment'])})",
@@ -128,6 +134,22 @@ def missing_for_month(report: Any) -> pd.DataFrame:
 # --- Aktionsfeld / Vorhaben ------------------------------------------------------------------
 
 
+def field_row(report: Any, code: str) -> pd.Series:
+    return report.aktionsfelder.set_index("code").loc[code]
+
+
+def vorhaben_in_field(report: Any, code: str) -> pd.DataFrame:
+    return report.vorhaben[report.vorhaben["aktionsfeld"] == code]
+
+
+def vorhaben_row(report: Any, nr: int) -> pd.Series:
+    return report.vorhaben.set_index("nr").loc[nr]
+
+
+def milestones_of(frame: pd.DataFrame, nr: int) -> pd.DataFrame:
+    return frame[frame["nr"] == nr]
+
+
 def indicators_of(report: Any, nr: int) -> pd.DataFrame:
     """Status rows of the indicators serving Vorhaben `nr`, in catalogue order."""
     ids = _indicator_ids_for(report, {nr})
@@ -173,6 +195,7 @@ def indicator_facts(row: pd.Series, as_of: dt.date) -> list[tuple[str, str]]:
             f"{'Obergrenze' if budget else 'Jahresziel'} {int(row['year'])}",
             fmt.value_with_unit(row["target"], unit, direction=direction),
         ),
+        ("Start", start_text(row)),
         ("Zielerreichung", fmt.percent(row["attainment"])),
         (f"Soll {fmt.month_short(as_of)}", fmt.value_with_unit(row["expected"], unit, direction=direction)),
     ]
@@ -188,6 +211,18 @@ def indicator_facts(row: pd.Series, as_of: dt.date) -> list[tuple[str, str]]:
         ("Wertung", f"{AGGREGATION_LABELS.get(row['aggregation'], '')}, {DIRECTION_LABELS.get(direction, direction)}")
     )
     return facts
+
+
+def start_text(row: pd.Series) -> str:
+    """Where the year's Zielpfad starts, and why (Summe ab 0, Ausgangswert or Vorjahresziel)."""
+    if is_missing(row.get("start")):
+        return "–"
+    value = fmt.value_with_unit(row["start"], row["unit"], direction=row["direction"])
+    if row["aggregation"] == "sum" and row["direction"] == "up":
+        return f"{value} (Summe ab Jahresbeginn)"
+    if not is_missing(row.get("baseline")) and float(row["baseline"]) == float(row["start"]):
+        return f"{value} (Ausgangswert)"
+    return f"{value} (Ziel des Vorjahres)"
 
 
 def facts_markdown(row: pd.Series, as_of: dt.date) -> str:

@@ -109,3 +109,27 @@ def test_milestones_overdue_flag() -> None:
 def test_ideas_markdown_nests_teilvorhaben() -> None:
     md = views.ideas_markdown([{"text": "Aufbau", "teilvorhaben": 2, "punkte": ["a", "b"]}, {"text": "frei"}])
     assert md.splitlines() == ["- **Teilvorhaben 2:** Aufbau", "    - a", "    - b", "- frei"]
+
+
+def test_january_says_why_there_is_no_change_to_the_previous_month(demo_db: Database) -> None:
+    january = build_status(demo_db, as_of=dt.date(2026, 1, 1))
+    cards = views.field_cards(january, None)
+    assert {c["delta_text"] for c in cards} == {"neues Berichtsjahr: kein Vormonatsvergleich"}
+
+
+@pytest.mark.parametrize(
+    ("indicator", "expected"),
+    [
+        ("km_umgesetzt", "0\u00a0km (Summe ab Jahresbeginn)"),
+        ("abstimmungsschleifen", "2 (Ziel des Vorjahres)"),
+    ],
+)
+def test_start_text_says_where_the_path_starts(report, indicator: str, expected: str) -> None:
+    row = report.indicators.set_index("id").loc[indicator].copy()
+    row["id"] = indicator
+    assert views.start_text(row) == expected
+
+
+def test_start_text_in_the_first_plan_year_is_the_baseline(demo_db: Database) -> None:
+    row = build_status(demo_db, as_of=dt.date(2025, 6, 1)).indicators.set_index("id").loc["abstimmungsschleifen"]
+    assert views.start_text(row) == "4 (Ausgangswert)"

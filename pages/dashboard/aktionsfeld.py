@@ -23,12 +23,12 @@ code = code or codes[0]
 st.query_params["feld"] = code
 
 report = ui.status(as_of)
-field = report.aktionsfelder.set_index("code").loc[code]
+field = views.field_row(report, code)
 st.title(f"Aktionsfeld {code}: {titles[code]}")
 st.caption(f"Stand {fmt.month_name(as_of)}")
 st.markdown(f"### {views.status_text(field['status'])} · Zielerreichung {fmt.percent(field['attainment'])}")
 
-vorhaben = report.vorhaben[report.vorhaben["aktionsfeld"] == code]
+vorhaben = views.vorhaben_in_field(report, code)
 ui.chart(
     charts.attainment_bars(
         views.labelled(vorhaben, "nr", "title"),

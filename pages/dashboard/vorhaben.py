@@ -21,7 +21,7 @@ nr = st.selectbox(
 st.query_params["nr"] = str(nr)
 v = by_nr[nr]
 report = ui.status(as_of)
-row = report.vorhaben.set_index("nr").loc[nr]
+row = views.vorhaben_row(report, nr)
 
 st.title(f"Vorhaben {nr}")
 st.subheader(v["title"])
@@ -51,6 +51,6 @@ with numbers_col:
     )
     st.markdown("#### Meilensteine / Erfolgsfaktoren")
     milestones = views.milestone_frame(ui.milestones(), as_of)
-    mine = milestones[milestones["nr"] == nr]
+    mine = views.milestones_of(milestones, nr)
     ui.chart(charts.milestone_timeline(mine, as_of=as_of), key=f"ms_timeline_{nr}")
     st.dataframe(views.milestone_table(mine, compact=True), hide_index=True, key="vorhaben_milestones")
