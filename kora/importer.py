@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kora import auth
 from kora.auth import Actor, authorize
@@ -48,6 +50,7 @@ from kora.ingest import (
     parse_numbers,
     read_upload,
 )
+from kora.ingest.columns import arrow_text, repeat_arrow, take_text
 from kora.ingest.months import is_ambiguous_slash_date
 from kora.ops import DEFAULT_KOMMUNE, utcnow
 from kora.plan import Plan
@@ -235,11 +238,13 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
     ind_raw = r["ind_raw"].astype("str")
     position = {x.id: i for i, x in enumerate(catalogue.rules)}
     # resolve distinct names only: a 100 000-row file names a few hundred indicators
-    rule_pos = _per_distinct(ind_raw, lambda raw: position.get(lookup.get(_key(raw), ""), -1), dtype="int64")
+    # rule_pos: index into catalogue.rules, len(rules) when unknown (every per-rule array ends with a default)
+    n_rules = len(catalogue.rules)
+    rule_pos = _per_distinct(ind_raw, lambda raw: position.get(lookup.get(_key(raw), ""), n_rules), dtype="int64")
     ids = np.array([x.id for x in catalogue.rules] + [""], dtype=object)
     ind_id = ids[rule_pos]
     missing_ind = (ind_raw == "").to_numpy()
-    unknown_ind = (rule_pos < 0) & ~missing_ind
+    unknown_ind = (rule_pos == n_rules) & ~missing_ind
     problems += _problems_from(
         r, missing_ind, "ind_col", "Indikator fehlt. Bitte die Indikator-ID oder den Namen aus der Vorlage eintragen."
     )
@@ -285,10 +290,10 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
     def attribute(name: str, default: Any, dtype: Any = object) -> np.ndarray:
         return np.array([getattr(x, name) for x in catalogue.rules] + [default], dtype=dtype)[rule_pos]
 
-    direction = attribute("direction", "")
-    unit = attribute("unit", "")
+    # per-rule flags spread to rows by position: no comparisons of 100 000 Python strings
     known = ~(missing_ind | unknown_ind)
-    yesno = (direction == "yesno") & known
+    yesno = np.array([x.direction == "yesno" for x in catalogue.rules] + [False])[rule_pos] & known
+    percent = np.array([x.unit == "%" for x in catalogue.rules] + [False])[rule_pos]
     numeric_ind = known & ~yesno
     raw = r["value_raw"]
     values = np.full(len(r), np.nan)
@@ -352,7 +357,7 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
     if num_rows.any():
         num_idx = text_index[num_rows]
         num_text = text[num_rows]
-        pct = unit[num_idx] == "%"
+        pct = percent[num_idx]
         has_pct = pct & num_text.str.endswith("%").to_numpy(dtype=bool)
         if has_pct.any():  # "45 %" for a percentage indicator means 45
             num_text = num_text.copy()
@@ -428,7 +433,7 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
 
     readings = pd.DataFrame(
         {
-            "indicator_id": pd.array(ind_id, dtype="str"),
+            "indicator_id": take_text(ids.tolist(), rule_pos),
             "month": months,
             "value": values,
             "comment": comment,
@@ -436,20 +441,29 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
             "line": r["line"].astype("int64"),
             "column": r["value_col"].astype("str"),
         }
-    )[~bad]
+    )
+    # one int64 per cell (rule position, month number): duplicates are found by hashing integers
+    cell = (rule_pos << 32) + months.to_numpy().astype("datetime64[M]").astype(np.int64) + 2**31
+    if bad.any():
+        readings, cell = readings[~bad], cell[~bad]
 
     # duplicates --------------------------------------------------------------------------------
-    readings, dup_problems, dup_notes = _duplicates(readings, rules)
+    readings, dup_problems, dup_notes = _duplicates(readings, rules, cell)
     problems += dup_problems
     notes += dup_notes
     problems = _sorted(problems)
     return Checked(readings, problems, notes, ex.n_empty, ex.layout, upload.description, decimal)
 
 
-def _duplicates(readings: pd.DataFrame, rules: dict[str, Rule]) -> tuple[pd.DataFrame, list[Problem], list[str]]:
-    """Same indicator and month twice: fine when identical (merged, noted), an error otherwise."""
+def _duplicates(
+    readings: pd.DataFrame, rules: dict[str, Rule], cell: np.ndarray
+) -> tuple[pd.DataFrame, list[Problem], list[str]]:
+    """Same indicator and month twice: fine when identical (merged, noted), an error otherwise.
+
+    `cell` holds one integer per reading that is equal exactly when indicator and month are.
+    """
     keys = ["indicator_id", "month"]
-    dup = readings.duplicated(keys, keep=False).to_numpy()
+    dup = pd.Series(cell).duplicated(keep=False).to_numpy()
     if not dup.any():
         return readings, [], []
     problems: list[Problem] = []
@@ -959,10 +973,6 @@ def commit_upload(db: Database, preview: Preview, *, actor: Actor | None, reason
     return CommitResult(upload_id, n_new, n_changed, n_unchanged, False, message)
 
 
-def _constant(value: Any, n: int, dtype: str) -> pd.Series:
-    return pd.Series(value, index=pd.RangeIndex(n), dtype=dtype)
-
-
 def _version_frame(
     cells: pd.DataFrame,
     *,
@@ -972,25 +982,26 @@ def _version_frame(
     user: str,
     reason: str | None,
     default_source: str,
-) -> pd.DataFrame:
-    """readings rows (READING_COLUMNS) for new/changed cells; Arrow-backed text, no per-row Python."""
+) -> pa.Table:
+    """readings rows (READING_COLUMNS) for new/changed cells as an Arrow table: DuckDB scans Arrow
+    columns directly, while pandas text columns are converted value by value on insert."""
     n = len(cells)
-    cells = cells.reset_index(drop=True)
-    comment = cells["comment"].astype("str")
-    source = cells["source"].astype("str")
+    comment = arrow_text(cells["comment"])
+    source = arrow_text(cells["source"])
     changed = (cells["status"] == "changed").to_numpy(dtype=bool)
-    return pd.DataFrame(
+    no_text = pa.nulls(n, pa.large_string())
+    return pa.table(
         {
-            "kommune": _constant(kommune, n, "str"),
-            "indicator_id": cells["indicator_id"].astype("str"),
-            "month": cells["month"],
-            "value": cells["value"].astype("float64"),
-            "comment": comment.where(comment != ""),
-            "source": source.where(source != "", default_source),
-            "upload_id": _constant(upload_id, n, "int64"),
-            "recorded_at": _constant(at, n, "datetime64[us]"),
-            "recorded_by": _constant(user, n, "str"),
-            "reason": _constant(reason, n, "str").where(changed) if reason else _constant(None, n, "str"),
+            "kommune": repeat_arrow(kommune, n),
+            "indicator_id": arrow_text(cells["indicator_id"]),
+            "month": pa.array(cells["month"].to_numpy(dtype="datetime64[us]")),
+            "value": pa.array(cells["value"].to_numpy(dtype="float64"), from_pandas=True),
+            "comment": pc.if_else(pc.equal(comment, ""), None, comment),
+            "source": pc.if_else(pc.equal(source, ""), default_source, source),
+            "upload_id": pa.array(np.full(n, upload_id, dtype=np.int64)),
+            "recorded_at": pa.array(np.full(n, np.datetime64(at, "us"))),
+            "recorded_by": repeat_arrow(user, n),
+            "reason": pc.if_else(pa.array(changed), reason, None).cast(pa.large_string()) if reason else no_text,
         }
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from kora.errors import DatabaseError, DatabaseLockedError
 
@@ -131,12 +132,16 @@ class Database:
         except duckdb.Error as err:
             raise _translate(err, self.path) from err
 
-    def insert_df(self, table: str, columns: Sequence[str], frame: pd.DataFrame) -> None:
-        """Bulk-insert a DataFrame (columns by name) — fast path for large uploads."""
+    def insert_df(self, table: str, columns: Sequence[str], frame: pd.DataFrame | pa.Table) -> None:
+        """Bulk-insert a DataFrame or Arrow table (columns by name) — fast path for large uploads.
+
+        Arrow is the faster source: DuckDB reads its text columns directly, pandas ones per value.
+        """
         cols = ", ".join(columns)
         view = f"_kora_insert_{id(frame)}"
+        data = frame.select(list(columns)) if isinstance(frame, pa.Table) else frame[list(columns)]
         try:
-            self._con.register(view, frame[list(columns)])
+            self._con.register(view, data)
             self._con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}").fetchall()  # noqa: S608
         except duckdb.Error as err:
             raise _translate(err, self.path) from err

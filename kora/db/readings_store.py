@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from kora.db.adapter import Database
 
@@ -62,8 +63,8 @@ def new_upload(
     return upload_id
 
 
-def insert_readings(db: Database, frame: pd.DataFrame) -> None:
-    """Append versions; `frame` has READING_COLUMNS."""
+def insert_readings(db: Database, frame: pd.DataFrame | pa.Table) -> None:
+    """Append versions; `frame` (pandas or Arrow, Arrow inserts faster) has READING_COLUMNS."""
     if len(frame):
         db.insert_df("readings", READING_COLUMNS, frame)
 

@@ -108,10 +108,13 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def _blank_rows(grid: pd.DataFrame) -> pd.Series:
-    if grid.shape[1] == 0:
-        return pd.Series(True, index=grid.index)
-    empty = pd.concat([_is_empty(grid[c]) for c in grid.columns], axis=1)
-    return empty.all(axis=1)
+    blank = np.ones(len(grid), dtype=bool)
+    for c in grid.columns:  # column by column, only rows still blank: data rows drop out at the first cell
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        blank[rows] = _is_empty(grid[c].iloc[rows]).to_numpy(dtype=bool)
+    return pd.Series(blank, index=grid.index)
 
 
 def _header_kind(cells: list[object]) -> str | None:
@@ -161,7 +164,10 @@ def extract(grid: pd.DataFrame) -> Extracted:
     blank = _blank_rows(grid)
     header_line, kind = find_header(grid, blank)
     headers = list(grid.loc[header_line])
-    body = grid.loc[(grid.index > header_line) & ~blank.to_numpy()]
+    rows = (grid.index > header_line) & ~blank.to_numpy()
+    first = int(np.argmax(rows)) if rows.any() else len(rows)
+    # the usual file has no blank row after the header: a slice, not a copy of every column
+    body = grid.iloc[first:] if rows[first:].all() else grid.loc[rows]
     skipped = [int(i) for i in grid.index[(grid.index < header_line) & ~blank.to_numpy()]]
     result = _long(body, headers, header_line) if kind == "lang" else _wide(body, headers, header_line)
     if skipped:
@@ -242,9 +248,16 @@ def _long(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
         return column_label(cols[role], headers[cols[role]])
 
     value = body[cols["value"]]
-    empty_value = _is_empty(value) | _na_marker(value)
+    if value.dtype == object:
+        empty_value = (_is_empty(value) | _na_marker(value)).to_numpy(dtype=bool)
+    else:  # text cells: strip once, then the same two tests as _is_empty and _na_marker
+        stripped = value.str.strip()
+        empty_value = (stripped == "").to_numpy(dtype=bool)
+        marked = stripped.str.startswith("#").to_numpy(dtype=bool)
+        if marked.any():
+            empty_value = empty_value | (marked & stripped.str.casefold().isin(EMPTY_MARKERS).to_numpy(dtype=bool))
     n_empty = int(empty_value.sum())
-    rows = body.loc[~empty_value.to_numpy()]
+    rows = body.loc[~empty_value] if n_empty else body
     n = len(rows)
 
     def text(role: str) -> pd.Series | str:
