@@ -206,6 +206,58 @@ def update_user(
         )
 
 
+def edit_user(
+    db: Database,
+    actor: Actor | None,
+    username: str,
+    *,
+    role: str,
+    display_name: str,
+    email: str | None,
+    password: str | None,
+    disabled: bool,
+    kommune: str = DEFAULT_KOMMUNE,
+) -> None:
+    """The admin form's save: every check first, then one transaction — all or nothing.
+
+    Three separate calls (update, password, disable) could leave a role changed next to an
+    error about the password. An admin may set any password here, their own included.
+    """
+    who = authorize(db, actor, "benutzer_aendern", kommune=kommune, object=f"Benutzer {username}")
+    row = _existing(db, auth.normalise_username(username))
+    fields: dict[str, Any] = {}
+    if _role(role) != row["role"]:
+        fields["role"] = _role(role)
+    if display_name.strip() and display_name.strip() != row["display_name"]:
+        fields["display_name"] = display_name.strip()
+    if _email(email) != row["email"]:
+        fields["email"] = _email(email)
+        _check_email_free(db, fields["email"], row["username"])
+    if bool(row["disabled"]) != disabled:
+        fields["disabled"] = disabled
+    _guard_last_admin(db, row, new_role=fields.get("role"), disable=bool(fields.get("disabled")))
+    if password:
+        fields["password_hash"] = auth.hash_password(password)  # raises on a weak password, before any write
+    if not fields:
+        return
+    now = utcnow()
+    with db.write_lock, db.transaction():
+        auth_store.update_user(db, row["username"], at=now, **fields)
+        if fields.get("role") and fields["role"] != "koordination":
+            auth_store.replace_assignments(db, row["username"], kommune=kommune, pairs=[], at=now, by=who.audit_name)
+        audit_store.write_audit(
+            db,
+            actor=who.audit_name,
+            action="benutzer_aendern",
+            object=f"Benutzer {row['username']}",
+            detail={
+                k: ("neu gesetzt" if k == "password_hash" else {"alt": row[k], "neu": v}) for k, v in fields.items()
+            },
+            kommune=kommune,
+            at=now,
+        )
+
+
 def set_disabled(
     db: Database, actor: Actor | None, username: str, *, disabled: bool = True, kommune: str = DEFAULT_KOMMUNE
 ) -> None:

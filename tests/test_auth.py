@@ -392,3 +392,34 @@ def test_serve_refuses_to_start_a_server_that_would_fail_closed(tmp_path: Path) 
     )  # fmt: skip
     assert done.returncode == 2
     assert "Einzelplatzmodus (KORA_AUTH=off) ist nur erlaubt" in done.stderr
+
+
+def test_admin_user_form_is_all_or_nothing(db: Database) -> None:
+    """A role change next to a too-short password must not be half saved (found in review)."""
+    accounts.add_user(db, OPERATOR, "ada", role="admin", password="richtig-langes-pw")
+    accounts.add_user(db, OPERATOR, "lea", role="leser", password="richtig-langes-pw")
+    audit_before = len(audit_store.audit_df(db))
+    with pytest.raises(KoraError, match="zu kurz"):
+        accounts.edit_user(
+            db, OPERATOR, "lea", role="admin", display_name="Lea", email=None, password="kurz", disabled=False
+        )
+    lea = next(u for u in accounts.user_choices(db) if u["username"] == "lea")
+    assert lea["role"] == "leser"
+    assert len(audit_store.audit_df(db)) == audit_before
+
+    accounts.edit_user(
+        db, OPERATOR, "lea", role="koordination", display_name="Lea L.", email="lea@aachen.de",
+        password="ein-neues-passwort", disabled=False,
+    )  # fmt: skip
+    lea = next(u for u in accounts.user_choices(db) if u["username"] == "lea")
+    assert (lea["role"], lea["display_name"], lea["email"]) == ("koordination", "Lea L.", "lea@aachen.de")
+    assert auth.login_local(db, "lea", "ein-neues-passwort").name == "lea"
+
+
+def test_admin_may_set_their_own_password_in_the_form(db: Database) -> None:
+    accounts.add_user(db, OPERATOR, "ada", role="admin", password="richtig-langes-pw")
+    ada = auth.login_local(db, "ada", "richtig-langes-pw")
+    accounts.edit_user(
+        db, ada, "ada", role="admin", display_name="Ada", email=None, password="noch-ein-langes-pw", disabled=False
+    )
+    assert auth.login_local(db, "ada", "noch-ein-langes-pw").name == "ada"

@@ -149,6 +149,12 @@ def user_disable(db: Database, actor: Actor | None) -> None:
     accounts.set_disabled(db, actor, "bea")
 
 
+def user_form(db: Database, actor: Actor | None) -> None:
+    accounts.edit_user(
+        db, actor, "bea", role="koordination", display_name="Bea", email=None, password=None, disabled=False
+    )
+
+
 def user_password(db: Database, actor: Actor | None) -> None:
     accounts.change_password(db, actor, "bea", "ein-neues-passwort")
 
@@ -179,6 +185,7 @@ ENTRY_POINTS: dict[str, tuple[Callable[[Database, Actor | None], None], set[str]
     "benutzer_anlegen": (user_add, ADMIN_ONLY, "benutzer_anlegen"),
     "benutzer_aendern": (user_change, ADMIN_ONLY, "benutzer_aendern"),
     "benutzer_deaktivieren": (user_disable, ADMIN_ONLY, "benutzer_deaktivieren"),
+    "benutzer_formular": (user_form, ADMIN_ONLY, "benutzer_aendern"),
     "passwort": (user_password, ADMIN_ONLY, "passwort_aendern"),
     "beispieldaten_laden": (demo_load, ADMIN_ONLY, "beispieldaten_geladen"),
     "beispieldaten_entfernen": (demo_remove, ADMIN_ONLY, "beispieldaten_entfernt"),

@@ -238,10 +238,9 @@ def users_tab() -> None:
             submitted = st.form_submit_button("Änderungen speichern", type="primary")
         if submitted:
             try:
-                accounts.update_user(db, actor, who, role=role, display_name=display, email=email)
-                if password:
-                    accounts.change_password(db, actor, who, password)
-                accounts.set_disabled(db, actor, who, disabled=disabled)
+                accounts.edit_user(
+                    db, actor, who, role=role, display_name=display, email=email, password=password, disabled=disabled
+                )
             except KoraError as err:
                 st.error(ui.plain(str(err)))
             else:
