@@ -172,8 +172,4 @@ def demo_milestone_events(plan: Plan, *, today: dt.date) -> list[tuple[str, str,
     return out
 
 
-def month_count(first: dt.date, last: dt.date) -> int:
-    return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
-__all__ = ["demo_milestone_events", "demo_readings", "last_complete_month", "month_count"]
+__all__ = ["demo_milestone_events", "demo_readings", "last_complete_month"]

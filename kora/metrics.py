@@ -158,16 +158,6 @@ def _eps(target: np.ndarray) -> np.ndarray:
     return 1e-9 * np.maximum(1.0, np.abs(np.nan_to_num(target)))
 
 
-def _to_date(value: Any) -> dt.date | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else pd.Timestamp(value).date()
-    return value
-
-
 def _month_start(day: dt.date) -> dt.date:
     if isinstance(day, dt.datetime):
         day = day.date()

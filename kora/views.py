@@ -19,11 +19,6 @@ AGGREGATION_LABELS = {"sum": "Summe seit Jahresbeginn", "mean": "Mittel der Mona
 DIRECTION_LABELS = {"up": "mehr ist besser", "down": "weniger ist besser", "yesno": "ja/nein"}
 
 
-def expected_share(as_of: dt.date) -> float:
-    """Share of the yearly target the Zielpfad asks for at the end of `as_of`'s month."""
-    return as_of.month / 12
-
-
 # --- Übersicht -------------------------------------------------------------------------------
 
 

@@ -95,7 +95,3 @@ def audit_facets(db: Database) -> dict[str, list[str]]:
         "actions": [r[0] for r in db.rows("SELECT DISTINCT action FROM audit_log ORDER BY action")],
         "actors": [r[0] for r in db.rows("SELECT DISTINCT actor FROM audit_log ORDER BY actor")],
     }
-
-
-def count_audit(db: Database) -> int:
-    return int(db.scalar("SELECT count(*) FROM audit_log") or 0)

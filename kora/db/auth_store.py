@@ -112,10 +112,6 @@ def count_login_accounts(db: Database) -> int:
     return int(db.scalar("SELECT count(*) FROM users WHERE password_hash IS NOT NULL AND NOT disabled") or 0)
 
 
-def count_users(db: Database) -> int:
-    return int(db.scalar("SELECT count(*) FROM users") or 0)
-
-
 def assignments(db: Database, username: str, *, kommune: str | None = None) -> list[tuple[str, str]]:
     """(kind, ref) pairs of one user."""
     return [
