@@ -181,6 +181,11 @@ def _per_distinct(values: pd.Series, func: Any, *, dtype: Any = object) -> np.nd
     return mapped[codes] if len(mapped) else np.array([], dtype=dtype)
 
 
+def _labels(column: pd.Series) -> pd.Series:
+    """A record column of Excel column labels: Categorical as the layout made it, else text."""
+    return column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("str")
+
+
 def _fmt_value(value: float, direction: str) -> str:
     if direction == "yesno" and value in (0.0, 1.0):
         return "ja" if value == 1.0 else "nein"
@@ -437,13 +442,14 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
             "month": months,
             "value": values,
             "comment": comment,
-            "source": r["source"].astype("str").str.strip(),
+            "source": r["source"].astype("str"),  # stripped by kora.ingest.layout
             "line": r["line"].astype("int64"),
-            "column": r["value_col"].astype("str"),
+            "column": _labels(r["value_col"]),
         }
     )
     # one int64 per cell (rule position, month number): duplicates are found by hashing integers
-    cell = (rule_pos << 32) + months.to_numpy().astype("datetime64[M]").astype(np.int64) + 2**31
+    # (months are first days, so their day number identifies them; NaT rows are bad and dropped)
+    cell = (rule_pos << 32) + months.to_numpy(dtype="datetime64[us]").view(np.int64) // 86_400_000_000 + 2**31
     if bad.any():
         readings, cell = readings[~bad], cell[~bad]
 
@@ -463,9 +469,10 @@ def _duplicates(
     `cell` holds one integer per reading that is equal exactly when indicator and month are.
     """
     keys = ["indicator_id", "month"]
-    dup = pd.Series(cell).duplicated(keep=False).to_numpy()
-    if not dup.any():
+    ordered = np.sort(cell)  # the usual file has no duplicate: one sort says so
+    if not (ordered[1:] == ordered[:-1]).any():
         return readings, [], []
+    dup = pd.Series(cell).duplicated(keep=False).to_numpy()
     problems: list[Problem] = []
     for (ind, month), part in readings[dup].groupby(keys, sort=False):
         distinct_values = part["value"].nunique() > 1
@@ -719,6 +726,9 @@ class Preview:
         ).reset_index(drop=True)
 
 
+_STATUSES = ("new", "changed", "unchanged")
+
+
 def _diff(readings: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     """Readings + old_value/old_comment/old_upload + status (new/changed/unchanged), file order kept."""
     cells = readings.reset_index(drop=True)
@@ -743,7 +753,8 @@ def _diff(readings: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
         comment_changed = ((new_comment != "") & (new_comment != old_comment)).to_numpy(dtype=bool)
     else:
         comment_changed = np.zeros(len(cells), dtype=bool)
-    cells["status"] = np.where(~had_value, "new", np.where(same_value & ~comment_changed, "unchanged", "changed"))
+    status = np.where(~had_value, 0, np.where(same_value & ~comment_changed, 2, 1))
+    cells["status"] = take_text(_STATUSES, status, index=cells.index)  # str column without 100k Python strings
     cells["value_changed"] = had_value & ~same_value
     return cells
 
@@ -786,6 +797,8 @@ def preview_upload(
     state = import_store.readings_state(db, kommune=kommune)
     if checked.problems:
         cells = _diff(_empty_readings(), _empty_current())
+    elif state[0] == 0:  # no version of this kommune yet (the state the diff is recorded against)
+        cells = _diff(checked.readings, _empty_current())
     else:
         cells = _diff(checked.readings, _current_for(db, kommune, checked.readings))
     preview = Preview(

@@ -28,7 +28,7 @@ def _series(array: pa.Array, index: pd.Index | None = None) -> pd.Series:
 def repeat_arrow(value: str, n: int) -> pa.Array:
     """An Arrow string array holding `value` n times, built from two buffers."""
     raw = value.encode("utf-8")
-    offsets = np.arange(n + 1, dtype=np.int64) * len(raw)
+    offsets = np.arange(n + 1, dtype=np.int64) * len(raw) if raw else np.zeros(n + 1, dtype=np.int64)
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(raw * n))
 
 
@@ -46,3 +46,11 @@ def take_text(values: Sequence[str], positions: np.ndarray, index: pd.Index | No
     """`str` column with values[positions[i]] in row i (a few distinct strings spread over many rows)."""
     array = pa.array(list(values), type=pa.large_string()).take(pa.array(np.asarray(positions, dtype=np.int64)))
     return _series(array, index)
+
+
+def repeat_label(value: str, n: int) -> pd.Series:
+    """A column holding one label n times as a Categorical (one code byte per row).
+
+    For a file's column labels ("C (Wert)"): read per row only when a problem is reported.
+    """
+    return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[value]))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kora.ingest.columns import repeat_label, repeat_text
 from kora.ingest.months import parse_month
 from kora.ingest.problems import FileRejected, Problem, column_label, column_letter, display
 
@@ -244,9 +245,6 @@ def _long(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
     if any(p.line == line and "fehlt" in p.message for p in problems):
         return Extracted(_empty_records(), "lang", line, problems)
 
-    def label(role: str) -> str:
-        return column_label(cols[role], headers[cols[role]])
-
     value = body[cols["value"]]
     if value.dtype == object:
         empty_value = (_is_empty(value) | _na_marker(value)).to_numpy(dtype=bool)
@@ -260,26 +258,37 @@ def _long(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
     rows = body.loc[~empty_value] if n_empty else body
     n = len(rows)
 
-    def text(role: str) -> pd.Series | str:
+    def text(role: str) -> pd.Series:
         if role not in cols:
-            return ""
+            return repeat_text("", n)
         return _as_text(rows[cols[role]]).reset_index(drop=True)
 
+    def label(role: str) -> pd.Series:
+        return repeat_label(column_label(cols[role], headers[cols[role]]) if role in cols else "", n)
+
     month_cells = rows[cols["month"]]
+    month_raw = _as_text(month_cells).reset_index(drop=True)
+    if value.dtype == object:
+        value_raw = _raw_values(rows[cols["value"]])
+    else:  # already stripped above
+        value_raw = (stripped[~empty_value] if n_empty else stripped).reset_index(drop=True)
     records = pd.DataFrame(
         {
             "line": rows.index.to_numpy(dtype="int64"),
             "ind_raw": text("indicator"),
             "ind_col": label("indicator"),
-            "month": _parse_months(month_cells),
-            "month_raw": _as_text(month_cells).reset_index(drop=True),
+            # text cells: month_raw is the stripped text _parse_months would compute again
+            "month": _parse_months(month_cells)
+            if month_cells.dtype == object
+            else _parse_months(month_raw, stripped=True),
+            "month_raw": month_raw,
             "month_col": label("month"),
-            "value_raw": _raw_values(rows[cols["value"]]),
+            "value_raw": value_raw,
             "value_col": label("value"),
             "comment": text("comment"),
-            "comment_col": label("comment") if "comment" in cols else "",
+            "comment_col": label("comment"),
             "kommune_raw": text("kommune"),
-            "kommune_col": label("kommune") if "kommune" in cols else "",
+            "kommune_col": label("kommune"),
             "source": text("source"),
         },
         index=pd.RangeIndex(n),
@@ -297,14 +306,17 @@ def _raw_values(cells: pd.Series) -> pd.Series:
     return cells.str.strip().reset_index(drop=True)
 
 
-def _parse_months(cells: pd.Series) -> np.ndarray:
-    """datetime64 month starts (NaT = not recognised); each distinct cell is parsed once."""
+def _parse_months(cells: pd.Series, *, stripped: bool = False) -> np.ndarray:
+    """datetime64 month starts (NaT = not recognised); each distinct cell is parsed once.
+
+    `stripped`: text cells were already stripped by the caller (saves a pass over the column).
+    """
     if cells.dtype == object:  # typed XLSX cells (small files): a plain lookup
         keys = [v.strip() if isinstance(v, str) else v for v in cells.tolist()]
         lookup = {k: _month64(parse_month(k)) for k in dict.fromkeys(keys)}
         return np.array([lookup[k] for k in keys], dtype="datetime64[us]")
     else:
-        codes, uniques = pd.factorize(cells.str.strip(), use_na_sentinel=False)
+        codes, uniques = pd.factorize(cells if stripped else cells.str.strip(), use_na_sentinel=False)
         distinct = list(uniques)
     parsed = np.array([_month64(parse_month(u)) for u in distinct], dtype="datetime64[us]")
     return parsed[codes] if len(parsed) else np.array([], dtype="datetime64[us]")
