@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from kora import periods
 from kora.auth import Actor, authorize, utcnow
 from kora.db import Database, admin_store, audit_store, auth_store, plan_store
 from kora.errors import NotFoundError, ValidationError
@@ -223,7 +224,7 @@ def set_milestone(
     reason = _reason(reason)
     if status not in MILESTONE_STATUS:
         raise ValidationError(f"Status „{status}“ gibt es nicht: offen, erreicht oder verschoben.")
-    today = today or dt.date.today()
+    today = today or periods.today_local()
     if status == "erreicht":
         reached_on = reached_on or today
         if reached_on > today:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from kora import periods
 from kora.auth import Actor, authorize
 from kora.db import Database, audit_store
 
@@ -208,7 +209,7 @@ def to_xlsx(frame: pd.DataFrame, *, title: str = "Audit-Log KoRa-Monitor") -> by
     ws.title = "Audit-Log"
     put(ws, 1, 1, title)
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
-    put(ws, 2, 1, f"Exportiert am {dt.datetime.now().strftime('%d.%m.%Y %H:%M')} · {len(frame)} Einträge")
+    put(ws, 2, 1, f"Exportiert am {periods.now_local().strftime('%d.%m.%Y %H:%M')} · {len(frame)} Einträge")
     widths = {"Nr": 8, "Zeitpunkt": 20, "Wer": 26, "Aktion": 24, "Objekt": 36, "Ergebnis": 22, "Grund": 40}
     for j, name in enumerate(frame.columns, start=1):
         put(ws, 4, j, name)
@@ -224,4 +225,4 @@ def to_xlsx(frame: pd.DataFrame, *, title: str = "Audit-Log KoRa-Monitor") -> by
 
 
 def file_name(ext: str, *, today: dt.date | None = None) -> str:
-    return f"KoRa_Audit-Log_{(today or dt.date.today()).isoformat()}.{ext}"
+    return f"KoRa_Audit-Log_{(today or periods.today_local()).isoformat()}.{ext}"

@@ -35,7 +35,7 @@ IMPROVED_MIN = 0.005  # half a percentage point: less is rounding noise on a sli
 
 def default_since(today: dt.date | None = None) -> dt.date:
     """Date of the last Termin when nobody says otherwise: four weeks ago."""
-    return (today or dt.date.today()) - DEFAULT_GAP
+    return (today or periods.today_local()) - DEFAULT_GAP
 
 
 def previous_as_of(since: dt.date, as_of: dt.date) -> dt.date:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from kora import periods
 from kora.auth import Actor, authorize, os_user
 from kora.db import Database, admin_store, audit_store, plan_store, readings_store
 from kora.demo import demo_milestone_events, demo_readings
@@ -123,7 +124,7 @@ def load_demo(
     double them.
     """
     who = authorize(db, actor, "beispieldaten_geladen", kommune=kommune, object="Beispieldaten")
-    today = today or dt.date.today()
+    today = today or periods.today_local()
     if has_demo(db, kommune):
         raise KoraError("Beispieldaten sind bereits geladen. Zum Neuladen erst entfernen: python -m kora demo --remove")
     if readings_store.count_readings(db, kommune=kommune, demo=False):

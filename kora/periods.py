@@ -22,9 +22,27 @@ def add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def today_local() -> dt.date:
+    """Today in Aachen. Servers often run on UTC: between midnight and 1–2 a.m. Berlin time on the
+    1st, `date.today()` would still be the old month there, and a just-finished month could not be
+    reported yet."""
+    try:
+        return dt.datetime.now(zoneinfo.ZoneInfo(LOCAL_TZ)).date()
+    except zoneinfo.ZoneInfoNotFoundError:  # no tz database on the machine
+        return dt.date.today()
+
+
+def now_local() -> dt.datetime:
+    """Now in Aachen, without tzinfo (for texts people read, e.g. 'Exportiert am …')."""
+    try:
+        return dt.datetime.now(zoneinfo.ZoneInfo(LOCAL_TZ)).replace(tzinfo=None)
+    except zoneinfo.ZoneInfoNotFoundError:
+        return dt.datetime.now()
+
+
 def last_complete_month(today: dt.date | None = None) -> dt.date:
     """The newest month that is over: the default Stand."""
-    return add_months(month_start(today or dt.date.today()), -1)
+    return add_months(month_start(today or today_local()), -1)
 
 
 def month_range(first: dt.date, last: dt.date) -> list[dt.date]:

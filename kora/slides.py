@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from kora import fmt
+from kora import fmt, periods
 from kora.changes import Changes, local_time, reached_in_year
 from kora.fmt import as_date, is_missing, status_text
 from kora.metrics import STATUS_COLORS, STATUS_ICONS, STATUS_ORDER
@@ -510,7 +510,7 @@ def build_deck(
     `report` is `build_status(...)` for the Stand (as_of, known_at); `changes` the matching
     `build_changes(...)`; `plan` is `ops.plan_dict` (titles, partner cities).
     """
-    made_on = made_on or dt.date.today()
+    made_on = made_on or periods.today_local()
     filters = [
         ("Kommune", plan["kommune_name"]),
         ("Stand", fmt.month_name(report.as_of)),

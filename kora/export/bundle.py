@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from kora import ops
+from kora import ops, periods
 from kora.changes import Changes, build_changes, default_since
 from kora.db import Database, changes_store
 from kora.slides import Deck, build_deck
@@ -42,7 +42,7 @@ def gather(
 ) -> Bundle:
     """Status, changes since the last Termin (default: four weeks before the Datenstand or
     today), plan and reading versions for one Stand, and the deck made from them."""
-    made_on = made_on or dt.date.today()
+    made_on = made_on or periods.today_local()
     if since is None:
         anchor = known_at.date() if isinstance(known_at, dt.datetime) else known_at
         since = default_since(anchor or made_on)

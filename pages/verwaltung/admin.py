@@ -7,11 +7,9 @@ store the change append-only and write the audit row. This page only draws.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from kora import accounts, admin, auth, fmt, ui
+from kora import accounts, admin, auth, fmt, periods, ui
 from kora.errors import KoraError
 
 FLASH_KEY = "admin_flash"
@@ -59,7 +57,7 @@ def targets_tab() -> None:
         {"Feld": "Gewicht", "Wert": _value(ind["weight"])},
     ] + [{"Feld": f"Jahresziel {y}", "Wert": _value(v, ind["unit"])} for y, v in sorted(ind["targets"].items())]
     st.dataframe(rows, hide_index=True, key="adm_current_values")
-    years = sorted({int(y) for y in ind["targets"]} | {dt.date.today().year, dt.date.today().year + 1})
+    years = sorted({int(y) for y in ind["targets"]} | {periods.today_local().year, periods.today_local().year + 1})
     with st.form("adm_value_form", clear_on_submit=True):
         field = st.radio(
             "Was soll geändert werden?",
@@ -118,8 +116,8 @@ def milestones_tab() -> None:
         due = st.date_input("Fällig am", value=m["due"], format="DD.MM.YYYY", key=f"adm_ms_due_{mid}")
         reached = st.date_input(
             "Erreicht am (nur bei „erreicht“)",
-            value=m["reached_on"] or dt.date.today(),
-            max_value=dt.date.today(),
+            value=m["reached_on"] or periods.today_local(),
+            max_value=periods.today_local(),
             format="DD.MM.YYYY",
             key=f"adm_ms_reached_{mid}",
         )

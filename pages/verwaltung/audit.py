@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from kora import audit, ui
+from kora import audit, periods, ui
 
 st.title("Audit-Log")
 actor = ui.current_actor()
@@ -37,7 +37,7 @@ outcomes = right.multiselect(
     key="audit_outcomes",
     placeholder="alle Ergebnisse",
 )
-today = dt.date.today()
+today = periods.today_local()
 period = st.date_input(
     "Zeitraum",
     value=(today - dt.timedelta(days=90), today),

@@ -7,12 +7,11 @@ from, so what the audience sees is what they get to keep. Navigation: buttons, t
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 import streamlit as st
 
-from kora import export, fmt, slides, ui
+from kora import export, fmt, periods, slides, ui
 from kora.changes import default_since
 from kora.export.figures import plotly_figure
 
@@ -76,7 +75,7 @@ def show_slide(deck: slides.Deck, index: int) -> None:
 
 
 as_of = ui.stand()
-today = dt.date.today()
+today = periods.today_local()
 
 with st.popover("⚙️ Einstellungen", key="praes_settings"):
     since = st.date_input(
