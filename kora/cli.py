@@ -15,6 +15,24 @@ from kora import __version__
 from kora.commands import COMMAND_MODULES
 from kora.errors import KoraError
 
+# argparse's own words, in German: city IT reads `--help` and error lines too.
+ARGPARSE_GERMAN = {
+    "usage: ": "Aufruf: ",
+    "positional arguments": "Argumente",
+    "options": "Optionen",
+    "show this help message and exit": "diese Hilfe zeigen und beenden",
+    "show program's version number and exit": "Versionsnummer zeigen und beenden",
+    "the following arguments are required: %s": "diese Angaben fehlen: %s",
+    "unrecognized arguments: %s": "unbekannte Argumente: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ungültige Wahl: %(value)r (möglich: %(choices)s)",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: Fehler: %(message)s\n",
+    "expected one argument": "erwartet einen Wert",
+    "argument %(argument_name)s: %(message)s": "Argument %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "ungültiger Wert: %(value)r",
+    "not allowed with argument %s": "nicht zusammen mit %s erlaubt",
+}
+argparse._ = lambda text: ARGPARSE_GERMAN.get(text, text)  # type: ignore[attr-defined]
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(

@@ -51,3 +51,12 @@ def test_demo_and_remove(tmp_path: Path) -> None:
     again = kora("demo", db=db)
     assert again.returncode == 2 and "bereits geladen" in again.stderr
     assert "entfernt" in kora("demo", "--remove", db=db).stdout
+
+
+def test_help_and_usage_errors_are_german(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "kora", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.startswith("Aufruf: python -m kora")
+    assert "diese Hilfe zeigen und beenden" in out.stdout
+    bad = kora("status", "--as-of", db=tmp_path / "x.duckdb")
+    assert bad.returncode == 2
+    assert "Fehler: Argument --as-of" in bad.stderr
