@@ -385,7 +385,7 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
         below = has_value & ~np.isnan(minimum) & (values < minimum)
         above = has_value & ~np.isnan(maximum) & (values > maximum)
         fractional = has_value & integer & ~yesno & (np.abs(values - np.round(values)) > 1e-9)
-    yes_no_number = has_value & yesno & ~np.isin(values, [0.0, 1.0])
+    yes_no_number = has_value & yesno & (values != 0.0) & (values != 1.0)
     range_bad = (below | above) & ~yesno
     if range_bad.any():
         problems += _problems_from(
@@ -413,7 +413,10 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
     # kommune ---------------------------------------------------------------------------------
     kommune_raw = r["kommune_raw"].astype("str")
     allowed = {_key(catalogue.kommune), _key(catalogue.kommune_name)}
-    wrong_kommune = _per_distinct(kommune_raw, lambda k: bool(k) and _key(k) not in allowed, dtype=bool)
+    if (kommune_raw != "").any():
+        wrong_kommune = _per_distinct(kommune_raw, lambda k: bool(k) and _key(k) not in allowed, dtype=bool)
+    else:  # no Kommune column or all cells empty
+        wrong_kommune = np.zeros(len(r), dtype=bool)
     problems += _problems_from(
         r,
         wrong_kommune,
@@ -427,7 +430,9 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
     comment = r["comment"].astype("str")
     if (comment != "").any():
         comment = comment.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False).str.strip()
-    too_long = (comment.str.len() > MAX_COMMENT_CHARS).to_numpy()
+        too_long = (comment.str.len() > MAX_COMMENT_CHARS).to_numpy(dtype=bool)
+    else:
+        too_long = np.zeros(len(r), dtype=bool)
     problems += _problems_from(
         r,
         too_long,
@@ -907,7 +912,11 @@ def commit_upload(db: Database, preview: Preview, *, actor: Actor | None, reason
                 "Während Sie die Vorschau geprüft haben, wurden Werte dieser Datei von jemand anderem gespeichert. "
                 "Es wurde nichts gespeichert. Bitte laden Sie die Datei erneut hoch und prüfen Sie die neue Vorschau."
             )
-        writes = fresh.loc[fresh["status"] != "unchanged", "indicator_id"]
+        status = fresh["status"]
+        is_new = (status == "new").to_numpy(dtype=bool)
+        is_changed = (status == "changed").to_numpy(dtype=bool)
+        is_written = is_new | is_changed  # status is one of new / changed / unchanged
+        writes = fresh["indicator_id"] if is_written.all() else fresh.loc[is_written, "indicator_id"]
         who = authorize(
             db,
             who,
@@ -916,10 +925,10 @@ def commit_upload(db: Database, preview: Preview, *, actor: Actor | None, reason
             indicators=sorted(writes.unique().tolist()),
             object=preview.filename,
         )
-        n_new = int((fresh["status"] == "new").sum())
-        n_changed = int((fresh["status"] == "changed").sum())
-        n_unchanged = int((fresh["status"] == "unchanged").sum())
-        n_value_changes = int(((fresh["status"] == "changed") & fresh["value_changed"]).sum())
+        n_new = int(is_new.sum())
+        n_changed = int(is_changed.sum())
+        n_unchanged = len(fresh) - n_new - n_changed
+        n_value_changes = int((is_changed & fresh["value_changed"].to_numpy(dtype=bool)).sum())
         if n_new == 0 and n_changed == 0:
             same = f" (gleiche Datei wie Upload {preview.same_file_upload})" if preview.same_file_upload else ""
             message = f"Keine Änderung: alle {n_unchanged} Werte sind bereits so gespeichert{same}. Nichts gespeichert."
@@ -940,7 +949,7 @@ def commit_upload(db: Database, preview: Preview, *, actor: Actor | None, reason
                 "(Feld „Korrekturgrund“ bzw. --reason), damit die Änderung nachvollziehbar bleibt. Es wurde nichts gespeichert."
             )
         now = utcnow()
-        to_write = fresh if n_unchanged == 0 else fresh[fresh["status"] != "unchanged"]
+        to_write = fresh if n_unchanged == 0 else fresh[is_written]
         with db.transaction():
             upload_id = readings_store.new_upload(
                 db,

@@ -11,6 +11,7 @@ Python before parsing.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -33,6 +34,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
+_CONTENT = re.compile(rb"[^ \t\r\n\x00\xef\xbb\xbf\xff\xfe]")
+
+
 @dataclass(frozen=True)
 class Decoded:
     text: str
@@ -53,7 +57,7 @@ def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
             f"Die Datei ist {size_text(len(data))} groß; erlaubt sind höchstens {size_text(limit)}. "
             "Bitte nur die neuen Monate hochladen oder die Datei aufteilen."
         )
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if not _CONTENT.search(data):  # like `not data.strip(...)`, without copying a 5 MB upload
         raise reject("Die Datei ist leer. Bitte die ausgefüllte Vorlage hochladen.")
 
 
