@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from kora.metrics import milestone_summary
 from kora.periods import last_complete_month, month_range
 from kora.plan import Plan
 
@@ -48,7 +49,7 @@ PROFILES: dict[str, Profile] = {
         lambda m, r: _round(15.5 - 0.25 * m + r.uniform(-0.8, 0.8)),
         lambda m, r: _round(9.6 + r.uniform(-0.5, 0.5)),
     ),
-    "meilensteine_erreicht": lambda m, r: _round(min(100.0, 20 + 2.2 * m + r.uniform(-3, 3)), 0),
+    # "meilensteine_erreicht" is computed from the demo milestones (see _milestone_share)
     "adhoc_aenderungen": _two_years(
         lambda m, r: float(round(0.85 + r.uniform(-0.6, 0.8))),
         lambda m, r: float(1 if r.random() < 0.55 else 0),
@@ -120,7 +121,9 @@ def demo_readings(plan: Plan, *, today: dt.date, seed: int = 2025) -> pd.DataFra
         profile = PROFILES.get(ind.id)
         rng = random.Random(f"{seed}-{ind.id}")
         for m, month in enumerate(months):
-            if profile is None:
+            if ind.id == "meilensteine_erreicht":
+                value = _milestone_share(plan, month)
+            elif profile is None:
                 value: float | None = _generic(ind.direction, ind.baseline, m, rng)
             else:
                 value = profile(m, rng)
@@ -147,6 +150,26 @@ def demo_readings(plan: Plan, *, today: dt.date, seed: int = 2025) -> pd.DataFra
         corrected["comment"] = "Korrektur: Abschnitt doppelt gezählt"
         frame = pd.concat([frame[~mask], pd.DataFrame([wrong, corrected])], ignore_index=True)
     return frame.sort_values(["recorded_at", "indicator_id", "month"], ignore_index=True)
+
+
+def _milestone_share(plan: Plan, month: dt.date) -> float | None:
+    """The share of milestones due by `month` that were reached on time, in % — the same rule
+    as the dashboards' milestone summary, so the reported indicator agrees with it."""
+    reached = {mid: (status, day) for mid, status, day in DEMO_MILESTONES}
+    frame = pd.DataFrame(
+        [
+            {
+                "id": m.id,
+                "due": m.due,
+                "status": reached.get(m.id, ("offen", None))[0],
+                "reached_on": reached.get(m.id, ("offen", None))[1],
+            }
+            for v in plan.vorhaben
+            for m in v.meilensteine
+        ]
+    )
+    share = milestone_summary(frame, as_of=month)["share_on_time"]
+    return None if share is None else round(share * 100, 0)
 
 
 def _generic(direction: str, baseline: float | None, m: int, rng: random.Random) -> float:
