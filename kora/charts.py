@@ -113,6 +113,8 @@ def indicator_chart(
     """
     months = pd.to_datetime(series["month"])
     ticktext = [fmt.month_short(m.date()) for m in months]
+    month_names = [fmt.month_name(m.date()) for m in months]  # hover: 'März 2025', not '03/2025'
+    y_format = "" if direction == "yesno" else ":,.2~f"
     fig = go.Figure()
     unit_label = "" if unit in ("Anzahl", "ja/nein") else f" {unit}"
     if aggregation == "sum":
@@ -121,7 +123,8 @@ def indicator_chart(
             y=series["value"],
             name="Monatswert",
             marker={"color": "#a6cee3"},
-            hovertemplate="%{x|%m/%Y}: %{y:,.2f}" + unit_label + "<extra>Monatswert</extra>",
+            customdata=month_names,
+            hovertemplate="%{customdata}: %{y" + y_format + "}" + unit_label + "<extra>Monatswert</extra>",
         )
         running_name = "Summe seit Jahresbeginn"
     else:
@@ -131,7 +134,8 @@ def indicator_chart(
             mode="markers",
             name="Monatswert",
             marker={"color": COLOR_VALUE, "size": 10, "symbol": "circle-open", "line": {"width": 2}},
-            hovertemplate="%{x|%m/%Y}: %{y:,.2f}" + unit_label + "<extra>Monatswert</extra>",
+            customdata=month_names,
+            hovertemplate="%{customdata}: %{y" + y_format + "}" + unit_label + "<extra>Monatswert</extra>",
         )
         running_name = "Jahreswert (Mittel)" if aggregation == "mean" else "Jahreswert (letzter Stand)"
     if direction == "yesno":
@@ -144,7 +148,8 @@ def indicator_chart(
         line={"color": COLOR_VALUE, "width": 4, "shape": "hv" if direction == "yesno" else "linear"},
         marker={"size": 7},
         connectgaps=False,
-        hovertemplate="%{x|%m/%Y}: %{y:,.2f}" + unit_label + f"<extra>{running_name}</extra>",
+        customdata=month_names,
+        hovertemplate="%{customdata}: %{y" + y_format + "}" + unit_label + f"<extra>{running_name}</extra>",
     )
     budget = direction == "down" and aggregation == "sum"  # lower is better: the target is a ceiling
     if "zielpfad" in series and series["zielpfad"].notna().any():
@@ -154,7 +159,8 @@ def indicator_chart(
             mode="lines",
             name="Zielpfad (höchstens)" if budget else "Zielpfad",
             line={"color": COLOR_PATH, "width": 3, "dash": "dash"},
-            hovertemplate="%{x|%m/%Y}: %{y:,.2f}" + unit_label + "<extra>Zielpfad</extra>",
+            customdata=month_names,
+            hovertemplate="%{customdata}: %{y" + y_format + "}" + unit_label + "<extra>Zielpfad</extra>",
         )
     if "forecast" in series and series["forecast"].notna().any():
         fig.add_scatter(
@@ -163,7 +169,8 @@ def indicator_chart(
             mode="lines",
             name="Prognose",
             line={"color": COLOR_FORECAST, "width": 3, "dash": "dot"},
-            hovertemplate="%{x|%m/%Y}: %{y:,.2f}" + unit_label + "<extra>Prognose</extra>",
+            customdata=month_names,
+            hovertemplate="%{customdata}: %{y" + y_format + "}" + unit_label + "<extra>Prognose</extra>",
         )
     if target is not None and not is_missing(target):
         fig.add_hline(

@@ -88,3 +88,13 @@ def test_milestone_timeline_empty() -> None:
     empty = pd.DataFrame(columns=["id", "nr", "text", "due", "status", "reached_on", "overdue"])
     fig = charts.milestone_timeline(empty, as_of=AS_OF)
     assert fig.layout.annotations[0].text == "Keine Meilensteine"
+
+
+def test_hover_names_months_in_german(demo_db: Database) -> None:
+    fig = charts.indicator_chart(
+        series(demo_db, "km_umgesetzt", as_of=AS_OF),
+        name="km", unit="km", aggregation="sum", direction="up", target=5.0, as_of=AS_OF,
+    )  # fmt: skip
+    running = next(t for t in fig.data if t.name == "Summe seit Jahresbeginn")
+    assert running.customdata[2] == "März 2026"
+    assert "%{customdata}" in running.hovertemplate and "%m/%Y" not in running.hovertemplate
