@@ -9,9 +9,10 @@ password can only log in through the city's SSO (matched by e-mail).
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -23,6 +24,9 @@ from kora.errors import KoraError, NotFoundError, ValidationError
 DEFAULT_KOMMUNE = "aachen"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+T = TypeVar("T")
 
 
 def _username(username: str) -> str:
@@ -106,6 +110,19 @@ def _scope(
     return pairs
 
 
+def _serialised(write: Callable[..., T]) -> Callable[..., T]:
+    """Run a whole account write under the DB's write lock: uniqueness and last-admin checks
+    read before they write, and two admin sessions must not both pass the check."""
+
+    @functools.wraps(write)
+    def locked(db: Database, *args: Any, **kwargs: Any) -> T:
+        with db.write_lock:
+            return write(db, *args, **kwargs)
+
+    return locked
+
+
+@_serialised
 def add_user(
     db: Database,
     actor: Actor | None,
@@ -166,6 +183,7 @@ def add_user(
     return name
 
 
+@_serialised
 def update_user(
     db: Database,
     actor: Actor | None,
@@ -206,6 +224,7 @@ def update_user(
         )
 
 
+@_serialised
 def edit_user(
     db: Database,
     actor: Actor | None,
@@ -258,6 +277,7 @@ def edit_user(
         )
 
 
+@_serialised
 def set_disabled(
     db: Database, actor: Actor | None, username: str, *, disabled: bool = True, kommune: str = DEFAULT_KOMMUNE
 ) -> None:
@@ -316,6 +336,7 @@ def change_password(
         )
 
 
+@_serialised
 def set_assignments(
     db: Database,
     actor: Actor | None,

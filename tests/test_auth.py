@@ -423,3 +423,20 @@ def test_admin_may_set_their_own_password_in_the_form(db: Database) -> None:
         db, ada, "ada", role="admin", display_name="Ada", email=None, password="noch-ein-langes-pw", disabled=False
     )
     assert auth.login_local(db, "ada", "noch-ein-langes-pw").name == "ada"
+
+
+def test_two_admin_sessions_cannot_create_the_same_user_twice(db: Database) -> None:
+    """Uniqueness is checked under the write lock, so concurrent sessions cannot both pass."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def create(_: int) -> str:
+        try:
+            accounts.add_user(db.cursor(), OPERATOR, "zoe", role="leser", password="richtig-langes-pw")
+        except KoraError as err:
+            return type(err).__name__
+        return "ok"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(create, range(4)))
+    assert outcomes.count("ok") == 1
+    assert [u["username"] for u in accounts.user_choices(db)].count("zoe") == 1
