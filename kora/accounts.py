@@ -20,8 +20,8 @@ from kora import auth
 from kora.auth import ROLE_LABELS, ROLES, Actor, authorize, utcnow
 from kora.db import Database, audit_store, auth_store, plan_store
 from kora.errors import KoraError, NotFoundError, ValidationError
+from kora.plan import DEFAULT_KOMMUNE
 
-DEFAULT_KOMMUNE = "aachen"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -23,8 +23,8 @@ from kora import periods
 from kora.auth import Actor, authorize, utcnow
 from kora.db import Database, admin_store, audit_store, auth_store, plan_store
 from kora.errors import NotFoundError, ValidationError
+from kora.plan import DEFAULT_KOMMUNE
 
-DEFAULT_KOMMUNE = "aachen"
 MAX_REASON = 500
 FIELD_ACTIONS = {
     "baseline": "startwert_aendern",

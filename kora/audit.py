@@ -20,7 +20,6 @@ from kora import periods
 from kora.auth import Actor, authorize
 from kora.db import Database, audit_store
 
-DEFAULT_KOMMUNE = "aachen"
 ACTION_LABELS = {
     "upload": "Upload",
     "upload_ruecknahme": "Rücknahme",

@@ -31,7 +31,6 @@ removing an assignment takes effect at once, also in open browser sessions.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import getpass
 import os
 import re
@@ -43,6 +42,7 @@ from typing import Any
 
 from kora.db import Database, audit_store, auth_store
 from kora.errors import KoraError, PermissionDenied
+from kora.periods import utcnow
 
 ROLES = ("leser", "koordination", "admin")
 ROLE_LABELS = {"leser": "Leser*in", "koordination": "Koordinator*in", "admin": "Admin"}
@@ -461,10 +461,6 @@ def login_local(
         db, actor=actor.name, action="anmeldung", detail={"quelle": "lokal", "rolle": actor.role}, kommune=kommune
     )
     return actor
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _maybe_rehash(db: Database, row: Mapping[str, Any], password: str) -> None:

@@ -27,6 +27,7 @@ from kora.errors import KoraError
 from kora.fmt import is_missing
 from kora.metrics import STATUS_LABELS, STATUS_SCORES
 from kora.periods import LOCAL_TZ, normalize_known_at
+from kora.plan import DEFAULT_KOMMUNE
 from kora.status import StatusReport, build_status
 
 DEFAULT_GAP = dt.timedelta(days=28)  # Brownbags are roughly monthly
@@ -306,7 +307,7 @@ def _to_day(since: dt.date | dt.datetime) -> dt.date:
 def build_changes(
     db: Database,
     *,
-    kommune: str = "aachen",
+    kommune: str = DEFAULT_KOMMUNE,
     as_of: dt.date,
     since: dt.date | dt.datetime,
     known_at: dt.datetime | dt.date | None = None,

@@ -19,16 +19,10 @@ from kora.auth import Actor, authorize, os_user
 from kora.db import Database, admin_store, audit_store, plan_store, readings_store
 from kora.demo import demo_milestone_events, demo_readings
 from kora.errors import KoraError
-from kora.plan import CATALOGUE_FILE, PLAN_FILE, load_plan
-
-DEFAULT_KOMMUNE = "aachen"
-
+from kora.periods import utcnow
+from kora.plan import CATALOGUE_FILE, DEFAULT_KOMMUNE, PLAN_FILE, load_plan
 
 __all__ = ["DEFAULT_KOMMUNE", "InitResult", "init", "load_demo", "os_user", "plan_dict", "remove_demo", "utcnow"]
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,11 @@ def add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def utcnow() -> dt.datetime:
+    """Naive UTC, the form every stored timestamp (recorded_at, happened_at) has."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 def today_local() -> dt.date:
     """Today in Aachen. Servers often run on UTC: between midnight and 1–2 a.m. Berlin time on the
     1st, `date.today()` would still be the old month there, and a just-finished month could not be

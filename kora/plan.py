@@ -19,6 +19,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PLAN_FILE = DATA_DIR / "aktionsplan.toml"
 CATALOGUE_FILE = DATA_DIR / "indikatoren.toml"
 
+# The Kommune a single-city installation works on (the plan file's `kommune`).
+DEFAULT_KOMMUNE = "aachen"
+
 DIRECTIONS = ("up", "down", "yesno")
 AGGREGATIONS = ("sum", "mean", "last")
 MILESTONE_STATUSES = ("offen", "erreicht", "verschoben")

@@ -21,6 +21,7 @@ from kora import metrics, periods
 from kora.db import Database, status_store
 from kora.errors import NotFoundError
 from kora.periods import LOCAL_TZ, normalize_known_at, parse_day, parse_month
+from kora.plan import DEFAULT_KOMMUNE
 
 
 def _as_of(as_of: dt.date | None) -> dt.date:
@@ -170,7 +171,7 @@ def _plan_as_known(
 def build_status(
     db: Database,
     *,
-    kommune: str | None = "aachen",
+    kommune: str | None = DEFAULT_KOMMUNE,
     as_of: dt.date | None = None,
     known_at: dt.datetime | dt.date | None = None,
 ) -> StatusReport:
@@ -208,7 +209,7 @@ def series(
     db: Database,
     indicator_id: str,
     *,
-    kommune: str = "aachen",
+    kommune: str = DEFAULT_KOMMUNE,
     as_of: dt.date | None = None,
     known_at: dt.datetime | dt.date | None = None,
 ) -> pd.DataFrame:

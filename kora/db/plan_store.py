@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from kora.db.adapter import Database
+from kora.periods import utcnow
 from kora.plan import Plan
 
 PLAN_TABLES = (
@@ -24,10 +25,6 @@ PLAN_TABLES = (
     "indicator_vorhaben",
     "milestones",
 )
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def plan_loaded(db: Database, kommune: str) -> bool:
@@ -50,7 +47,7 @@ def write_plan(db: Database, plan: Plan, *, actor: str) -> None:
             db.execute(f"DELETE FROM {table} WHERE kommune = ?", [k])  # noqa: S608 - fixed names
         db.execute(
             "INSERT INTO kommunen VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [k, plan.kommune_name, plan.title, plan.intro, plan.credit, plan.start_month, _now()],
+            [k, plan.kommune_name, plan.title, plan.intro, plan.credit, plan.start_month, utcnow()],
         )
         db.executemany(
             "INSERT INTO aktionsfelder VALUES (?, ?, ?, ?)",
@@ -208,5 +205,5 @@ def add_milestone_event(
         INSERT INTO milestone_events (kommune, milestone_id, status, reached_on, due, recorded_at, recorded_by, reason, upload_id)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
-        [kommune, milestone_id, status, reached_on, due, at or _now(), actor, reason, upload_id],
+        [kommune, milestone_id, status, reached_on, due, at or utcnow(), actor, reason, upload_id],
     )
