@@ -88,11 +88,8 @@ def _utc_bounds(day: dt.date | None, *, end: bool) -> dt.datetime | None:
 
 
 def _local(ts: Any) -> str:
-    if ts is None or pd.isna(ts):
-        return ""
-    from zoneinfo import ZoneInfo
-
-    return pd.Timestamp(ts).tz_localize("UTC").tz_convert(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M:%S")
+    local = periods.to_local(ts)
+    return "" if local is None else local.strftime("%d.%m.%Y %H:%M:%S")
 
 
 def _detail(raw: Any) -> dict[str, Any]:

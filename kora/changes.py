@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +25,7 @@ from kora.db import Database, changes_store, plan_store
 from kora.errors import KoraError
 from kora.fmt import is_missing
 from kora.metrics import STATUS_LABELS, STATUS_SCORES
-from kora.periods import LOCAL_TZ, normalize_known_at
+from kora.periods import normalize_known_at
 from kora.plan import DEFAULT_KOMMUNE
 from kora.status import StatusReport, build_status
 
@@ -55,14 +54,8 @@ def _text(value: Any) -> str | None:
 
 
 def local_time(stamp: Any) -> dt.datetime | None:
-    """Naive UTC (as stored) → naive local wall time, for "gespeichert am" in German displays."""
-    if is_missing(stamp):
-        return None
-    ts = pd.Timestamp(stamp).to_pydatetime()
-    try:
-        return ts.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(LOCAL_TZ)).replace(tzinfo=None)
-    except zoneinfo.ZoneInfoNotFoundError:
-        return ts
+    """Naive UTC (as stored) → naive local wall time (kora.periods.to_local)."""
+    return periods.to_local(stamp)
 
 
 # --- readings ---------------------------------------------------------------------------------

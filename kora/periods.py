@@ -27,6 +27,19 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def to_local(stamp: object) -> dt.datetime | None:
+    """Stored naive UTC → naive Aachen wall time, for 'gespeichert am' in German displays."""
+    import pandas as pd  # local: periods stays importable without pandas in tiny scripts
+
+    if stamp is None or bool(pd.isna(stamp)):
+        return None
+    ts = pd.Timestamp(stamp).to_pydatetime()
+    try:
+        return ts.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(LOCAL_TZ)).replace(tzinfo=None)
+    except zoneinfo.ZoneInfoNotFoundError:
+        return ts
+
+
 def today_local() -> dt.date:
     """Today in Aachen. Servers often run on UTC: between midnight and 1–2 a.m. Berlin time on the
     1st, `date.today()` would still be the old month there, and a just-finished month could not be

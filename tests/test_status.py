@@ -109,7 +109,7 @@ def test_status_json_has_the_issue_fields(km_db: Path) -> None:
 def test_status_table_is_german(km_db: Path) -> None:
     out = kora("status", "--as-of", "2025-06", db=km_db)
     assert out.returncode == 0, out.stderr
-    text = out.stdout
+    text = out.stdout.replace("\u00a0", " ")  # number and unit are kept together by a no-break space
     assert "Stand Juni 2025" in text
     assert "0,75 km" in text and "2,5 km" in text and "0,71 km" in text
     assert "nicht im Plan" in text and "keine Daten" in text

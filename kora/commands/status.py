@@ -5,41 +5,22 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kora import ops
+from kora import fmt, ops
 from kora.commands.common import add_db_argument, add_json_argument, add_time_arguments, open_db
 from kora.db import status_store
 from kora.fmt import is_missing
 from kora.metrics import STATUS_LABELS
 from kora.status import StatusReport, build_status, parse_day, parse_month
 
-MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-)  # fmt: skip
 ALL = "alle"
 
 
-def number(value: Any, *, max_digits: int = 2) -> str:
-    """1234.5 → '1.234,5' (German; trailing zeros dropped); missing → '–'."""
-    if is_missing(value):
-        return "–"
-    text = f"{float(value):,.{max_digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-    return "0" if text in ("-0", "") else text
-
-
 def percent(fraction: Any) -> str:
-    return "–" if is_missing(fraction) else f"{number(float(fraction) * 100, max_digits=0)} %"
+    return fmt.percent(fraction)
 
 
 def with_unit(value: Any, unit: str, direction: str) -> str:
-    if is_missing(value):
-        return "–"
-    if direction == "yesno":
-        return "ja" if float(value) >= 0.5 else "nein"
-    return number(value) if unit in ("", "Anzahl") else f"{number(value)} {unit}"
+    return fmt.value_with_unit(value, unit, direction=direction)
 
 
 def _short(text: str, width: int) -> str:
@@ -58,7 +39,7 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
 
 def render(report: StatusReport, kommune_name: str) -> str:
     """The readable German status table of `python -m kora status`."""
-    as_of = f"{MONTHS[report.as_of.month - 1]} {report.as_of.year}"
+    as_of = fmt.month_name(report.as_of)
     out = [f"Zielerreichung {kommune_name} – Stand {as_of}"]
     if report.known_at is None:
         out.append("Datenstand: aktuell (alle gespeicherten Korrekturen)")
@@ -85,7 +66,7 @@ def render(report: StatusReport, kommune_name: str) -> str:
 
     out.append("\nAktionsfelder")
     out += _table(
-        [*lead, "Code", "Titel", "Erreichung", "Status"],
+        [*lead, "Code", "Titel", "Zielerreichung", "Status"],
         [
             [*prefix(r), r.code, _short(r.title, 50), percent(r.attainment), STATUS_LABELS[r.status]]
             for r in report.aktionsfelder.itertuples(index=False)
@@ -94,7 +75,7 @@ def render(report: StatusReport, kommune_name: str) -> str:
     )
     out.append("\nVorhaben")
     out += _table(
-        [*lead, "Nr", "AF", "Titel", "Erreichung", "Status"],
+        [*lead, "Nr", "AF", "Titel", "Zielerreichung", "Status"],
         [
             [*prefix(r), str(r.nr), r.aktionsfeld, _short(r.title, 50), percent(r.attainment), STATUS_LABELS[r.status]]
             for r in report.vorhaben.itertuples(index=False)
@@ -123,7 +104,7 @@ def render(report: StatusReport, kommune_name: str) -> str:
         "Indikator",
         "Wert",
         "Jahresziel",
-        "Erreichung",
+        "Zielerreichung",
         "Soll",
         "Nötig/Monat",
         "Prognose",
@@ -132,7 +113,7 @@ def render(report: StatusReport, kommune_name: str) -> str:
     ]
     out += _table(header, rows, right={len(lead) + i for i in (1, 2, 3, 4, 5, 6, 8)})
     out.append(
-        "\nErreichung = (Wert − Start) / (Ziel − Start); Soll = Zielpfad zum Stand; "
+        "\nZielerreichung = (Wert − Start) / (Ziel − Start); Soll = Zielpfad zum Stand; "
         "Nötig/Monat = für das Jahresziel je verbleibendem Monat noch nötig (bei „weniger ist besser“: noch erlaubt); "
         "Prognose = erwarteter Jahreswert; Meldungen = gemeldete / fällige Monate."
     )
