@@ -1133,8 +1133,10 @@ def revert_upload(
 ) -> RevertResult:
     """Undo an upload by adding versions with the values before it (nothing is deleted).
 
-    Cells that a later upload changed again are left alone (and counted as skipped): a revert
-    never silently overwrites a newer correction. Koordinator*innen may revert an upload when
+    A cell is reverted only while its current version was written by this upload. Cells that a
+    later upload wrote again — a correction, or a confirmation with the same value and a new
+    comment — are left alone, counted as skipped and named in the message: a revert never
+    silently overwrites a newer version (versions are compared, not values). Koordinator*innen may revert an upload when
     every cell the revert writes belongs to their scope.
     """
     obj = f"Upload {upload_id}"
@@ -1167,11 +1169,13 @@ def revert_upload(
         plan = import_store.revert_plan(db, int(upload_id))
         if plan.empty:
             raise refuse(f"Upload {upload_id} hat keine Messwerte geschrieben; es gibt nichts zurückzunehmen.")
-        upload_value = plan["upload_value"].astype("float64").to_numpy()
-        current_value = plan["current_value"].astype("float64").to_numpy()
-        mine = (upload_value == current_value) | (np.isnan(upload_value) & np.isnan(current_value))
+        # A cell is the upload's only while its current version is the upload's own: a later version
+        # (a confirmation with the same value, another comment, a correction) belongs to its author.
+        # Comparing values instead would withdraw a confirmation that repeats the number.
+        mine = (plan["current_upload"].astype("int64") == int(upload_id)).to_numpy(dtype=bool)
         todo = plan[mine]
         skipped = int((~mine).sum())
+        later = sorted({int(u) for u in plan.loc[~mine, "current_upload"]})
         if not todo.empty:
             who = authorize(
                 db,
@@ -1184,7 +1188,7 @@ def revert_upload(
         if todo.empty:
             raise refuse(
                 f"Nichts zurückzunehmen: alle {len(plan)} Werte von Upload {upload_id} wurden später durch andere "
-                "Uploads geändert. Bitte diese Uploads prüfen."
+                f"Uploads geändert oder bestätigt ({_upload_list(later)}). Bitte diese Uploads prüfen."
             )
         now = utcnow()
         withdrawn = int(todo["before_value"].isna().sum())
@@ -1237,8 +1241,17 @@ def revert_upload(
         f"vorherigen Stand gesetzt, {_n(withdrawn, 'Erstmeldung', 'Erstmeldungen')} zurückgezogen."
     )
     if skipped:
-        message += f" {_n(skipped, 'Wert blieb', 'Werte blieben')} unverändert, weil sie später erneut geändert wurden."
+        message += (
+            f" {_n(skipped, 'Wert blieb', 'Werte blieben')} unverändert, weil "
+            f"{'er' if skipped == 1 else 'sie'} später durch {_upload_list(later)} erneut gespeichert "
+            f"{'wurde' if skipped == 1 else 'wurden'} (geändert oder bestätigt); diese Fassung gilt weiter."
+        )
     return RevertResult(revert_id, int(upload_id), restored, withdrawn, skipped, message)
+
+
+def _upload_list(ids: list[int]) -> str:
+    shown = ", ".join(str(i) for i in ids[:10]) + (f" und {len(ids) - 10} weitere" if len(ids) > 10 else "")
+    return f"Upload {shown}" if len(ids) == 1 else f"Uploads {shown}"
 
 
 # --- history -----------------------------------------------------------------------------------

@@ -154,6 +154,27 @@ def test_revert_leaves_later_corrections_alone(db: Database) -> None:
     assert current(db) == {("kritik_extern", "2025-02"): 9.0}
 
 
+def test_revert_leaves_a_later_confirmation_with_the_same_value_alone(db: Database) -> None:
+    """A later upload by someone else that repeats the value (with a new comment) owns the cell now:
+    the revert compares versions, not values, and says what it left alone."""
+    first = commit(db, csv("km_umgesetzt;01.2025;1,0;erste Meldung"), user="kim")
+    second = commit(db, csv("km_umgesetzt;01.2025;1,0;bestätigt durch Bauabnahme"), user="lea")
+    assert second.changed == 1  # comment-only change: a new version by lea
+    with pytest.raises(KoraError, match="später durch andere Uploads geändert"):
+        revert_upload(db, first.upload_id, actor=Actor.cli("otto"), reason="falsche Datei")
+    assert current(db) == {("km_umgesetzt", "2025-01"): 1.0}
+    versions = importer.reading_versions(db, indicator_id="km_umgesetzt", month=dt.date(2025, 1, 1))
+    assert versions["Kommentar"].iloc[0] == "bestätigt durch Bauabnahme"
+    # mixed: the confirmed cell is skipped, the cell only upload 1 wrote is withdrawn
+    third = commit(db, csv("kritik_extern;01.2025;4;", "kritik_extern;02.2025;5;"), user="kim")
+    commit(db, csv("kritik_extern;02.2025;5;nachgezählt"), user="lea")
+    result = revert_upload(db, third.upload_id, actor=Actor.cli("otto"), reason="falsche Datei")
+    assert (result.restored, result.withdrawn, result.skipped) == (0, 1, 1)
+    assert "1 Wert blieb unverändert" in result.message and "Upload" in result.message
+    assert current(db)[("kritik_extern", "2025-02")] == 5.0
+    assert ("kritik_extern", "2025-01") not in current(db)
+
+
 @pytest.mark.parametrize(
     ("setup", "upload", "reason", "error", "match"),
     [

@@ -35,7 +35,7 @@ if choices:
     st.caption(
         "Eine Rücknahme setzt die Werte eines Uploads auf den Stand davor (Erstmeldungen werden zurückgezogen). "
         "Nichts wird gelöscht: die Rücknahme erscheint selbst als Eintrag und kann wieder zurückgenommen werden. "
-        "Werte, die später erneut geändert wurden, bleiben unangetastet."
+        "Werte, die ein späterer Upload erneut gespeichert hat (geändert oder bestätigt), bleiben unangetastet."
         + (
             " Koordinator*innen können Uploads ihrer eigenen Vorhaben zurücknehmen."
             if actor.role == "koordination"
