@@ -35,7 +35,7 @@ from kora import auth
 from kora.auth import Actor, authorize
 from kora.db import Database, audit_store, import_store, plan_store, readings_store
 from kora.demo import last_complete_month
-from kora.errors import KoraError, NotFoundError, ValidationError
+from kora.errors import KoraError, NotFoundError, PermissionDenied, ValidationError
 from kora.ingest import (
     MAX_UPLOAD_BYTES,
     MONTH_HINT,
@@ -618,6 +618,7 @@ class Preview:
     catalogue: Catalogue | None = None
     forbidden: list[str] = field(default_factory=list)  # indicators written here but outside the actor's scope
     actor_scope: str = ""
+    denied: str = ""  # the refusal of `forbidden`, already audited as "verweigert" by the preview
 
     @property
     def forbidden_message(self) -> str:
@@ -792,7 +793,10 @@ def preview_upload(
 
     Only people who may write readings get a preview (a Leser*in is refused and audited);
     cells outside a Koordinator*in's scope are listed in `forbidden` so the page can say so
-    before they press Speichern — `commit_upload` refuses them anyway.
+    instead of offering Speichern — `commit_upload` refuses them anyway. Because the page never
+    reaches the commit then, the preview itself is the refusal: it writes the same one
+    "verweigert" audit row the commit would (action "upload", the missing indicators in the
+    detail) and keeps its message in `denied`. Dry runs (`audit_rejection=False`) write none.
     """
     who = authorize(db, actor, "upload", kommune=kommune, object=filename)
     sha = _sha256(data)
@@ -826,6 +830,11 @@ def preview_upload(
         written = cells.loc[cells["status"] != "unchanged", "indicator_id"]
         preview.forbidden = sorted(set(written.unique().tolist()) - mine)
         preview.actor_scope = who.scope_text()
+        if preview.forbidden and audit_rejection:
+            try:  # the commit's own check, so the audit row is exactly the one a refused commit writes
+                authorize(db, who, "upload", kommune=kommune, indicators=sorted(set(written.tolist())), object=filename)
+            except PermissionDenied as refused:
+                preview.denied = str(refused)
     if preview.errors and audit_rejection:
         _audit_rejection(db, preview, user=who.audit_name, why="Fehler in der Datei")
     return preview
@@ -1098,6 +1107,8 @@ def import_file(
         )
         if dry_run or preview.errors:
             return ImportOutcome(preview, None, dry_run)
+        if preview.denied:  # refused and audited by the preview: a commit would audit it a second time
+            raise PermissionDenied(preview.denied)
         try:
             result = commit_upload(db, preview, actor=actor, reason=reason)
         except ValidationError as err:

@@ -254,6 +254,42 @@ def test_mixed_file_is_refused_whole_and_the_preview_says_why(perm_db: Database)
     assert snapshot(perm_db) == before
 
 
+def test_out_of_scope_preview_is_refused_and_audited_once(perm_db: Database) -> None:
+    """The upload page offers no Speichern for a file outside the coordinator's Vorhaben, so the
+    preview is the refusal: it writes one "verweigert" row naming the indicators, and nothing else."""
+    kim = actor_for(perm_db, "koordination_dieses")
+    data = (HEADER + f"{IND};04.2025;11;\r\nkritik_extern;04.2025;40;\r\n").encode()
+    before = snapshot(perm_db)
+    audit_before = audit_rows(perm_db)
+    preview = importer.preview_upload(perm_db, data, filename="mix.csv", actor=kim, today=TODAY)
+    assert preview.forbidden == ["kritik_extern"]
+    assert snapshot(perm_db) == before
+    new = audit_rows(perm_db)[len(audit_before) :]
+    assert [(who, a, o) for _, who, a, o in new] == [("kim", "upload", "verweigert")]
+    row = audit_store.audit_df(perm_db, outcome="verweigert").iloc[0]
+    assert row["object"] == "mix.csv" and "kritik_extern" in row["detail"]
+    # in scope: a preview writes no audit row; a dry run of the refused file writes none either
+    n = len(audit_rows(perm_db))
+    importer.preview_upload(
+        perm_db, (HEADER + f"{IND};04.2025;11;\r\n").encode(), filename="ok.csv", actor=kim, today=TODAY
+    )
+    importer.import_file(perm_db, data, filename="mix.csv", actor=kim, today=TODAY, dry_run=True)
+    assert len(audit_rows(perm_db)) == n
+
+
+def test_out_of_scope_cli_import_is_refused_with_one_audit_row(perm_db: Database) -> None:
+    otto = actor_for(perm_db, "koordination_anderes")
+    before = snapshot(perm_db)
+    audit_before = audit_rows(perm_db)
+    with pytest.raises(PermissionDenied, match="zuarbeit_stunden"):
+        importer.import_file(
+            perm_db, (HEADER + f"{IND};06.2025;9;\r\n").encode(), filename="x.csv", actor=otto, today=TODAY
+        )
+    assert snapshot(perm_db) == before
+    new = audit_rows(perm_db)[len(audit_before) :]
+    assert [(who, a, o) for _, who, a, o in new] == [("otto", "upload", "verweigert")]
+
+
 def test_unchanged_cells_of_other_vorhaben_do_not_block_an_upload(perm_db: Database) -> None:
     """A coordinator may re-upload a sheet that repeats others' values unchanged: only writes count."""
     importer.import_file(
