@@ -175,6 +175,16 @@ def test_revert_leaves_a_later_confirmation_with_the_same_value_alone(db: Databa
     assert ("kritik_extern", "2025-01") not in current(db)
 
 
+def test_wide_file_with_a_comment_column_commits_the_comment_with_each_month(db: Database) -> None:
+    wide = "Indikator;Jan 25;Feb 25;Kommentar\r\nkritik_extern;4;5;Zählung Bürgerbüro\r\n".encode("cp1252")
+    p = preview(db, wide)
+    assert p.errors == [] and p.n_new == 2
+    commit_upload(db, p, actor=Actor.cli("kim"))
+    for month in (1, 2):
+        versions = importer.reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, month, 1))
+        assert versions["Kommentar"].tolist() == ["Zählung Bürgerbüro"]
+
+
 @pytest.mark.parametrize(
     ("setup", "upload", "reason", "error", "match"),
     [

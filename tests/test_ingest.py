@@ -183,6 +183,41 @@ def test_wide_layout_records_name_the_month_column() -> None:
     assert upload.extracted.n_empty == 1
 
 
+def test_wide_layout_comment_column_applies_to_every_reading_of_its_row() -> None:
+    """A trailing Kommentar column of a wide sheet is one comment per indicator row."""
+    data = (
+        "Indikator;Jan 25;Feb 25;Mrz 25;Kommentar\r\n"
+        "kritik_extern;4;;6;Zählung Bürgerbüro\r\n"
+        "km_umgesetzt;0,5;1;;\r\n"
+        "formate_aktiv;;;;nur Kommentar\r\n"
+    ).encode("cp1252")
+    upload = read_upload(data)
+    assert upload.extracted.problems == []
+    records = upload.records
+    assert records["comment"].tolist() == ["Zählung Bürgerbüro", "Zählung Bürgerbüro", "", ""]
+    assert records["comment_col"].astype(str).tolist()[:2] == ["E (Kommentar)", "E (Kommentar)"]
+    assert any("Zeile 4" in n and "Kommentar" in n for n in upload.extracted.notes)  # said, not silently lost
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("Indikator;Jan 25;Feb 25;Ziel", "Unbekannte Spalte „Ziel“. Im breiten Format erlaubt sind"),
+        ("Indikator;Jan 25;Kommentar;Bemerkung", "kommt doppelt vor"),
+    ],
+)
+def test_wide_layout_column_messages_do_not_contradict_themselves(header: str, message: str) -> None:
+    upload = read_upload((header + "\r\nkritik_extern;4;5;x\r\n").encode("cp1252"))
+    assert [p.message for p in upload.extracted.problems] == [
+        p.message for p in upload.extracted.problems if message in p.message
+    ]
+    assert len(upload.extracted.problems) == 1
+    text = upload.extracted.problems[0].message
+    if "erlaubt sind" in text:  # what it lists is what this layout takes: no "Monat, Wert", and not the refused column
+        allowed = text.split("erlaubt sind", 1)[1]
+        assert "Wert," not in allowed and "„Ziel“" not in allowed and "Kommentar" in allowed
+
+
 def _canonical(frame: pd.DataFrame) -> list[tuple[str, dt.date, float]]:
     return sorted((r.indicator_id, pd.Timestamp(r.month).date(), float(r.value)) for r in frame.itertuples())
 

@@ -5,9 +5,13 @@ Two layouts, recognised by their header:
   headers case-insensitive, English aliases allowed;
 - wide: one row per indicator, one column per month (`Jan 25`, `2025-03`, date cells …).
 
-Helper columns of the template (Name, Einheit) are allowed and ignored. Any other column that
-holds data is an error rather than being dropped; blank rows are skipped (they are not data);
-empty value cells mean "not reported" and are counted, never turned into 0.
+Helper columns of the template (Name, Einheit) are allowed and ignored. A wide sheet may have
+one Kommentar column: it is the comment of the indicator's row and is stored with every reading
+of that row (a sheet kept per indicator has no place for a comment per month; dropping it would
+lose text the coordinator wrote, rejecting the file would refuse the usual layout). Any other
+column that holds data is an error rather than being dropped, with a message listing what the
+file's layout allows; blank rows are skipped (they are not data); empty value cells mean "not
+reported" and are counted, never turned into 0.
 """
 
 from __future__ import annotations
@@ -46,6 +50,10 @@ _ROLE_OF = {alias: role for role, aliases in ROLES.items() for alias in aliases}
 EMPTY_MARKERS = {"#nv", "#n/a", "#n/v"}
 HEADER_SEARCH_ROWS = 10
 ALLOWED_LONG = "Indikator, Monat, Wert, Kommentar (optional: Kommune, Quelle, Name, Einheit)"
+ALLOWED_WIDE = (
+    "Indikator (oder Name), Monatsspalten wie „Jan 25“, „03.2025“ oder „2025-03“ und eine Spalte Kommentar "
+    "(optional: Name, Einheit)"
+)
 
 
 def normalise_header(value: object) -> str:
@@ -177,7 +185,10 @@ def extract(grid: pd.DataFrame) -> Extracted:
     return result
 
 
-def _unknown_columns(body: pd.DataFrame, headers: list[object], used: set[int], line: int) -> list[Problem]:
+def _unknown_columns(
+    body: pd.DataFrame, headers: list[object], used: set[int], line: int, *, allowed: str = ALLOWED_LONG
+) -> list[Problem]:
+    """Problems for columns that hold data but have no role in this layout (`allowed` says which do)."""
     problems = []
     for i, header in enumerate(headers):
         if i in used or role_of(header) in ("info", "name"):
@@ -192,7 +203,8 @@ def _unknown_columns(body: pd.DataFrame, headers: list[object], used: set[int], 
                     line=line,
                     column=column_label(i, header),
                     value=display(header),
-                    message=f"Unbekannte Spalte „{display(header)}“. Erlaubt sind {ALLOWED_LONG}. "
+                    message=f"Unbekannte Spalte „{display(header)}“. "
+                    f"{'Im breiten Format erlaubt' if allowed == ALLOWED_WIDE else 'Erlaubt'} sind {allowed}. "
                     "Bitte die Spalte löschen oder passend umbenennen.",
                 )
             )
@@ -327,24 +339,45 @@ def _month64(month: dt.date | None) -> np.datetime64:
 
 
 def _wide(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
+    """One record per filled month cell; a Kommentar column's text goes with every reading of its row."""
     problems: list[Problem] = []
     ind_col: int | None = None
+    comment_col: int | None = None
+    doubled: set[int] = set()
     months: dict[int, dt.date] = {}
     for i, header in enumerate(headers):
         role = role_of(header)
         takes_over = ind_col is None or role_of(headers[ind_col]) == "name"
         if (role == "indicator" and takes_over) or (role == "name" and ind_col is None):
             ind_col = i
+        elif role == "comment":
+            if comment_col is None:
+                comment_col = i
+            else:
+                doubled.add(i)  # reported here, not again as an unknown column
+                problems.append(
+                    Problem(
+                        line=line,
+                        column=column_label(i, header),
+                        value=display(header),
+                        message=f"Die Spalte „{display(header)}“ kommt doppelt vor (auch Spalte "
+                        f"{column_letter(comment_col)}). Im breiten Format gibt es einen Kommentar je Zeile; "
+                        "bitte die Kommentare in einer Spalte zusammenfassen.",
+                    )
+                )
         elif role is None and (month := parse_month(header)) is not None:
             months[i] = month
     if ind_col is None:
         ind_col = 0
-    used = {ind_col, *months}
-    problems += _unknown_columns(body, headers, used, line)
+    used = {ind_col, *months, *doubled} | ({comment_col} if comment_col is not None else set())
+    problems += _unknown_columns(body, headers, used, line, allowed=ALLOWED_WIDE)
     ind_label = column_label(ind_col, headers[ind_col]) if display(headers[ind_col]) else column_letter(ind_col)
     if not len(body) or not months:
         return Extracted(_empty_records(), "breit", line, problems)
     ind_text = _as_text(body[ind_col])
+    comment_text = _as_text(body[comment_col]) if comment_col is not None else None
+    comment_label = column_label(comment_col, headers[comment_col]) if comment_col is not None else ""
+    reported = np.zeros(len(body), dtype=bool)
     parts = []
     n_empty = 0
     for i, month in months.items():
@@ -354,6 +387,7 @@ def _wide(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
         keep = ~empty.to_numpy()
         if not keep.any():
             continue
+        reported |= keep
         values = cells[keep]
         parts.append(
             pd.DataFrame(
@@ -366,8 +400,8 @@ def _wide(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
                     "month_col": column_label(i, headers[i]),
                     "value_raw": _raw_values(values),
                     "value_col": column_label(i, headers[i]),
-                    "comment": "",
-                    "comment_col": "",
+                    "comment": comment_text[keep].to_numpy() if comment_text is not None else "",
+                    "comment_col": comment_label,
                     "kommune_raw": "",
                     "kommune_col": "",
                     "source": "",
@@ -375,11 +409,21 @@ def _wide(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
                 }
             )
         )
+    notes = [f"Breites Format: {len(months)} Monatsspalte(n) erkannt."]
+    if comment_text is not None:
+        notes[0] = notes[0][:-1] + f"; der Kommentar aus Spalte {comment_label} gilt für jeden Wert seiner Zeile."
+        orphan = (~reported) & (comment_text != "").to_numpy(dtype=bool)
+        if orphan.any():  # a comment without any value of its row: nothing to attach it to
+            lines = [int(x) for x in body.index[orphan]]
+            shown = ", ".join(str(x) for x in lines[:10]) + (" …" if len(lines) > 10 else "")
+            notes.append(
+                f"{'Zeile' if len(lines) == 1 else 'Zeilen'} {shown}: Kommentar ohne Wert in derselben Zeile "
+                "wird nicht gespeichert (ein Kommentar gehört zu den Werten seiner Zeile)."
+            )
     if not parts:
-        return Extracted(_empty_records(), "breit", line, problems, [], n_empty)
+        return Extracted(_empty_records(), "breit", line, problems, notes[1:], n_empty)
     records = pd.concat(parts, ignore_index=True)
     records = records.sort_values(["line", "_order"], kind="stable", ignore_index=True).drop(columns="_order")
-    notes = [f"Breites Format: {len(months)} Monatsspalte(n) erkannt."]
     if n_empty:
         notes.append(f"{n_empty} leere Zelle(n): gelten als „nicht gemeldet“ und werden nicht gespeichert.")
     return Extracted(records, "breit", line, problems, notes, n_empty)
