@@ -52,6 +52,7 @@ from kora.ingest import (
 )
 from kora.ingest.columns import arrow_text, repeat_arrow, take_text
 from kora.ingest.months import is_ambiguous_slash_date
+from kora.ingest.xlsx import PercentCell
 from kora.ops import DEFAULT_KOMMUNE, utcnow
 from kora.plan import Plan
 
@@ -317,6 +318,12 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
                 else:
                     value_bad[i] = True
                     messages[i] = "Hier wird eine Zahl erwartet, kein WAHR/FALSCH."
+            elif isinstance(v, PercentCell):  # before float: a percent-formatted XLSX number
+                if percent[i]:
+                    values[i] = v.percent  # Excel shows 45 %, the indicator is in %: 45
+                else:
+                    value_bad[i] = True
+                    messages[i] = _percent_cell_message(rules[ind_id[i]], v)
             elif isinstance(v, float | int):
                 values[i] = float(v)
             elif isinstance(v, dt.date | dt.datetime):
@@ -539,6 +546,18 @@ def _number_message(raw: str, decimal: str) -> str:
     return (
         f"„{text}“ ist keine Zahl. Bitte nur die Zahl ohne Einheit eintragen; diese Datei verwendet als "
         f"Dezimaltrennzeichen ein {style}."
+    )
+
+
+def _percent_cell_message(rule: Rule, cell: PercentCell) -> str:
+    """A percent-formatted cell for an indicator not in %: the stored and the shown number differ
+    by a factor of 100 and either could be meant, so the coordinator decides, not the importer."""
+    unit = "mit „ja“ oder „nein“" if rule.direction == "yesno" else f"in {rule.unit}"
+    return (
+        f"Die Zelle ist in Excel als Prozent formatiert (angezeigt {cell.excel_text}, gespeichert "
+        f"{_fmt_number(float(cell))}), „{rule.name}“ wird aber {unit} gemeldet. Ob {_fmt_number(float(cell))} "
+        f"oder {_fmt_number(cell.percent)} gemeint ist, lässt sich nicht sicher sagen. Bitte die Zelle als Zahl "
+        "formatieren (Start › Zahlenformat › Standard) und den Wert prüfen."
     )
 
 

@@ -17,7 +17,7 @@ from kora.ingest.sniff import MAX_UPLOAD_BYTES, check_size, decode_text, kind_of
 from kora.ingest.text import sniff_delimiter
 from kora.plan import Plan
 from tests.conftest import TODAY
-from tests.data.make_corpus import COMMENTS, GOOD, GOOD_READINGS
+from tests.data.make_corpus import COMMENTS, GOOD, GOOD_READINGS, xlsx_bytes
 
 M = dt.date
 
@@ -216,6 +216,33 @@ def test_wide_layout_column_messages_do_not_contradict_themselves(header: str, m
     if "erlaubt sind" in text:  # what it lists is what this layout takes: no "Monat, Wert", and not the refused column
         allowed = text.split("erlaubt sind", 1)[1]
         assert "Wert," not in allowed and "„Ziel“" not in allowed and "Kommentar" in allowed
+
+
+@pytest.mark.parametrize(
+    ("indicator", "stored", "fmt", "value", "problem"),
+    [
+        ("meilensteine_erreicht", 0.45, "0%", 45.0, None),  # Excel shows 45 %: a percentage means 45
+        ("meilensteine_erreicht", 0.455, "0.0%", 45.5, None),
+        ("meilensteine_erreicht", 45, "General", 45.0, None),
+        ("km_umgesetzt", 0.5, "0%", None, "als Prozent formatiert"),  # shows 50 %: 0,5 km or 50 km?
+        ("km_umgesetzt", 0.5, "0.00", 0.5, None),
+        ("kritik_extern", 1, "0%", None, "als Prozent formatiert"),
+    ],
+)
+def test_percent_formatted_xlsx_cells_count_as_percent_only_for_percent_indicators(
+    plan: Plan, indicator: str, stored: float, fmt: str, value: float | None, problem: str | None
+) -> None:
+    rows = [["Indikator", "Monat", "Wert", "Kommentar"], [indicator, "03.2025", stored, None]]
+    data = xlsx_bytes([("Messwerte", rows)], formats={"Messwerte": {(2, 3): fmt}})
+    checked = parse_file(data, Catalogue.from_plan(plan), today=TODAY)
+    if problem is None:
+        assert checked.problems == []
+        assert checked.readings["value"].tolist() == [value]
+    else:
+        assert checked.readings.empty
+        [found] = checked.problems
+        assert (found.line, found.column) == (2, "C (Wert)")
+        assert problem in found.message and "%" in (found.value or "")
 
 
 def _canonical(frame: pd.DataFrame) -> list[tuple[str, dt.date, float]]:

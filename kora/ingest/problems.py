@@ -68,6 +68,9 @@ def display(value: object) -> str:
     if isinstance(value, float):
         if value != value:  # NaN
             return ""
+        shown = getattr(value, "excel_text", None)  # a percent-formatted XLSX cell: as Excel shows it
+        if shown is not None:
+            return shown
         text = f"{value:.15g}"
         return text.replace(".", ",")
     if isinstance(value, int):

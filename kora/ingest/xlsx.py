@@ -2,8 +2,9 @@
 
 openpyxl in read-only mode with cached formula results (`data_only`). The sheet is the one
 named like "Messwerte", else the first worksheet. Typed cells stay typed (numbers, dates,
-booleans), so nothing is re-parsed from text; numbers formatted as percent are shown by Excel
-as 45 %, stored as 0.45, and converted to 45 here because that is what the coordinator sees.
+booleans), so nothing is re-parsed from text. A number formatted as percent is stored as 0.45
+and shown by Excel as 45 %; which of the two is meant depends on the indicator, which only the
+importer knows, so such a cell is read as a `PercentCell` carrying both (see there).
 `reset_dimensions()` guards against writers that store a wrong sheet size (openpyxl would
 otherwise stop early and silently drop rows).
 """
@@ -30,10 +31,29 @@ def pick_sheet(names: list[str]) -> str:
     return names[0]
 
 
+class PercentCell(float):
+    """A number cell formatted as percent: the float is the stored value (0.45), `percent` what
+    Excel shows (45). For an indicator in % the shown number is meant; for any other unit the
+    cell is ambiguous (0,5 km shown as „50 %“: 0,5 or 50?) and the importer rejects it rather
+    than guess — multiplying by 100 turned 0,5 km into 50 km."""
+
+    __slots__ = ()
+
+    @property
+    def percent(self) -> float:
+        return float(f"{float(self) * 100:.15g}")
+
+    @property
+    def excel_text(self) -> str:
+        """The cell as Excel shows it, e.g. „50 %“ (German decimal comma)."""
+        return f"{self.percent:.15g}".replace(".", ",") + " %"
+
+
 def _number(value: float, number_format: str | None) -> float:
+    value = float(f"{value:.15g}")
     if number_format and "%" in number_format:
-        value = value * 100
-    return float(f"{value:.15g}")
+        return PercentCell(value)
+    return value
 
 
 def read_grid(data: bytes) -> tuple[pd.DataFrame, str]:
