@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from kora import periods
+from kora import fmt, periods
 from kora.auth import Actor, authorize, utcnow
 from kora.db import Database, admin_store, audit_store, auth_store, plan_store
 from kora.errors import NotFoundError, ValidationError
@@ -161,12 +161,10 @@ def set_plan_value(
 
 def plan_changes(db: Database, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
     """German table of all admin edits, newest first."""
-    from kora.importer import _local
-
     frame = admin_store.plan_changes_df(db, kommune=kommune)
     return pd.DataFrame(
         {
-            "Zeitpunkt": [_local(t) for t in frame["recorded_at"]],
+            "Zeitpunkt": [fmt.local_stamp(t) for t in frame["recorded_at"]],
             "Indikator": frame["indicator_id"],
             "Feld": [
                 FIELD_LABELS[f] + (f" {int(y)}" if not pd.isna(y) else "")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from kora import periods
+from kora import fmt, periods
 from kora.auth import Actor, authorize
 from kora.db import Database, audit_store
 
@@ -87,11 +87,6 @@ def _utc_bounds(day: dt.date | None, *, end: bool) -> dt.datetime | None:
     return start.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def _local(ts: Any) -> str:
-    local = periods.to_local(ts)
-    return "" if local is None else local.strftime("%d.%m.%Y %H:%M:%S")
-
-
 def _detail(raw: Any) -> dict[str, Any]:
     if raw is None or (isinstance(raw, float) and pd.isna(raw)) or raw == "":
         return {}
@@ -149,7 +144,7 @@ def entries(
     return pd.DataFrame(
         {
             "Nr": raw["id"].astype("int64"),
-            "Zeitpunkt": [_local(t) for t in raw["happened_at"]],
+            "Zeitpunkt": [fmt.local_stamp(t, seconds=True) for t in raw["happened_at"]],
             "Wer": raw["actor"].astype("str"),
             "Aktion": [_label(a, d) for a, d in zip(raw["action"], details, strict=True)],
             "Objekt": raw["object"].fillna("").astype("str"),

@@ -117,6 +117,16 @@ def date(value: dt.date | dt.datetime | None, *, missing: str = "–") -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def local_stamp(stored_utc: Any, *, seconds: bool = False, missing: str = "") -> str:
+    """A stored (naive UTC) timestamp as Aachen wall time: '26.11.2026 08:15'."""
+    from kora.periods import to_local
+
+    local = to_local(stored_utc)
+    if local is None:
+        return missing
+    return local.strftime("%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M")
+
+
 def datetime(value: dt.datetime | None, *, missing: str = "–") -> str:
     if value is None:
         return missing

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kora import auth
+from kora import auth, fmt, periods
 from kora.auth import Actor, authorize
 from kora.db import Database, audit_store, import_store, plan_store, readings_store
 from kora.demo import last_complete_month
@@ -147,7 +147,7 @@ def _key(text: str) -> str:
 
 def last_reportable_month(today: dt.date | None = None) -> dt.date:
     """Readings can be reported for months that are over: up to the last complete month."""
-    return last_complete_month(today or dt.date.today())
+    return last_complete_month(today or periods.today_local())
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -1287,16 +1287,6 @@ def _upload_list(ids: list[int]) -> str:
 # --- history -----------------------------------------------------------------------------------
 
 
-def _local(ts: Any) -> str:
-    """Naive UTC from the DB -> 'TT.MM.JJJJ HH:MM' in Aachen's time zone."""
-    if ts is None or pd.isna(ts):
-        return ""
-    from zoneinfo import ZoneInfo
-
-    stamp = pd.Timestamp(ts).tz_localize("UTC").tz_convert(ZoneInfo("Europe/Berlin"))
-    return stamp.strftime("%d.%m.%Y %H:%M")
-
-
 def upload_history(db: Database, *, kommune: str = DEFAULT_KOMMUNE, include_demo: bool = True) -> pd.DataFrame:
     """Uploads newest first with counts, who and when (German columns, ready to show)."""
     frame = readings_store.uploads_df(db, kommune=kommune)
@@ -1316,7 +1306,7 @@ def upload_history(db: Database, *, kommune: str = DEFAULT_KOMMUNE, include_demo
             "Art": frame["kind"].map(KIND_LABELS),
             "Datei": frame["filename"].fillna(""),
             "Von": frame["user_name"],
-            "Zeitpunkt": [_local(t) for t in frame["created_at"]],
+            "Zeitpunkt": [fmt.local_stamp(t) for t in frame["created_at"]],
             "Neu": frame["n_new"].astype("int64"),
             "Geändert": frame["n_changed"].astype("int64"),
             "Unverändert": frame["n_unchanged"].astype("int64"),
@@ -1340,7 +1330,7 @@ def upload_choices(db: Database, *, kommune: str = DEFAULT_KOMMUNE, limit: int =
     frame = frame[frame["kind"] != "demo"].head(limit)
     out = []
     for r in frame.itertuples(index=False):
-        label = f"Nr. {int(r.id)} · {KIND_LABELS[r.kind]} · {r.filename or ''} · {r.user_name} · {_local(r.created_at)}"
+        label = f"Nr. {int(r.id)} · {KIND_LABELS[r.kind]} · {r.filename or ''} · {r.user_name} · {fmt.local_stamp(r.created_at)}"
         if not pd.isna(r.reverted_by):
             out.append(UploadChoice(int(r.id), label, False, f"bereits zurückgenommen durch {int(r.reverted_by)}"))
         else:
@@ -1372,7 +1362,7 @@ def reading_versions(
         {
             "Wert": ["zurückgezogen" if pd.isna(v) else _fmt_number(v) for v in frame["value"]],
             "Kommentar": frame["comment"].fillna(""),
-            "Erfasst am": [_local(t) for t in frame["recorded_at"]],
+            "Erfasst am": [fmt.local_stamp(t) for t in frame["recorded_at"]],
             "Von": frame["recorded_by"],
             "Grund": frame["reason"].fillna(""),
             "Upload": frame["upload_id"].astype("int64"),
