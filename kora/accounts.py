@@ -195,6 +195,28 @@ def update_user(
     kommune: str = DEFAULT_KOMMUNE,
 ) -> None:
     """Change role, display name or e-mail (only the given fields)."""
+    edit_user(db, actor, username, role=role, display_name=display_name, email=email, kommune=kommune)
+
+
+@_serialised
+def edit_user(
+    db: Database,
+    actor: Actor | None,
+    username: str,
+    *,
+    role: str | None = None,
+    display_name: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+    disabled: bool | None = None,
+    kommune: str = DEFAULT_KOMMUNE,
+) -> None:
+    """Change any of role, display name, e-mail ("" clears it), password, disabled flag (None =
+    unchanged): every check first, then one transaction — all or nothing.
+
+    Three separate calls (update, password, disable) could leave a role changed next to an
+    error about the password. An admin may set any password here, their own included.
+    """
     who = authorize(db, actor, "benutzer_aendern", kommune=kommune, object=f"Benutzer {username}")
     row = _existing(db, auth.normalise_username(username))
     fields: dict[str, Any] = {}
@@ -205,54 +227,7 @@ def update_user(
     if email is not None and _email(email) != row["email"]:
         fields["email"] = _email(email)
         _check_email_free(db, fields["email"], row["username"])
-    if not fields:
-        return
-    _guard_last_admin(db, row, new_role=fields.get("role"), disable=False)
-    now = utcnow()
-    with db.write_lock, db.transaction():
-        auth_store.update_user(db, row["username"], at=now, **fields)
-        if fields.get("role") and fields["role"] != "koordination":
-            auth_store.replace_assignments(db, row["username"], kommune=kommune, pairs=[], at=now, by=who.audit_name)
-        audit_store.write_audit(
-            db,
-            actor=who.audit_name,
-            action="benutzer_aendern",
-            object=f"Benutzer {row['username']}",
-            detail={k: {"alt": row[k], "neu": v} for k, v in fields.items()},
-            kommune=kommune,
-            at=now,
-        )
-
-
-@_serialised
-def edit_user(
-    db: Database,
-    actor: Actor | None,
-    username: str,
-    *,
-    role: str,
-    display_name: str,
-    email: str | None,
-    password: str | None,
-    disabled: bool,
-    kommune: str = DEFAULT_KOMMUNE,
-) -> None:
-    """The admin form's save: every check first, then one transaction — all or nothing.
-
-    Three separate calls (update, password, disable) could leave a role changed next to an
-    error about the password. An admin may set any password here, their own included.
-    """
-    who = authorize(db, actor, "benutzer_aendern", kommune=kommune, object=f"Benutzer {username}")
-    row = _existing(db, auth.normalise_username(username))
-    fields: dict[str, Any] = {}
-    if _role(role) != row["role"]:
-        fields["role"] = _role(role)
-    if display_name.strip() and display_name.strip() != row["display_name"]:
-        fields["display_name"] = display_name.strip()
-    if _email(email) != row["email"]:
-        fields["email"] = _email(email)
-        _check_email_free(db, fields["email"], row["username"])
-    if bool(row["disabled"]) != disabled:
+    if disabled is not None and bool(row["disabled"]) != disabled:
         fields["disabled"] = disabled
     _guard_last_admin(db, row, new_role=fields.get("role"), disable=bool(fields.get("disabled")))
     if password:
