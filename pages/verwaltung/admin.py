@@ -41,7 +41,9 @@ def _value(value: object, unit: str = "") -> str:
 def targets_tab() -> None:
     st.caption(
         "Änderungen gelten sofort für alle Dashboards und bleiben auch nach „init --reload-plan“ erhalten: "
-        "sie werden mit Grund gespeichert und auf die Werte der Plan-Dateien angewendet."
+        "sie werden mit Grund gespeichert und auf die Werte der Plan-Dateien angewendet. "
+        "Der Startwert ist der Start des Zielpfads im ersten Planjahr; in jedem weiteren Jahr startet "
+        "der Zielpfad beim Jahresziel des Vorjahres (Summen mit „mehr ist besser“ immer bei 0)."
     )
     indicators = {i["id"]: i for i in plan["indicators"]}
     ind_id = st.selectbox(
