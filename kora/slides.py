@@ -161,6 +161,29 @@ def _attainment_chart(title: str, frame: pd.DataFrame, labels: list[str], keys: 
     )
 
 
+def _then_and_now_chart(
+    title: str,
+    categories: list[str],
+    keys: list[str],
+    frame: pd.DataFrame,
+    *,
+    then: str,
+    now: str,
+    now_color: str,
+) -> Chart:
+    """Two series side by side: attainment at the last Termin and today (columns
+    attainment_before / attainment_after of `frame`)."""
+    return Chart(
+        title=title,
+        categories=tuple(categories),
+        series=(
+            Series(then, tuple(_float(a) for a in frame["attainment_before"]), "#56B4E9"),
+            Series(now, tuple(_float(a) for a in frame["attainment_after"]), now_color),
+        ),
+        keys=tuple(keys),
+    )
+
+
 # --- the slides -------------------------------------------------------------------------------
 
 
@@ -292,22 +315,14 @@ def _successes_slide(report: Any, changes: Changes) -> Slide:
     chart = None
     top = better[better["delta"].notna()].head(MAX_CHART_BARS) if len(better) else better
     if len(top):
-        chart = Chart(
-            title=f"Zielerreichung am {since} und heute",
-            categories=tuple(short(n) for n in top["name"]),
-            series=(
-                Series(
-                    f"Stand {fmt.month_name(changes.previous_as_of)} (am {since})",
-                    tuple(_float(a) for a in top["attainment_before"]),
-                    "#56B4E9",
-                ),
-                Series(
-                    f"Stand {fmt.month_name(report.as_of)} (heute)",
-                    tuple(_float(a) for a in top["attainment_after"]),
-                    "#009E73",
-                ),
-            ),
-            keys=tuple(top["id"]),
+        chart = _then_and_now_chart(
+            f"Zielerreichung am {since} und heute",
+            [short(n) for n in top["name"]],
+            list(top["id"]),
+            top,
+            then=f"Stand {fmt.month_name(changes.previous_as_of)} (am {since})",
+            now=f"Stand {fmt.month_name(report.as_of)} (heute)",
+            now_color="#009E73",
         )
     elif len(on_track):
         chart = _attainment_chart(
@@ -403,22 +418,14 @@ def _changes_slide(report: Any, changes: Changes) -> Slide:
     chart = None
     felder = changes.aktionsfelder
     if changes.comparable and len(felder):
-        chart = Chart(
-            title="Zielerreichung je Aktionsfeld: damals und heute",
-            categories=tuple(short(f"{c} · {t}") for c, t in zip(felder["code"], felder["title"], strict=True)),
-            series=(
-                Series(
-                    f"am {since} (Stand {fmt.month_name(changes.previous_as_of)})",
-                    tuple(_float(a) for a in felder["attainment_before"]),
-                    "#56B4E9",
-                ),
-                Series(
-                    f"heute (Stand {fmt.month_name(changes.as_of)})",
-                    tuple(_float(a) for a in felder["attainment_after"]),
-                    "#0072B2",
-                ),
-            ),
-            keys=tuple(felder["code"]),
+        chart = _then_and_now_chart(
+            "Zielerreichung je Aktionsfeld: damals und heute",
+            [short(f"{c} · {t}") for c, t in zip(felder["code"], felder["title"], strict=True)],
+            list(felder["code"]),
+            felder,
+            then=f"am {since} (Stand {fmt.month_name(changes.previous_as_of)})",
+            now=f"heute (Stand {fmt.month_name(changes.as_of)})",
+            now_color="#0072B2",
         )
     plan_line = (
         f"Gesamt {fmt.percent(changes.plan_before.get('attainment'))} → {fmt.percent(changes.plan_after.get('attainment'))}"

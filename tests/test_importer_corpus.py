@@ -5,7 +5,7 @@
 - tests/data/good: after the first file is committed, every other format of the same readings is
   a no-op, i.e. all formats produce identical data in the DB.
 
-Regenerate the files with `python tests/data/make_corpus.py`.
+Regenerate the files with `python -m tests.data.make_corpus`.
 """
 
 from __future__ import annotations

@@ -45,19 +45,21 @@ with st.expander("Vorlage herunterladen", expanded=not ui.has_readings()):
     left, right = st.columns(2)
     left.download_button(
         "Vorlage als Excel (.xlsx)",
-        data=templates.template_xlsx(db),
+        data=lambda: templates.template_xlsx(db),  # built on click, not on every rerun
         file_name="KoRa-Messwerte-Vorlage.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="template_xlsx",
         icon="📥",
+        on_click="ignore",
     )
     right.download_button(
         "Vorlage als CSV",
-        data=templates.template_csv(db),
+        data=lambda: templates.template_csv(db),
         file_name="KoRa-Messwerte-Vorlage.csv",
         mime="text/csv",
         key="template_csv",
         icon="📥",
+        on_click="ignore",
     )
 
 if SUCCESS_KEY in st.session_state:
