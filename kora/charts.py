@@ -259,7 +259,9 @@ def milestone_timeline(frame: pd.DataFrame, *, as_of: dt.date, height: int | Non
     fig.add_vline(x=pd.Timestamp(as_of), line={"color": "#666", "dash": "dot"})
     rows = sorted(data["row"].unique(), key=lambda r: int(r.split()[-1]), reverse=True)
     _base_layout(fig, height=height or max(260, 55 * len(rows) + 120))
-    fig.update_layout(showlegend=True)
+    # legend above the plot and level half-year ticks: in a half-width column the default
+    # bottom legend sat on top of the tilted date labels
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
     fig.update_yaxes(categoryorder="array", categoryarray=rows, showgrid=True)
-    fig.update_xaxes(tickformat="%m/%Y", showgrid=True, gridcolor="#eee")
+    fig.update_xaxes(tickformat="%m/%Y", dtick="M6", tickangle=0, showgrid=True, gridcolor="#eee")
     return fig
