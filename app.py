@@ -14,8 +14,8 @@ import logging
 
 import streamlit as st
 
-from kora import ui
 from kora.errors import KoraError
+from kora.web import ui
 
 st.set_page_config(page_title="KoRa-Monitor Aachen", page_icon="🚲", layout="wide")
 ui.route_through_app()

@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import duckdb  # noqa: E402
 import machine  # noqa: E402  (bench/machine.py)
 
-from kora import importer, ops  # noqa: E402
-from kora.auth import Actor  # noqa: E402
+from kora.access.auth import Actor  # noqa: E402
 from kora.db import open_database  # noqa: E402
+from kora.plan import setup as ops  # noqa: E402
+from kora.readings import importer  # noqa: E402
 from tests.data.bigplan import big_long_csv, write_big_plan  # noqa: E402
 
 

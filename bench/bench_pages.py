@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import machine  # noqa: E402  (bench/machine.py)
 
-from kora import ops  # noqa: E402
-from kora.auth import Actor  # noqa: E402
+from kora.access.auth import Actor  # noqa: E402
 from kora.db import open_database  # noqa: E402
+from kora.plan import setup as ops  # noqa: E402
 
 PAGES = [
     "pages/dashboard/uebersicht.py",
@@ -56,7 +56,7 @@ def make_db(path: Path, *, network: bool) -> None:
     ops.init(db, actor=Actor.cli("bench"))
     ops.load_demo(db, actor=Actor.cli("bench"))
     if network:
-        from kora.netscale import build_network_db
+        from kora.samples.network import build_network_db
 
         build_network_db(db)
     db.checkpoint()

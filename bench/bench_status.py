@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_status.py [--runs 15]
 
-Builds a synthetic DB with kora.netscale (default 20 Kommunen × 30 indicators × 120 months ×
+Builds a synthetic DB with kora.samples.network (default 20 Kommunen × 30 indicators × 120 months ×
 3 versions = 216 000 reading rows) in a temporary directory, then measures, interleaved round
 by round so machine noise hits all alike:
 
@@ -35,8 +35,8 @@ import machine
 import pandas as pd
 
 from kora.db import open_database, status_store
-from kora.netscale import build_network_db, kommune_id
-from kora.status import build_status, series
+from kora.samples.network import build_network_db, kommune_id
+from kora.tracking.status import build_status, series
 
 GOAL_MS = 200.0
 

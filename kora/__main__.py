@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from kora.cli import main
+from kora.cli.main import main
 
 raise SystemExit(main())

@@ -2,7 +2,7 @@
 
 Pure functions — DataFrames in, DataFrames/dicts out, no I/O — so every number on the
 dashboards, in exports and in `python -m kora status` is computed once, here, and tested with
-hand-computed cases. `kora.status` feeds them from the database.
+hand-computed cases. `kora.tracking.status` feeds them from the database.
 
 Definitions (agreed with the lead engineer; the tests in tests/test_metrics.py pin them)
 --------------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kora import ops
-from kora.auth import Actor
+from kora.access.auth import Actor
 from kora.db import Database, open_database
-from kora.plan import Plan, load_plan
+from kora.plan import setup as ops
+from kora.plan.files import Plan, load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

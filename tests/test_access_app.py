@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kora import accounts, ops
+from kora.access import accounts
 from kora.db import audit_store, open_database, readings_store
+from kora.plan import setup as ops
 from tests.conftest import APP, OPERATOR
 
 PASSWORD = "ein-langes-passwort"
@@ -170,7 +171,7 @@ def test_coordinator_uploads_for_own_vorhaben_and_is_refused_for_another(people:
 
 
 def importer_history_names(db: object) -> list[str]:
-    from kora import importer
+    from kora.readings import importer
 
     return importer.upload_history(db)["Von"].tolist()  # type: ignore[arg-type]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kora import ops
 from kora.db import open_database
+from kora.plan import setup as ops
 from tests.conftest import APP, OPERATOR, ROOT
 
 # Every page the Einzelplatz mode (the default in tests: no accounts, localhost) navigates to;
@@ -76,7 +76,7 @@ def test_deep_link_opens_the_right_aktionsfeld(app_env: Path) -> None:
 
 
 def test_unexpected_error_shows_german_message_not_traceback(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kora import views
+    from kora.report import tables as views
 
     def boom(*args: object, **kwargs: object) -> str:
         raise RuntimeError("kaputt")

@@ -8,9 +8,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kora import ops
 from kora.db import open_database
-from kora.netscale import build_network_db
+from kora.plan import setup as ops
+from kora.samples.network import build_network_db
 from tests.conftest import APP, OPERATOR, ROOT, TODAY
 
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages" / "dashboard").rglob("*.py"))

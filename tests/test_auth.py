@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from kora import accounts, admin, audit, auth, importer, ops
-from kora.auth import Actor, LoginFailed, LoginThrottle, resolve_access
+from kora.access import accounts, audit, auth
+from kora.access.auth import Actor, LoginFailed, LoginThrottle, resolve_access
 from kora.db import Database, audit_store
 from kora.errors import KoraError, PermissionDenied, ValidationError
-from kora.ingest import MAX_UPLOAD_BYTES
+from kora.plan import edits as admin
+from kora.plan import setup as ops
+from kora.readings import importer
+from kora.readings.ingest import MAX_UPLOAD_BYTES
 from tests.conftest import OPERATOR, ROOT, TODAY
 
 GOOD_AUTH = {
@@ -320,7 +323,7 @@ def test_secrets_stay_out_of_the_repository() -> None:
 def run_cli(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str, stdin: str = ""
 ) -> tuple[int, str, str]:
-    from kora.cli import main
+    from kora.cli.main import main
 
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     code = main(list(args))

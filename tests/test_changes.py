@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kora import changes
 from kora.db import Database, plan_store, readings_store
 from kora.errors import KoraError
+from kora.tracking import changes
 from tests.conftest import TODAY
 
 NaN = float("nan")

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kora import charts
 from kora.db import Database
-from kora.status import build_status, series
+from kora.report import charts
+from kora.tracking.status import build_status, series
 
 AS_OF = dt.date(2026, 6, 1)
 

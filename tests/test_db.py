@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kora import ops
 from kora.db import Database, open_database, plan_store, readings_store
 from kora.db.migrations import MIGRATIONS
 from kora.errors import KoraError, PlanFileError
-from kora.plan import CATALOGUE_FILE
+from kora.plan import setup as ops
+from kora.plan.files import CATALOGUE_FILE
 from tests.conftest import OPERATOR, ROOT, TODAY
 
 CONTENT_TABLES = (

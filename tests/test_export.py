@@ -17,10 +17,10 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from kora import export, slides
 from kora.db import Database
-from kora.export import pptx as pptx_export
-from kora.status import build_status
+from kora.report import export, slides
+from kora.report.export import pptx as pptx_export
+from kora.tracking.status import build_status
 from tests.conftest import ROOT, TODAY
 from tests.test_changes import add_reading
 

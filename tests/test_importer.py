@@ -1,4 +1,4 @@
-"""kora.importer against real temporary DuckDB files: preview, commit, no-op, Korrekturgrund,
+"""kora.readings.importer against real temporary DuckDB files: preview, commit, no-op, Korrekturgrund,
 revert, history, audit, concurrency, size limit, comment text and the CLI doors."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kora import importer, templates
-from kora.auth import Actor
+from kora.access.auth import Actor
 from kora.db import Database, audit_store, readings_store
 from kora.errors import KoraError, NotFoundError, PermissionDenied, ValidationError
-from kora.importer import commit_upload, import_file, preview_upload, revert_upload
-from kora.ingest import MAX_UPLOAD_BYTES
+from kora.readings import importer, templates
+from kora.readings.importer import commit_upload, import_file, preview_upload, revert_upload
+from kora.readings.ingest import MAX_UPLOAD_BYTES
 from tests.conftest import OPERATOR, ROOT, TODAY
 from tests.test_db import snapshot
 
@@ -197,7 +197,7 @@ def test_wide_file_with_a_comment_column_commits_the_comment_with_each_month(db:
 def test_revert_refusals_change_nothing(
     db: Database, setup: str, upload: int, reason: str, error: type[Exception], match: str
 ) -> None:
-    from kora import ops
+    from kora.plan import setup as ops
 
     if setup in ("upload", "reverted"):
         commit(db, FIRST)

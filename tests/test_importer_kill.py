@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from kora import ops
 from kora.db import Database, open_database
+from kora.plan import setup as ops
 from tests.conftest import OPERATOR, ROOT
 from tests.data.bigplan import big_long_csv, write_big_plan
 

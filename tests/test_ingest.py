@@ -1,4 +1,4 @@
-"""kora.ingest: bytes -> records, as German Excel writes them (no DB involved).
+"""kora.readings.ingest: bytes -> records, as German Excel writes them (no DB involved).
 
 Tables of month spellings, number spellings, encodings and layouts; the good-file corpus in
 tests/data/good (same readings in every format) must parse to exactly the same readings.
@@ -11,11 +11,19 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kora.importer import Catalogue, parse_file
-from kora.ingest import FileRejected, column_letter, detect_decimal, normalise, parse_month, parse_numbers, read_upload
-from kora.ingest.sniff import MAX_UPLOAD_BYTES, check_size, decode_text, kind_of
-from kora.ingest.text import sniff_delimiter
-from kora.plan import Plan
+from kora.plan.files import Plan
+from kora.readings.importer import Catalogue, parse_file
+from kora.readings.ingest import (
+    FileRejected,
+    column_letter,
+    detect_decimal,
+    normalise,
+    parse_month,
+    parse_numbers,
+    read_upload,
+)
+from kora.readings.ingest.sniff import MAX_UPLOAD_BYTES, check_size, decode_text, kind_of
+from kora.readings.ingest.text import sniff_delimiter
 from tests.conftest import TODAY
 from tests.data.make_corpus import COMMENTS, GOOD, GOOD_READINGS, xlsx_bytes
 

@@ -15,8 +15,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kora.importer import Catalogue, parse_file
-from kora.plan import load_plan
+from kora.plan.files import load_plan
+from kora.readings.importer import Catalogue, parse_file
 from tests.conftest import TODAY
 from tests.data.make_corpus import MONTH_STYLES, german_number, point_number, write_csv
 

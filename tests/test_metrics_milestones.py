@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kora import metrics, views
+from kora import metrics
+from kora.report import tables as views
 
 MS = pd.DataFrame(
     {

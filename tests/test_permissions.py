@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from kora import accounts, admin, auth, importer, ops
-from kora.auth import Actor
+from kora.access import accounts, auth
+from kora.access.auth import Actor
 from kora.db import Database, audit_store, auth_store, open_database
 from kora.errors import PermissionDenied
+from kora.plan import edits as admin
+from kora.plan import setup as ops
+from kora.readings import importer
 from tests.conftest import OPERATOR, TODAY
 
 IND = "zuarbeit_stunden"  # belongs to Vorhaben 2 only

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kora.errors import PlanFileError
-from kora.plan import CATALOGUE_FILE, PLAN_FILE, Plan, load_plan
+from kora.plan.files import CATALOGUE_FILE, PLAN_FILE, Plan, load_plan
 from tests.conftest import SEED
 
 REQUIRED_IDS = {

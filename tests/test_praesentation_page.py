@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kora import ops, periods
+from kora import periods
 from kora.db import open_database
+from kora.plan import setup as ops
 from tests.conftest import APP, OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading
 

@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
-from kora import fmt, ops, slides
-from kora.changes import build_changes
+from kora import fmt
 from kora.db import Database
-from kora.status import build_status
+from kora.plan import setup as ops
+from kora.report import slides
+from kora.tracking.changes import build_changes
+from kora.tracking.status import build_status
 from tests.conftest import TODAY
 from tests.test_changes import add_reading
 

@@ -15,12 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kora import metrics, ops
+from kora import metrics
 from kora.db import Database, open_database, readings_store, status_store
 from kora.errors import NotFoundError
-from kora.netscale import build_network_db
-from kora.plan import Plan
-from kora.status import build_status, normalize_known_at, series
+from kora.plan import setup as ops
+from kora.plan.files import Plan
+from kora.samples.network import build_network_db
+from kora.tracking.status import build_status, normalize_known_at, series
 from tests.conftest import OPERATOR, ROOT
 
 D = dt.date
@@ -312,7 +313,7 @@ def test_known_at_shows_the_targets_as_they_were(demo_db: Database) -> None:
     """A Brownbag deck 'Stand 31.03.' stays reproducible after an admin changes a target."""
     import datetime as dt
 
-    from kora import admin
+    from kora.plan import edits as admin
     from tests.conftest import OPERATOR
 
     before_edit = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=1)

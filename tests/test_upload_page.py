@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kora import ops
-from kora.auth import Actor
+from kora.access.auth import Actor
 from kora.db import open_database, readings_store
+from kora.plan import setup as ops
 from tests.conftest import APP, OPERATOR, ROOT
 
 UPLOAD = "pages/messwerte/upload.py"
@@ -92,7 +92,7 @@ def test_identical_file_says_no_change(app_env: Path) -> None:
 
 @pytest.fixture
 def committed_db(app_env: Path) -> Path:
-    from kora.importer import import_file
+    from kora.readings.importer import import_file
 
     db = open_database(app_env)
     try:

@@ -7,9 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kora import ops, views
 from kora.db import Database
-from kora.status import build_status
+from kora.plan import setup as ops
+from kora.report import tables as views
+from kora.tracking.status import build_status
 
 AS_OF = dt.date(2026, 10, 1)
 

@@ -1,7 +1,7 @@
 """SQL for access control: local accounts and coordinator assignments.
 
 Accounts are state (role, password hash, disabled) and are never deleted — the audit log and
-the readings keep naming them. Every change is audited by `kora.auth`, which also enforces
+the readings keep naming them. Every change is audited by `kora.access.auth`, which also enforces
 that usernames and e-mail addresses are unique.
 """
 

@@ -164,7 +164,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """
         -- People who may log in locally (password_hash) or by SSO (matched by e-mail).
         -- Accounts are never deleted, only disabled: the audit log keeps naming them.
-        -- Uniqueness of username/email is enforced in kora.auth (no ART index: DuckDB
+        -- Uniqueness of username/email is enforced in kora.access.auth (no ART index: DuckDB
         -- indexes and UPDATEs of the same row do not mix well).
         CREATE TABLE users (
             username      VARCHAR NOT NULL,

@@ -1,4 +1,4 @@
-"""SQL feeding goal attainment (`kora.status`): the plan of one or all Kommunen, one year of readings.
+"""SQL feeding goal attainment (`kora.tracking.status`): the plan of one or all Kommunen, one year of readings.
 
 `plan_store` answers per Kommune; the network view and the benchmark need every Kommune in one
 query each, and the status only needs the readings of one year up to the as-of month, so the

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kora import ui, views
+from kora.report import tables as views
+from kora.web import ui
 
 plan = ui.plan()
 st.title("Städtenetzwerk")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kora import charts, fmt, ops, periods, ui, views
+from kora import fmt, periods
+from kora.plan import setup as ops
+from kora.report import charts
+from kora.report import tables as views
+from kora.web import ui
 
 plan = ui.plan()
 as_of = ui.stand()

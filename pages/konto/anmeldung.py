@@ -1,6 +1,6 @@
 """Anmelden / Mein Konto: local login form or the city's single sign-on; who am I, log out.
 
-Thin page: password checks, throttling and audit rows are `kora.auth` (via ui.login_local);
+Thin page: password checks, throttling and audit rows are `kora.access.auth` (via ui.login_local);
 the SSO round trip is Streamlit's `st.login` (OpenID Connect).
 """
 
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kora import accounts, auth, ui
+from kora.access import accounts, auth
 from kora.errors import KoraError
+from kora.web import ui
 
 access = ui.current_access()
 actor = ui.current_actor()

@@ -1,6 +1,6 @@
 """Historie: every upload with counts, who and when; revert an upload; versions of one cell.
 
-Thin page over `kora.importer` (same calls as `python -m kora history` / `revert`). A revert
+Thin page over `kora.readings.importer` (same calls as `python -m kora history` / `revert`). A revert
 adds versions and deletes nothing, so it can itself be reverted. Everyone who may read sees
 the history; reverting is offered to Koordinator*innen and Admins (kora checks the scope).
 """
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kora import importer, ui
 from kora.errors import KoraError
+from kora.readings import importer
+from kora.web import ui
 
 SUCCESS_KEY = "history_success"
 

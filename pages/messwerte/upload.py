@@ -1,6 +1,6 @@
 """Messwerte hochladen: file -> German preview per cell -> Korrekturgrund if needed -> save.
 
-Thin page: reading, checking, diffing and saving are `kora.importer` (the same calls as
+Thin page: reading, checking, diffing and saving are `kora.readings.importer` (the same calls as
 `python -m kora import`); this script only draws. Comments are shown in tables as plain text.
 The acting person comes from the login (`ui.current_actor()`); kora checks their role and
 scope again when saving.
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kora import importer, templates, ui
 from kora.errors import KoraError
-from kora.ingest import MAX_UPLOAD_BYTES
+from kora.readings import importer, templates
+from kora.readings.ingest import MAX_UPLOAD_BYTES
+from kora.web import ui
 
 PREVIEW_KEY = "upload_preview"
 SUCCESS_KEY = "upload_success"

@@ -1,7 +1,7 @@
 """Verwaltung: targets, baselines, weights, milestones, coordinator assignments, accounts.
 
 Admins see every tab; Koordinator*innen only the milestones of their own Vorhaben. Each change
-needs a reason and goes through `kora.admin` / `kora.accounts`, which check the role again,
+needs a reason and goes through `kora.plan.edits` / `kora.access.accounts`, which check the role again,
 store the change append-only and write the audit row. This page only draws.
 """
 
@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kora import accounts, admin, auth, fmt, periods, ui
+from kora import fmt, periods
+from kora.access import accounts, auth
 from kora.errors import KoraError
+from kora.plan import edits as admin
+from kora.web import ui
 
 FLASH_KEY = "admin_flash"
 

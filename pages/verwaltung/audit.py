@@ -1,7 +1,7 @@
 """Audit-Log (Admin): who did what when — uploads, corrections, reverts, rejected files, target
 changes, logins and refused actions; filters and formula-safe CSV/XLSX export.
 
-Thin page over `kora.audit` (which checks the Admin role itself). The log is append-only.
+Thin page over `kora.access.audit` (which checks the Admin role itself). The log is append-only.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ import datetime as dt
 
 import streamlit as st
 
-from kora import audit, periods, ui
+from kora import periods
+from kora.access import audit
+from kora.web import ui
 
 st.title("Audit-Log")
 actor = ui.current_actor()

@@ -1,6 +1,6 @@
 """Präsentationsmodus: the Brownbag deck on the projector, one slide at a time, in large type.
 
-The slides are `kora.slides` data — the same deck the PPTX, HTML and Excel downloads are made
+The slides are `kora.report.slides` data — the same deck the PPTX, HTML and Excel downloads are made
 from, so what the audience sees is what they get to keep. Navigation: buttons, the arrow keys
 (native button shortcuts) or autoplay. All texts are escaped: comments are typed by users.
 """
@@ -11,9 +11,11 @@ import time
 
 import streamlit as st
 
-from kora import export, fmt, periods, slides, ui
-from kora.changes import default_since
-from kora.export.figures import plotly_figure
+from kora import fmt, periods
+from kora.report import export, slides
+from kora.report.export.figures import plotly_figure
+from kora.tracking.changes import default_since
+from kora.web import ui
 
 SLIDE = "praes_slide"
 MOVED = "praes_moved_at"

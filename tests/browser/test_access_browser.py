@@ -8,8 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from kora import accounts, admin, ops
+from kora.access import accounts
 from kora.db import open_database
+from kora.plan import edits as admin
+from kora.plan import setup as ops
 from tests.browser.conftest import Server, shot, wait_for_app
 from tests.browser.test_dashboard import ERRORS, settle
 from tests.conftest import OPERATOR, TODAY

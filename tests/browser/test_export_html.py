@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kora import export, ops
 from kora.db import open_database
+from kora.plan import setup as ops
+from kora.report import export
 from tests.browser.conftest import Server, shot
 from tests.conftest import OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from kora import accounts, ops
+from kora.access import accounts
 from kora.db import audit_store, open_database
+from kora.plan import setup as ops
 from tests.browser.conftest import Server, shot, wait_for_app
 from tests.conftest import OPERATOR
 

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from kora.plan import CATALOGUE_FILE, PLAN_FILE
+from kora.plan.files import CATALOGUE_FILE, PLAN_FILE
 
 PLAN_START = dt.date(2010, 1, 1)
 

@@ -1,0 +1,408 @@
+"""Accounts and coordinator assignments: add, change, disable, list (Admin only).
+
+One code path, two doors: `python -m kora user …` (the machine operator, admin) and the
+Verwaltung page call these functions; each checks the role with `auth.authorize` and writes
+one audit row. Accounts are never deleted (disabled instead), so the audit log and the
+readings keep naming real people. No default password exists anywhere: an account without a
+password can only log in through the city's SSO (matched by e-mail).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from kora.access import auth
+from kora.access.auth import ROLE_LABELS, ROLES, Actor, authorize, utcnow
+from kora.db import Database, audit_store, auth_store, plan_store
+from kora.errors import KoraError, NotFoundError, ValidationError
+from kora.plan.files import DEFAULT_KOMMUNE
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+T = TypeVar("T")
+
+
+def _username(username: str) -> str:
+    name = auth.normalise_username(username)
+    if not USERNAME.match(name):
+        raise ValidationError(
+            f"Benutzername „{username}“ ist nicht erlaubt: 2 bis 64 Zeichen, Kleinbuchstaben, Ziffern und . _ - @, "
+            "am Anfang ein Buchstabe oder eine Ziffer."
+        )
+    return name
+
+
+def _email(email: str | None) -> str | None:
+    text = (email or "").strip().casefold()
+    if not text:
+        return None
+    if not EMAIL.match(text):
+        raise ValidationError(f"„{email}“ ist keine gültige E-Mail-Adresse.")
+    return text
+
+
+def _role(role: str) -> str:
+    r = (role or "").strip().casefold()
+    aliases = {"koordinator": "koordination", "koordinatorin": "koordination", "leserin": "leser"}
+    r = aliases.get(r, r)
+    if r not in ROLES:
+        raise ValidationError(f"Rolle „{role}“ gibt es nicht: leser, koordination oder admin.")
+    return r
+
+
+def _existing(db: Database, username: str) -> dict[str, Any]:
+    row = auth_store.user_by_name(db, username)
+    if row is None:
+        raise NotFoundError(f"Benutzer „{username}“ gibt es nicht (python -m kora user list zeigt alle).")
+    return row
+
+
+def _check_email_free(db: Database, email: str | None, username: str) -> None:
+    if email:
+        other = auth_store.user_by_email(db, email)
+        if other is not None and other["username"] != username:
+            raise ValidationError(f"Die E-Mail-Adresse {email} gehört bereits zu „{other['username']}“.")
+
+
+def _active_admins(db: Database, *, without: str) -> int:
+    frame = auth_store.users_df(db)
+    return int(((frame["role"] == "admin") & ~frame["disabled"] & (frame["username"] != without)).sum())
+
+
+def _guard_last_admin(db: Database, row: dict[str, Any], *, new_role: str | None, disable: bool) -> None:
+    losing = row["role"] == "admin" and not row["disabled"] and (disable or (new_role and new_role != "admin"))
+    if losing and _active_admins(db, without=row["username"]) == 0:
+        raise KoraError(
+            f"„{row['username']}“ ist das letzte aktive Admin-Konto. Bitte zuerst ein weiteres Admin-Konto anlegen, "
+            "sonst kann niemand mehr Benutzer und Ziele verwalten."
+        )
+
+
+def _scope(
+    db: Database, *, kommune: str, vorhaben: Iterable[int | str], indicators: Iterable[str]
+) -> list[tuple[str, str]]:
+    """Validated (kind, ref) pairs for the assignments table."""
+    known_v = {int(v) for v in plan_store.vorhaben_df(db, kommune)["nr"]}
+    known_i = set(plan_store.indicators_df(db, kommune)["id"])
+    pairs: list[tuple[str, str]] = []
+    for v in vorhaben:
+        try:
+            nr = int(str(v).strip())
+        except ValueError:
+            raise ValidationError(f"Vorhaben „{v}“ ist keine Nummer (z. B. 2 oder 1,4).") from None
+        if nr not in known_v:
+            raise ValidationError(f"Vorhaben {nr} gibt es nicht (vorhanden: {', '.join(map(str, sorted(known_v)))}).")
+        if ("vorhaben", str(nr)) not in pairs:
+            pairs.append(("vorhaben", str(nr)))
+    for i in indicators:
+        ind = str(i).strip()
+        if ind not in known_i:
+            raise ValidationError(f"Indikator „{ind}“ gibt es nicht (python -m kora plan zeigt alle IDs).")
+        if ("indikator", ind) not in pairs:
+            pairs.append(("indikator", ind))
+    return pairs
+
+
+def _serialised(write: Callable[..., T]) -> Callable[..., T]:
+    """Run a whole account write under the DB's write lock: uniqueness and last-admin checks
+    read before they write, and two admin sessions must not both pass the check."""
+
+    @functools.wraps(write)
+    def locked(db: Database, *args: Any, **kwargs: Any) -> T:
+        with db.write_lock:
+            return write(db, *args, **kwargs)
+
+    return locked
+
+
+@_serialised
+def add_user(
+    db: Database,
+    actor: Actor | None,
+    username: str,
+    *,
+    role: str,
+    display_name: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+    vorhaben: Iterable[int | str] = (),
+    indicators: Iterable[str] = (),
+    kommune: str = DEFAULT_KOMMUNE,
+) -> str:
+    """Create an account; returns the (normalised) username. `password=None`: SSO only."""
+    name_for_audit = (username or "").strip()
+    who = authorize(db, actor, "benutzer_anlegen", kommune=kommune, object=f"Benutzer {name_for_audit}")
+    name = _username(username)
+    role = _role(role)
+    mail = _email(email)
+    if auth_store.user_by_name(db, name) is not None:
+        raise ValidationError(
+            f"Benutzer „{name}“ gibt es bereits (ändern mit python -m kora user passwd oder im Admin-Bereich)."
+        )
+    _check_email_free(db, mail, name)
+    pairs = _scope(db, kommune=kommune, vorhaben=vorhaben, indicators=indicators)
+    if pairs and role != "koordination":
+        raise ValidationError("Vorhaben und Indikatoren werden nur Koordinator*innen zugeordnet (--role koordination).")
+    hashed = auth.hash_password(password) if password is not None else None
+    now = utcnow()
+    with db.write_lock, db.transaction():
+        auth_store.insert_user(
+            db,
+            username=name,
+            display_name=(display_name or "").strip() or name,
+            email=mail,
+            role=role,
+            password_hash=hashed,
+            at=now,
+            by=who.audit_name,
+        )
+        if pairs:
+            auth_store.replace_assignments(db, name, kommune=kommune, pairs=pairs, at=now, by=who.audit_name)
+        audit_store.write_audit(
+            db,
+            actor=who.audit_name,
+            action="benutzer_anlegen",
+            object=f"Benutzer {name}",
+            detail={
+                "rolle": role,
+                "email": mail,
+                "passwort": hashed is not None,
+                "vorhaben": [r for k, r in pairs if k == "vorhaben"],
+                "indikatoren": [r for k, r in pairs if k == "indikator"],
+            },
+            kommune=kommune,
+            at=now,
+        )
+    return name
+
+
+@_serialised
+def update_user(
+    db: Database,
+    actor: Actor | None,
+    username: str,
+    *,
+    role: str | None = None,
+    display_name: str | None = None,
+    email: str | None = None,
+    kommune: str = DEFAULT_KOMMUNE,
+) -> None:
+    """Change role, display name or e-mail (only the given fields)."""
+    edit_user(db, actor, username, role=role, display_name=display_name, email=email, kommune=kommune)
+
+
+@_serialised
+def edit_user(
+    db: Database,
+    actor: Actor | None,
+    username: str,
+    *,
+    role: str | None = None,
+    display_name: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+    disabled: bool | None = None,
+    kommune: str = DEFAULT_KOMMUNE,
+) -> None:
+    """Change any of role, display name, e-mail ("" clears it), password, disabled flag (None =
+    unchanged): every check first, then one transaction — all or nothing.
+
+    Three separate calls (update, password, disable) could leave a role changed next to an
+    error about the password. An admin may set any password here, their own included.
+    """
+    who = authorize(db, actor, "benutzer_aendern", kommune=kommune, object=f"Benutzer {username}")
+    row = _existing(db, auth.normalise_username(username))
+    fields: dict[str, Any] = {}
+    if role is not None and _role(role) != row["role"]:
+        fields["role"] = _role(role)
+    if display_name is not None and display_name.strip() and display_name.strip() != row["display_name"]:
+        fields["display_name"] = display_name.strip()
+    if email is not None and _email(email) != row["email"]:
+        fields["email"] = _email(email)
+        _check_email_free(db, fields["email"], row["username"])
+    if disabled is not None and bool(row["disabled"]) != disabled:
+        fields["disabled"] = disabled
+    _guard_last_admin(db, row, new_role=fields.get("role"), disable=bool(fields.get("disabled")))
+    if password:
+        fields["password_hash"] = auth.hash_password(password)  # raises on a weak password, before any write
+    if not fields:
+        return
+    now = utcnow()
+    with db.write_lock, db.transaction():
+        auth_store.update_user(db, row["username"], at=now, **fields)
+        if fields.get("role") and fields["role"] != "koordination":
+            auth_store.replace_assignments(db, row["username"], kommune=kommune, pairs=[], at=now, by=who.audit_name)
+        audit_store.write_audit(
+            db,
+            actor=who.audit_name,
+            action="benutzer_aendern",
+            object=f"Benutzer {row['username']}",
+            detail={
+                k: ("neu gesetzt" if k == "password_hash" else {"alt": row[k], "neu": v}) for k, v in fields.items()
+            },
+            kommune=kommune,
+            at=now,
+        )
+
+
+@_serialised
+def set_disabled(
+    db: Database, actor: Actor | None, username: str, *, disabled: bool = True, kommune: str = DEFAULT_KOMMUNE
+) -> None:
+    """Disable (or re-enable) an account. Nothing is deleted: history keeps the name."""
+    who = authorize(db, actor, "benutzer_deaktivieren", kommune=kommune, object=f"Benutzer {username}")
+    row = _existing(db, auth.normalise_username(username))
+    if bool(row["disabled"]) == disabled:
+        return
+    if disabled:
+        _guard_last_admin(db, row, new_role=None, disable=True)
+    now = utcnow()
+    with db.write_lock, db.transaction():
+        auth_store.update_user(db, row["username"], at=now, disabled=disabled)
+        audit_store.write_audit(
+            db,
+            actor=who.audit_name,
+            action="benutzer_deaktivieren" if disabled else "benutzer_aendern",
+            object=f"Benutzer {row['username']}",
+            detail={"deaktiviert": disabled},
+            kommune=kommune,
+            at=now,
+        )
+
+
+def change_password(
+    db: Database,
+    actor: Actor | None,
+    username: str,
+    password: str,
+    *,
+    old_password: str | None = None,
+    kommune: str = DEFAULT_KOMMUNE,
+) -> None:
+    """Set a new password: an admin for anyone, a local user for themselves (with the old one)."""
+    name = auth.normalise_username(username)
+    own = actor is not None and actor.source == "lokal" and actor.name == name
+    if own:
+        row = _existing(db, name)
+        if row["disabled"] or not auth.verify_password(row["password_hash"], old_password or ""):
+            audit_store.write_audit(
+                db, actor=actor.name, action="passwort_aendern", outcome="abgelehnt", object=f"Benutzer {name}",
+                detail={"grund": "bisheriges Passwort falsch"}, kommune=kommune,
+            )  # fmt: skip
+            raise ValidationError("Das bisherige Passwort ist falsch. Das Passwort wurde nicht geändert.")
+        who_name = actor.name
+    else:
+        who = authorize(db, actor, "passwort_aendern", kommune=kommune, object=f"Benutzer {name}")
+        row = _existing(db, name)
+        who_name = who.audit_name
+    hashed = auth.hash_password(password)
+    now = utcnow()
+    with db.write_lock, db.transaction():
+        auth_store.update_user(db, row["username"], at=now, password_hash=hashed)
+        audit_store.write_audit(
+            db, actor=who_name, action="passwort_aendern", object=f"Benutzer {row['username']}", kommune=kommune, at=now
+        )
+
+
+@_serialised
+def set_assignments(
+    db: Database,
+    actor: Actor | None,
+    username: str,
+    *,
+    vorhaben: Iterable[int | str] = (),
+    indicators: Iterable[str] = (),
+    kommune: str = DEFAULT_KOMMUNE,
+) -> None:
+    """Make a Koordinator*in responsible for exactly these Vorhaben and indicators."""
+    who = authorize(db, actor, "koordination_zuordnen", kommune=kommune, object=f"Benutzer {username}")
+    row = _existing(db, auth.normalise_username(username))
+    pairs = _scope(db, kommune=kommune, vorhaben=vorhaben, indicators=indicators)
+    if pairs and row["role"] != "koordination":
+        raise ValidationError(
+            f"„{row['username']}“ hat die Rolle {ROLE_LABELS[row['role']]}: Vorhaben werden nur Koordinator*innen "
+            "zugeordnet. Bitte zuerst die Rolle ändern."
+        )
+    before = auth_store.assignments(db, row["username"], kommune=kommune)
+    if sorted(before) == sorted(pairs):
+        return
+    now = utcnow()
+    with db.write_lock, db.transaction():
+        auth_store.replace_assignments(db, row["username"], kommune=kommune, pairs=pairs, at=now, by=who.audit_name)
+        audit_store.write_audit(
+            db,
+            actor=who.audit_name,
+            action="koordination_zuordnen",
+            object=f"Benutzer {row['username']}",
+            detail={
+                "vorher": [f"{k} {r}" for k, r in before],
+                "nachher": [f"{k} {r}" for k, r in pairs],
+            },
+            kommune=kommune,
+            at=now,
+        )
+
+
+def users(db: Database) -> pd.DataFrame:
+    """All accounts without password hashes (for `user list` and the admin page)."""
+    return auth_store.users_df(db)
+
+
+def users_table(db: Database) -> pd.DataFrame:
+    """German table for the admin page."""
+    frame = users(db)
+    return pd.DataFrame(
+        {
+            "Benutzer": frame["username"],
+            "Name": frame["display_name"],
+            "E-Mail": frame["email"].fillna(""),
+            "Rolle": frame["role"].map(ROLE_LABELS),
+            "Vorhaben": frame["vorhaben"].map(lambda xs: ", ".join(map(str, xs))),
+            "Indikatoren": frame["indikatoren"].map(", ".join),
+            "Anmeldung": frame["has_password"].map({True: "Passwort", False: "nur Stadt-Login"}),
+            "Status": frame["disabled"].map({True: "deaktiviert", False: "aktiv"}),
+        }
+    )
+
+
+def user_choices(db: Database) -> list[dict[str, Any]]:
+    """Plain dicts for the admin page's select boxes."""
+    return [
+        {
+            "username": r.username,
+            "display_name": r.display_name,
+            "email": r.email,
+            "role": r.role,
+            "vorhaben": list(r.vorhaben),
+            "indikatoren": list(r.indikatoren),
+            "has_password": bool(r.has_password),
+            "disabled": bool(r.disabled),
+            "label": f"{r.username} · {r.display_name} · {ROLE_LABELS[r.role]}"
+            + (" · deaktiviert" if r.disabled else ""),
+        }
+        for r in users(db).itertuples(index=False)
+    ]
+
+
+def login_accounts(db: Database) -> int:
+    return auth_store.count_login_accounts(db)
+
+
+__all__ = [
+    "add_user",
+    "change_password",
+    "login_accounts",
+    "set_assignments",
+    "set_disabled",
+    "update_user",
+    "user_choices",
+    "users",
+    "users_table",
+]

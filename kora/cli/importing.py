@@ -1,0 +1,164 @@
+"""`import`, `revert`, `history`, `template`: monthly readings from the command line.
+
+Same library calls as the upload and history pages (kora.readings.importer), so a scripted import
+behaves exactly like a browser upload. Exit codes: 0 = saved, no change or dry run without
+errors; 2 = rejected (errors printed, nothing saved).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from kora.access.auth import Actor
+from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
+from kora.errors import KoraError
+from kora.plan import setup as ops
+from kora.readings import importer, templates
+from kora.readings.ingest import MAX_UPLOAD_BYTES, parse_month
+
+MAX_PRINTED_ERRORS = 50
+
+
+def _read(path: str) -> bytes:
+    p = Path(path)
+    if not p.is_file():
+        raise KoraError(f"Datei „{path}“ nicht gefunden.")
+    size = p.stat().st_size
+    if size > MAX_UPLOAD_BYTES:  # do not even read it; the library checks again
+        return p.open("rb").read(MAX_UPLOAD_BYTES + 1)
+    return p.read_bytes()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    data = _read(args.file)
+    actor = Actor.cli(args.user)  # the machine operator (admin); --user is the name recorded
+    with open_db(args) as db:
+        ops.ensure_ready(db)
+        outcome = importer.import_file(
+            db, data, filename=Path(args.file).name, actor=actor, reason=args.reason, dry_run=args.dry_run
+        )
+    if args.json:
+        print_json(outcome.as_dict())
+        return 0 if outcome.ok else 2
+    p = outcome.preview
+    if p.description:
+        print(f"Datei: {p.filename} — {p.description}, {'breites' if p.layout == 'breit' else 'langes'} Format")
+    for note in p.notes:
+        print(f"Hinweis: {note}")
+    if p.errors:
+        print(p.message(), file=sys.stderr)
+        for problem in p.errors[:MAX_PRINTED_ERRORS]:
+            print(f"  {problem}", file=sys.stderr)
+        if len(p.errors) > MAX_PRINTED_ERRORS:
+            print(f"  … und {len(p.errors) - MAX_PRINTED_ERRORS} weitere (alle mit --json).", file=sys.stderr)
+        return 2
+    if outcome.error:
+        print(f"Fehler: {outcome.error}", file=sys.stderr)
+        return 2
+    if args.dry_run:
+        print("Probelauf (nichts gespeichert): " + p.message())
+        return 0
+    assert outcome.result is not None
+    print(outcome.result.message)
+    return 0
+
+
+def cmd_revert(args: argparse.Namespace) -> int:
+    with open_db(args) as db:
+        ops.ensure_ready(db)
+        result = importer.revert_upload(db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason)
+    if args.json:
+        print_json(result.as_dict())
+    else:
+        print(result.message)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with open_db(args) as db:
+        ops.ensure_ready(db)
+        if args.indicator:
+            month = parse_month(args.month) if args.month else None
+            if args.month and month is None:
+                raise KoraError(f"Monat „{args.month}“ nicht erkannt (z. B. 2025-03).")
+            frame = (
+                importer.reading_versions(db, indicator_id=args.indicator, month=month)
+                if month
+                else _all_versions(db, args.indicator)
+            )
+        else:
+            frame = importer.upload_history(db)
+    if args.json:
+        print_json(frame.to_dict(orient="records"))
+    elif frame.empty:
+        print("Noch keine Einträge.")
+    else:
+        print(frame.to_string(index=False))
+    return 0
+
+
+def _all_versions(db, indicator_id: str):  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    parts = []
+    for month, label in importer.month_options(db, indicator_id=indicator_id):
+        part = importer.reading_versions(db, indicator_id=indicator_id, month=month)
+        part.insert(0, "Monat", label)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    with open_db(args) as db:
+        ops.ensure_ready(db)
+        today = dt.date.fromisoformat(args.today) if args.today else None
+        data = (
+            templates.template_xlsx(db, today=today)
+            if args.format == "xlsx"
+            else templates.template_csv(db, today=today)
+        )
+    Path(args.out).write_bytes(data)
+    print(f"Vorlage gespeichert: {args.out}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="Messwerte aus CSV/TXT/XLSX prüfen und speichern")
+    add_db_argument(p)
+    add_json_argument(p)
+    p.add_argument("file", help="Datei (CSV, Unicode-Text oder Excel-Arbeitsmappe)")
+    p.add_argument("--dry-run", action="store_true", help="nur prüfen und Vorschau zeigen, nichts speichern")
+    p.add_argument("--reason", help="Korrekturgrund (nötig, wenn bereits gemeldete Werte geändert werden)")
+    p.add_argument(
+        "--user",
+        help="Name, der mit den Werten gespeichert wird (Standard: Benutzer des Betriebssystems; "
+        "das Audit-Log nennt zusätzlich den Betriebssystem-Benutzer)",
+    )
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("revert", help="einen Upload zurücknehmen (fügt Versionen hinzu, löscht nichts)")
+    add_db_argument(p)
+    add_json_argument(p)
+    p.add_argument("upload_id", type=int, help="Nummer des Uploads (siehe history)")
+    p.add_argument("--reason", required=True, help="Grund der Rücknahme")
+    p.add_argument(
+        "--user", help="Name, der mit der Rücknahme gespeichert wird (Standard: Benutzer des Betriebssystems)"
+    )
+    p.set_defaults(func=cmd_revert)
+
+    p = sub.add_parser("history", help="Uploads anzeigen, oder mit --indicator die Versionen eines Indikators")
+    add_db_argument(p)
+    add_json_argument(p)
+    p.add_argument("--indicator", help="Indikator-ID: alle Versionen (mit --month nur dieser Monat)")
+    p.add_argument("--month", help="Monat, z. B. 2025-03")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("template", help="Vorlage für den Upload erzeugen (CSV oder XLSX)")
+    add_db_argument(p)
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--out", required=True, help="Zieldatei")
+    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_template)

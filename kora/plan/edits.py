@@ -1,0 +1,312 @@
+"""Admin edits of the plan: baselines, yearly targets, weights and milestones — each with a reason.
+
+Why append-only: a target is a political decision; the city must be able to show who changed
+it, when, from what, and why. Plan values live in `plan_changes` (see kora/db/admin_store.py)
+and are applied to the plan tables at once, so every dashboard uses them; `init
+--reload-plan` re-applies them on top of the files. Milestone changes are events in
+`milestone_events` (the latest one is the state), which a reload never touches.
+
+Permissions: plan values are Admin only; a milestone may also be changed by a
+Koordinator*in of its Vorhaben (they report progress). Every change writes one audit row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from kora import fmt, periods
+from kora.access.auth import Actor, authorize, utcnow
+from kora.db import Database, admin_store, audit_store, auth_store, plan_store
+from kora.errors import NotFoundError, ValidationError
+from kora.plan.files import DEFAULT_KOMMUNE
+
+MAX_REASON = 500
+FIELD_ACTIONS = {
+    "baseline": "startwert_aendern",
+    "baseline_year": "startwert_aendern",
+    "target": "zielwert_aendern",
+    "weight": "gewicht_aendern",
+}
+FIELD_LABELS = {"baseline": "Startwert", "baseline_year": "Startjahr", "target": "Jahresziel", "weight": "Gewicht"}
+MILESTONE_STATUS = ("offen", "erreicht", "verschoben")
+
+
+def _reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError(
+            "Bitte einen Grund angeben: er wird mit der Änderung gespeichert und im Audit-Log gezeigt."
+        )
+    if len(text) > MAX_REASON:
+        raise ValidationError(f"Der Grund ist länger als {MAX_REASON} Zeichen. Bitte kürzen.")
+    return text
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    indicator_id: str
+    field: str
+    year: int | None
+    old: float | None
+    new: float | None
+    changed: bool
+
+    @property
+    def message(self) -> str:
+        what = FIELD_LABELS[self.field] + (f" {self.year}" if self.year else "")
+        if not self.changed:
+            return f"{what} von „{self.indicator_id}“ ist bereits {_show(self.new)}: nichts geändert."
+        return f"{what} von „{self.indicator_id}“ geändert: {_show(self.old)} → {_show(self.new)}."
+
+
+def _show(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    v = float(value)
+    return f"{int(v)}" if v.is_integer() else f"{v:.6g}".replace(".", ",")
+
+
+def _indicator(db: Database, kommune: str, indicator_id: str) -> dict[str, Any]:
+    frame = plan_store.indicators_df(db, kommune)
+    hit = frame[frame["id"] == indicator_id]
+    if hit.empty:
+        raise NotFoundError(f"Indikator „{indicator_id}“ gibt es nicht.")
+    row = hit.iloc[0].to_dict()
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+
+
+def _validate(ind: dict[str, Any], field: str, year: int | None, value: float | None) -> float | None:
+    if value is None:
+        if field == "target":
+            return None  # removes the yearly target
+        raise ValidationError(f"Bitte einen Wert für {FIELD_LABELS[field]} angeben.")
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{FIELD_LABELS[field]}: „{value}“ ist keine Zahl.") from None
+    if not math.isfinite(v):
+        raise ValidationError(f"{FIELD_LABELS[field]}: bitte eine endliche Zahl angeben.")
+    if field == "weight":
+        if not 0 < v <= 100:
+            raise ValidationError("Das Gewicht muss größer als 0 und höchstens 100 sein.")
+        return v
+    if field == "baseline_year":
+        if not v.is_integer() or not 1990 <= v <= 2100:
+            raise ValidationError("Das Startjahr muss eine Jahreszahl zwischen 1990 und 2100 sein.")
+        return v
+    if field == "target" and (year is None or not 2000 <= int(year) <= 2100):
+        raise ValidationError("Bitte das Jahr des Ziels angeben (z. B. 2026).")
+    if ind["direction"] == "yesno" and v not in (0.0, 1.0):
+        raise ValidationError(f"„{ind['name']}“ ist ein Ja/Nein-Indikator: 1 (ja) oder 0 (nein).")
+    low, high = ind.get("minimum"), ind.get("maximum")
+    if (low is not None and v < low) or (high is not None and v > high):
+        raise ValidationError(
+            f"{FIELD_LABELS[field]} {_show(v)} liegt außerhalb des erlaubten Bereichs von „{ind['name']}“ "
+            f"({_show(low)} bis {_show(high)} {ind['unit']})."
+        )
+    if ind.get("is_integer") and not v.is_integer():
+        raise ValidationError(f"„{ind['name']}“ wird gezählt: bitte eine ganze Zahl angeben.")
+    return v
+
+
+def set_plan_value(
+    db: Database,
+    actor: Actor | None,
+    indicator_id: str,
+    *,
+    field: str,
+    value: float | None,
+    reason: str,
+    year: int | None = None,
+    kommune: str = DEFAULT_KOMMUNE,
+) -> PlanChange:
+    """Change a baseline, baseline year, yearly target (value None removes it) or weight."""
+    if field not in FIELD_ACTIONS:
+        raise ValueError(f"unknown field {field!r}")
+    action = FIELD_ACTIONS[field]
+    label = FIELD_LABELS[field] + (f" {year}" if year else "")
+    who = authorize(db, actor, action, kommune=kommune, object=f"Indikator {indicator_id}: {label}")
+    reason = _reason(reason)
+    ind = _indicator(db, kommune, indicator_id)
+    new = _validate(ind, field, year, value)
+    with db.write_lock:
+        current = admin_store.indicator_values(db, kommune=kommune, indicator_id=indicator_id) or {}
+        old = current.get("targets", {}).get(int(year or 0)) if field == "target" else current.get(field)
+        old = None if old is None or (isinstance(old, float) and math.isnan(old)) else float(old)
+        if old == new:
+            return PlanChange(indicator_id, field, year, old, new, False)
+        now = utcnow()
+        with db.transaction():
+            admin_store.record_change(
+                db, kommune=kommune, indicator_id=indicator_id, field=field, year=year, old_value=old, new_value=new,
+                at=now, by=who.audit_name, reason=reason,
+            )  # fmt: skip
+            admin_store.apply_value(db, kommune=kommune, indicator_id=indicator_id, field=field, year=year, value=new)
+            audit_store.write_audit(
+                db,
+                actor=who.audit_name,
+                action=action,
+                object=f"Indikator {indicator_id}: {label}",
+                detail={"feld": FIELD_LABELS[field], "jahr": year, "alt": old, "neu": new, "grund": reason},
+                kommune=kommune,
+                at=now,
+            )
+    return PlanChange(indicator_id, field, year, old, new, True)
+
+
+def plan_changes(db: Database, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+    """German table of all admin edits, newest first."""
+    frame = admin_store.plan_changes_df(db, kommune=kommune)
+    return pd.DataFrame(
+        {
+            "Zeitpunkt": [fmt.local_stamp(t) for t in frame["recorded_at"]],
+            "Indikator": frame["indicator_id"],
+            "Feld": [
+                FIELD_LABELS[f] + (f" {int(y)}" if not pd.isna(y) else "")
+                for f, y in zip(frame["field"], frame["year"], strict=True)
+            ],
+            "Alt": [_show(v) for v in frame["old_value"]],
+            "Neu": [_show(v) for v in frame["new_value"]],
+            "Von": frame["recorded_by"],
+            "Grund": frame["reason"],
+        }
+    )
+
+
+# --- milestones ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneChange:
+    milestone_id: str
+    status: str
+    due: dt.date | None
+    reached_on: dt.date | None
+    message: str
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def set_milestone(
+    db: Database,
+    actor: Actor | None,
+    milestone_id: str,
+    *,
+    status: str,
+    reason: str,
+    due: dt.date | None = None,
+    reached_on: dt.date | None = None,
+    kommune: str = DEFAULT_KOMMUNE,
+    today: dt.date | None = None,
+) -> MilestoneChange:
+    """Record a milestone's new status (offen / erreicht / verschoben), due date and reached date."""
+    obj = f"Meilenstein {milestone_id}"
+    authorize(db, actor, "meilenstein_aendern", kommune=kommune, object=obj)  # role first: no existence leak
+    nr = auth_store.milestone_vorhaben(db, kommune=kommune, milestone_id=milestone_id)
+    if nr is None:
+        raise NotFoundError(f"Meilenstein „{milestone_id}“ gibt es nicht.")
+    who = authorize(db, actor, "meilenstein_aendern", kommune=kommune, vorhaben=[nr], object=obj)
+    reason = _reason(reason)
+    if status not in MILESTONE_STATUS:
+        raise ValidationError(f"Status „{status}“ gibt es nicht: offen, erreicht oder verschoben.")
+    today = today or periods.today_local()
+    if status == "erreicht":
+        reached_on = reached_on or today
+        if reached_on > today:
+            raise ValidationError("Das Datum „erreicht am“ liegt in der Zukunft. Bitte das tatsächliche Datum angeben.")
+    elif reached_on is not None:
+        raise ValidationError("Ein Datum „erreicht am“ gibt es nur mit Status „erreicht“.")
+    current = plan_store.milestones_df(db, kommune)
+    row = current[current["id"] == milestone_id].iloc[0]
+    due = due or _date(row["due"])
+    if status == "verschoben" and due is not None and due == _date(row["due"]) and row["status"] != "verschoben":
+        raise ValidationError("Verschoben: bitte das neue Fälligkeitsdatum angeben.")
+    now = utcnow()
+    with db.write_lock, db.transaction():
+        plan_store.add_milestone_event(
+            db,
+            kommune=kommune,
+            milestone_id=milestone_id,
+            status=status,
+            reached_on=reached_on,
+            due=due,
+            actor=who.audit_name,
+            reason=reason,
+            at=now,
+        )
+        audit_store.write_audit(
+            db,
+            actor=who.audit_name,
+            action="meilenstein_aendern",
+            object=obj,
+            detail={
+                "status_alt": row["status"],
+                "status": status,
+                "faellig_alt": _date(row["due"]),
+                "faellig": due,
+                "erreicht_am": reached_on,
+                "grund": reason,
+            },
+            kommune=kommune,
+            at=now,
+        )
+    return MilestoneChange(
+        milestone_id, status, due, reached_on, f"Meilenstein {milestone_id}: Status „{status}“ gespeichert."
+    )
+
+
+def editable_milestones(db: Database, actor: Actor | None, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+    """Milestones the actor may change (all for admins, own Vorhaben for Koordinator*innen)."""
+    frame = plan_store.milestones_df(db, kommune)
+    if actor is None or actor.role == "leser":
+        return frame.iloc[0:0]
+    if actor.is_admin:
+        return frame
+    return frame[frame["nr"].isin(sorted(actor.vorhaben))]
+
+
+def milestone_choices(db: Database, actor: Actor | None, *, kommune: str = DEFAULT_KOMMUNE) -> list[dict[str, Any]]:
+    """Plain dicts for the page's select box: id, nr, text, status, due, reached_on, label."""
+    out = []
+    for r in editable_milestones(db, actor, kommune=kommune).itertuples(index=False):
+        text = str(r.text)
+        short = text if len(text) <= 90 else text[:89].rstrip() + "…"
+        out.append(
+            {
+                "id": r.id,
+                "nr": int(r.nr),
+                "text": text,
+                "status": r.status,
+                "due": _date(r.due),
+                "due_planned": _date(r.due_planned),
+                "reached_on": _date(r.reached_on),
+                "label": f"{r.id} · Vorhaben {int(r.nr)} · {short} ({r.status})",
+            }
+        )
+    return out
+
+
+__all__ = [
+    "FIELD_LABELS",
+    "MILESTONE_STATUS",
+    "MilestoneChange",
+    "PlanChange",
+    "editable_milestones",
+    "milestone_choices",
+    "plan_changes",
+    "set_milestone",
+    "set_plan_value",
+]

@@ -1,0 +1,227 @@
+"""Goal attainment from the database: `build_status` feeds `kora.metrics` and packs a report.
+
+The same `StatusReport` serves the dashboards, the exports and `python -m kora status --json`,
+so a number can never differ between them. Two time axes: `as_of` (the reporting month looked
+at) and `known_at` (which reading versions count — as the data was known then), so a chart
+shown at a Brownbag with "Stand 31.03." can be reproduced after later corrections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kora import metrics, periods
+from kora.db import Database, status_store
+from kora.errors import NotFoundError
+from kora.periods import LOCAL_TZ, normalize_known_at, parse_day, parse_month
+from kora.plan.files import DEFAULT_KOMMUNE
+
+
+def _as_of(as_of: dt.date | None) -> dt.date:
+    if as_of is None:
+        return periods.last_complete_month()
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    return as_of.replace(day=1)
+
+
+# --- JSON cleaning ---------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else round(v, 10)
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    cols = [c for c in columns if c in frame.columns]
+    return [{c: _clean(v) for c, v in zip(cols, row, strict=True)} for row in frame[cols].itertuples(index=False)]
+
+
+COUNT_COLUMNS = [f"n_{s}" for s in metrics.STATUS_ORDER]
+# `status --json` carries every status column but the roll-up weight, keyed by Kommune.
+JSON_INDICATOR_COLUMNS = ["kommune", *(c for c in metrics.INDICATOR_STATUS_COLUMNS if c != "weight")]
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+@dataclass
+class StatusReport:
+    """Everything the dashboards show for one Stand; DataFrames as built by `kora.metrics`."""
+
+    kommune: str | None
+    as_of: dt.date
+    known_at: dt.datetime | None
+    indicators: pd.DataFrame
+    vorhaben: pd.DataFrame
+    aktionsfelder: pd.DataFrame
+    plan: dict[str, Any]
+    milestones: dict[str, Any]
+    indicator_vorhaben: pd.DataFrame
+    kommunen: pd.DataFrame = field(default_factory=pd.DataFrame)  # per-Kommune roll-up (kommune=None)
+    demo: bool = False  # any Beispieldaten among the readings used
+
+    def to_dict(self) -> dict[str, Any]:
+        """The payload of `python -m kora status --json` (fractions as numbers, NaN → null)."""
+        out: dict[str, Any] = {
+            "kommune": self.kommune,
+            "as_of": self.as_of.strftime("%Y-%m"),
+            "known_at": None if self.known_at is None else self.known_at.isoformat(),
+            "demo": self.demo,
+            "plan": _clean(self.plan),
+            "milestones": _clean(self.milestones),
+            "aktionsfelder": _records(
+                self.aktionsfelder, ["kommune", "code", "title", "attainment", "status", *COUNT_COLUMNS]
+            ),
+            "vorhaben": _records(
+                self.vorhaben, ["kommune", "nr", "aktionsfeld", "title", "attainment", "status", *COUNT_COLUMNS]
+            ),
+            "indicators": _records(self.indicators, JSON_INDICATOR_COLUMNS),
+        }
+        if self.kommune is None:
+            out["kommunen"] = _records(self.kommunen, ["kommune", "attainment", "status", *COUNT_COLUMNS])
+        return out
+
+    def to_json(self) -> str:
+        """Exactly the text `python -m kora status --json` prints."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+
+def _inputs(
+    db: Database, kommune: str | None, as_of: dt.date, known_at: dt.datetime | None, indicator_id: str | None = None
+) -> dict[str, pd.DataFrame]:
+    indicators = status_store.indicators_df(db, kommune)
+    if kommune is not None and indicators.empty:
+        raise NotFoundError(
+            f"Für die Kommune „{kommune}“ ist kein Plan mit Indikatoren geladen. Bitte zuerst: python -m kora init"
+        )
+    readings = status_store.readings_df(
+        db,
+        kommune,
+        first_month=dt.date(as_of.year, 1, 1),
+        last_month=as_of,
+        known_at=known_at,
+        indicator_id=indicator_id,
+    )
+    targets = status_store.targets_df(db, kommune, as_of.year)
+    if known_at is not None:
+        indicators, targets = _plan_as_known(
+            indicators, targets, status_store.plan_values_before(db, kommune, known_at)
+        )
+    return {"indicators": indicators, "targets": targets, "readings": readings}
+
+
+def _plan_as_known(
+    indicators: pd.DataFrame, targets: pd.DataFrame, before: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Undo admin edits of baselines, targets and weights made after `known_at`, so a report
+    "Stand 31.03." shows the targets it showed then (plan_changes keep every old value)."""
+    if before.empty:
+        return indicators, targets
+    indicators, targets = indicators.copy(), targets.copy()
+    by_kommune = "kommune" in indicators.columns
+    for change in before.itertuples(index=False):
+        same = indicators["id"] == change.indicator_id
+        if by_kommune:
+            same &= indicators["kommune"] == change.kommune
+        old = np.nan if pd.isna(change.old_value) else float(change.old_value)
+        if change.field in ("baseline", "baseline_year", "weight"):
+            indicators[change.field] = indicators[change.field].astype(float)
+            indicators.loc[same, change.field] = old
+            continue
+        hit = (targets["indicator_id"] == change.indicator_id) & (targets["year"] == change.year)
+        if "kommune" in targets.columns:
+            hit &= targets["kommune"] == change.kommune
+        if np.isnan(old):
+            targets = targets[~hit]
+        elif hit.any():
+            targets.loc[hit, "target"] = old
+        else:
+            row = {"indicator_id": change.indicator_id, "year": change.year, "target": old}
+            if "kommune" in targets.columns:
+                row["kommune"] = change.kommune
+            targets = pd.concat([targets, pd.DataFrame([row])], ignore_index=True)
+    return indicators, targets
+
+
+def build_status(
+    db: Database,
+    *,
+    kommune: str | None = DEFAULT_KOMMUNE,
+    as_of: dt.date | None = None,
+    known_at: dt.datetime | dt.date | None = None,
+) -> StatusReport:
+    """Status of every indicator, Vorhaben, Aktionsfeld and the plan at `as_of` (default: the
+    last complete month), counting reading versions recorded up to `known_at` (default: all).
+    `kommune=None`: all Kommunen at once (every frame has a `kommune` column)."""
+    month = _as_of(as_of)
+    known = normalize_known_at(known_at)
+    inputs = _inputs(db, kommune, month, known)
+    ind = metrics.indicator_status(inputs["indicators"], inputs["targets"], inputs["readings"], as_of=month)
+    links = status_store.indicator_vorhaben_df(db, kommune)
+    vorhaben = metrics.vorhaben_rollup(ind, links, status_store.vorhaben_df(db, kommune), inputs["indicators"])
+    felder = metrics.aktionsfeld_rollup(
+        vorhaben, status_store.aktionsfelder_df(db, kommune), ind_status=ind, indicator_vorhaben=links
+    )
+    milestones = status_store.milestones_df(db, kommune, known_at=known)
+    report = StatusReport(
+        kommune=kommune,
+        as_of=month,
+        known_at=known,
+        indicators=ind,
+        vorhaben=vorhaben,
+        aktionsfelder=felder,
+        plan=metrics.plan_rollup(felder, ind),
+        milestones=metrics.milestone_summary(milestones, as_of=month),
+        indicator_vorhaben=links,
+        demo=bool(ind["demo"].any()) if len(ind) else False,
+    )
+    if kommune is None:
+        report.kommunen = metrics.kommune_rollup(felder, ind)
+    return report
+
+
+def series(
+    db: Database,
+    indicator_id: str,
+    *,
+    kommune: str = DEFAULT_KOMMUNE,
+    as_of: dt.date | None = None,
+    known_at: dt.datetime | dt.date | None = None,
+) -> pd.DataFrame:
+    """`metrics.indicator_series` for one indicator of one Kommune (chart data for the as-of year)."""
+    month = _as_of(as_of)
+    inputs = _inputs(db, kommune, month, normalize_known_at(known_at), indicator_id)
+    if indicator_id not in set(inputs["indicators"]["id"]):
+        raise NotFoundError(f"Den Indikator „{indicator_id}“ gibt es im Katalog von „{kommune}“ nicht.")
+    return metrics.indicator_series(
+        indicator_id, inputs["indicators"], inputs["targets"], inputs["readings"], as_of=month
+    )
+
+
+# parse_month, parse_day, normalize_known_at and LOCAL_TZ live in kora.periods; re-exported for callers.
+__all__ = ["LOCAL_TZ", "StatusReport", "build_status", "normalize_known_at", "parse_day", "parse_month", "series"]
