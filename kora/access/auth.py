@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kora.access import membership
 from kora.db import Database, audit_store, auth_store
 from kora.errors import KoraError, PermissionDenied
 from kora.periods import utcnow
@@ -155,6 +156,10 @@ ACTIONS: dict[str, Action] = {
     "beispieldaten_entfernt": Action("Beispieldaten entfernen", "admin"),
     "plan_neu_geladen": Action("den Plan aus den Dateien neu laden", "admin"),
     "audit_lesen": Action("das Audit-Log lesen", "admin"),
+    # the KoRa network (kora.network): packages between cities, people of a shared installation
+    "netzwerk_export": Action("Benchmark-Pakete exportieren", "indikator"),
+    "netzwerk_import": Action("Benchmark-Pakete importieren", "admin"),
+    "kommune_zuordnen": Action("Benutzer einer Kommune zuordnen", "admin"),
 }
 
 
@@ -278,6 +283,9 @@ def authorize(
             kommune=kommune,
             object=object,
         )
+    outside = membership.refusal(db, now, kommune=kommune, label=rule.label)  # shared installation
+    if outside:
+        raise _deny(db, now, action, outside, kommune=kommune, object=object)
     if now.is_admin:
         return now
     who = f"Sie sind als {ROLE_LABELS[now.role]} angemeldet ({now.display_name or now.name})."

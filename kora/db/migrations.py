@@ -203,6 +203,36 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    # 4 is issue 13 (Maßnahmenliste), merged from its own branch.
+    (
+        5,
+        "network: benchmark packages received, users' Kommune",
+        """
+        -- One row per benchmark package stored (its values are readings of upload_id, kommune =
+        -- the sending city). Append-only: a corrected package is a new row and new versions.
+        CREATE TABLE network_packages (
+            upload_id   BIGINT NOT NULL,
+            kommune     VARCHAR NOT NULL,
+            name        VARCHAR NOT NULL,
+            einwohner   BIGINT NOT NULL,
+            created     TIMESTAMP NOT NULL,
+            as_of       DATE NOT NULL,
+            sha256      VARCHAR NOT NULL,
+            definitions VARCHAR NOT NULL,  -- JSON list of {id, einheit, richtung, aggregation}
+            targets     VARCHAR NOT NULL,  -- JSON list of {indikator, jahr, wert}
+            received_at TIMESTAMP NOT NULL,
+            received_by VARCHAR NOT NULL
+        );
+        -- Which Kommune a person belongs to in a shared installation (newest row wins, no row =
+        -- the installation's own Kommune). Append-only, so the audit trail keeps moves.
+        CREATE TABLE user_kommunen (
+            username    VARCHAR NOT NULL,
+            kommune     VARCHAR NOT NULL,
+            assigned_at TIMESTAMP NOT NULL,
+            assigned_by VARCHAR NOT NULL
+        );
+        """,
+    ),
 ]
 
 
