@@ -14,7 +14,7 @@ from kora import fmt
 from kora.access.auth import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.errors import KoraError
-from kora.network import members, package, service
+from kora.network import members, package, service, validate
 from kora.periods import parse_day, parse_month
 from kora.plan import setup as ops
 
@@ -56,7 +56,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not outcome.ok:
         print(outcome.message, file=sys.stderr)
         for problem in outcome.errors[:MAX_PRINTED]:
-            print(f"  {problem}" + (f" (Wert: {problem.value})" if problem.value else ""), file=sys.stderr)
+            print(f"  {validate.problem_text(problem)}", file=sys.stderr)
         if len(outcome.errors) > MAX_PRINTED:
             print(f"  … und {len(outcome.errors) - MAX_PRINTED} weitere (alle mit --json).", file=sys.stderr)
         return 2

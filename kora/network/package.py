@@ -15,6 +15,7 @@ frictionless (dev dependency) so "any city's IT can check it with standard tools
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import hashlib
@@ -47,7 +48,7 @@ SCHEMA = {
 }
 
 MAX_PACKAGE_BYTES = 5 * 1024 * 1024  # the zip as sent
-MAX_DESCRIPTOR_BYTES = 256 * 1024
+MAX_DESCRIPTOR_BYTES = 1024 * 1024
 MAX_VALUES_BYTES = 8 * 1024 * 1024
 MAX_RATIO = 100  # unpacked / packed: a CSV of numbers packs ~5–15×; a bomb packs ~1000×
 MAX_INDICATORS = 200
@@ -133,7 +134,7 @@ def descriptor(
             "format": "csv",
             "encoding": "utf-8",
             "hash": "sha256:" + hashlib.sha256(csv_bytes).hexdigest(),
-            "schema": SCHEMA,
+            "schema": copy.deepcopy(SCHEMA),
         }
     ]
     return out

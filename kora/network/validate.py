@@ -57,6 +57,11 @@ class _Collector:
         return len(self.problems) > pkg.MAX_PROBLEMS
 
 
+def _col(index: int, header: str) -> str:
+    """'werte.csv, Spalte C (wert)': the file and the column as a spreadsheet shows it."""
+    return f"{pkg.VALUES}, Spalte {column_label(index, header)}"
+
+
 def _month(text: Any) -> dt.date | None:
     match = pkg.MONTH.match(text) if isinstance(text, str) else None
     return dt.date(int(match.group(1)), int(match.group(2)), 1) if match else None
@@ -206,7 +211,12 @@ def _resource(desc: dict[str, Any], c: _Collector) -> str | None:
     for key, value in expected.items():
         if str(r.get(key, "")).lower() != value:
             c.add(None, f"{D}: resources[0].{key}", r.get(key), f"Erwartet „{value}“.")
-    if r.get("schema") != pkg.SCHEMA:
+    schema = r.get("schema")
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    shape = (
+        [(f.get("name"), f.get("type")) for f in fields if isinstance(f, dict)] if isinstance(fields, list) else None
+    )
+    if shape != [(f["name"], f["type"]) for f in pkg.SCHEMA["fields"]]:
         c.add(
             None,
             f"{D}: resources[0].schema",
@@ -248,30 +258,30 @@ def _row_problem(
     if ind not in defs:
         c.add(
             line,
-            column_label(0, "indikator"),
+            _col(0, "indikator"),
             ind,
             "Indikator steht nicht in den Indikatoren des Pakets (datapackage.json).",
         )
         ok = False
     month = _month(month_text)
     if month is None:
-        c.add(line, column_label(1, "monat"), month_text, "Kein Monat im Format JJJJ-MM (z. B. 2026-03).")
+        c.add(line, _col(1, "monat"), month_text, "Kein Monat im Format JJJJ-MM (z. B. 2026-03).")
         ok = False
     elif month > ctx.last_month:
         c.add(
             line,
-            column_label(1, "monat"),
+            _col(1, "monat"),
             month_text,
             f"Monat liegt in der Zukunft oder ist noch nicht abgeschlossen (spätestens {ctx.last_month:%Y-%m}).",
         )
         ok = False
     elif as_of is not None and month > as_of:
-        c.add(line, column_label(1, "monat"), month_text, f"Monat liegt nach dem Stand des Pakets ({as_of:%Y-%m}).")
+        c.add(line, _col(1, "monat"), month_text, f"Monat liegt nach dem Stand des Pakets ({as_of:%Y-%m}).")
         ok = False
     if not pkg.NUMBER.match(value_text):
         c.add(
             line,
-            column_label(2, "wert"),
+            _col(2, "wert"),
             value_text,
             "Keine Zahl: erwartet Ziffern mit Dezimalpunkt, z. B. 0.41 (kein Text, kein Komma, keine Einheit).",
         )
@@ -287,7 +297,7 @@ def _row_problem(
         hi = "" if shared.maximum is None else f"bis {shared.maximum:g}"
         c.add(
             line,
-            column_label(2, "wert"),
+            _col(2, "wert"),
             value_text,
             f"Wert außerhalb des erlaubten Bereichs ({' '.join(x for x in (lo, hi) if x)}) für {ind}.",
         )
@@ -404,3 +414,14 @@ def read_package(data: bytes, ctx: Context) -> pkg.ParsedPackage:
         sha256=hashlib.sha256(data).hexdigest(),
         notes=notes,
     )
+
+
+def problem_text(problem: Problem) -> str:
+    """'werte.csv Zeile 4, C (wert): …' or 'datapackage.json: kommune.id: …' — where, then what."""
+    where = []
+    if problem.line is not None:
+        where.append(f"Zeile {problem.line}")
+    if problem.column:
+        where.append(problem.column)
+    value = f" (Wert: „{problem.value}“)" if problem.value else ""
+    return f"{', '.join(where)}: {problem.message}{value}" if where else problem.message + value
