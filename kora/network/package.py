@@ -83,6 +83,7 @@ class ParsedPackage:
     values: pd.DataFrame  # indicator_id, month (date), value (float), line
     sha256: str  # of the zip as received
     notes: tuple[str, ...] = field(default=())
+    synthetic: bool = False  # "synthetisch": true — stored as Beispieldaten
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -113,12 +114,14 @@ def descriptor(
     indicators: Iterable[SharedIndicator],
     csv_bytes: bytes,
     targets: Iterable[dict[str, Any]] = (),
+    synthetic: bool = False,
 ) -> dict[str, Any]:
     inds = list(indicators)
+    title = f"KoRa-Benchmark {kommune.name}, Stand {as_of:%Y-%m}"
     out: dict[str, Any] = {
         "name": PACKAGE_NAME,
         "version": FORMAT_VERSION,
-        "title": f"KoRa-Benchmark {kommune.name}, Stand {as_of:%Y-%m}",
+        "title": f"SYNTHETISCH (Beispieldaten, keine echten Werte): {title}" if synthetic else title,
         "kommune": {"id": kommune.id, "name": kommune.name, "einwohner": kommune.einwohner},
         "created": created.replace(microsecond=0).isoformat(),
         "as_of": f"{as_of:%Y-%m}",
@@ -127,6 +130,8 @@ def descriptor(
     targets = list(targets)
     if targets:
         out["ziele"] = targets
+    if synthetic:
+        out["synthetisch"] = True
     out["resources"] = [
         {
             "name": "werte",
@@ -148,11 +153,18 @@ def build_package(
     indicators: Iterable[SharedIndicator],
     values: pd.DataFrame,
     targets: Iterable[dict[str, Any]] = (),
+    synthetic: bool = False,
 ) -> bytes:
     """The zip a city sends: `values` has indicator_id, month, value (already filtered)."""
     csv_bytes = values_csv(values)
     desc = descriptor(
-        kommune=kommune, created=created, as_of=as_of, indicators=indicators, csv_bytes=csv_bytes, targets=targets
+        kommune=kommune,
+        created=created,
+        as_of=as_of,
+        indicators=indicators,
+        csv_bytes=csv_bytes,
+        targets=targets,
+        synthetic=synthetic,
     )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:

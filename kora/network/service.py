@@ -160,12 +160,13 @@ def _store(
     upload_id = readings_store.new_upload(
         db,
         kommune=parsed.kommune,
-        kind="upload",
+        kind="demo" if parsed.synthetic else "upload",
         user=who.name,
         at=at,
         filename=filename,
         sha256=parsed.sha256,
-        reason=f"{SOURCE} {parsed.kommune_name}, Stand {parsed.as_of:%Y-%m}",
+        reason=("Beispieldaten (synthetisch): " if parsed.synthetic else "")
+        + f"{SOURCE} {parsed.kommune_name}, Stand {parsed.as_of:%Y-%m}",
         n_new=new,
         n_changed=len(rows) - new,
         n_unchanged=unchanged,
@@ -371,3 +372,23 @@ def comparison(
         trends=compare.trends(recent, einwohner=einwohner, normalisation=shared.normalisation, as_of=as_of),
         learn_from=compare.better_partners(table, own=own, partners=partners),
     )
+
+
+def load_samples(db: Database, *, actor: Actor | None, today: dt.date | None = None) -> int:
+    """Import the synthetic partner packages (Beispieldaten); returns the values stored."""
+    from kora.samples.partner_packages import synthetic_packages
+
+    authorize(db, actor, "beispieldaten_geladen", kommune=own_kommune())
+    stored = 0
+    for name, data in synthetic_packages(today=today, own=own_kommune()).items():
+        outcome = import_package(db, data, filename=name, actor=actor, today=today)
+        if outcome.errors:
+            raise KoraError(f"Beispiel-Paket {name} ist fehlerhaft: {outcome.errors[0].message}")
+        stored += outcome.new + outcome.changed
+    return stored
+
+
+def has_network_data(db: Database) -> bool:
+    """Are values of any other Kommune known (received or entered here)?"""
+    own = own_kommune()
+    return any(k != own for k in readings_store.current_readings_df(db)["kommune"].unique())

@@ -413,6 +413,7 @@ def read_package(data: bytes, ctx: Context) -> pkg.ParsedPackage:
         values=values,
         sha256=hashlib.sha256(data).hexdigest(),
         notes=notes,
+        synthetic=desc.get("synthetisch") is True,
     )
 
 
