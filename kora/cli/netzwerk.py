@@ -91,6 +91,14 @@ def cmd_zuordnen(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_beispiel(args: argparse.Namespace) -> int:
+    with open_db(args) as db:
+        ops.ensure_ready(db)
+        n = service.load_samples(db, actor=Actor.cli(args.user))
+    print(f"Synthetische Beispiel-Pakete (keine echten Werte) geladen: {n} Werte.")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("netzwerk", help="Städtevergleich: Benchmark-Pakete austauschen und vergleichen")
     inner = p.add_subparsers(dest="netzwerk_command", metavar="AKTION")
@@ -120,6 +128,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     z.add_argument("kommune", metavar="KOMMUNE", help="ID aus data/kommunen.toml, z. B. muenchen")
     z.set_defaults(func=cmd_zuordnen)
 
-    for parser in (e, i, v, z):
+    b = inner.add_parser("beispiel", help="synthetische Beispiel-Pakete einiger Partnerstädte laden (Beispieldaten)")
+    b.set_defaults(func=cmd_beispiel)
+
+    for parser in (e, i, v, z, b):
         add_db_argument(parser)
         parser.add_argument("--user", help="Name, der im Audit-Log steht (Standard: Betriebssystem-Benutzer)")

@@ -90,12 +90,17 @@ def comparison_chart(c: Comparison, *, height: int | None = None) -> go.Figure:
     fig.update_layout(
         font=FONT,
         separators=fmt.PLOTLY_SEPARATORS,
-        height=height or 110 + 38 * max(len(rows), 1),
-        margin={"l": 10, "r": 60, "t": 40, "b": 10},
+        height=height or 150 + 38 * max(len(rows), 1),
+        margin={"l": 10, "r": 60, "t": 40, "b": 70},
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=False,
-        xaxis={"title": c.indicator.unit_compared, "gridcolor": "#e5e5e5", "rangemode": "tozero"},
+        xaxis={
+            "title": {"text": c.indicator.unit_compared, "standoff": 14},
+            "gridcolor": "#e5e5e5",
+            "rangemode": "tozero",
+            "automargin": True,
+        },
         yaxis={"automargin": True},
     )
     return fig
@@ -119,7 +124,8 @@ def comparison_frame(c: Comparison) -> pd.DataFrame:
                 "Wert": f"{fmt.number(r.value, 2)} {c.indicator.unit}",
                 "Vergleichswert": fmt.number(r.compared, digits),
                 "Stand": stand,
-                "Trend (12 Monate)": [None if v is None else float(v) for v in c.trends.get(r.kommune, [])],
+                # months without a value are left out: a line chart cell cannot show gaps
+                "Trend (12 Monate)": [float(v) for v in c.trends.get(r.kommune, []) if v is not None],
                 "Herkunft": origin,
             }
         )
