@@ -17,7 +17,7 @@ import streamlit as st
 from kora.errors import KoraError
 from kora.web import ui
 
-st.set_page_config(page_title="KoRa-Monitor Aachen", page_icon="🚲", layout="wide")
+st.set_page_config(page_title=f"KoRa-Monitor {ui.own_kommune_name()}", page_icon="🚲", layout="wide")
 ui.route_through_app()
 
 access = ui.access()  # st.stop() with a German message when access is misconfigured
@@ -83,7 +83,7 @@ try:
                 ui.logout()
         else:
             st.caption("🔒 Nicht angemeldet")
-        st.caption("KoRa-Monitor · Aktionsplan der Stadt Aachen")
+        st.caption(f"KoRa-Monitor · Aktionsplan {ui.plain(ui.own_kommune_name())}")
     page.run()
 except KoraError as err:
     st.error(ui.plain(str(err)))

@@ -15,6 +15,7 @@ from pathlib import Path
 from kora.access.auth import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.errors import KoraError
+from kora.network.kommunen import own_kommune
 from kora.plan import setup as ops
 from kora.readings import importer, templates
 from kora.readings.ingest import MAX_UPLOAD_BYTES, parse_month
@@ -38,7 +39,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
         outcome = importer.import_file(
-            db, data, filename=Path(args.file).name, actor=actor, reason=args.reason, dry_run=args.dry_run
+            db,
+            data,
+            filename=Path(args.file).name,
+            actor=actor,
+            reason=args.reason,
+            dry_run=args.dry_run,
+            kommune=own_kommune(),
         )
     if args.json:
         print_json(outcome.as_dict())
@@ -69,7 +76,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_revert(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
-        result = importer.revert_upload(db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason)
+        result = importer.revert_upload(
+            db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason, kommune=own_kommune()
+        )
     if args.json:
         print_json(result.as_dict())
     else:
@@ -85,12 +94,12 @@ def cmd_history(args: argparse.Namespace) -> int:
             if args.month and month is None:
                 raise KoraError(f"Monat „{args.month}“ nicht erkannt (z. B. 2025-03).")
             frame = (
-                importer.reading_versions(db, indicator_id=args.indicator, month=month)
+                importer.reading_versions(db, indicator_id=args.indicator, month=month, kommune=own_kommune())
                 if month
                 else _all_versions(db, args.indicator)
             )
         else:
-            frame = importer.upload_history(db)
+            frame = importer.upload_history(db, kommune=own_kommune())
     if args.json:
         print_json(frame.to_dict(orient="records"))
     elif frame.empty:
@@ -104,8 +113,8 @@ def _all_versions(db, indicator_id: str):  # type: ignore[no-untyped-def]
     import pandas as pd
 
     parts = []
-    for month, label in importer.month_options(db, indicator_id=indicator_id):
-        part = importer.reading_versions(db, indicator_id=indicator_id, month=month)
+    for month, label in importer.month_options(db, indicator_id=indicator_id, kommune=own_kommune()):
+        part = importer.reading_versions(db, indicator_id=indicator_id, month=month, kommune=own_kommune())
         part.insert(0, "Monat", label)
         parts.append(part)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -116,9 +125,9 @@ def cmd_template(args: argparse.Namespace) -> int:
         ops.ensure_ready(db)
         today = dt.date.fromisoformat(args.today) if args.today else None
         data = (
-            templates.template_xlsx(db, today=today)
+            templates.template_xlsx(db, today=today, kommune=own_kommune())
             if args.format == "xlsx"
-            else templates.template_csv(db, today=today)
+            else templates.template_csv(db, today=today, kommune=own_kommune())
         )
     Path(args.out).write_bytes(data)
     print(f"Vorlage gespeichert: {args.out}")

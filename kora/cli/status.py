@@ -10,6 +10,7 @@ from kora.cli.common import add_db_argument, add_json_argument, add_time_argumen
 from kora.db import status_store
 from kora.fmt import is_missing
 from kora.metrics import STATUS_LABELS
+from kora.network.kommunen import own_kommune
 from kora.plan import setup as ops
 from kora.tracking.status import StatusReport, build_status, parse_day, parse_month
 
@@ -124,7 +125,7 @@ def render(report: StatusReport, kommune_name: str) -> str:
 def cmd_status(args: argparse.Namespace) -> int:
     as_of = parse_month(args.as_of) if args.as_of else None
     known_at = parse_day(args.known_at) if args.known_at else None
-    kommune = None if args.kommune == ALL else args.kommune
+    kommune = None if args.kommune == ALL else (args.kommune or own_kommune())
     with open_db(args) as db:
         ops.ensure_ready(db)
         report = build_status(db, kommune=kommune, as_of=as_of, known_at=known_at)
@@ -142,7 +143,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_argument(p)
     add_json_argument(p)
     add_time_arguments(p)
-    p.add_argument(
-        "--kommune", default=ops.DEFAULT_KOMMUNE, help=f"Kommune (Standard: {ops.DEFAULT_KOMMUNE}; '{ALL}' = alle)"
-    )
+    p.add_argument("--kommune", default=None, help=f"Kommune (Standard: die eigene, KORA_KOMMUNE; '{ALL}' = alle)")
     p.set_defaults(func=cmd_status)

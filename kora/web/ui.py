@@ -128,6 +128,20 @@ def serve(streamlit_args: list[str]) -> int:
     return 0
 
 
+def own_kommune() -> str:
+    """The Kommune this installation works for (kora.network.kommunen.own_kommune: configuration)."""
+    from kora.network.kommunen import own_kommune as configured
+
+    return configured()
+
+
+def own_kommune_name() -> str:
+    """'Aachen' — for titles; the registry's name of the own Kommune."""
+    from kora.network.kommunen import kommune
+
+    return kommune(own_kommune()).name
+
+
 def db_path() -> str:
     return str(resolve_db_path())
 
@@ -228,7 +242,7 @@ def access() -> Access:
             default_role=config.default_role,
         )
         if actor is not None and st.session_state.get(SSO_SEEN_KEY) != actor.name:
-            auth.record_login(db, actor, kommune=ops.DEFAULT_KOMMUNE)
+            auth.record_login(db, actor, kommune=own_kommune())
             st.session_state[SSO_SEEN_KEY] = actor.name
     result = Access(config, actor, notice)
     st.session_state[ACCESS_KEY] = result
@@ -248,7 +262,7 @@ def current_access() -> Access | None:
 
 def login_local(username: str, password: str) -> Actor:
     """Check the password (kora.access.auth: argon2, throttled, audited) and remember the session."""
-    actor = auth.login_local(database(), username, password, kommune=ops.DEFAULT_KOMMUNE)
+    actor = auth.login_local(database(), username, password, kommune=own_kommune())
     st.session_state[LOGIN_KEY] = actor.name
     st.session_state[AFTER_LOGIN_KEY] = True
     return actor
@@ -258,7 +272,7 @@ def logout() -> None:
     result = current_access()
     actor = result.actor if result else None
     if actor is not None and actor.source in ("lokal", "oidc"):
-        auth.record_logout(database(), actor, kommune=ops.DEFAULT_KOMMUNE)
+        auth.record_logout(database(), actor, kommune=own_kommune())
     st.session_state.pop(LOGIN_KEY, None)
     st.session_state.pop(SSO_SEEN_KEY, None)
     st.session_state.pop(ACCESS_KEY, None)
@@ -291,8 +305,8 @@ def _plan(path: str, kommune: str) -> dict[str, Any]:
     return ops.plan_dict(_fresh(path), kommune)
 
 
-def plan(kommune: str = ops.DEFAULT_KOMMUNE) -> dict[str, Any]:
-    return _plan(db_path(), kommune)
+def plan(kommune: str | None = None) -> dict[str, Any]:
+    return _plan(db_path(), kommune or own_kommune())
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
@@ -301,12 +315,12 @@ def _reading_flags(path: str, kommune: str) -> tuple[bool, bool]:
     return ops.has_readings(cur, kommune), ops.has_demo(cur, kommune)
 
 
-def has_readings(kommune: str = ops.DEFAULT_KOMMUNE) -> bool:
-    return _reading_flags(db_path(), kommune)[0]
+def has_readings(kommune: str | None = None) -> bool:
+    return _reading_flags(db_path(), kommune or own_kommune())[0]
 
 
-def has_demo(kommune: str = ops.DEFAULT_KOMMUNE) -> bool:
-    return _reading_flags(db_path(), kommune)[1]
+def has_demo(kommune: str | None = None) -> bool:
+    return _reading_flags(db_path(), kommune or own_kommune())[1]
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
@@ -314,8 +328,8 @@ def _milestones(path: str, kommune: str) -> pd.DataFrame:
     return plan_store.milestones_df(_fresh(path), kommune)
 
 
-def milestones(kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
-    return _milestones(db_path(), kommune)
+def milestones(kommune: str | None = None) -> pd.DataFrame:
+    return _milestones(db_path(), kommune or own_kommune())
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner="Zielerreichung wird berechnet …")
@@ -325,11 +339,9 @@ def _status(path: str, kommune: str, as_of: dt.date, known_at: dt.datetime | Non
     return build_status(_fresh(path), kommune=kommune, as_of=as_of, known_at=known_at)
 
 
-def status(
-    as_of: dt.date | None = None, *, kommune: str = ops.DEFAULT_KOMMUNE, known_at: dt.datetime | None = None
-) -> Any:
+def status(as_of: dt.date | None = None, *, kommune: str | None = None, known_at: dt.datetime | None = None) -> Any:
     """The StatusReport (kora.tracking.status) for the Stand chosen in the sidebar."""
-    return _status(db_path(), kommune, as_of or stand(), known_at)
+    return _status(db_path(), kommune or own_kommune(), as_of or stand(), known_at)
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
@@ -339,8 +351,8 @@ def _series(path: str, kommune: str, indicator_id: str, as_of: dt.date) -> pd.Da
     return build_series(_fresh(path), indicator_id, kommune=kommune, as_of=as_of, known_at=None)
 
 
-def series(indicator_id: str, as_of: dt.date | None = None, *, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
-    return _series(db_path(), kommune, indicator_id, as_of or stand())
+def series(indicator_id: str, as_of: dt.date | None = None, *, kommune: str | None = None) -> pd.DataFrame:
+    return _series(db_path(), kommune or own_kommune(), indicator_id, as_of or stand())
 
 
 # --- the Stand (as-of month), shared by every page -----------------------------------------

@@ -23,7 +23,7 @@ if not ui.has_readings():
         st.info("Es sind noch keine Messwerte erfasst.")
     if actor is not None and actor.is_admin and st.button("Beispieldaten laden", key="load_demo", type="primary"):
         with st.spinner("Beispieldaten werden geladen …"):
-            n = ops.load_demo(ui.database(), actor=actor)
+            n = ops.load_demo(ui.database(), actor=actor, kommune=ui.own_kommune())
         ui.clear_caches()
         st.success(f"Beispieldaten geladen: {n} Messwerte.")
         st.rerun()

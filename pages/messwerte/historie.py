@@ -18,19 +18,20 @@ SUCCESS_KEY = "history_success"
 
 st.title("Historie")
 db = ui.database()
+kommune = ui.own_kommune()  # the instance's own Kommune (configuration), never assumed
 actor = ui.current_actor()
 
 if SUCCESS_KEY in st.session_state:
     st.success(st.session_state.pop(SUCCESS_KEY), icon="✅")
 
 st.subheader("Uploads")
-uploads = importer.upload_history(db)
+uploads = importer.upload_history(db, kommune=kommune)
 if uploads.empty:
     st.info("Es wurden noch keine Messwerte hochgeladen.")
 else:
     st.dataframe(uploads, hide_index=True, key="history_uploads")
 
-choices = importer.upload_choices(db) if actor is not None and actor.can_write_readings else []
+choices = importer.upload_choices(db, kommune=kommune) if actor is not None and actor.can_write_readings else []
 if choices:
     st.subheader("Upload zurücknehmen")
     st.caption(
@@ -53,7 +54,7 @@ if choices:
             if st.button("Zurücknehmen", key=f"revert_{choice.id}", disabled=not ready):
                 try:
                     with st.spinner("Rücknahme wird gespeichert …"):
-                        result = importer.revert_upload(db, choice.id, actor=actor, reason=reason)
+                        result = importer.revert_upload(db, choice.id, actor=actor, reason=reason, kommune=kommune)
                 except KoraError as err:
                     st.error(ui.plain(str(err)))
                 else:
@@ -64,7 +65,7 @@ if choices:
                 st.caption("Grund ausfüllen, dann „Zurücknehmen“.")
 
 st.subheader("Versionen je Indikator und Monat")
-indicators = importer.indicator_options(db)
+indicators = importer.indicator_options(db, kommune=kommune)
 if not indicators:
     st.info("Noch keine Messwerte vorhanden.")
 else:
@@ -72,11 +73,13 @@ else:
     indicator = st.selectbox(
         "Indikator", [i for i, _ in indicators], format_func=labels.__getitem__, key="history_indicator"
     )
-    months = importer.month_options(db, indicator_id=indicator)
+    months = importer.month_options(db, indicator_id=indicator, kommune=kommune)
     month_labels = dict(months)
     month = st.selectbox("Monat", [m for m, _ in months], format_func=month_labels.__getitem__, key="history_month")
     if month is not None:
         st.caption("Neueste Version zuerst; die oberste Zeile ist der aktuelle Wert.")
         st.dataframe(
-            importer.reading_versions(db, indicator_id=indicator, month=month), hide_index=True, key="history_versions"
+            importer.reading_versions(db, indicator_id=indicator, month=month, kommune=kommune),
+            hide_index=True,
+            key="history_versions",
         )

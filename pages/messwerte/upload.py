@@ -37,6 +37,7 @@ st.write(
 )
 
 db = ui.database()
+kommune = ui.own_kommune()  # the instance's own Kommune (configuration), never assumed
 
 with st.expander("Vorlage herunterladen", expanded=not ui.has_readings()):
     st.caption(
@@ -46,7 +47,7 @@ with st.expander("Vorlage herunterladen", expanded=not ui.has_readings()):
     left, right = st.columns(2)
     left.download_button(
         "Vorlage als Excel (.xlsx)",
-        data=lambda: templates.template_xlsx(db),  # built on click, not on every rerun
+        data=lambda: templates.template_xlsx(db, kommune=kommune),  # built on click, not on every rerun
         file_name="KoRa-Messwerte-Vorlage.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="template_xlsx",
@@ -55,7 +56,7 @@ with st.expander("Vorlage herunterladen", expanded=not ui.has_readings()):
     )
     right.download_button(
         "Vorlage als CSV",
-        data=lambda: templates.template_csv(db),
+        data=lambda: templates.template_csv(db, kommune=kommune),
         file_name="KoRa-Messwerte-Vorlage.csv",
         mime="text/csv",
         key="template_csv",
@@ -89,7 +90,7 @@ else:
     cached = st.session_state.get(PREVIEW_KEY)
     if cached is None or cached[0] != file_key:
         with st.spinner("Datei wird geprüft …"):
-            preview = importer.preview_upload(db, file.getvalue(), filename=file.name, actor=actor)
+            preview = importer.preview_upload(db, file.getvalue(), filename=file.name, actor=actor, kommune=kommune)
         st.session_state[PREVIEW_KEY] = (file_key, preview)
     else:
         preview = cached[1]

@@ -24,6 +24,7 @@ if actor is None or not actor.can_write_readings:
     st.stop()
 
 db = ui.database()
+kommune = ui.own_kommune()  # the instance's own Kommune (configuration), never assumed
 plan = ui.plan()
 if FLASH_KEY in st.session_state:
     st.success(st.session_state.pop(FLASH_KEY), icon="✅")
@@ -78,7 +79,14 @@ def targets_tab() -> None:
     if submitted:
         try:
             change = admin.set_plan_value(
-                db, actor, ind_id, field=field, value=value, reason=reason, year=year if field == "target" else None
+                db,
+                actor,
+                ind_id,
+                field=field,
+                value=value,
+                reason=reason,
+                year=year if field == "target" else None,
+                kommune=kommune,
             )
         except KoraError as err:
             st.error(ui.plain(str(err)))
@@ -87,7 +95,7 @@ def targets_tab() -> None:
                 done(change.message)
             st.info(change.message)
     with st.expander("Bisherige Änderungen an Startwerten, Zielen und Gewichten"):
-        changes = admin.plan_changes(db)
+        changes = admin.plan_changes(db, kommune=kommune)
         if changes.empty:
             st.caption("Noch keine Änderungen: es gelten die Werte der Plan-Dateien.")
         else:
@@ -95,7 +103,7 @@ def targets_tab() -> None:
 
 
 def milestones_tab() -> None:
-    choices = admin.milestone_choices(db, actor)
+    choices = admin.milestone_choices(db, actor, kommune=kommune)
     if not choices:
         st.info(
             f"Ihnen sind keine Vorhaben zugeordnet ({ui.plain(actor.scope_text())}). Bitte die Administration fragen."
@@ -138,6 +146,7 @@ def milestones_tab() -> None:
                 reason=reason,
                 due=due or None,
                 reached_on=reached if status == "erreicht" else None,
+                kommune=kommune,
             )
         except KoraError as err:
             st.error(ui.plain(str(err)))

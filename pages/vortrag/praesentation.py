@@ -101,7 +101,9 @@ ui.projector_style(fullscreen=fullscreen)
 if not ui.has_readings():
     st.info("Es sind noch keine Messwerte erfasst: die Folien zeigen den Plan ohne Zahlen.")
 
-bundle = export.gather(ui.database(), as_of=as_of, since=since, report=ui.status(as_of), made_on=today)
+bundle = export.gather(
+    ui.database(), kommune=ui.own_kommune(), as_of=as_of, since=since, report=ui.status(as_of), made_on=today
+)
 deck = bundle.deck
 n = len(deck.slides)
 if int(st.session_state.get(SLIDE, 0)) >= n:
