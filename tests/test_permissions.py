@@ -19,8 +19,11 @@ from kora.access import accounts, auth
 from kora.access.auth import Actor
 from kora.db import Database, audit_store, auth_store, open_database
 from kora.errors import PermissionDenied
+from kora.network import members
+from kora.network import service as network_service
 from kora.plan import edits as admin
 from kora.plan import setup as ops
+from kora.plan.files import PLAN_FILE
 from kora.readings import importer
 from tests.conftest import OPERATOR, TODAY
 
@@ -31,7 +34,17 @@ HEADER = "Indikator;Monat;Wert;Kommentar\r\n"
 NEW_FILE = (HEADER + f"{IND};01.2025;14;\r\n{IND};02.2025;13;\r\n").encode()
 CORRECTION = (HEADER + f"{IND};01.2025;15;\r\n").encode()
 
-ROLES = ("anonym", "leser", "koordination_anderes", "koordination_dieses", "admin")
+ROLES = (
+    "anonym",
+    "leser",
+    "koordination_anderes",
+    "koordination_dieses",
+    "admin",
+    # a shared installation: people of a second Kommune (München) with the same roles there
+    "koordination_andere_kommune",
+    "admin_andere_kommune",
+)
+SECOND = "muenchen"
 PEOPLE = {  # username -> (role, Vorhaben)
     "lea": ("leser", ()),
     "otto": ("koordination", (OTHER,)),
@@ -39,7 +52,15 @@ PEOPLE = {  # username -> (role, Vorhaben)
     "ada": ("admin", ()),
     "bea": ("leser", ()),  # the account the user-management cells act on
 }
-ROLE_USER = {"leser": "lea", "koordination_anderes": "otto", "koordination_dieses": "kim", "admin": "ada"}
+SECOND_PEOPLE = {"moritz": ("koordination", (THIS,)), "mia": ("admin", ())}  # belong to München
+ROLE_USER = {
+    "leser": "lea",
+    "koordination_anderes": "otto",
+    "koordination_dieses": "kim",
+    "admin": "ada",
+    "koordination_andere_kommune": "moritz",
+    "admin_andere_kommune": "mia",
+}
 
 
 def snapshot(db: Database) -> dict[str, list[tuple]]:
@@ -58,11 +79,25 @@ def audit_rows(db: Database) -> list[tuple]:
     return db.rows("SELECT id, actor, action, outcome FROM audit_log ORDER BY id")
 
 
+def second_plan(folder: Path) -> Path:
+    """The same plan files for München: a shared installation holds both Kommunen."""
+    path = folder / "plan_muenchen.toml"
+    path.write_text(
+        PLAN_FILE.read_text(encoding="utf-8").replace('kommune = "aachen"', f'kommune = "{SECOND}"', 1),
+        encoding="utf-8",
+    )
+    return path
+
+
 def _build_template(path: Path, *, with_upload: bool) -> Path:
     db = open_database(path)
     ops.init(db, actor=OPERATOR)
+    ops.init(db, plan_path=second_plan(path.parent), actor=OPERATOR)
     for name, (role, vorhaben) in PEOPLE.items():
         accounts.add_user(db, OPERATOR, name, role=role, vorhaben=vorhaben, email=f"{name}@aachen.de")
+    for name, (role, vorhaben) in SECOND_PEOPLE.items():
+        accounts.add_user(db, OPERATOR, name, role=role, vorhaben=vorhaben, email=f"{name}@muenchen.de", kommune=SECOND)
+        members.set_user_kommune(db, OPERATOR, name, SECOND)
     if with_upload:
         importer.import_file(db, NEW_FILE, filename="erst.csv", actor=OPERATOR, today=TODAY)
     db.checkpoint()
@@ -79,6 +114,11 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "upload": _build_template(folder / "template.duckdb", with_upload=True),
         "leer": _build_template(folder / "empty.duckdb", with_upload=False),
     }
+
+
+@pytest.fixture(autouse=True)
+def _own_is_aachen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KORA_KOMMUNE", raising=False)
 
 
 @pytest.fixture
@@ -174,6 +214,16 @@ def plan_reload(db: Database, actor: Actor | None) -> None:
     ops.init(db, reload=True, actor=actor)
 
 
+def network_import(db: Database, actor: Actor | None) -> None:
+    data = (Path(__file__).parent / "data" / "network_broken" / "valid_bonn.zip").read_bytes()
+    outcome = network_service.import_package(db, data, filename="bonn.zip", actor=actor, today=TODAY)
+    assert outcome.ok, outcome.errors
+
+
+def kommune_assignment(db: Database, actor: Actor | None) -> None:
+    members.set_user_kommune(db, actor, "bea", SECOND)
+
+
 COORDINATOR_OK = {"koordination_dieses", "admin"}
 ADMIN_ONLY = {"admin"}
 ENTRY_POINTS: dict[str, tuple[Callable[[Database, Actor | None], None], set[str], str]] = {
@@ -193,6 +243,8 @@ ENTRY_POINTS: dict[str, tuple[Callable[[Database, Actor | None], None], set[str]
     "beispieldaten_laden": (demo_load, ADMIN_ONLY, "beispieldaten_geladen"),
     "beispieldaten_entfernen": (demo_remove, ADMIN_ONLY, "beispieldaten_entfernt"),
     "plan_neu_laden": (plan_reload, ADMIN_ONLY, "plan_neu_geladen"),
+    "netzwerk_import": (network_import, ADMIN_ONLY, "netzwerk_import"),
+    "kommune_zuordnen": (kommune_assignment, ADMIN_ONLY, "kommune_zuordnen"),
 }
 
 
@@ -356,7 +408,81 @@ def test_cli_operator_is_admin_and_recorded_with_the_os_user(perm_db: Database) 
 def test_last_admin_cannot_be_disabled_or_demoted(perm_db: Database) -> None:
     from kora.errors import KoraError
 
+    accounts.set_disabled(perm_db, OPERATOR, "mia")  # München's admin: ada is then the last one
     with pytest.raises(KoraError, match="letzte aktive Admin"):
         accounts.set_disabled(perm_db, OPERATOR, "ada")
     with pytest.raises(KoraError, match="letzte aktive Admin"):
         accounts.update_user(perm_db, OPERATOR, "ada", role="leser")
+
+
+# --- a shared installation: two Kommunen, each one's people only in theirs -----------------------
+
+
+def second_upload(db: Database, actor: Actor | None, *, month: str = "03.2025") -> None:
+    data = (HEADER + f"{IND};{month};12;\r\n").encode()
+    preview = importer.preview_upload(
+        db, data, filename="m.csv", actor=OPERATOR, today=TODAY, kommune=SECOND, audit_rejection=False
+    )
+    importer.commit_upload(db, preview, actor=actor)
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("koordination_andere_kommune", True),  # München's coordinator of Vorhaben 2, in München
+        ("admin_andere_kommune", True),
+        ("koordination_dieses", False),  # Aachen's coordinator of Vorhaben 2 may not write München's data
+        ("admin", False),  # nor Aachen's admin
+        ("leser", False),
+    ],
+)
+def test_each_kommune_writes_only_its_own_readings(perm_db: Database, role: str, allowed: bool) -> None:
+    actor = actor_for(perm_db, role)
+    before = snapshot(perm_db)
+    if allowed:
+        second_upload(perm_db, actor)
+        assert readings_count(perm_db, SECOND) == 1
+    else:
+        with pytest.raises(PermissionDenied, match="Keine Berechtigung"):
+            second_upload(perm_db, actor)
+        assert snapshot(perm_db) == before
+
+
+def readings_count(db: Database, kommune: str) -> int:
+    return int(db.scalar("SELECT count(*) FROM readings WHERE kommune = ?", [kommune]))
+
+
+def test_refusal_names_both_kommunen(perm_db: Database) -> None:
+    with pytest.raises(PermissionDenied, match=r"nur in der eigenen Kommune.*gehört zu München.*beträfe Aachen"):
+        upload_commit(perm_db, actor_for(perm_db, "admin_andere_kommune"))
+    with pytest.raises(PermissionDenied, match=r"gehört zu Aachen.*beträfe München"):
+        second_upload(perm_db, actor_for(perm_db, "admin"))
+
+
+def test_the_machine_operator_acts_for_every_kommune(perm_db: Database) -> None:
+    second_upload(perm_db, OPERATOR)
+    upload_commit(perm_db, OPERATOR)
+    assert readings_count(perm_db, SECOND) == 1
+
+
+def test_sso_person_of_the_second_kommune_is_kept_out_of_the_first(perm_db: Database) -> None:
+    actor, why = auth.actor_from_claims(perm_db, {"email": "mia@muenchen.de", "name": "Mia", "sub": "m1"})
+    assert why is None and actor is not None and actor.is_admin
+    with pytest.raises(PermissionDenied, match="gehört zu München"):
+        target_edit(perm_db, actor)
+    second_upload(perm_db, actor)
+
+
+def test_moving_a_person_to_another_kommune_takes_effect_at_once(perm_db: Database) -> None:
+    kim = actor_for(perm_db, "koordination_dieses")
+    members.set_user_kommune(perm_db, OPERATOR, "kim", SECOND)
+    with pytest.raises(PermissionDenied, match="gehört zu München"):
+        upload_commit(perm_db, kim)  # the open session still says Aachen; the DB says München
+
+
+def test_everyone_sees_the_shared_indicators_of_all_kommunen(perm_db: Database) -> None:
+    """Reading is not limited: the Städtevergleich shows every Kommune's shared indicators."""
+    second_upload(perm_db, OPERATOR, month="01.2025")
+    network_import(perm_db, OPERATOR)
+    result = network_service.comparison(perm_db, indicator_id="km_umgesetzt", year=2026, today=TODAY)
+    assert "bonn" in set(result.table["kommune"])
