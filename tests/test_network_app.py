@@ -91,3 +91,46 @@ def test_import_of_a_valid_package(app_env: Path) -> None:
     at.button(key="nw_store").click().run()
     assert not at.exception
     assert any("gespeichert" in s.value for s in at.success)
+
+
+def test_shared_installation_each_person_sees_their_own_kommune_highlighted(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """München's admin logs into the shared installation: the page compares from München's seat,
+    the other pages show München's plan, and Aachen's readings are not on them."""
+    from kora.access import accounts
+    from kora.network import members
+    from kora.plan.files import PLAN_FILE
+    from kora.readings import importer
+    from tests.conftest import TODAY
+
+    monkeypatch.delenv("KORA_AUTH", raising=False)
+    plan_file = tmp_path / "muenchen.toml"
+    plan_file.write_text(
+        PLAN_FILE.read_text(encoding="utf-8")
+        .replace('kommune = "aachen"', 'kommune = "muenchen"', 1)
+        .replace('kommune_name = "Stadt Aachen"', 'kommune_name = "Landeshauptstadt München"', 1),
+        encoding="utf-8",
+    )
+    db = open_database(app_env)
+    ops.init(db, actor=OPERATOR)
+    ops.init(db, plan_path=plan_file, actor=OPERATOR)
+    csv = b"Indikator;Monat;Wert\r\nkm_umgesetzt;01.2026;3\r\n"
+    assert importer.import_file(db, csv, filename="m.csv", actor=OPERATOR, kommune="muenchen", today=TODAY).ok
+    csv = b"Indikator;Monat;Wert\r\nkm_umgesetzt;01.2026;1\r\n"
+    assert importer.import_file(db, csv, filename="a.csv", actor=OPERATOR, today=TODAY).ok
+    accounts.add_user(db, OPERATOR, "mia", role="admin", password="ein-langes-passwort")
+    accounts.add_user(db, OPERATOR, "ada", role="admin", password="ein-langes-passwort")
+    members.set_user_kommune(db, OPERATOR, "mia", "muenchen")
+    db.close()
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input(key="login_user").input("mia")
+    at.text_input(key="login_password").input("ein-langes-passwort")
+    at = next(b for b in at.button if b.label == "Anmelden").click().run()
+    at.switch_page("pages/dashboard/uebersicht.py").run()
+    assert not at.exception
+    assert "München" in at.title[0].value
+    at.switch_page(PAGE).run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert "► München" in table["Kommune"].tolist() and "Aachen" in table["Kommune"].tolist()

@@ -50,10 +50,17 @@ def _export_values(db: Database, *, own: str, as_of: dt.date) -> tuple[pd.DataFr
 
 
 def export_package(
-    db: Database, *, actor: Actor | None, as_of: dt.date | None = None, today: dt.date | None = None
+    db: Database,
+    *,
+    actor: Actor | None,
+    as_of: dt.date | None = None,
+    today: dt.date | None = None,
+    own: str | None = None,
 ) -> ExportResult:
-    """The own Kommune's benchmark package (zip bytes). Beispieldaten are never exported."""
-    own = own_kommune()
+    """The own Kommune's benchmark package (zip bytes). Beispieldaten are never exported.
+
+    `own`: in a shared installation the Kommune of the person exporting (default: configuration)."""
+    own = own or own_kommune()
     last = last_complete_month(today)
     as_of = as_of or last
     if as_of > last:
@@ -316,8 +323,11 @@ def comparison(
     known_at: dt.datetime | dt.date | None = None,
     plan: dict[str, Any] | None = None,
     today: dt.date | None = None,
+    own: str | None = None,
 ) -> Comparison:
-    """All Kommunen side by side on one shared indicator for `year` (months up to `as_of`)."""
+    """All Kommunen side by side on one shared indicator for `year` (months up to `as_of`).
+
+    `own`: the Kommune highlighted and asked about (default: configuration)."""
     shared = shared_by_id().get(indicator_id)
     if shared is None:
         raise NotFoundError(
@@ -330,7 +340,7 @@ def comparison(
         raise KoraError(f"Jahr {year} liegt nach dem Stand {as_of:%Y-%m}.")
     as_of = min(as_of, dt.date(year, 12, 1))
     stamp = normalize_known_at(known_at)
-    own = own_kommune()
+    own = own or own_kommune()
     registry = by_id()
     einwohner = {k: v.einwohner for k, v in registry.items()}
     readings = readings_store.current_readings_df(db, known_at=stamp)
@@ -388,7 +398,7 @@ def load_samples(db: Database, *, actor: Actor | None, today: dt.date | None = N
     return stored
 
 
-def has_network_data(db: Database) -> bool:
+def has_network_data(db: Database, *, own: str | None = None) -> bool:
     """Are values of any other Kommune known (received or entered here)?"""
-    own = own_kommune()
+    own = own or own_kommune()
     return any(k != own for k in readings_store.current_readings_df(db)["kommune"].unique())

@@ -10,13 +10,13 @@ import datetime as dt
 
 import streamlit as st
 
-from kora.network import kommunen, service
+from kora.network import service
 from kora.network.indicators import SharedIndicator, shared_indicators
 from kora.web import ui
 
 
 def own_kommune() -> str:
-    return kommunen.own_kommune()
+    return ui.own_kommune()
 
 
 def indicators() -> tuple[SharedIndicator, ...]:
@@ -25,7 +25,7 @@ def indicators() -> tuple[SharedIndicator, ...]:
 
 @st.cache_data(ttl=ui.LOADER_TTL, show_spinner=False)
 def _comparison(path: str, own: str, indicator_id: str, year: int, as_of: dt.date) -> service.Comparison:
-    return service.comparison(ui._fresh(path), indicator_id=indicator_id, year=year, as_of=as_of)
+    return service.comparison(ui._fresh(path), indicator_id=indicator_id, year=year, as_of=as_of, own=own)
 
 
 def comparison(indicator_id: str, year: int, as_of: dt.date) -> service.Comparison:
@@ -34,7 +34,7 @@ def comparison(indicator_id: str, year: int, as_of: dt.date) -> service.Comparis
 
 @st.cache_data(ttl=ui.LOADER_TTL, show_spinner=False)
 def _has_network_data(path: str, own: str) -> bool:
-    return service.has_network_data(ui._fresh(path))
+    return service.has_network_data(ui._fresh(path), own=own)
 
 
 def has_network_data() -> bool:
@@ -49,7 +49,7 @@ def import_package(data: bytes, filename: str, *, dry_run: bool) -> service.Impo
 
 
 def export_package(as_of: dt.date) -> service.ExportResult:
-    return service.export_package(ui.database(), actor=ui.current_actor(), as_of=as_of)
+    return service.export_package(ui.database(), actor=ui.current_actor(), as_of=as_of, own=own_kommune())
 
 
 def load_samples() -> int:

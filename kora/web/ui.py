@@ -129,10 +129,15 @@ def serve(streamlit_args: list[str]) -> int:
 
 
 def own_kommune() -> str:
-    """The Kommune this installation works for (kora.network.kommunen.own_kommune: configuration)."""
+    """The Kommune this session works for: the logged-in person's (shared installation, table
+    user_kommunen), else the installation's own from configuration (KORA_KOMMUNE, default Aachen).
+    Pages show that Kommune's plan and readings only; the Städtevergleich shows every Kommune."""
+    from kora.access import membership
     from kora.network.kommunen import own_kommune as configured
 
-    return configured()
+    actor = current_actor()
+    home = membership.home_kommune(database(), actor) if actor is not None else None
+    return home or configured()
 
 
 def own_kommune_name() -> str:
