@@ -511,12 +511,16 @@ def build_deck(
     plan: dict[str, Any],
     *,
     made_on: dt.date | None = None,
+    network: Any = None,
 ) -> Deck:
     """The deck for one Stand: title, one slide per Aktionsfeld, Erfolge, Änderungen, Unterstützung.
 
     `report` is `build_status(...)` for the Stand (as_of, known_at); `changes` the matching
-    `build_changes(...)`; `plan` is `ops.plan_dict` (titles, partner cities).
+    `build_changes(...)`; `plan` is `ops.plan_dict` (titles, partner cities); `network` the
+    Städtevergleich (kora.network.report.deck_comparison) or None.
     """
+    from kora.network import report as network_report
+
     made_on = made_on or periods.today_local()
     filters = [
         ("Kommune", plan["kommune_name"]),
@@ -532,6 +536,7 @@ def build_deck(
     slides = [_title_slide(report, changes, info)]
     slides += [_field_slide(report, changes, row, milestones) for row in report.aktionsfelder.itertuples(index=False)]
     slides += [_successes_slide(report, changes), _changes_slide(report, changes), _support_slide(report, plan)]
+    slides += network_report.network_slides(network)  # "Wo stehen wir im Netzwerk?" (kora.network)
     return Deck(
         kommune=plan["kommune"],
         kommune_name=plan["kommune_name"],

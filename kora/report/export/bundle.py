@@ -16,6 +16,7 @@ import pandas as pd
 
 from kora import periods
 from kora.db import Database, changes_store
+from kora.network import report as network_report
 from kora.plan import setup as ops
 from kora.report.slides import Deck, build_deck
 from kora.tracking.changes import Changes, build_changes, default_since
@@ -29,6 +30,7 @@ class Bundle:
     changes: Changes
     plan: dict[str, Any]
     versions: pd.DataFrame  # changes_store.versions_df: every version up to known_at, months ≤ as_of
+    network: Any = None  # kora.network.service.Comparison for the slide and sheet "Städtevergleich"
 
 
 def gather(
@@ -51,5 +53,6 @@ def gather(
     changes = build_changes(db, kommune=kommune, as_of=report.as_of, since=since, known_at=known_at, report=report)
     plan = ops.plan_dict(db, kommune)
     versions = changes_store.versions_df(db, kommune=kommune, known_at=report.known_at, last_month=report.as_of)
-    deck = build_deck(report, changes, plan, made_on=made_on)
-    return Bundle(deck=deck, report=report, changes=changes, plan=plan, versions=versions)
+    network = network_report.deck_comparison(db, kommune=kommune, as_of=report.as_of, known_at=report.known_at)
+    deck = build_deck(report, changes, plan, made_on=made_on, network=network)
+    return Bundle(deck=deck, report=report, changes=changes, plan=plan, versions=versions, network=network)

@@ -332,6 +332,8 @@ def _versions(wb: Workbook, bundle: Bundle) -> None:
 
 def build_xlsx(bundle: Bundle) -> bytes:
     """The workbook as .xlsx bytes."""
+    from kora.network import report as network_report
+
     wb = Workbook()
     _info(wb, bundle)
     _attainment(wb, bundle)
@@ -341,6 +343,7 @@ def build_xlsx(bundle: Bundle) -> bytes:
     _milestones(wb, bundle)
     _indicators(wb, bundle)
     _versions(wb, bundle)
+    network_report.add_sheet(wb, bundle)  # "Städtevergleich" (kora.network), absent without network data
     wb.properties.title = f"{bundle.deck.title} · Stand {fmt.month_name(bundle.deck.as_of)}"
     wb.properties.creator = "KoRa-Monitor"
     out = io.BytesIO()
