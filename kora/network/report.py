@@ -37,7 +37,7 @@ def deck_comparison(
 
 def network_slides(c: service.Comparison | None) -> list[Any]:
     """[] or [the slide "Wo stehen wir im Netzwerk?"] for kora.report.slides.build_deck."""
-    from kora.report.slides import Item, Metric, Section, Slide, Table
+    from kora.report.slides import Metric, Slide, Table
 
     if c is None:
         return []
@@ -45,16 +45,19 @@ def network_slides(c: service.Comparison | None) -> list[Any]:
     n = int(c.table["rank"].notna().sum())
     rank = "–" if own.empty or own["rank"].isna().iloc[0] else f"{int(own['rank'].iloc[0])} von {n}"
     digits = 2
+    ask = {item["kommune"]: item["vorhaben"] for item in c.learn_from}
+    ids = dict(zip(c.table["name"], c.table["kommune"], strict=True))
     rows = tuple(
         (
             "" if r["rang"] is None else str(r["rang"]),
             ("► " if r["eigene"] else "") + r["kommune"],
             fmt.number(r["vergleichswert"], digits),
             fmt.month_short(r["stand"]) + (" (alt)" if r["alt"] else ""),
+            # the renderers show a table or text sections, not both: "Von wem lernen?" is a column
+            "fragen (Vorhaben " + ", ".join(map(str, ask[ids[r["kommune"]]])) + ")" if ids[r["kommune"]] in ask else "",
         )
         for r in views.export_rows(c)[:MAX_ROWS]
     )
-    learn = [Item(line.replace("\\", "")) for line in views.learn_from_lines(c)]
     demo = bool(c.table["is_demo"].any())
     return [
         Slide(
@@ -68,16 +71,14 @@ def network_slides(c: service.Comparison | None) -> list[Any]:
                 Metric("Kommunen im Vergleich", str(n)),
             ),
             table=Table(
-                columns=("Rang", "Kommune", c.indicator.unit_compared, "Stand"), rows=rows, widths=(1, 3.4, 2.4, 1.6)
-            ),
-            sections=(
-                Section(
-                    "Von wem lernen?", tuple(learn), empty="Keine Partnerstadt des Vorhabens steht hier besser da."
-                ),
+                columns=("Rang", "Kommune", c.indicator.unit_compared, "Stand", "Von wem lernen?"),
+                rows=rows,
+                widths=(0.8, 3.0, 2.2, 1.5, 2.6),
             ),
             notes=(
                 "Werte je 100 000 Einwohner (Einwohner: data/kommunen.toml mit Quelle und Jahr). Werte anderer "
-                "Kommunen aus ihren Benchmark-Paketen; „alt“: letzter Wert mehr als drei Monate vor dem Stand."
+                "Kommunen aus ihren Benchmark-Paketen; „alt“: letzter Wert mehr als drei Monate vor dem Stand. "
+                "„fragen“: Partnerstadt des Aktionsplans für dieses Vorhaben, die hier besser dasteht."
             ),
         )
     ]
