@@ -314,6 +314,20 @@ def _packages(db: Database, known_at: dt.datetime | None) -> dict[str, dict[str,
     return {str(r["kommune"]): r for r in latest.to_dict("records")}
 
 
+def _annotate(table: pd.DataFrame, *, own: str, packages: dict[str, dict[str, Any]], demo: set[str]) -> None:
+    """Add name, own flag, Einwohner, package time, origin and Beispieldaten flag per Kommune."""
+    registry = by_id()
+    table["name"] = [registry[k].name for k in table["kommune"]]
+    table["is_own"] = table["kommune"] == own
+    table["einwohner"] = [registry[k].einwohner for k in table["kommune"]]
+    table["package_created"] = [packages.get(k, {}).get("created") for k in table["kommune"]]
+    table["source"] = [
+        "eigene Werte" if k == own else ("Benchmark-Paket" if k in packages else "in dieser Installation")
+        for k in table["kommune"]
+    ]
+    table["is_demo"] = table["kommune"].isin(demo)
+
+
 def comparison(
     db: Database,
     *,
@@ -355,16 +369,7 @@ def comparison(
         year=year,
         as_of=as_of,
     )
-    packages = _packages(db, stamp)
-    table["name"] = [registry[k].name for k in table["kommune"]]
-    table["is_own"] = table["kommune"] == own
-    table["einwohner"] = [registry[k].einwohner for k in table["kommune"]]
-    table["package_created"] = [packages.get(k, {}).get("created") for k in table["kommune"]]
-    table["source"] = [
-        "eigene Werte" if k == own else ("Benchmark-Paket" if k in packages else "in dieser Installation")
-        for k in table["kommune"]
-    ]
-    table["is_demo"] = table["kommune"].isin(demo)
+    _annotate(table, own=own, packages=_packages(db, stamp), demo=demo)
     if plan is None:
         from kora.plan.setup import plan_dict
 
