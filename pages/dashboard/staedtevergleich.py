@@ -97,9 +97,7 @@ with st.expander("Benchmark-Pakete austauschen"):
             check = network.import_package(data, upload.name, dry_run=True)
             if check.errors:
                 st.error(ui.plain(check.message))
-                st.markdown(
-                    tables.bullet_markdown([tables.escape_md(validate.problem_text(p)) for p in check.errors[:50]])
-                )
+                st.markdown(tables.bullet_markdown([ui.plain(validate.problem_text(p)) for p in check.errors[:50]]))
             else:
                 st.info(ui.plain(check.message))
                 if st.button("Paket speichern", key="nw_store", type="primary"):
