@@ -14,6 +14,7 @@ import logging
 
 import streamlit as st
 
+from kora import fmt
 from kora.errors import KoraError
 from kora.web import ui
 
@@ -73,11 +74,11 @@ try:
                 st.caption("🧪 Beispieldaten geladen — keine echten Messwerte.")
         if access.config.single_user:
             st.info(
-                f"🖥️ **Einzelplatzmodus: keine Anmeldung.** Alle Änderungen werden unter dem Namen „{ui.plain(actor.name)}“ "
+                f"🖥️ **Einzelplatzmodus: keine Anmeldung.** Alle Änderungen werden unter dem Namen „{fmt.markdown(actor.name)}“ "
                 "erfasst. Nur auf diesem Rechner erreichbar.",
             )
         elif actor is not None:
-            st.caption(f"👤 Angemeldet als **{ui.plain(actor.label)}**")
+            st.caption(f"👤 Angemeldet als **{fmt.markdown(actor.label)}**")
             if st.button("Abmelden", key="sidebar_logout", icon="🚪", type="tertiary"):
                 ui.logout()
         else:
@@ -85,7 +86,7 @@ try:
         st.caption("KoRa-Monitor · Aktionsplan der Stadt Aachen")
     page.run()
 except KoraError as err:
-    st.error(ui.plain(str(err)))
+    st.error(fmt.markdown(str(err)))
 except Exception:
     logging.getLogger("kora").exception("Fehler auf Seite %s", page.title)
     st.error(

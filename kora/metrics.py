@@ -91,10 +91,6 @@ import numpy as np
 import pandas as pd
 
 STATUS_ORDER = ("on_track", "at_risk", "off_track", "no_data")
-STATUS_LABELS = {"on_track": "im Plan", "at_risk": "gefährdet", "off_track": "nicht im Plan", "no_data": "keine Daten"}
-STATUS_ICONS = {"on_track": "✅", "at_risk": "⚠️", "off_track": "⛔", "no_data": "⚪"}
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies; always shown with icon + word.
-STATUS_COLORS = {"on_track": "#009E73", "at_risk": "#E69F00", "off_track": "#D55E00", "no_data": "#999999"}
 STATUS_SCORES = {"on_track": 1.0, "at_risk": 0.5, "off_track": 0.0}
 
 # Thresholds (see module docstring).
@@ -818,9 +814,6 @@ def milestone_summary(milestones: pd.DataFrame, *, as_of: dt.date) -> dict[str, 
 
 
 __all__ = [
-    "STATUS_COLORS",
-    "STATUS_ICONS",
-    "STATUS_LABELS",
     "STATUS_ORDER",
     "aktionsfeld_rollup",
     "indicator_series",

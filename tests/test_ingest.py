@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from kora.periods import read_month as parse_month
 from kora.plan.files import Plan
 from kora.readings.importer import Catalogue, parse_file
 from kora.readings.ingest import (
@@ -18,7 +19,6 @@ from kora.readings.ingest import (
     column_letter,
     detect_decimal,
     normalise,
-    parse_month,
     parse_numbers,
     read_upload,
 )

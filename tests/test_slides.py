@@ -110,7 +110,7 @@ def test_step(index: int, delta: int, wrap: bool, expected: int) -> None:
     "text", ["<script>alert(1)</script>", "[klick](javascript:alert(1))", "**fett** _kursiv_ $x$ :red[rot]", "1. Liste"]
 )
 def test_markdown_text_leaves_no_markup(text: str) -> None:
-    out = slides.markdown_text(text)
+    out = fmt.markdown(text)
     for ch in "<>[]()*_$:":
         assert ch not in out.replace("\\" + ch, "")
     assert out.replace("\\", "") == text

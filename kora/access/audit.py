@@ -41,7 +41,6 @@ ACTION_LABELS = {
     "audit_lesen": "Audit-Log gelesen",
 }
 OUTCOME_LABELS = {"ok": "ausgeführt", "abgelehnt": "abgelehnt", "verweigert": "verweigert (keine Berechtigung)"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 COLUMNS = ["Nr", "Zeitpunkt", "Wer", "Aktion", "Objekt", "Ergebnis", "Grund", "Details"]
 DETAIL_LABELS = {
     "neu": "neu",
@@ -172,7 +171,7 @@ def facets(db: Database) -> dict[str, list[str]]:
 
 
 def _safe_text(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith(fmt.FORMULA_START):
         return "'" + value
     return value
 

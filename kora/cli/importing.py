@@ -15,9 +15,10 @@ from pathlib import Path
 from kora.access.auth import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.errors import KoraError
+from kora.periods import parse_month
 from kora.plan import setup as ops
 from kora.readings import importer, templates
-from kora.readings.ingest import MAX_UPLOAD_BYTES, parse_month
+from kora.readings.ingest import MAX_UPLOAD_BYTES
 
 MAX_PRINTED_ERRORS = 50
 

@@ -9,9 +9,10 @@ from kora import fmt
 from kora.cli.common import add_db_argument, add_json_argument, add_time_arguments, open_db
 from kora.db import status_store
 from kora.fmt import is_missing
-from kora.metrics import STATUS_LABELS
+from kora.labels import STATUS_LABELS
+from kora.periods import parse_day, parse_month
 from kora.plan import setup as ops
-from kora.tracking.status import StatusReport, build_status, parse_day, parse_month
+from kora.tracking.status import StatusReport, build_status
 
 ALL = "alle"
 

@@ -36,24 +36,22 @@ from kora.access import auth
 from kora.access.auth import Actor, authorize
 from kora.db import Database, audit_store, import_store, plan_store, readings_store
 from kora.errors import KoraError, NotFoundError, PermissionDenied, ValidationError
+from kora.labels import CHANGE_LABELS, KIND_LABELS
+from kora.periods import MONTH_HINT, is_ambiguous_slash_date, read_month
 from kora.plan.files import Plan
 from kora.plan.setup import DEFAULT_KOMMUNE, utcnow
 from kora.readings.ingest import (
     MAX_UPLOAD_BYTES,
-    MONTH_HINT,
     FileRejected,
     Problem,
     Upload,
     detect_decimal,
     display,
-    month_text,
     normalise,
-    parse_month,
     parse_numbers,
     read_upload,
 )
 from kora.readings.ingest.columns import arrow_text, repeat_arrow, take_text
-from kora.readings.ingest.months import is_ambiguous_slash_date
 from kora.readings.ingest.xlsx import PercentCell
 from kora.samples.demo import last_complete_month
 
@@ -61,8 +59,6 @@ MAX_COMMENT_CHARS = 1000
 YES = {"ja", "j", "yes", "y", "wahr", "true", "x", "1"}
 NO = {"nein", "n", "no", "falsch", "false", "0"}
 EXCEL_ERRORS = {"#div/0!", "#wert!", "#value!", "#bezug!", "#ref!", "#name?", "#zahl!", "#num!", "#null!"}
-STATUS_LABELS = {"new": "neu", "changed": "geändert", "unchanged": "unverändert"}
-KIND_LABELS = {"upload": "Upload", "revert": "Rücknahme", "demo": "Beispieldaten"}
 
 
 # --- catalogue -------------------------------------------------------------------------------
@@ -276,8 +272,8 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
         too_early,
         "month_col",
         lambda row, i: (
-            f"Der Monat {month_text(row.month)} liegt vor dem Start des Aktionsplans "
-            f"({month_text(catalogue.plan_start)}). Bitte nur Monate ab {month_text(catalogue.plan_start)} melden."
+            f"Der Monat {fmt.month_numeric(row.month)} liegt vor dem Start des Aktionsplans "
+            f"({fmt.month_numeric(catalogue.plan_start)}). Bitte nur Monate ab {fmt.month_numeric(catalogue.plan_start)} melden."
         ),
     )
     problems += _problems_from(
@@ -285,8 +281,8 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
         too_late,
         "month_col",
         lambda row, i: (
-            f"Der Monat {month_text(row.month)} ist noch nicht abgeschlossen. Gemeldet werden können Monate "
-            f"bis einschließlich {month_text(last)}; diesen Wert bitte erst nach Monatsende hochladen."
+            f"Der Monat {fmt.month_numeric(row.month)} ist noch nicht abgeschlossen. Gemeldet werden können Monate "
+            f"bis einschließlich {fmt.month_numeric(last)}; diesen Wert bitte erst nach Monatsende hochladen."
         ),
     )
     bad |= no_month | too_early | too_late
@@ -501,7 +497,7 @@ def _duplicates(
                     line=int(row.line),
                     column=row.column,
                     value=_fmt_number(row.value),
-                    message=f"„{rules[ind].name}“ ({ind}) für {month_text(month)} steht mehrfach in der Datei "
+                    message=f"„{rules[ind].name}“ ({ind}) für {fmt.month_numeric(month)} steht mehrfach in der Datei "
                     f"(Zeilen {lines}) mit {what}"
                     + (f" ({shown})" if distinct_values else "")
                     + ". Bitte nur eine Zeile stehen lassen.",
@@ -538,7 +534,7 @@ def _month_message(row: Any, _pos: int) -> str:
 
 def _number_message(raw: str, decimal: str) -> str:
     text = raw.strip()
-    if parse_month(text) is not None:
+    if read_month(text) is not None:
         return (
             f"„{text}“ sieht aus wie ein Datum, hier wird eine Zahl erwartet. Excel wandelt z. B. 1.3 in ein Datum um: "
             "bitte die Spalte als Zahl formatieren und den Wert mit Komma (1,3) eintragen."
@@ -744,8 +740,8 @@ class Preview:
                 "Zeile": cells["line"].astype("int64"),
                 "Indikator": cells["indicator_id"],
                 "Name": [rules[i].name if i in rules else "" for i in cells["indicator_id"]],
-                "Monat": [month_text(m) for m in cells["month"]],
-                "Status": cells["status"].map(STATUS_LABELS),
+                "Monat": [fmt.month_numeric(m) for m in cells["month"]],
+                "Status": cells["status"].map(CHANGE_LABELS),
                 "Wert": shown,
                 "Kommentar": cells["comment"],
             }
@@ -1350,7 +1346,7 @@ def month_options(db: Database, *, indicator_id: str, kommune: str = DEFAULT_KOM
     out = []
     for m in months:
         day = m.date() if isinstance(m, dt.datetime) else m
-        out.append((day, month_text(day)))
+        out.append((day, fmt.month_numeric(day)))
     return out
 
 

@@ -15,10 +15,10 @@ import io
 
 import pandas as pd
 
+from kora import fmt
 from kora.db import Database, import_store
 from kora.plan.setup import DEFAULT_KOMMUNE
 from kora.readings.importer import Catalogue, last_reportable_month
-from kora.readings.ingest import month_text
 
 MAX_MONTHS = 24
 HEADER = ("Indikator", "Name", "Einheit", "Monat", "Wert", "Kommentar")
@@ -49,7 +49,7 @@ def template_csv(db: Database, *, kommune: str = DEFAULT_KOMMUNE, today: dt.date
     cells = due_cells(db, kommune=kommune, today=today)
     lines = [";".join(HEADER)]
     for r in cells.itertuples(index=False):
-        lines.append(";".join((r.indicator_id, _csv(r.name), _csv(r.unit), month_text(r.month), "", "")))
+        lines.append(";".join((r.indicator_id, _csv(r.name), _csv(r.unit), fmt.month_numeric(r.month), "", "")))
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from kora import fmt
 from kora.fmt import is_missing, status_text
-from kora.metrics import STATUS_COLORS
+from kora.labels import STATUS_COLORS
 
 FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 16, "color": "#1a1a1a"}
 COLOR_VALUE = "#0072B2"  # Okabe–Ito blue

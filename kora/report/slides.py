@@ -17,7 +17,8 @@ import pandas as pd
 
 from kora import fmt, periods
 from kora.fmt import as_date, is_missing, status_text
-from kora.metrics import STATUS_COLORS, STATUS_ICONS, STATUS_ORDER
+from kora.labels import STATUS_COLORS, STATUS_ICONS
+from kora.metrics import STATUS_ORDER
 from kora.tracking.changes import Changes, local_time, reached_in_year
 
 MAX_ITEMS = 6  # list items per section on a slide; the rest is counted ("… und 4 weitere")
@@ -560,17 +561,3 @@ def step(index: int, n: int, delta: int, *, wrap: bool = False) -> int:
 
 def slide_label(deck: Deck, index: int) -> str:
     return f"{index + 1}. {deck.slides[index].title}"
-
-
-def markdown_text(text: str) -> str:
-    """Plain text made inert for Streamlit Markdown: every Markdown/HTML/LaTeX character escaped,
-    so a comment like '<script>' or '[x](javascript:…)' shows as typed."""
-    out = []
-    for ch in str(text):
-        if ch in "\\`*_{}[]()#+-.!|<>~$:=&\"'":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("  \n")
-        else:
-            out.append(ch)
-    return "".join(out)

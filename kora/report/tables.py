@@ -13,11 +13,8 @@ import pandas as pd
 
 from kora import fmt
 from kora.fmt import as_date, is_missing, status_text
-from kora.metrics import STATUS_LABELS, milestone_flags
-
-AGGREGATION_LABELS = {"sum": "Summe seit Jahresbeginn", "mean": "Mittel der Monate", "last": "letzter Stand"}
-DIRECTION_LABELS = {"up": "mehr ist besser", "down": "weniger ist besser", "yesno": "ja/nein"}
-
+from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, STATUS_LABELS
+from kora.metrics import milestone_flags
 
 # --- Übersicht -------------------------------------------------------------------------------
 
@@ -223,7 +220,7 @@ def start_text(row: pd.Series) -> str:
 def facts_markdown(row: pd.Series, as_of: dt.date) -> str:
     """The key figures as a compact two-column Markdown table (beside a chart)."""
     lines = ["| Kennzahl | Wert |", "| --- | --- |"]
-    lines += [f"| {label} | {escape_md(value)} |" for label, value in indicator_facts(row, as_of)]
+    lines += [f"| {label} | {fmt.markdown(value)} |" for label, value in indicator_facts(row, as_of)]
     return "\n".join(lines)
 
 
@@ -237,18 +234,13 @@ def ideas_markdown(ideas: list[dict[str, Any]]) -> str:
     lines = []
     for idea in ideas:
         prefix = f"**Teilvorhaben {idea['teilvorhaben']}:** " if idea.get("teilvorhaben") else ""
-        lines.append(f"- {prefix}{escape_md(idea['text'])}")
-        lines.extend(f"    - {escape_md(p)}" for p in idea.get("punkte", []))
+        lines.append(f"- {prefix}{fmt.markdown(idea['text'])}")
+        lines.extend(f"    - {fmt.markdown(p)}" for p in idea.get("punkte", []))
     return "\n".join(lines)
 
 
 def bullet_markdown(items: list[str]) -> str:
-    return "\n".join(f"- {escape_md(x)}" for x in items) if items else "_keine Angaben_"
-
-
-def escape_md(text: str) -> str:
-    """Plan texts contain '*' (Planer*innen) that Markdown would read as emphasis."""
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;")
+    return "\n".join(f"- {fmt.markdown(x)}" for x in items) if items else "_keine Angaben_"
 
 
 # --- Meilensteine, Städtenetzwerk -----------------------------------------------------------

@@ -24,7 +24,8 @@ from kora import fmt, periods
 from kora.db import Database, changes_store, plan_store
 from kora.errors import KoraError
 from kora.fmt import is_missing
-from kora.metrics import STATUS_LABELS, STATUS_SCORES
+from kora.labels import STATUS_LABELS
+from kora.metrics import STATUS_SCORES
 from kora.periods import normalize_known_at
 from kora.plan.files import DEFAULT_KOMMUNE
 from kora.tracking.status import StatusReport, build_status

@@ -20,7 +20,7 @@ import pandas as pd
 from kora import metrics, periods
 from kora.db import Database, status_store
 from kora.errors import NotFoundError
-from kora.periods import LOCAL_TZ, normalize_known_at, parse_day, parse_month
+from kora.periods import normalize_known_at
 from kora.plan.files import DEFAULT_KOMMUNE
 
 
@@ -223,5 +223,4 @@ def series(
     )
 
 
-# parse_month, parse_day, normalize_known_at and LOCAL_TZ live in kora.periods; re-exported for callers.
-__all__ = ["LOCAL_TZ", "StatusReport", "build_status", "normalize_known_at", "parse_day", "parse_month", "series"]
+__all__ = ["StatusReport", "build_status", "series"]

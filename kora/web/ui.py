@@ -271,18 +271,6 @@ def sso_login() -> None:
     st.login()
 
 
-_MD_SPECIAL = set("\\`*_[]<>#|~$")
-
-
-def plain(text: object) -> str:
-    """Text for st.markdown/st.error shown as written: names, reasons, "Koordinator*innen".
-
-    Escapes the characters that would make emphasis, links, code, HTML or math; everything
-    else stays readable in AppTest and logs.
-    """
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
-
-
 # --- cached loaders --------------------------------------------------------------------------
 
 

@@ -34,7 +34,7 @@ st.markdown(f"### {views.status_text(row['status'])} · Zielerreichung {fmt.perc
 text_col, numbers_col = st.columns([1, 1], gap="large")
 with text_col:
     st.markdown("#### Übergeordnete Zielsetzung")
-    st.markdown(views.escape_md(v["zielsetzung"]))
+    st.markdown(fmt.markdown(v["zielsetzung"]))
     st.markdown("#### Optionale Umsetzungsideen")
     st.markdown(views.ideas_markdown(v["umsetzungsideen"]))
     st.markdown("#### Indikatoren der Zielerreichung (Aktionsplan)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kora import fmt
 from kora.access import accounts, auth
 from kora.errors import KoraError
 from kora.web import ui
@@ -40,14 +41,14 @@ if actor is None:
             try:
                 ui.login_local(username, password)
             except KoraError as err:
-                st.error(ui.plain(str(err)), icon="🚫")
+                st.error(fmt.markdown(str(err)), icon="🚫")
             else:
                 ui.clear_caches()
                 st.rerun()
         st.caption("Passwort vergessen? Die Administration setzt es neu (python -m kora user passwd NAME).")
 else:
     st.title("Mein Konto")
-    st.write(f"Angemeldet als **{ui.plain(actor.display_name or actor.name)}** ({ui.plain(actor.name)}).")
+    st.write(f"Angemeldet als **{fmt.markdown(actor.display_name or actor.name)}** ({fmt.markdown(actor.name)}).")
     cols = st.columns(3)
     cols[0].metric("Rolle", auth.ROLE_LABELS[actor.role])
     cols[1].metric("Anmeldung", auth.SOURCE_LABELS[actor.source])
@@ -78,7 +79,7 @@ else:
                     try:
                         accounts.change_password(ui.database(), actor, actor.name, new, old_password=old)
                     except KoraError as err:
-                        st.error(ui.plain(str(err)))
+                        st.error(fmt.markdown(str(err)))
                     else:
                         st.success("Passwort geändert.", icon="✅")
     if st.button("Abmelden", key="logout", icon="🚪"):

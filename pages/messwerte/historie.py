@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kora import fmt
 from kora.errors import KoraError
 from kora.readings import importer
 from kora.web import ui
@@ -55,7 +56,7 @@ if choices:
                     with st.spinner("Rücknahme wird gespeichert …"):
                         result = importer.revert_upload(db, choice.id, actor=actor, reason=reason)
                 except KoraError as err:
-                    st.error(ui.plain(str(err)))
+                    st.error(fmt.markdown(str(err)))
                 else:
                     ui.clear_caches()
                     st.session_state[SUCCESS_KEY] = result.message

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kora import fmt
 from kora.errors import KoraError
 from kora.readings import importer, templates
 from kora.readings.ingest import MAX_UPLOAD_BYTES
@@ -68,11 +69,11 @@ if SUCCESS_KEY in st.session_state:
 
 if actor.role == "koordination":
     st.caption(
-        f"Sie melden als {ui.plain(actor.display_name or actor.name)} für {ui.plain(actor.scope_text())}. "
+        f"Sie melden als {fmt.markdown(actor.display_name or actor.name)} für {fmt.markdown(actor.scope_text())}. "
         "Werte anderer Vorhaben werden nicht angenommen."
     )
 else:
-    st.caption(f"Ihre Werte werden unter dem Namen „{ui.plain(actor.name)}“ in der Historie erfasst.")
+    st.caption(f"Ihre Werte werden unter dem Namen „{fmt.markdown(actor.name)}“ in der Historie erfasst.")
 round_no = st.session_state.get(ROUND_KEY, 0)
 file = st.file_uploader(
     f"Datei auswählen (CSV, TXT oder XLSX, höchstens {MAX_MB} MB)",
@@ -111,7 +112,7 @@ else:
         if preview.noop:
             st.info(preview.message(), icon="ℹ️")
         elif preview.forbidden:
-            st.error(ui.plain(preview.forbidden_message), icon="🔒")
+            st.error(fmt.markdown(preview.forbidden_message), icon="🔒")
             st.dataframe(preview.table(only_changes=True), hide_index=True, key="upload_preview_table")
         else:
             only_changes = st.toggle("Nur neue und geänderte Werte zeigen", value=False, key="upload_only_changes")
@@ -131,7 +132,7 @@ else:
                         result = importer.commit_upload(db, preview, actor=actor, reason=reason)
                 except KoraError as err:
                     st.session_state.pop(PREVIEW_KEY, None)
-                    st.error(ui.plain(str(err)))
+                    st.error(fmt.markdown(str(err)))
                 else:
                     ui.clear_caches()
                     st.session_state.pop(PREVIEW_KEY, None)

@@ -81,7 +81,7 @@ def targets_tab() -> None:
                 db, actor, ind_id, field=field, value=value, reason=reason, year=year if field == "target" else None
             )
         except KoraError as err:
-            st.error(ui.plain(str(err)))
+            st.error(fmt.markdown(str(err)))
         else:
             if change.changed:
                 done(change.message)
@@ -98,7 +98,7 @@ def milestones_tab() -> None:
     choices = admin.milestone_choices(db, actor)
     if not choices:
         st.info(
-            f"Ihnen sind keine Vorhaben zugeordnet ({ui.plain(actor.scope_text())}). Bitte die Administration fragen."
+            f"Ihnen sind keine Vorhaben zugeordnet ({fmt.markdown(actor.scope_text())}). Bitte die Administration fragen."
         )
         return
     by_id = {c["id"]: c for c in choices}
@@ -140,7 +140,7 @@ def milestones_tab() -> None:
                 reached_on=reached if status == "erreicht" else None,
             )
         except KoraError as err:
-            st.error(ui.plain(str(err)))
+            st.error(fmt.markdown(str(err)))
         else:
             done(result.message)
 
@@ -149,7 +149,7 @@ def coordination_tab() -> None:
     people = [u for u in accounts.user_choices(db) if u["role"] == "koordination" and not u["disabled"]]
     if not people:
         st.info(
-            ui.plain(
+            fmt.markdown(
                 "Noch keine Koordinator*innen. Im Reiter „Benutzer“ ein Konto mit der Rolle Koordinator*in anlegen."
             )
         )
@@ -177,7 +177,7 @@ def coordination_tab() -> None:
         try:
             accounts.set_assignments(db, actor, who, vorhaben=chosen_v, indicators=chosen_i)
         except KoraError as err:
-            st.error(ui.plain(str(err)))
+            st.error(fmt.markdown(str(err)))
         else:
             done(f"Zuordnung von „{who}“ gespeichert.")
 
@@ -211,7 +211,7 @@ def users_tab() -> None:
                 vorhaben=chosen_v if role == "koordination" else [],
             )
         except KoraError as err:
-            st.error(ui.plain(str(err)))
+            st.error(fmt.markdown(str(err)))
         else:
             done(f"Benutzer „{name}“ angelegt.")
 
@@ -245,7 +245,7 @@ def users_tab() -> None:
                     db, actor, who, role=role, display_name=display, email=email, password=password, disabled=disabled
                 )
             except KoraError as err:
-                st.error(ui.plain(str(err)))
+                st.error(fmt.markdown(str(err)))
             else:
                 done(f"Benutzer „{who}“ gespeichert.")
 
@@ -264,6 +264,6 @@ if actor.is_admin:
         users_tab()
 else:
     st.caption(
-        f"Als Koordinator\\*in pflegen Sie hier die Meilensteine Ihrer Vorhaben ({ui.plain(actor.scope_text())})."
+        f"Als Koordinator\\*in pflegen Sie hier die Meilensteine Ihrer Vorhaben ({fmt.markdown(actor.scope_text())})."
     )
     milestones_tab()

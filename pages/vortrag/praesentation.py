@@ -24,7 +24,7 @@ SECONDS = "praes_seconds"
 
 
 def esc(text: str) -> str:
-    return slides.markdown_text(text)
+    return fmt.markdown(text)
 
 
 def move(delta: int, n: int, *, wrap: bool = False) -> None:

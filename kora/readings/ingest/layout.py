@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kora.periods import read_month
 from kora.readings.ingest.columns import repeat_label, repeat_text
-from kora.readings.ingest.months import parse_month
 from kora.readings.ingest.problems import FileRejected, Problem, column_label, column_letter, display
 
 ROLES: dict[str, set[str]] = {
@@ -132,7 +132,7 @@ def _header_kind(cells: list[object]) -> str | None:
         return "lang"
     if "value" in roles and ("indicator" in roles or "name" in roles):
         return "lang"  # month column missing: reported as a problem on the header
-    months = [i for i, c in enumerate(cells) if role_of(c) is None and parse_month(c) is not None]
+    months = [i for i, c in enumerate(cells) if role_of(c) is None and read_month(c) is not None]
     if not months:
         return None
     first_month = months[0]
@@ -325,12 +325,12 @@ def _parse_months(cells: pd.Series, *, stripped: bool = False) -> np.ndarray:
     """
     if cells.dtype == object:  # typed XLSX cells (small files): a plain lookup
         keys = [v.strip() if isinstance(v, str) else v for v in cells.tolist()]
-        lookup = {k: _month64(parse_month(k)) for k in dict.fromkeys(keys)}
+        lookup = {k: _month64(read_month(k)) for k in dict.fromkeys(keys)}
         return np.array([lookup[k] for k in keys], dtype="datetime64[us]")
     else:
         codes, uniques = pd.factorize(cells if stripped else cells.str.strip(), use_na_sentinel=False)
         distinct = list(uniques)
-    parsed = np.array([_month64(parse_month(u)) for u in distinct], dtype="datetime64[us]")
+    parsed = np.array([_month64(read_month(u)) for u in distinct], dtype="datetime64[us]")
     return parsed[codes] if len(parsed) else np.array([], dtype="datetime64[us]")
 
 
@@ -365,7 +365,7 @@ def _wide(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
                         "bitte die Kommentare in einer Spalte zusammenfassen.",
                     )
                 )
-        elif role is None and (month := parse_month(header)) is not None:
+        elif role is None and (month := read_month(header)) is not None:
             months[i] = month
     if ind_col is None:
         ind_col = 0

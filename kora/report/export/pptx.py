@@ -30,7 +30,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from kora.metrics import STATUS_COLORS, STATUS_ICONS
+from kora.labels import STATUS_COLORS, STATUS_ICONS
 from kora.report.export.common import xml_safe
 from kora.report.slides import Chart, Deck, Item, Metric, Section, Slide, Table
 

@@ -25,13 +25,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kora import fmt
 from kora.fmt import is_missing
-from kora.metrics import STATUS_LABELS
+from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, KIND_LABELS, STATUS_LABELS
 from kora.report.export.bundle import Bundle
 from kora.report.export.common import xml_safe
-from kora.report.tables import AGGREGATION_LABELS, DIRECTION_LABELS
 from kora.tracking import changes as changes_mod
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_CELL = 32_767  # Excel's limit for one cell
 HEADER_ROW = 4
 HEADER_FILL = PatternFill("solid", fgColor="0072B2")
@@ -40,7 +38,6 @@ PERCENT = "0 %"
 DATE = "DD.MM.YYYY"
 MONTH = "MM.YYYY"
 STAMP = "DD.MM.YYYY HH:MM"
-KIND_LABELS = {"upload": "Upload", "revert": "Rücknahme", "demo": "Beispieldaten"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None
         text = xml_safe(text)[:MAX_CELL]
         cell.value = text
         cell.data_type = "s"  # openpyxl would read a leading '=' as a formula
-        if text.startswith(FORMULA_START):
+        if text.startswith(fmt.FORMULA_START):
             cell.quotePrefix = True
     elif number_format:
         cell.number_format = number_format
