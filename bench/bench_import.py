@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import duckdb  # noqa: E402
 import machine  # noqa: E402  (bench/machine.py)
 
-from kora.access.auth import Actor  # noqa: E402
+from kora.access.roles import Actor  # noqa: E402
 from kora.db import open_database  # noqa: E402
 from kora.plan import setup as ops  # noqa: E402
 from kora.readings import importer  # noqa: E402

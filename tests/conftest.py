@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.db import Database, open_database
 from kora.plan import setup as ops
 from kora.plan.files import Plan, load_plan

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kora.access import accounts
 from kora.db import audit_store, open_database, readings_store
-from kora.plan import setup as ops
+from kora.plan import setup
 from tests.conftest import APP, OPERATOR
 
 PASSWORD = "ein-langes-passwort"
@@ -35,7 +35,7 @@ def people(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("KORA_LESEN", raising=False)
     db = open_database(app_env)
     try:
-        ops.init(db, actor=OPERATOR)
+        setup.init(db, actor=OPERATOR)
         accounts.add_user(db, OPERATOR, "lea", role="leser", password=PASSWORD, email="lea@aachen.de")
         accounts.add_user(
             db, OPERATOR, "kim", role="koordination", vorhaben=[2], password=PASSWORD, email="kim@aachen.de",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.db import Database, audit_store, readings_store
 from kora.errors import KoraError, NotFoundError, PermissionDenied, ValidationError
 from kora.readings import importer, templates

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.db import Database, audit_store, open_database
 from kora.errors import ValidationError
 from kora.plan import setup as ops

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from kora.access import accounts, auth
-from kora.access.auth import Actor
+from kora.access import accounts, login, roles
+from kora.access.roles import Actor
 from kora.db import Database, audit_store, auth_store, open_database
 from kora.errors import PermissionDenied
-from kora.plan import edits as admin
-from kora.plan import setup as ops
+from kora.plan import edits, setup
 from kora.readings import importer
 from tests.conftest import OPERATOR, TODAY
 
@@ -60,7 +59,7 @@ def audit_rows(db: Database) -> list[tuple]:
 
 def _build_template(path: Path, *, with_upload: bool) -> Path:
     db = open_database(path)
-    ops.init(db, actor=OPERATOR)
+    setup.init(db, actor=OPERATOR)
     for name, (role, vorhaben) in PEOPLE.items():
         accounts.add_user(db, OPERATOR, name, role=role, vorhaben=vorhaben, email=f"{name}@aachen.de")
     if with_upload:
@@ -96,7 +95,7 @@ def actor_for(db: Database, role: str) -> Actor | None:
         return None
     row = auth_store.user_by_name(db, ROLE_USER[role])
     assert row is not None
-    return auth.actor_for_row(db, row, source="lokal", kommune="aachen")
+    return roles.actor_for_row(db, row, source="lokal", kommune="aachen")
 
 
 # --- the write entry points (each gets the DB and the acting person) -----------------------------
@@ -119,19 +118,19 @@ def revert(db: Database, actor: Actor | None) -> None:
 
 
 def target_edit(db: Database, actor: Actor | None) -> None:
-    admin.set_plan_value(db, actor, IND, field="target", year=2026, value=9.0, reason="Beschluss AK")
+    edits.set_plan_value(db, actor, IND, field="target", year=2026, value=9.0, reason="Beschluss AK")
 
 
 def baseline_edit(db: Database, actor: Actor | None) -> None:
-    admin.set_plan_value(db, actor, IND, field="baseline", value=17.0, reason="Nacherhebung")
+    edits.set_plan_value(db, actor, IND, field="baseline", value=17.0, reason="Nacherhebung")
 
 
 def weight_edit(db: Database, actor: Actor | None) -> None:
-    admin.set_plan_value(db, actor, IND, field="weight", value=2.0, reason="Schwerpunkt")
+    edits.set_plan_value(db, actor, IND, field="weight", value=2.0, reason="Schwerpunkt")
 
 
 def milestone_edit(db: Database, actor: Actor | None) -> None:
-    admin.set_milestone(
+    edits.set_milestone(
         db, actor, MILESTONE, status="erreicht", reached_on=dt.date(2026, 3, 1), reason="Protokoll", today=TODAY
     )
 
@@ -163,15 +162,15 @@ def user_password(db: Database, actor: Actor | None) -> None:
 
 
 def demo_load(db: Database, actor: Actor | None) -> None:
-    ops.load_demo(db, actor=actor, today=TODAY)
+    setup.load_demo(db, actor=actor, today=TODAY)
 
 
 def demo_remove(db: Database, actor: Actor | None) -> None:
-    ops.remove_demo(db, actor=actor)
+    setup.remove_demo(db, actor=actor)
 
 
 def plan_reload(db: Database, actor: Actor | None) -> None:
-    ops.init(db, reload=True, actor=actor)
+    setup.init(db, reload=True, actor=actor)
 
 
 COORDINATOR_OK = {"koordination_dieses", "admin"}
@@ -201,7 +200,7 @@ ENTRY_POINTS: dict[str, tuple[Callable[[Database, Actor | None], None], set[str]
 def test_write_matrix(perm_db: Database, entry: str, role: str) -> None:
     write, allowed, action = ENTRY_POINTS[entry]
     if entry == "beispieldaten_entfernen":
-        ops.load_demo(perm_db, actor=OPERATOR, today=TODAY)
+        setup.load_demo(perm_db, actor=OPERATOR, today=TODAY)
     actor = actor_for(perm_db, role)
     before = snapshot(perm_db)
     audit_before = audit_rows(perm_db)
@@ -219,7 +218,7 @@ def test_write_matrix(perm_db: Database, entry: str, role: str) -> None:
         assert snapshot(perm_db) == before, f"{entry} as {role} changed data"
         new = audit_rows(perm_db)[len(audit_before) :]
         assert [(a, o) for _, _, a, o in new] == [(action, "verweigert")]
-        assert new[0][1] == (ROLE_USER[role] if actor else auth.ANONYMOUS)
+        assert new[0][1] == (ROLE_USER[role] if actor else roles.ANONYMOUS)
 
 
 # --- the rules behind the matrix ------------------------------------------------------------------
@@ -331,7 +330,7 @@ def test_role_comes_from_the_database_not_from_the_session(perm_db: Database) ->
 
 
 def test_sso_person_gets_the_role_of_the_account_with_the_same_email(perm_db: Database) -> None:
-    actor, why = auth.actor_from_claims(perm_db, {"email": "KIM@aachen.de", "name": "Kim Meier", "sub": "x1"})
+    actor, why = login.actor_from_claims(perm_db, {"email": "KIM@aachen.de", "name": "Kim Meier", "sub": "x1"})
     assert why is None and actor is not None
     assert (actor.role, actor.source, actor.vorhaben, actor.name) == (
         "koordination",
@@ -340,7 +339,7 @@ def test_sso_person_gets_the_role_of_the_account_with_the_same_email(perm_db: Da
         "kim@aachen.de",
     )
     upload_commit(perm_db, actor)  # allowed: Vorhaben 2
-    stranger, _ = auth.actor_from_claims(perm_db, {"email": "fremd@aachen.de"})
+    stranger, _ = login.actor_from_claims(perm_db, {"email": "fremd@aachen.de"})
     assert stranger is not None and stranger.role == "leser"
     with pytest.raises(PermissionDenied):
         upload_commit(perm_db, stranger)

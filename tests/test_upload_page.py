@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.db import open_database, readings_store
 from kora.plan import setup as ops
 from tests.conftest import APP, OPERATOR, ROOT

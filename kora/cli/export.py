@@ -13,7 +13,8 @@ from pathlib import Path
 from kora.cli.common import add_db_argument, add_time_arguments, open_db
 from kora.errors import KoraError
 from kora.periods import last_complete_month, parse_day, parse_month
-from kora.plan import setup as ops
+from kora.plan import setup
+from kora.plan.files import DEFAULT_KOMMUNE
 from kora.report import export
 
 
@@ -33,7 +34,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     known_at = parse_day(args.known_at) if args.known_at else None
     since = parse_day(args.since) if args.since else None
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         bundle = export.gather(db, kommune=args.kommune, as_of=as_of, since=since, known_at=known_at)
     data = export.render(key, bundle)
     out = Path(args.out) if args.out else Path(export.bundle_file_name(key, bundle))
@@ -74,5 +75,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="Datum des letzten Termins für „Was hat sich geändert?“ (Standard: 4 Wochen vor heute bzw. --known-at)",
     )
     p.add_argument("--out", metavar="DATEI", help="Zieldatei (Standard: KoRa_<kommune>_Stand_<JJJJ-MM>.<format>)")
-    p.add_argument("--kommune", default=ops.DEFAULT_KOMMUNE, help=f"Kommune (Standard: {ops.DEFAULT_KOMMUNE})")
+    p.add_argument("--kommune", default=DEFAULT_KOMMUNE, help=f"Kommune (Standard: {DEFAULT_KOMMUNE})")
     p.set_defaults(func=cmd_export)

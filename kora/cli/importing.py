@@ -11,14 +11,20 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.errors import KoraError
 from kora.periods import parse_month
-from kora.plan import setup as ops
+from kora.plan import setup
 from kora.readings import importer, templates
 from kora.readings.ingest import MAX_UPLOAD_BYTES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kora.db import Database
 
 MAX_PRINTED_ERRORS = 50
 
@@ -37,7 +43,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     data = _read(args.file)
     actor = Actor.cli(args.user)  # the machine operator (admin); --user is the name recorded
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         outcome = importer.import_file(
             db, data, filename=Path(args.file).name, actor=actor, reason=args.reason, dry_run=args.dry_run
         )
@@ -69,7 +75,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_revert(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         result = importer.revert_upload(db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason)
     if args.json:
         print_json(result.as_dict())
@@ -80,7 +86,7 @@ def cmd_revert(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         if args.indicator:
             month = parse_month(args.month) if args.month else None
             if args.month and month is None:
@@ -101,7 +107,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _all_versions(db, indicator_id: str):  # type: ignore[no-untyped-def]
+def _all_versions(db: Database, indicator_id: str) -> pd.DataFrame:
+    """Every stored version of every month of one indicator (pandas imported late: CLI start-up)."""
     import pandas as pd
 
     parts = []
@@ -114,7 +121,7 @@ def _all_versions(db, indicator_id: str):  # type: ignore[no-untyped-def]
 
 def cmd_template(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         today = dt.date.fromisoformat(args.today) if args.today else None
         data = (
             templates.template_xlsx(db, today=today)

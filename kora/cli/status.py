@@ -11,7 +11,8 @@ from kora.db import status_store
 from kora.fmt import is_missing
 from kora.labels import STATUS_LABELS
 from kora.periods import parse_day, parse_month
-from kora.plan import setup as ops
+from kora.plan import setup
+from kora.plan.files import DEFAULT_KOMMUNE
 from kora.tracking.status import StatusReport, build_status
 
 ALL = "alle"
@@ -127,7 +128,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     known_at = parse_day(args.known_at) if args.known_at else None
     kommune = None if args.kommune == ALL else args.kommune
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         report = build_status(db, kommune=kommune, as_of=as_of, known_at=known_at)
         names = status_store.kommunen_df(db, kommune)
     if args.json:
@@ -143,7 +144,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_argument(p)
     add_json_argument(p)
     add_time_arguments(p)
-    p.add_argument(
-        "--kommune", default=ops.DEFAULT_KOMMUNE, help=f"Kommune (Standard: {ops.DEFAULT_KOMMUNE}; '{ALL}' = alle)"
-    )
+    p.add_argument("--kommune", default=DEFAULT_KOMMUNE, help=f"Kommune (Standard: {DEFAULT_KOMMUNE}; '{ALL}' = alle)")
     p.set_defaults(func=cmd_status)

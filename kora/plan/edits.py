@@ -20,17 +20,19 @@ from typing import Any
 import pandas as pd
 
 from kora import fmt, periods
-from kora.access.auth import Actor, authorize, utcnow
+from kora.access.roles import Actor, authorize
 from kora.db import Database, admin_store, audit_store, auth_store, plan_store
+from kora.db.audit_store import AuditAction
 from kora.errors import NotFoundError, ValidationError
+from kora.periods import utcnow
 from kora.plan.files import DEFAULT_KOMMUNE
 
 MAX_REASON = 500
 FIELD_ACTIONS = {
-    "baseline": "startwert_aendern",
-    "baseline_year": "startwert_aendern",
-    "target": "zielwert_aendern",
-    "weight": "gewicht_aendern",
+    "baseline": AuditAction.STARTWERT_AENDERN,
+    "baseline_year": AuditAction.STARTWERT_AENDERN,
+    "target": AuditAction.ZIELWERT_AENDERN,
+    "weight": AuditAction.GEWICHT_AENDERN,
 }
 FIELD_LABELS = {"baseline": "Startwert", "baseline_year": "Startjahr", "target": "Jahresziel", "weight": "Gewicht"}
 MILESTONE_STATUS = ("offen", "erreicht", "verschoben")
@@ -214,11 +216,11 @@ def set_milestone(
 ) -> MilestoneChange:
     """Record a milestone's new status (offen / erreicht / verschoben), due date and reached date."""
     obj = f"Meilenstein {milestone_id}"
-    authorize(db, actor, "meilenstein_aendern", kommune=kommune, object=obj)  # role first: no existence leak
+    authorize(db, actor, AuditAction.MEILENSTEIN_AENDERN, kommune=kommune, object=obj)  # role first: no existence leak
     nr = auth_store.milestone_vorhaben(db, kommune=kommune, milestone_id=milestone_id)
     if nr is None:
         raise NotFoundError(f"Meilenstein „{milestone_id}“ gibt es nicht.")
-    who = authorize(db, actor, "meilenstein_aendern", kommune=kommune, vorhaben=[nr], object=obj)
+    who = authorize(db, actor, AuditAction.MEILENSTEIN_AENDERN, kommune=kommune, vorhaben=[nr], object=obj)
     reason = _reason(reason)
     if status not in MILESTONE_STATUS:
         raise ValidationError(f"Status „{status}“ gibt es nicht: offen, erreicht oder verschoben.")
@@ -250,7 +252,7 @@ def set_milestone(
         audit_store.write_audit(
             db,
             actor=who.audit_name,
-            action="meilenstein_aendern",
+            action=AuditAction.MEILENSTEIN_AENDERN,
             object=obj,
             detail={
                 "status_alt": row["status"],

@@ -15,8 +15,9 @@ from typing import Any
 import pandas as pd
 
 from kora import periods
-from kora.access.auth import Actor, authorize, os_user
+from kora.access.roles import Actor, authorize, os_user
 from kora.db import Database, admin_store, audit_store, plan_store, readings_store
+from kora.db.audit_store import AuditAction
 from kora.errors import KoraError
 from kora.periods import utcnow
 from kora.plan.files import CATALOGUE_FILE, DEFAULT_KOMMUNE, PLAN_FILE, load_plan
@@ -73,7 +74,7 @@ def init(
     if loaded and not reload:
         return InitResult(plan.kommune, False, False, len(plan.vorhaben), len(plan.indicators))
     if loaded:
-        who = authorize(db, actor, "plan_neu_geladen", kommune=plan.kommune, object=Path(plan_path).name)
+        who = authorize(db, actor, AuditAction.PLAN_NEU_GELADEN, kommune=plan.kommune, object=Path(plan_path).name)
     else:
         if actor is not None and not isinstance(actor, Actor):
             raise TypeError("actor must be a kora.access.auth.Actor (e.g. Actor.cli()), not " + type(actor).__name__)
@@ -84,7 +85,7 @@ def init(
         audit_store.write_audit(
             db,
             actor=who.audit_name,
-            action="plan_neu_geladen" if loaded else "plan_geladen",
+            action=AuditAction.PLAN_NEU_GELADEN if loaded else AuditAction.PLAN_GELADEN,
             object=f"{Path(plan_path).name}, {Path(catalogue_path).name}",
             detail={"admin_aenderungen_angewendet": applied, "uebersprungen": skipped} if applied or skipped else None,
             kommune=plan.kommune,
@@ -117,7 +118,7 @@ def load_demo(
     Admin only. Refuses when Beispieldaten are already there, so running it twice does not
     double them.
     """
-    who = authorize(db, actor, "beispieldaten_geladen", kommune=kommune, object="Beispieldaten")
+    who = authorize(db, actor, AuditAction.BEISPIELDATEN_GELADEN, kommune=kommune, object="Beispieldaten")
     today = today or periods.today_local()
     if has_demo(db, kommune):
         raise KoraError("Beispieldaten sind bereits geladen. Zum Neuladen erst entfernen: python -m kora demo --remove")
@@ -170,18 +171,18 @@ def load_demo(
                 at=stamp,
             )
         audit_store.write_audit(
-            db, actor=who.audit_name, action="beispieldaten_geladen", detail={"versionen": len(frame)}, kommune=kommune
+            db, actor=who.audit_name, action=AuditAction.BEISPIELDATEN_GELADEN, detail={"versionen": len(frame)}, kommune=kommune
         )
     return len(frame)
 
 
 def remove_demo(db: Database, *, actor: Actor | None, kommune: str = DEFAULT_KOMMUNE) -> int:
     """Remove all Beispieldaten (Admin only); the city's own readings stay untouched."""
-    who = authorize(db, actor, "beispieldaten_entfernt", kommune=kommune, object="Beispieldaten")
+    who = authorize(db, actor, AuditAction.BEISPIELDATEN_ENTFERNT, kommune=kommune, object="Beispieldaten")
     with db.write_lock:
         n = readings_store.remove_demo(db, kommune=kommune)
         audit_store.write_audit(
-            db, actor=who.audit_name, action="beispieldaten_entfernt", detail={"versionen": n}, kommune=kommune
+            db, actor=who.audit_name, action=AuditAction.BEISPIELDATEN_ENTFERNT, detail={"versionen": n}, kommune=kommune
         )
     return n
 

@@ -32,9 +32,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kora import fmt, periods
-from kora.access import auth
-from kora.access.auth import Actor, authorize
+from kora.access.roles import Actor, allowed_indicators, authorize
 from kora.db import Database, audit_store, import_store, plan_store, readings_store
+from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError, PermissionDenied, ValidationError
 from kora.labels import CHANGE_LABELS, KIND_LABELS
 from kora.periods import MONTH_HINT, is_ambiguous_slash_date, read_month
@@ -814,7 +814,7 @@ def preview_upload(
     "verweigert" audit row the commit would (action "upload", the missing indicators in the
     detail) and keeps its message in `denied`. Dry runs (`audit_rejection=False`) write none.
     """
-    who = authorize(db, actor, "upload", kommune=kommune, object=filename)
+    who = authorize(db, actor, AuditAction.UPLOAD, kommune=kommune, object=filename)
     sha = _sha256(data)
     size = len(data)
     catalogue = Catalogue.from_db(db, kommune)
@@ -841,14 +841,14 @@ def preview_upload(
         state=state,
         catalogue=catalogue,
     )
-    mine = auth.allowed_indicators(db, who, kommune=kommune)
+    mine = allowed_indicators(db, who, kommune=kommune)
     if mine is not None and len(cells):
         written = cells.loc[cells["status"] != "unchanged", "indicator_id"]
         preview.forbidden = sorted(set(written.unique().tolist()) - mine)
         preview.actor_scope = who.scope_text()
         if preview.forbidden and audit_rejection:
             try:  # the commit's own check, so the audit row is exactly the one a refused commit writes
-                authorize(db, who, "upload", kommune=kommune, indicators=sorted(set(written.tolist())), object=filename)
+                authorize(db, who, AuditAction.UPLOAD, kommune=kommune, indicators=sorted(set(written.tolist())), object=filename)
             except PermissionDenied as refused:
                 preview.denied = str(refused)
     if preview.errors and audit_rejection:
@@ -872,7 +872,7 @@ def _audit_rejection(db: Database, preview: Preview, *, user: str, why: str) -> 
     audit_store.write_audit(
         db,
         actor=user,
-        action="upload",
+        action=AuditAction.UPLOAD,
         outcome="abgelehnt",
         object=preview.filename,
         detail={
@@ -918,7 +918,7 @@ def commit_upload(db: Database, preview: Preview, *, actor: Actor | None, reason
     The actor must be allowed to write every indicator of those cells (checked here, on the
     server, against the roles as the DB knows them now).
     """
-    who = authorize(db, actor, "upload", kommune=preview.kommune, object=preview.filename)
+    who = authorize(db, actor, AuditAction.UPLOAD, kommune=preview.kommune, object=preview.filename)
     user = who.name
     reason = (reason or "").strip() or None
     if preview.errors:
@@ -945,7 +945,7 @@ def commit_upload(db: Database, preview: Preview, *, actor: Actor | None, reason
         who = authorize(
             db,
             who,
-            "upload",
+            AuditAction.UPLOAD,
             kommune=preview.kommune,
             indicators=sorted(writes.unique().tolist()),
             object=preview.filename,
@@ -960,7 +960,7 @@ def commit_upload(db: Database, preview: Preview, *, actor: Actor | None, reason
             audit_store.write_audit(
                 db,
                 actor=who.audit_name,
-                action="upload",
+                action=AuditAction.UPLOAD,
                 outcome="ok",
                 object=preview.filename,
                 detail={"keine_aenderung": True, "unveraendert": n_unchanged, "sha256": preview.sha256},
@@ -1002,7 +1002,7 @@ def commit_upload(db: Database, preview: Preview, *, actor: Actor | None, reason
             audit_store.write_audit(
                 db,
                 actor=who.audit_name,
-                action="upload",
+                action=AuditAction.UPLOAD,
                 outcome="ok",
                 object=f"Upload {upload_id}: {preview.filename}",
                 detail={
@@ -1167,7 +1167,7 @@ def revert_upload(
     every cell the revert writes belongs to their scope.
     """
     obj = f"Upload {upload_id}"
-    who = authorize(db, actor, "upload_ruecknahme", kommune=kommune, object=obj)
+    who = authorize(db, actor, AuditAction.UPLOAD_RUECKNAHME, kommune=kommune, object=obj)
     user = who.name
     reason = (reason or "").strip()
 
@@ -1175,7 +1175,7 @@ def revert_upload(
         audit_store.write_audit(
             db,
             actor=who.audit_name,
-            action="upload_ruecknahme",
+            action=AuditAction.UPLOAD_RUECKNAHME,
             outcome="abgelehnt",
             object=f"Upload {upload_id}",
             detail={"grund": message},
@@ -1207,7 +1207,7 @@ def revert_upload(
             who = authorize(
                 db,
                 who,
-                "upload_ruecknahme",
+                AuditAction.UPLOAD_RUECKNAHME,
                 kommune=kommune,
                 indicators=sorted(todo["indicator_id"].unique().tolist()),
                 object=obj,
@@ -1250,7 +1250,7 @@ def revert_upload(
             audit_store.write_audit(
                 db,
                 actor=who.audit_name,
-                action="upload_ruecknahme",
+                action=AuditAction.UPLOAD_RUECKNAHME,
                 outcome="ok",
                 object=f"Upload {upload_id}",
                 detail={

@@ -12,14 +12,14 @@ import streamlit as st
 from kora import fmt
 from kora.errors import KoraError
 from kora.readings import importer
-from kora.web import ui
+from kora.web import gate, state
 
 SUCCESS_KEY = "history_success"
 
 
 st.title("Historie")
-db = ui.database()
-actor = ui.current_actor()
+db = state.database()
+actor = gate.current_actor()
 
 if SUCCESS_KEY in st.session_state:
     st.success(st.session_state.pop(SUCCESS_KEY), icon="✅")
@@ -58,7 +58,7 @@ if choices:
                 except KoraError as err:
                     st.error(fmt.markdown(str(err)))
                 else:
-                    ui.clear_caches()
+                    state.clear_caches()
                     st.session_state[SUCCESS_KEY] = result.message
                     st.rerun()
             if not ready:
