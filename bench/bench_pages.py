@@ -5,7 +5,7 @@ reported as a ratio to a bare one-chart `st.navigation` app measured in the same
 
     .venv/bin/python bench/bench_pages.py [--runs 5] [--loads 5] [--skip-browser]
 
-Goals (issue 5): rerun under 300 ms per page on Beispieldaten and on the network-scale DB;
+Goals: rerun under 300 ms per page on Beispieldaten and on the network-scale DB;
 navigation → first chart drawn at most 1.3× the bare app.
 """
 
