@@ -1,6 +1,6 @@
 """Anmelden / Mein Konto: local login form or the city's single sign-on; who am I, log out.
 
-Thin page: password checks, throttling and audit rows are `kora.access.auth` (via gate.login_local);
+Thin page: password checks, throttling and audit rows are `kora.access.login` (via gate.login_local);
 the SSO round trip is Streamlit's `st.login` (OpenID Connect).
 """
 
