@@ -5,6 +5,7 @@ Numbers come from kora.fmt: decimal comma and a no-break space before the unit (
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -90,3 +91,32 @@ def test_indicator_cells(changes: dict, expected: list[str]) -> None:
 )
 def test_summary(milestones: dict, lines: list[str]) -> None:
     assert status._summary({"attainment": 0.5, "status": "at_risk"}, milestones) == lines
+
+
+@pytest.mark.parametrize(
+    ("known_at", "demo", "lines"),
+    [
+        (
+            None,
+            False,
+            ["Zielerreichung Aachen – Stand Oktober 2026", "Datenstand: aktuell (alle gespeicherten Korrekturen)"],
+        ),
+        (
+            dt.datetime(2026, 11, 3, 9, 30),
+            False,
+            ["Zielerreichung Aachen – Stand Oktober 2026", "Datenstand: wie bekannt am 03.11.2026 09:30 UTC"],
+        ),
+        (
+            None,
+            True,
+            [
+                "Zielerreichung Aachen – Stand Oktober 2026",
+                "Datenstand: aktuell (alle gespeicherten Korrekturen)",
+                "Hinweis: enthält Beispieldaten.",
+            ],
+        ),
+    ],
+)
+def test_heading(known_at: dt.datetime | None, demo: bool, lines: list[str]) -> None:
+    report = SimpleNamespace(as_of=dt.date(2026, 10, 1), known_at=known_at, demo=demo)
+    assert status._heading(report, "Aachen") == lines  # type: ignore[arg-type]
