@@ -18,7 +18,8 @@ from kora.db import Database, audit_store
 from kora.errors import KoraError, PermissionDenied, ValidationError
 from kora.plan import edits as admin
 from kora.plan import setup as ops
-from kora.readings import importer
+from kora.readings.commit import import_file
+from kora.readings.history import upload_history
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 from tests.conftest import OPERATOR, ROOT, TODAY
 
@@ -378,9 +379,9 @@ def test_user_cli(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest
 
 def test_cli_import_records_the_operator(db: Database) -> None:
     data = b"Indikator;Monat;Wert\r\nkritik_extern;01.2025;4\r\n"
-    outcome = importer.import_file(db, data, filename="m.csv", actor=Actor.cli(), today=TODAY)
+    outcome = import_file(db, data, filename="m.csv", actor=Actor.cli(), today=TODAY)
     assert outcome.committed
-    assert importer.upload_history(db)["Von"].tolist() == [auth.os_user()]
+    assert upload_history(db)["Von"].tolist() == [auth.os_user()]
 
 
 def test_serve_refuses_to_start_a_server_that_would_fail_closed(tmp_path: Path) -> None:

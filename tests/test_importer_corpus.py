@@ -20,7 +20,8 @@ from kora.access.auth import Actor
 from kora.db import Database, audit_store, open_database
 from kora.errors import ValidationError
 from kora.plan import setup as ops
-from kora.readings.importer import commit_upload, preview_upload
+from kora.readings.commit import commit_upload
+from kora.readings.preview import preview_upload
 from tests.conftest import OPERATOR, TODAY
 from tests.data.make_corpus import BROKEN, GOOD
 from tests.test_db import snapshot

@@ -17,8 +17,8 @@ import pandas as pd
 
 from kora import fmt
 from kora.db import Database, import_store
-from kora.plan.setup import DEFAULT_KOMMUNE
-from kora.readings.importer import Catalogue, last_reportable_month
+from kora.plan.files import DEFAULT_KOMMUNE
+from kora.readings.catalogue import Catalogue, last_reportable_month
 
 MAX_MONTHS = 24
 HEADER = ("Indikator", "Name", "Einheit", "Monat", "Wert", "Kommentar")
