@@ -202,14 +202,14 @@ def test_wide_file_with_a_comment_column_commits_the_comment_with_each_month(db:
 def test_revert_refusals_change_nothing(
     db: Database, setup: str, upload: int, reason: str, error: type[Exception], match: str
 ) -> None:
-    from kora.plan import setup as ops
+    from kora.samples.beispieldaten import load_demo
 
     if setup in ("upload", "reverted"):
         commit(db, FIRST)
     if setup == "reverted":
         revert_upload(db, 1, actor=Actor.cli("lea"), reason="weg")
     if setup == "demo":
-        ops.load_demo(db, today=TODAY, actor=OPERATOR)
+        load_demo(db, today=TODAY, actor=OPERATOR)
     before = snapshot(db)
     n = audit_count(db)
     with pytest.raises(error, match=match):

@@ -24,6 +24,7 @@ from kora.plan import setup as ops
 from kora.readings.commit import commit_upload, import_file
 from kora.readings.preview import preview_upload
 from kora.readings.revert import revert_upload
+from kora.samples.beispieldaten import load_demo, remove_demo
 from tests.conftest import OPERATOR, TODAY
 
 IND = "zuarbeit_stunden"  # belongs to Vorhaben 2 only
@@ -165,11 +166,11 @@ def user_password(db: Database, actor: Actor | None) -> None:
 
 
 def demo_load(db: Database, actor: Actor | None) -> None:
-    ops.load_demo(db, actor=actor, today=TODAY)
+    load_demo(db, actor=actor, today=TODAY)
 
 
 def demo_remove(db: Database, actor: Actor | None) -> None:
-    ops.remove_demo(db, actor=actor)
+    remove_demo(db, actor=actor)
 
 
 def plan_reload(db: Database, actor: Actor | None) -> None:
@@ -203,7 +204,7 @@ ENTRY_POINTS: dict[str, tuple[Callable[[Database, Actor | None], None], set[str]
 def test_write_matrix(perm_db: Database, entry: str, role: str) -> None:
     write, allowed, action = ENTRY_POINTS[entry]
     if entry == "beispieldaten_entfernen":
-        ops.load_demo(perm_db, actor=OPERATOR, today=TODAY)
+        load_demo(perm_db, actor=OPERATOR, today=TODAY)
     actor = actor_for(perm_db, role)
     before = snapshot(perm_db)
     audit_before = audit_rows(perm_db)

@@ -195,4 +195,4 @@ def demo_milestone_events(plan: Plan, *, today: dt.date) -> list[tuple[str, str,
     return out
 
 
-__all__ = ["demo_milestone_events", "demo_readings", "last_complete_month"]
+__all__ = ["demo_milestone_events", "demo_readings"]

@@ -26,6 +26,7 @@ from kora.access.auth import AccessConfig, Actor
 from kora.db import Database, open_database, plan_store, resolve_db_path
 from kora.errors import KoraError
 from kora.plan import setup as ops
+from kora.samples import beispieldaten
 
 LOADER_TTL = dt.timedelta(minutes=10)
 
@@ -286,7 +287,7 @@ def plan(kommune: str = ops.DEFAULT_KOMMUNE) -> dict[str, Any]:
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _reading_flags(path: str, kommune: str) -> tuple[bool, bool]:
     cur = _fresh(path)
-    return ops.has_readings(cur, kommune), ops.has_demo(cur, kommune)
+    return beispieldaten.has_readings(cur, kommune), beispieldaten.has_demo(cur, kommune)
 
 
 def has_readings(kommune: str = ops.DEFAULT_KOMMUNE) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kora import fmt, periods
-from kora.plan import setup as ops
 from kora.report import charts
 from kora.report import tables as views
+from kora.samples.beispieldaten import load_demo
 from kora.web import ui
 
 plan = ui.plan()
@@ -23,7 +23,7 @@ if not ui.has_readings():
         st.info("Es sind noch keine Messwerte erfasst.")
     if actor is not None and actor.is_admin and st.button("Beispieldaten laden", key="load_demo", type="primary"):
         with st.spinner("Beispieldaten werden geladen …"):
-            n = ops.load_demo(ui.database(), actor=actor)
+            n = load_demo(ui.database(), actor=actor)
         ui.clear_caches()
         st.success(f"Beispieldaten geladen: {n} Messwerte.")
         st.rerun()
