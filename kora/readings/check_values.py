@@ -29,7 +29,9 @@ DATE_CELL = (
     "Excel hat den Wert als Datum gespeichert. Bitte die Zelle als Zahl formatieren "
     "und den Wert neu eintragen (z. B. 1,3 statt 1.3)."
 )
-EXCEL_ERROR = "Die Zelle enthält einen Excel-Formelfehler. Bitte die Formel korrigieren oder den Wert als Zahl eintragen."
+EXCEL_ERROR = (
+    "Die Zelle enthält einen Excel-Formelfehler. Bitte die Formel korrigieren oder den Wert als Zahl eintragen."
+)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from kora.labels import KIND_LABELS
 from kora.plan.files import DEFAULT_KOMMUNE
 from kora.readings.catalogue import Catalogue
 
+
 def upload_history(db: Database, *, kommune: str = DEFAULT_KOMMUNE, include_demo: bool = True) -> pd.DataFrame:
     """Uploads newest first with counts, who and when (German columns, ready to show)."""
     frame = readings_store.uploads_df(db, kommune=kommune)
@@ -100,4 +101,3 @@ def reading_versions(
             "Art": frame["kind"].map(KIND_LABELS),
         }
     ).reset_index(drop=True)
-

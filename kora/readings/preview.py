@@ -28,6 +28,7 @@ from kora.readings.check import Checked, empty_readings, parse_file
 from kora.readings.ingest import Problem
 from kora.readings.ingest.columns import take_text
 
+
 @dataclass
 class Preview:
     """What committing a file would do, cell by cell; `errors` non-empty means rejected."""
