@@ -46,7 +46,7 @@ class Indicators:
         """The indicator id of each record ('' when missing or unknown)."""
         return self.spread(lambda rule: rule.id, "")
 
-    def rule_of(self, position: int) -> Rule:
+    def rule_of(self, position: int | np.integer) -> Rule:
         """The rule of record `position` (only for known indicators)."""
         return self.catalogue.rules[int(self.rule_pos[position])]
 

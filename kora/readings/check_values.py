@@ -193,7 +193,7 @@ def number_message(raw: str, decimal: str) -> str:
 
 def percent_cell_message(rule: Rule, cell: PercentCell) -> str:
     """A percent-formatted cell for an indicator not in %: the stored and the shown number differ
-    by a factor of 100 and either could be meant, so the coordinator decides, not the importer."""
+    by a factor of 100 and either could be meant, so the coordinator decides, not the check."""
     unit = "mit „ja“ oder „nein“" if rule.direction == "yesno" else f"in {rule.unit}"
     stored = fmt.exact_number(float(cell))
     return (

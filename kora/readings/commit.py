@@ -202,7 +202,7 @@ def _write(
         return version_frame(to_write, upload=upload, upload_id=upload_id, default_source=preview.filename)
 
     def audit(ids: list[int]) -> AuditRow:
-        detail = {"upload_id": ids[0], "neu": changes.n_new, "geaendert": changes.n_changed}
+        detail: dict[str, Any] = {"upload_id": ids[0], "neu": changes.n_new, "geaendert": changes.n_changed}
         detail |= {"unveraendert": changes.n_unchanged, "sha256": preview.sha256, "korrekturgrund": reason}
         object_ = f"Upload {ids[0]}: {preview.filename}"
         return AuditRow(who.audit_name, "upload", preview.kommune, object=object_, detail=detail, at=now)

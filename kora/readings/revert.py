@@ -170,7 +170,11 @@ def _write(db: Database, todo: Todo, *, upload_id: int, kommune: str, who: Actor
         )
 
     def audit(ids: list[int]) -> AuditRow:
-        detail = {"ruecknahme_id": ids[0], "wiederhergestellt": todo.restored, "zurueckgezogen": todo.withdrawn}
+        detail: dict[str, Any] = {
+            "ruecknahme_id": ids[0],
+            "wiederhergestellt": todo.restored,
+            "zurueckgezogen": todo.withdrawn,
+        }
         detail |= {"uebersprungen": todo.skipped, "grund": reason}
         return AuditRow(who.audit_name, ACTION, kommune, object=f"Upload {upload_id}", detail=detail, at=now)
 

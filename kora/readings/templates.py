@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pandas as pd
 
@@ -103,7 +104,7 @@ def template_xlsx(db: Database, *, kommune: str = DEFAULT_KOMMUNE, today: dt.dat
     return out.getvalue()
 
 
-def _text(cell, value: str) -> None:  # type: ignore[no-untyped-def]
+def _text(cell: Any, value: str) -> None:
     """Write text that spreadsheet programs must never run as a formula."""
     cell.value = value
     cell.data_type = "s"

@@ -74,7 +74,7 @@ def reading_batches(frame: pd.DataFrame, *, kommune: str) -> list[Batch]:
             kommune=kommune,
             kind="demo",
             user=DEMO_USER,
-            at=stamp,  # type: ignore[arg-type]  # a pandas Timestamp, which is a datetime
+            at=stamp,  # a pandas Timestamp, which is a datetime
             filename="Beispieldaten",
             n_new=len(part),
             reason="Beispieldaten",

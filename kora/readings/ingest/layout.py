@@ -1,4 +1,4 @@
-"""Find the header row and turn a grid into one record per reported cell.
+"""Turn a grid into one record per reported cell (the header row is found by `header.py`).
 
 Two layouts, recognised by their header:
 - long: one row per reading, columns Indikator, Monat, Wert (+ Kommentar, Kommune, Quelle);
@@ -17,7 +17,6 @@ reported" and are counted, never turned into 0.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,46 +24,15 @@ import pandas as pd
 
 from kora.periods import read_month
 from kora.readings.ingest.columns import repeat_label, repeat_text
-from kora.readings.ingest.problems import FileRejected, Problem, column_label, column_letter, display
+from kora.readings.ingest.header import find_header, role_of
+from kora.readings.ingest.problems import Problem, column_label, column_letter, display
 
-ROLES: dict[str, set[str]] = {
-    "indicator": {
-        "indikator",
-        "indicator",
-        "indikator id",
-        "indicator id",
-        "id",
-        "kennzahl",
-        "kennzahl id",
-        "indikatoren",
-    },
-    "name": {"name", "bezeichnung", "indikatorname", "indikator name", "indicator name", "titel"},
-    "month": {"monat", "month", "period", "periode", "zeitraum", "berichtsmonat", "datum", "date"},
-    "value": {"wert", "value", "messwert", "werte"},
-    "comment": {"kommentar", "comment", "bemerkung", "bemerkungen", "anmerkung", "notiz", "hinweis"},
-    "kommune": {"kommune", "municipality", "stadt", "city"},
-    "source": {"quelle", "source", "datenquelle"},
-    "info": {"einheit", "unit", "vorhaben", "aktionsfeld"},
-}
-_ROLE_OF = {alias: role for role, aliases in ROLES.items() for alias in aliases}
 EMPTY_MARKERS = {"#nv", "#n/a", "#n/v"}
-HEADER_SEARCH_ROWS = 10
 ALLOWED_LONG = "Indikator, Monat, Wert, Kommentar (optional: Kommune, Quelle, Name, Einheit)"
 ALLOWED_WIDE = (
     "Indikator (oder Name), Monatsspalten wie „Jan 25“, „03.2025“ oder „2025-03“ und eine Spalte Kommentar "
     "(optional: Name, Einheit)"
 )
-
-
-def normalise_header(value: object) -> str:
-    text = display(value).casefold()
-    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
-    text = re.sub(r"[_\-:*]", " ", text)
-    return " ".join(text.split())
-
-
-def role_of(value: object) -> str | None:
-    return _ROLE_OF.get(normalise_header(value))
 
 
 @dataclass
@@ -124,48 +92,6 @@ def _blank_rows(grid: pd.DataFrame) -> pd.Series:
             break
         blank[rows] = _is_empty(grid[c].iloc[rows]).to_numpy(dtype=bool)
     return pd.Series(blank, index=grid.index)
-
-
-def _header_kind(cells: list[object]) -> str | None:
-    roles = [role_of(c) for c in cells]
-    if "month" in roles and ("value" in roles or "indicator" in roles or "name" in roles):
-        return "lang"
-    if "value" in roles and ("indicator" in roles or "name" in roles):
-        return "lang"  # month column missing: reported as a problem on the header
-    months = [i for i, c in enumerate(cells) if role_of(c) is None and read_month(c) is not None]
-    if not months:
-        return None
-    first_month = months[0]
-    before = cells[:first_month]
-    if any(role_of(c) in ("indicator", "name") for c in before):
-        return "breit"
-    if before and display(before[0]) == "":
-        return "breit"
-    return None
-
-
-def find_header(grid: pd.DataFrame, blank: pd.Series) -> tuple[int, str]:
-    candidates = [int(i) for i in grid.index[~blank.to_numpy()][:HEADER_SEARCH_ROWS]]
-    if not candidates:
-        raise FileRejected(
-            Problem(None, None, None, "Die Datei enthält keine Daten. Bitte die ausgefüllte Vorlage hochladen.")
-        )
-    for line in candidates:
-        kind = _header_kind(list(grid.loc[line]))
-        if kind:
-            return line, kind
-    first = candidates[0]
-    shown = "; ".join(t for t in (display(c) for c in grid.loc[first]) if t)[:120]
-    raise FileRejected(
-        Problem(
-            line=first,
-            column=None,
-            value=shown,
-            message="Keine Kopfzeile erkannt. Erwartet wird eine Zeile mit den Spalten Indikator, Monat, Wert "
-            "(und optional Kommentar) oder – im breiten Format – Indikator und Monatsspalten wie „Jan 25“ "
-            "oder „2025-03“. Am einfachsten die Vorlage herunterladen und ausfüllen.",
-        )
-    )
 
 
 def extract(grid: pd.DataFrame) -> Extracted:

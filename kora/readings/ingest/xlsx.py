@@ -4,7 +4,7 @@ openpyxl in read-only mode with cached formula results (`data_only`). The sheet 
 named like "Messwerte", else the first worksheet. Typed cells stay typed (numbers, dates,
 booleans), so nothing is re-parsed from text. A number formatted as percent is stored as 0.45
 and shown by Excel as 45 %; which of the two is meant depends on the indicator, which only the
-importer knows, so such a cell is read as a `PercentCell` carrying both (see there).
+check of values knows (`kora.readings.check_values`), so such a cell is read as a `PercentCell` carrying both (see there).
 `reset_dimensions()` guards against writers that store a wrong sheet size (openpyxl would
 otherwise stop early and silently drop rows).
 """
@@ -36,7 +36,7 @@ def pick_sheet(names: list[str]) -> str:
 class PercentCell(float):
     """A number cell formatted as percent: the float is the stored value (0.45), `percent` what
     Excel shows (45). For an indicator in % the shown number is meant; for any other unit the
-    cell is ambiguous (0,5 km shown as „50 %“: 0,5 or 50?) and the importer rejects it rather
+    cell is ambiguous (0,5 km shown as „50 %“: 0,5 or 50?) and the check rejects it rather
     than guess — multiplying by 100 turned 0,5 km into 50 km."""
 
     __slots__ = ()
