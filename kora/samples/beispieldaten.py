@@ -30,10 +30,12 @@ REAL_READINGS = (
 
 
 def has_demo(db: Database, kommune: str = DEFAULT_KOMMUNE) -> bool:
+    """Whether Beispieldaten are loaded (the start page then offers to remove them)."""
     return readings_store.count_readings(db, kommune=kommune, demo=True) > 0
 
 
 def has_readings(db: Database, kommune: str = DEFAULT_KOMMUNE) -> bool:
+    """Whether any reading is stored, Beispieldaten included (pages show a first-start hint otherwise)."""
     return readings_store.count_readings(db, kommune=kommune) > 0
 
 
