@@ -171,9 +171,9 @@ def test_coordinator_uploads_for_own_vorhaben_and_is_refused_for_another(people:
 
 
 def importer_history_names(db: object) -> list[str]:
-    from kora.readings import importer
+    from kora.readings.history import upload_history
 
-    return importer.upload_history(db)["Von"].tolist()  # type: ignore[arg-type]
+    return upload_history(db)["Von"].tolist()  # type: ignore[arg-type]
 
 
 def test_coordinator_keeps_milestones_of_own_vorhaben_only(people: Path) -> None:

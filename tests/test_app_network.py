@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kora.db import open_database
 from kora.plan import setup
+from kora.samples.beispieldaten import load_demo
 from kora.samples.network import build_network_db
 from tests.conftest import APP, OPERATOR, ROOT, TODAY
 
@@ -22,7 +23,7 @@ def network_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("network") / "kora.duckdb"
     db = open_database(path)
     setup.init(db, actor=OPERATOR)
-    setup.load_demo(db, today=TODAY, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR)
     info = build_network_db(db)
     assert info.readings >= 200_000
     db.close()

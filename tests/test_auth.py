@@ -19,7 +19,8 @@ from kora.access.roles import Actor
 from kora.db import Database, audit_store
 from kora.errors import KoraError, PermissionDenied, ValidationError
 from kora.plan import edits, setup
-from kora.readings import importer
+from kora.readings.commit import import_file
+from kora.readings.history import upload_history
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 from kora.report.export import audit_log
 from tests.conftest import OPERATOR, ROOT, TODAY
@@ -380,9 +381,9 @@ def test_user_cli(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest
 
 def test_cli_import_records_the_operator(db: Database) -> None:
     data = b"Indikator;Monat;Wert\r\nkritik_extern;01.2025;4\r\n"
-    outcome = importer.import_file(db, data, filename="m.csv", actor=Actor.cli(), today=TODAY)
+    outcome = import_file(db, data, filename="m.csv", actor=Actor.cli(), today=TODAY)
     assert outcome.committed
-    assert importer.upload_history(db)["Von"].tolist() == [roles.os_user()]
+    assert upload_history(db)["Von"].tolist() == [roles.os_user()]
 
 
 def test_serve_refuses_to_start_a_server_that_would_fail_closed(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from kora import periods
 from kora.db import open_database
 from kora.plan import setup
+from kora.samples.beispieldaten import load_demo
 from tests.conftest import APP, OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading
 
@@ -29,7 +30,7 @@ def open_page() -> AppTest:
 def with_demo(path: Path) -> None:
     db = open_database(path)
     setup.init(db, actor=OPERATOR)
-    setup.load_demo(db, today=TODAY, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR)
     db.close()
 
 

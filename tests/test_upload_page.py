@@ -92,7 +92,7 @@ def test_identical_file_says_no_change(app_env: Path) -> None:
 
 @pytest.fixture
 def committed_db(app_env: Path) -> Path:
-    from kora.readings.importer import import_file
+    from kora.readings.commit import import_file
 
     db = open_database(app_env)
     try:

@@ -1,6 +1,6 @@
 """`import`, `revert`, `history`, `template`: monthly readings from the command line.
 
-Same library calls as the upload and history pages (kora.readings.importer), so a scripted import
+Same library calls as the upload and history pages (kora.readings: commit, history, revert), so a scripted import
 behaves exactly like a browser upload. Exit codes: 0 = saved, no change or dry run without
 errors; 2 = rejected (errors printed, nothing saved).
 """
@@ -18,8 +18,11 @@ from kora.cli.common import add_db_argument, add_json_argument, open_db, print_j
 from kora.errors import KoraError
 from kora.periods import parse_month
 from kora.plan import setup
-from kora.readings import importer, templates
+from kora.readings import templates
+from kora.readings.commit import import_file
+from kora.readings.history import month_options, reading_versions, upload_history
 from kora.readings.ingest import MAX_UPLOAD_BYTES
+from kora.readings.revert import revert_upload
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +47,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     actor = Actor.cli(args.user)  # the machine operator (admin); --user is the name recorded
     with open_db(args) as db:
         setup.ensure_ready(db)
-        outcome = importer.import_file(
+        outcome = import_file(
             db, data, filename=Path(args.file).name, actor=actor, reason=args.reason, dry_run=args.dry_run
         )
     if args.json:
@@ -76,7 +79,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_revert(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         setup.ensure_ready(db)
-        result = importer.revert_upload(db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason)
+        result = revert_upload(db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason)
     if args.json:
         print_json(result.as_dict())
     else:
@@ -92,12 +95,12 @@ def cmd_history(args: argparse.Namespace) -> int:
             if args.month and month is None:
                 raise KoraError(f"Monat „{args.month}“ nicht erkannt (z. B. 2025-03).")
             frame = (
-                importer.reading_versions(db, indicator_id=args.indicator, month=month)
+                reading_versions(db, indicator_id=args.indicator, month=month)
                 if month
                 else _all_versions(db, args.indicator)
             )
         else:
-            frame = importer.upload_history(db)
+            frame = upload_history(db)
     if args.json:
         print_json(frame.to_dict(orient="records"))
     elif frame.empty:
@@ -112,8 +115,8 @@ def _all_versions(db: Database, indicator_id: str) -> pd.DataFrame:
     import pandas as pd
 
     parts = []
-    for month, label in importer.month_options(db, indicator_id=indicator_id):
-        part = importer.reading_versions(db, indicator_id=indicator_id, month=month)
+    for month, label in month_options(db, indicator_id=indicator_id):
+        part = reading_versions(db, indicator_id=indicator_id, month=month)
         part.insert(0, "Monat", label)
         parts.append(part)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -11,6 +11,7 @@ from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.plan import setup
 from kora.plan.files import CATALOGUE_FILE, PLAN_FILE
+from kora.samples.beispieldaten import load_demo, remove_demo
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -26,10 +27,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         setup.ensure_ready(db)
         if args.remove:
-            n = setup.remove_demo(db, actor=Actor.cli())
+            n = remove_demo(db, actor=Actor.cli())
             print(f"Beispieldaten entfernt: {n} Messwert-Versionen.")
         else:
-            n = setup.load_demo(db, actor=Actor.cli())
+            n = load_demo(db, actor=Actor.cli())
             print(f"Beispieldaten geladen: {n} Messwert-Versionen (Januar 2025 bis zum letzten vollständigen Monat).")
     return 0
 

@@ -1,4 +1,4 @@
-"""Operations shared by the CLI and the pages: init, Beispieldaten, the plan as a dict.
+"""Operations shared by the CLI and the pages: init and the plan as a dict (Beispieldaten: kora.samples).
 
 One code path, two doors: `python -m kora init` and the start page's buttons call the same
 functions, so what city IT scripts is exactly what users click. Writes take the acting
@@ -14,16 +14,14 @@ from typing import Any
 
 import pandas as pd
 
-from kora import periods
 from kora.access.roles import Actor, authorize, os_user
-from kora.db import Database, admin_store, audit_store, plan_store, readings_store
+from kora.db import Database, admin_store, audit_store, plan_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError
 from kora.periods import utcnow
 from kora.plan.files import CATALOGUE_FILE, DEFAULT_KOMMUNE, PLAN_FILE, load_plan
-from kora.samples.demo import demo_milestone_events, demo_readings
 
-__all__ = ["DEFAULT_KOMMUNE", "InitResult", "init", "load_demo", "os_user", "plan_dict", "remove_demo", "utcnow"]
+__all__ = ["DEFAULT_KOMMUNE", "InitResult", "init", "os_user", "plan_dict", "utcnow"]
 
 
 @dataclass(frozen=True)
@@ -97,94 +95,6 @@ def ensure_ready(db: Database) -> None:
     """First start: create the plan from the embedded files when the DB is empty."""
     if not plan_store.kommunen(db):
         init(db, actor=Actor.system())
-
-
-# --- Beispieldaten --------------------------------------------------------------------------
-
-
-def has_demo(db: Database, kommune: str = DEFAULT_KOMMUNE) -> bool:
-    return readings_store.count_readings(db, kommune=kommune, demo=True) > 0
-
-
-def has_readings(db: Database, kommune: str = DEFAULT_KOMMUNE) -> bool:
-    return readings_store.count_readings(db, kommune=kommune) > 0
-
-
-def load_demo(
-    db: Database, *, actor: Actor | None, kommune: str = DEFAULT_KOMMUNE, today: dt.date | None = None
-) -> int:
-    """Load Beispieldaten (January 2025 to the last complete month); returns versions written.
-
-    Admin only. Refuses when Beispieldaten are already there, so running it twice does not
-    double them.
-    """
-    who = authorize(db, actor, AuditAction.BEISPIELDATEN_GELADEN, kommune=kommune, object="Beispieldaten")
-    today = today or periods.today_local()
-    if has_demo(db, kommune):
-        raise KoraError("Beispieldaten sind bereits geladen. Zum Neuladen erst entfernen: python -m kora demo --remove")
-    if readings_store.count_readings(db, kommune=kommune, demo=False):
-        # demo versions are back-dated; among real readings they would become the "current" value
-        raise KoraError(
-            "Es sind bereits echte Messwerte erfasst. Beispieldaten werden nur in eine leere Datenbank "
-            "geladen, damit sie keine echten Zahlen überdecken. Zum Ausprobieren eine eigene Datei "
-            "verwenden: python -m kora demo --db beispiel.duckdb"
-        )
-    plan = load_plan()
-    if plan.kommune != kommune:
-        raise KoraError(f"Beispieldaten gibt es nur für {plan.kommune_name}.")
-    frame = demo_readings(plan, today=today)
-    with db.write_lock, db.transaction():
-        # one demo upload per reporting date, so history and "since last time" look real
-        for stamp, part in frame.groupby("recorded_at", sort=True):
-            upload_id = readings_store.new_upload(
-                db,
-                kommune=kommune,
-                kind="demo",
-                user="Beispieldaten",
-                at=stamp,
-                filename="Beispieldaten",
-                n_new=len(part),
-                reason="Beispieldaten",
-            )
-            rows = part.assign(
-                kommune=kommune,
-                source="Beispieldaten",
-                upload_id=upload_id,
-                recorded_by="Beispieldaten",
-                reason=part["comment"].where(part["comment"].notna(), None),
-            )
-            readings_store.insert_readings(db, rows)
-        for mid, status, reached, stamp in demo_milestone_events(plan, today=today):
-            upload_id = readings_store.new_upload(
-                db, kommune=kommune, kind="demo", user="Beispieldaten", at=stamp, filename="Beispieldaten (Meilenstein)"
-            )
-            plan_store.add_milestone_event(
-                db,
-                kommune=kommune,
-                milestone_id=mid,
-                status=status,
-                reached_on=reached,
-                due=None,
-                actor="Beispieldaten",
-                reason="Beispieldaten",
-                upload_id=upload_id,
-                at=stamp,
-            )
-        audit_store.write_audit(
-            db, actor=who.audit_name, action=AuditAction.BEISPIELDATEN_GELADEN, detail={"versionen": len(frame)}, kommune=kommune
-        )
-    return len(frame)
-
-
-def remove_demo(db: Database, *, actor: Actor | None, kommune: str = DEFAULT_KOMMUNE) -> int:
-    """Remove all Beispieldaten (Admin only); the city's own readings stay untouched."""
-    who = authorize(db, actor, AuditAction.BEISPIELDATEN_ENTFERNT, kommune=kommune, object="Beispieldaten")
-    with db.write_lock:
-        n = readings_store.remove_demo(db, kommune=kommune)
-        audit_store.write_audit(
-            db, actor=who.audit_name, action=AuditAction.BEISPIELDATEN_ENTFERNT, detail={"versionen": n}, kommune=kommune
-        )
-    return n
 
 
 # --- the plan as plain data -----------------------------------------------------------------

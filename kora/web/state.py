@@ -21,6 +21,7 @@ from kora.db import Database, open_database, plan_store, resolve_db_path
 from kora.errors import KoraError
 from kora.plan import setup
 from kora.plan.files import DEFAULT_KOMMUNE
+from kora.samples import beispieldaten
 
 LOADER_TTL = dt.timedelta(minutes=10)
 
@@ -72,7 +73,7 @@ def plan(kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _reading_flags(path: str, kommune: str) -> tuple[bool, bool]:
     cur = fresh_cursor(path)
-    return setup.has_readings(cur, kommune), setup.has_demo(cur, kommune)
+    return beispieldaten.has_readings(cur, kommune), beispieldaten.has_demo(cur, kommune)
 
 
 def has_readings(kommune: str = DEFAULT_KOMMUNE) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from kora import fmt, periods
-from kora.plan import setup
 from kora.report import charts, tables
+from kora.samples.beispieldaten import load_demo
 from kora.web import gate, state, style
 
 plan = state.plan()
@@ -22,7 +22,7 @@ if not state.has_readings():
         st.info("Es sind noch keine Messwerte erfasst.")
     if actor is not None and actor.is_admin and st.button("Beispieldaten laden", key="load_demo", type="primary"):
         with st.spinner("Beispieldaten werden geladen …"):
-            n = setup.load_demo(state.database(), actor=actor)
+            n = load_demo(state.database(), actor=actor)
         state.clear_caches()
         st.success(f"Beispieldaten geladen: {n} Messwerte.")
         st.rerun()

@@ -1,6 +1,6 @@
 """Messwerte hochladen: file -> German preview per cell -> Korrekturgrund if needed -> save.
 
-Thin page: reading, checking, diffing and saving are `kora.readings.importer` (the same calls as
+Thin page: reading, checking, diffing and saving are `kora.readings` (check, preview, commit) (the same calls as
 `python -m kora import`); this script only draws. Comments are shown in tables as plain text.
 The acting person comes from the login (`gate.current_actor()`); kora checks their role and
 scope again when saving.
@@ -12,8 +12,10 @@ import streamlit as st
 
 from kora import fmt
 from kora.errors import KoraError
-from kora.readings import importer, templates
+from kora.readings import templates
+from kora.readings.commit import commit_upload
 from kora.readings.ingest import MAX_UPLOAD_BYTES
+from kora.readings.preview import preview_upload
 from kora.web import gate, state
 
 PREVIEW_KEY = "upload_preview"
@@ -90,7 +92,7 @@ else:
     cached = st.session_state.get(PREVIEW_KEY)
     if cached is None or cached[0] != file_key:
         with st.spinner("Datei wird geprüft …"):
-            preview = importer.preview_upload(db, file.getvalue(), filename=file.name, actor=actor)
+            preview = preview_upload(db, file.getvalue(), filename=file.name, actor=actor)
         st.session_state[PREVIEW_KEY] = (file_key, preview)
     else:
         preview = cached[1]
@@ -129,7 +131,7 @@ else:
             if st.button("Speichern", type="primary", key="upload_commit", disabled=missing_reason):
                 try:
                     with st.spinner("Messwerte werden gespeichert …"):
-                        result = importer.commit_upload(db, preview, actor=actor, reason=reason)
+                        result = commit_upload(db, preview, actor=actor, reason=reason)
                 except KoraError as err:
                     st.session_state.pop(PREVIEW_KEY, None)
                     st.error(fmt.markdown(str(err)))

@@ -11,6 +11,7 @@ import pytest
 from kora.access import accounts
 from kora.db import open_database
 from kora.plan import edits, setup
+from kora.samples.beispieldaten import load_demo
 from tests.browser.conftest import Server, shot, wait_for_app
 from tests.browser.test_dashboard import ERRORS, settle
 from tests.conftest import OPERATOR, TODAY
@@ -25,7 +26,7 @@ def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db_path = tmp_path_factory.mktemp("lokal") / "kora.duckdb"
     db = open_database(db_path)
     setup.init(db, actor=OPERATOR)
-    setup.load_demo(db, actor=OPERATOR, today=TODAY)
+    load_demo(db, actor=OPERATOR, today=TODAY)
     accounts.add_user(db, OPERATOR, "lea", role="leser", password=PASSWORD, display_name="Lea Lesend")
     accounts.add_user(
         db, OPERATOR, "kim", role="koordination", vorhaben=[2, 4], password=PASSWORD, display_name="Kim Meier"

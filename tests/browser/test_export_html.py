@@ -11,6 +11,7 @@ import pytest
 from kora.db import open_database
 from kora.plan import setup as ops
 from kora.report import export
+from kora.samples.beispieldaten import load_demo
 from tests.browser.conftest import Server, shot
 from tests.conftest import OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading
@@ -27,7 +28,7 @@ REGISTERED = f'"{PAGE}"' in (ROOT / "app.py").read_text("utf-8")
 def report_file(tmp_path: Path) -> Path:
     db = open_database(tmp_path / "kora.duckdb")
     ops.init(db, actor=OPERATOR)
-    ops.load_demo(db, today=TODAY, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR)
     at = dt.datetime(2026, 11, 20, 10)
     add_reading(db, "formate_aktiv", dt.date(2026, 10, 1), 4.0, at=at, comment=SCRIPT)
     add_reading(db, "kritik_extern", dt.date(2026, 10, 1), 5.0, at=at, comment=EVIL)
@@ -89,7 +90,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     db_path = tmp_path_factory.mktemp("praes") / "kora.duckdb"
     db = open_database(db_path)
     ops.init(db, actor=OPERATOR)
-    ops.load_demo(db, actor=OPERATOR)
+    load_demo(db, actor=OPERATOR)
     db.close()
     server = Server(db_path)
     yield server
