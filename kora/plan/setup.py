@@ -2,7 +2,7 @@
 
 One code path, two doors: `python -m kora init` and the start page's buttons call the same
 functions, so what city IT scripts is exactly what users click. Writes take the acting
-`kora.access.auth.Actor` and check its role (Beispieldaten and plan reloads are Admin only).
+`kora.access.roles.Actor` and check its role (Beispieldaten and plan reloads are Admin only).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def init(
         who = authorize(db, actor, AuditAction.PLAN_NEU_GELADEN, kommune=plan.kommune, object=Path(plan_path).name)
     else:
         if actor is not None and not isinstance(actor, Actor):
-            raise TypeError("actor must be a kora.access.auth.Actor (e.g. Actor.cli()), not " + type(actor).__name__)
+            raise TypeError("actor must be a kora.access.roles.Actor (e.g. Actor.cli()), not " + type(actor).__name__)
         who = actor or Actor.system()
     with db.write_lock, db.transaction():
         plan_store.write_plan(db, plan, actor=who.audit_name)

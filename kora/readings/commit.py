@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kora.access.auth import Actor, authorize
+from kora.access.roles import Actor, authorize
 from kora.db import Database, audit_store, import_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, PermissionDenied, ValidationError

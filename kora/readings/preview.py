@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kora import fmt
-from kora.access import auth
-from kora.access.auth import Actor, authorize
+from kora.access.roles import Actor, allowed_indicators, authorize
 from kora.db import Database, audit_store, import_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import PermissionDenied
@@ -274,7 +273,7 @@ def _mark_out_of_scope(db: Database, preview: Preview, *, who: Actor, audit: boo
 
     The refusal is the commit's own check, so the audit row is exactly the one a refused commit writes.
     """
-    mine = auth.allowed_indicators(db, who, kommune=preview.kommune)
+    mine = allowed_indicators(db, who, kommune=preview.kommune)
     cells = preview.cells
     if mine is None or not len(cells):
         return

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from kora.access.auth import Actor, authorize
+from kora.access.roles import Actor, authorize
 from kora.db import Database, audit_store, import_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from kora import periods
-from kora.access.auth import Actor, authorize
+from kora.access.roles import Actor, authorize
 from kora.db import Database, audit_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError
