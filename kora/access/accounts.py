@@ -20,7 +20,7 @@ from kora.access import auth
 from kora.access.auth import ROLE_LABELS, ROLES, Actor, authorize, utcnow
 from kora.db import Database, audit_store, auth_store, plan_store
 from kora.errors import KoraError, NotFoundError, ValidationError
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -14,7 +14,7 @@ import pandas as pd
 
 from kora.db.adapter import Database
 from kora.periods import utcnow
-from kora.plan.files import Plan
+from kora.plan.model import Plan
 
 PLAN_TABLES = (
     "aktionsfelder",

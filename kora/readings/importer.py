@@ -38,7 +38,7 @@ from kora.db import Database, audit_store, import_store, plan_store, readings_st
 from kora.errors import KoraError, NotFoundError, PermissionDenied, ValidationError
 from kora.labels import CHANGE_LABELS, KIND_LABELS
 from kora.periods import MONTH_HINT, is_ambiguous_slash_date, read_month
-from kora.plan.files import Plan
+from kora.plan.model import Plan
 from kora.plan.setup import DEFAULT_KOMMUNE, utcnow
 from kora.readings.ingest import (
     MAX_UPLOAD_BYTES,

@@ -27,7 +27,7 @@ from kora.fmt import is_missing
 from kora.labels import STATUS_LABELS
 from kora.metrics import STATUS_SCORES
 from kora.periods import normalize_known_at
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.tracking.status import StatusReport, build_status
 
 DEFAULT_GAP = dt.timedelta(days=28)  # Brownbags are roughly monthly

@@ -21,7 +21,7 @@ from kora import metrics, periods
 from kora.db import Database, status_store
 from kora.errors import NotFoundError
 from kora.periods import normalize_known_at
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 
 
 def _as_of(as_of: dt.date | None) -> dt.date:
