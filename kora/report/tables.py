@@ -14,7 +14,7 @@ import pandas as pd
 from kora import fmt
 from kora.fmt import as_date, is_missing, status_text
 from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, STATUS_LABELS
-from kora.metrics import milestone_flags
+from kora.milestones import milestone_flags
 
 # --- Übersicht -------------------------------------------------------------------------------
 

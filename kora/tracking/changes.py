@@ -25,7 +25,7 @@ from kora.db import Database, changes_store, plan_store
 from kora.errors import KoraError
 from kora.fmt import is_missing
 from kora.labels import STATUS_LABELS
-from kora.metrics import STATUS_SCORES
+from kora.rollups import STATUS_SCORES
 from kora.periods import normalize_known_at
 from kora.plan.model import DEFAULT_KOMMUNE
 from kora.tracking.status import StatusReport, build_status

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kora import metrics, periods
+from kora import metrics, periods, rollups
 from kora.db import Database, status_store
 from kora.errors import NotFoundError
+from kora.milestones import milestone_summary
 from kora.periods import normalize_known_at
 from kora.plan.model import DEFAULT_KOMMUNE
 
@@ -183,8 +184,8 @@ def build_status(
     inputs = _inputs(db, kommune, month, known)
     ind = metrics.indicator_status(inputs["indicators"], inputs["targets"], inputs["readings"], as_of=month)
     links = status_store.indicator_vorhaben_df(db, kommune)
-    vorhaben = metrics.vorhaben_rollup(ind, links, status_store.vorhaben_df(db, kommune), inputs["indicators"])
-    felder = metrics.aktionsfeld_rollup(
+    vorhaben = rollups.vorhaben_rollup(ind, links, status_store.vorhaben_df(db, kommune), inputs["indicators"])
+    felder = rollups.aktionsfeld_rollup(
         vorhaben, status_store.aktionsfelder_df(db, kommune), ind_status=ind, indicator_vorhaben=links
     )
     milestones = status_store.milestones_df(db, kommune, known_at=known)
@@ -195,13 +196,13 @@ def build_status(
         indicators=ind,
         vorhaben=vorhaben,
         aktionsfelder=felder,
-        plan=metrics.plan_rollup(felder, ind),
-        milestones=metrics.milestone_summary(milestones, as_of=month),
+        plan=rollups.plan_rollup(felder, ind),
+        milestones=milestone_summary(milestones, as_of=month),
         indicator_vorhaben=links,
         demo=bool(ind["demo"].any()) if len(ind) else False,
     )
     if kommune is None:
-        report.kommunen = metrics.kommune_rollup(felder, ind)
+        report.kommunen = rollups.kommune_rollup(felder, ind)
     return report
 
 
