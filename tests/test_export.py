@@ -20,6 +20,7 @@ from pptx.util import Emu
 from kora.db import Database
 from kora.report import export, slides
 from kora.report.export import pptx as pptx_export
+from kora.tracking.stand import gather
 from kora.tracking.status import build_status
 from tests.conftest import ROOT, TODAY
 from tests.test_changes import add_reading
@@ -35,7 +36,7 @@ def bundle(demo_db: Database) -> export.Bundle:
     """Beispieldaten plus two corrections after the last Termin whose comments are hostile."""
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment=EVIL)
     add_reading(demo_db, "formate_aktiv", AS_OF, 4.0, at=dt.datetime(2026, 11, 20, 11), comment=SCRIPT)
-    return export.gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY)
+    return export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY))
 
 
 def status_json(db: Database, known_at: dt.date | None = None) -> dict:
@@ -76,7 +77,9 @@ def test_pptx_has_every_slide_with_german_title_and_native_charts(bundle: export
 def test_pptx_chart_numbers_match_status_json(demo_db: Database, known_at: dt.date | None) -> None:
     """`python -m kora status --json` and the PowerPoint charts show the same attainment."""
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10))  # changes it after known_at
-    bundle = export.gather(demo_db, as_of=AS_OF, known_at=known_at, since=dt.date(2026, 11, 1), made_on=TODAY)
+    bundle = export.make_bundle(
+        gather(demo_db, as_of=AS_OF, known_at=known_at, since=dt.date(2026, 11, 1), made_on=TODAY)
+    )
     payload = status_json(demo_db, known_at)
     prs = open_pptx(export.render("pptx", bundle))
     by_slide = {s.shapes.title.text: s for s in prs.slides}
@@ -303,7 +306,7 @@ def test_xlsx_user_text_stays_text(bundle: export.Bundle) -> None:
 @pytest.mark.parametrize("text", ["=1+1", "+49 241 432-0", "-5 Tage", "@SUM(A1)", "\tTab", "\rCR", "\nLF"])
 def test_xlsx_every_formula_prefix_is_neutralised(demo_db: Database, text: str) -> None:
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment=text)
-    wb = open_xlsx(export.render("xlsx", export.gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY)))
+    wb = open_xlsx(export.render("xlsx", export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY))))
     found = [c for row in wb["Messwerte mit Versionen"].iter_rows() for c in row if c.value == text]
     assert found and all(c.data_type == "s" and c.quotePrefix for c in found)
 
@@ -336,7 +339,7 @@ def test_xlsx_numbers_are_numbers_and_match_status_json(bundle: export.Bundle, d
 
 def test_control_characters_do_not_break_the_files(demo_db: Database) -> None:
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment="a\x00b\x1fc\x0bd")
-    bundle = export.gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY)
+    bundle = export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY))
     for key in ("pptx", "html", "xlsx"):
         assert export.render(key, bundle)
     wb = open_xlsx(export.render("xlsx", bundle))

@@ -12,7 +12,8 @@ from kora.fmt import is_missing
 from kora.labels import STATUS_LABELS
 from kora.periods import parse_day, parse_month
 from kora.plan import setup as ops
-from kora.tracking.status import StatusReport, build_status
+from kora.tracking.results import StatusReport
+from kora.tracking.status import build_status
 
 ALL = "alle"
 

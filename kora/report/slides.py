@@ -19,7 +19,8 @@ from kora import fmt, periods
 from kora.fmt import as_date, is_missing, status_text
 from kora.labels import STATUS_COLORS, STATUS_ICONS
 from kora.metrics import STATUS_ORDER
-from kora.tracking.changes import Changes, local_time, reached_in_year
+from kora.tracking.compare import local_time, reached_in_year
+from kora.tracking.results import Changes, StatusReport
 
 MAX_ITEMS = 6  # list items per section on a slide; the rest is counted ("… und 4 weitere")
 MAX_CHANGE_ITEMS = 4  # the Änderungen slide has four sections next to a chart
@@ -188,13 +189,13 @@ def _then_and_now_chart(
 # --- the slides -------------------------------------------------------------------------------
 
 
-def _indicator_ids(report: Any, nrs: set[int]) -> list[str]:
+def _indicator_ids(report: StatusReport, nrs: set[int]) -> list[str]:
     links = report.indicator_vorhaben
     wanted = set(links.loc[links["nr"].isin(nrs), "indicator_id"])
     return [i for i in report.indicators["id"] if i in wanted]
 
 
-def _title_slide(report: Any, changes: Changes, deck: dict[str, Any]) -> Slide:
+def _title_slide(report: StatusReport, changes: Changes, deck: dict[str, Any]) -> Slide:
     plan = report.plan
     ind = report.indicators
     ms = report.milestones
@@ -232,7 +233,7 @@ def _title_slide(report: Any, changes: Changes, deck: dict[str, Any]) -> Slide:
     )
 
 
-def _field_slide(report: Any, changes: Changes, row: Any, milestones: pd.DataFrame) -> Slide:
+def _field_slide(report: StatusReport, changes: Changes, row: Any, milestones: pd.DataFrame) -> Slide:
     vorhaben = report.vorhaben[report.vorhaben["aktionsfeld"] == row.code]
     ids = _indicator_ids(report, set(vorhaben["nr"]))
     ind = report.indicators.set_index("id").loc[ids].reset_index()
@@ -281,7 +282,7 @@ def _field_slide(report: Any, changes: Changes, row: Any, milestones: pd.DataFra
     )
 
 
-def _successes_slide(report: Any, changes: Changes) -> Slide:
+def _successes_slide(report: StatusReport, changes: Changes) -> Slide:
     better = changes.improved
     ind = report.indicators
     on_track = ind[ind["status"] == "on_track"]
@@ -379,7 +380,7 @@ def _new_reading_items(new: pd.DataFrame) -> list[Item]:
     return items
 
 
-def _changes_slide(report: Any, changes: Changes) -> Slide:
+def _changes_slide(report: StatusReport, changes: Changes) -> Slide:
     since = fmt.date(changes.since)
     counts = changes.counts()
     status_items = [
@@ -463,7 +464,7 @@ def _changes_slide(report: Any, changes: Changes) -> Slide:
     )
 
 
-def _support_slide(report: Any, plan: dict[str, Any]) -> Slide:
+def _support_slide(report: StatusReport, plan: dict[str, Any]) -> Slide:
     ind = report.indicators
     off = ind[ind["status"] == "off_track"]
     links = report.indicator_vorhaben
@@ -507,7 +508,7 @@ def _support_slide(report: Any, plan: dict[str, Any]) -> Slide:
 
 
 def build_deck(
-    report: Any,
+    report: StatusReport,
     changes: Changes,
     plan: dict[str, Any],
     *,

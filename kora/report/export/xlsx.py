@@ -28,7 +28,8 @@ from kora.fmt import is_missing
 from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, KIND_LABELS, STATUS_LABELS
 from kora.report.export.bundle import Bundle
 from kora.report.export.common import xml_safe
-from kora.tracking import changes as changes_mod
+from kora.tracking.change_table import change_rows
+from kora.tracking.compare import local_time
 
 MAX_CELL = 32_767  # Excel's limit for one cell
 HEADER_ROW = 4
@@ -224,7 +225,7 @@ def _changes(wb: Workbook, bundle: Bundle) -> None:
         Col("Einheit", 10), Col("Kommentar", 48), Col("Gespeichert (Ortszeit)", 17, STAMP), Col("Von", 18),
     ]  # fmt: skip
     keys = ["Art", "Was", "Monat", "Vorher", "Nachher", "Einheit", "Kommentar", "Gespeichert", "Von"]
-    rows = [[row[k] for k in keys] for row in changes_mod.change_rows(bundle.changes)]
+    rows = [[row[k] for k in keys] for row in change_rows(bundle.changes)]
     c = bundle.changes
     _sheet(
         wb,
@@ -312,7 +313,7 @@ def _versions(wb: Workbook, bundle: Bundle) -> None:
         [
             r["indicator_id"], names.get(r["indicator_id"], r["indicator_id"]), _date(r["month"]), r["version"],
             r["value"], units.get(r["indicator_id"], ""), bool(r["is_current"]), r["comment"], r["source"],
-            changes_mod.local_time(r["recorded_at"]), r["recorded_by"], r["reason"], r["upload_id"],
+            local_time(r["recorded_at"]), r["recorded_by"], r["reason"], r["upload_id"],
             KIND_LABELS.get(r["kind"], r["kind"]), r["filename"],
         ]
         for r in frame.to_dict("records")
