@@ -22,72 +22,89 @@ def status_word(status: Any) -> str:
     return STATUS_LABELS.get(str(status), str(status)) if not is_missing(status) else "–"
 
 
+def _row(art: str, was: str, **cells: Any) -> dict[str, Any]:
+    """One table row; cells not given are empty (None, unit '')."""
+    row: dict[str, Any] = {"Art": art, "Was": was, "Monat": None, "Vorher": None, "Nachher": None, "Einheit": ""}
+    return {**row, "Kommentar": None, "Gespeichert": None, "Von": None, **cells}
+
+
+def new_reading_rows(new_readings: pd.DataFrame) -> list[dict[str, Any]]:
+    """A reading for a cell that had none: only the new value."""
+    return [
+        _row(
+            "Neuer Messwert",
+            r.name,
+            Monat=r.month,
+            Nachher=_num(r.value),
+            Einheit=r.unit,
+            Kommentar=_text_of(r.comment),
+            Gespeichert=local_time(r.recorded_at),
+            Von=_text_of(r.recorded_by),
+        )
+        for r in new_readings.itertuples(index=False)
+    ]
+
+
+def correction_rows(corrections: pd.DataFrame) -> list[dict[str, Any]]:
+    """A changed or withdrawn reading: before and after, the comment or else the reason."""
+    return [
+        _row(
+            "Messwert zurückgezogen" if r.withdrawn else "Korrektur",
+            r.name,
+            Monat=r.month,
+            Vorher=_num(r.value_before),
+            Nachher=_num(r.value_after),
+            Einheit=r.unit,
+            Kommentar=_text_of(r.comment) or _text_of(r.reason),
+            Gespeichert=local_time(r.recorded_at),
+            Von=_text_of(r.recorded_by),
+        )
+        for r in corrections.itertuples(index=False)
+    ]
+
+
+def status_rows(indicators: pd.DataFrame, as_of: Any) -> list[dict[str, Any]]:
+    """An indicator whose status changed, in words, at the Stand month."""
+    return [
+        _row("Status", r.name, Monat=as_of, Vorher=status_word(r.status_before), Nachher=status_word(r.status_after))
+        for r in status_changes(indicators).itertuples(index=False)
+    ]
+
+
+def _reached_comment(status_after: Any, reached_on: Any) -> str | None:
+    """'erreicht am 12.03.2026' for a reached milestone with a date, else nothing."""
+    if status_after != "erreicht" or is_missing(reached_on):
+        return None
+    return f"erreicht am {fmt.date(pd.Timestamp(reached_on).date())}"
+
+
+def milestone_rows(milestones: pd.DataFrame) -> list[dict[str, Any]]:
+    """A milestone whose status or due date changed."""
+    return [
+        _row(
+            "Meilenstein",
+            f"{r.id}: {r.text}",
+            Vorher=r.status_before,
+            Nachher=r.status_after,
+            Kommentar=_reached_comment(r.status_after, r.reached_on),
+            Gespeichert=local_time(r.status_since),
+        )
+        for r in milestones.itertuples(index=False)
+    ]
+
+
 def change_rows(changes: Changes) -> list[dict[str, Any]]:
-    """One row per change: Art, Was, Monat, Vorher, Nachher, Kommentar, Gespeichert, Von.
+    """One row per change: Art, Was, Monat, Vorher, Nachher, Einheit, Kommentar, Gespeichert, Von.
 
     Values stay numbers (None when absent) so the Excel sheet keeps them numeric; statuses and
     milestone states are words.
     """
-    rows: list[dict[str, Any]] = []
-    for r in changes.new_readings.itertuples(index=False):
-        rows.append(
-            {
-                "Art": "Neuer Messwert",
-                "Was": r.name,
-                "Monat": r.month,
-                "Vorher": None,
-                "Nachher": _num(r.value),
-                "Einheit": r.unit,
-                "Kommentar": _text_of(r.comment),
-                "Gespeichert": local_time(r.recorded_at),
-                "Von": _text_of(r.recorded_by),
-            }
-        )
-    for r in changes.corrections.itertuples(index=False):
-        rows.append(
-            {
-                "Art": "Messwert zurückgezogen" if r.withdrawn else "Korrektur",
-                "Was": r.name,
-                "Monat": r.month,
-                "Vorher": _num(r.value_before),
-                "Nachher": _num(r.value_after),
-                "Einheit": r.unit,
-                "Kommentar": _text_of(r.comment) or _text_of(r.reason),
-                "Gespeichert": local_time(r.recorded_at),
-                "Von": _text_of(r.recorded_by),
-            }
-        )
-    for r in status_changes(changes.indicators).itertuples(index=False):
-        rows.append(
-            {
-                "Art": "Status",
-                "Was": r.name,
-                "Monat": changes.as_of,
-                "Vorher": status_word(r.status_before),
-                "Nachher": status_word(r.status_after),
-                "Einheit": "",
-                "Kommentar": None,
-                "Gespeichert": None,
-                "Von": None,
-            }
-        )
-    for r in changes.milestones.itertuples(index=False):
-        rows.append(
-            {
-                "Art": "Meilenstein",
-                "Was": f"{r.id}: {r.text}",
-                "Monat": None,
-                "Vorher": r.status_before,
-                "Nachher": r.status_after,
-                "Einheit": "",
-                "Kommentar": None
-                if r.status_after != "erreicht" or is_missing(r.reached_on)
-                else f"erreicht am {fmt.date(pd.Timestamp(r.reached_on).date())}",
-                "Gespeichert": local_time(r.status_since),
-                "Von": None,
-            }
-        )
-    return rows
+    return [
+        *new_reading_rows(changes.new_readings),
+        *correction_rows(changes.corrections),
+        *status_rows(changes.indicators, changes.as_of),
+        *milestone_rows(changes.milestones),
+    ]
 
 
 def _num(value: Any) -> float | None:
