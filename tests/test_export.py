@@ -18,8 +18,10 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from kora.db import Database
-from kora.report import export, slides
+from kora.report import export
+from kora.report.deck import Deck, Item, Section, Slide, Table
 from kora.report.export import pptx as pptx_export
+from kora.report.export import slide_fit
 from kora.tracking.stand import gather
 from kora.tracking.status import build_status
 from tests.conftest import ROOT, TODAY
@@ -128,8 +130,8 @@ def _runs_height(frame, width: int) -> float:  # type: ignore[no-untyped-def]
         size = max(r.font.size.pt for r in p.runs)
         indent = int(p._p.pPr.get("marL", 0)) if p._p.pPr is not None else 0
         avail = (width - (frame.margin_left or 0) - (frame.margin_right or 0) - indent) / 12700
-        lines = pptx_export.n_lines(text, size, avail, bold=any(r.font.bold for r in p.runs))
-        total += (p.space_before.pt if p.space_before is not None else 0) + lines * size * pptx_export.LINE
+        lines = slide_fit.n_lines(text, size, avail, bold=any(r.font.bold for r in p.runs))
+        total += (p.space_before.pt if p.space_before is not None else 0) + lines * size * slide_fit.LINE
     return total
 
 
@@ -174,15 +176,13 @@ def layout_problems(prs: Presentation, *, whole_words: bool = True) -> list[str]
                         if size < 12:
                             problems.append(f"{where}: Tabellenschrift {size} pt unter 12 pt")
                         avail = (column.width - cell.margin_left - cell.margin_right) / 12700
-                        word = pptx_export.longest_word(cell.text, size, bold=i == 0)
+                        word = slide_fit.longest_word(cell.text, size, bold=i == 0)
                         if whole_words and word > avail:
                             problems.append(f"{where}: Spalte zu schmal für ein Wort in „{cell.text}“")
                         lines = sum(
-                            pptx_export.n_lines(p.text, size, avail, bold=i == 0) for p in cell.text_frame.paragraphs
+                            slide_fit.n_lines(p.text, size, avail, bold=i == 0) for p in cell.text_frame.paragraphs
                         )
-                        need = max(
-                            need, lines * size * pptx_export.LINE + (cell.margin_top + cell.margin_bottom) / 12700
-                        )
+                        need = max(need, lines * size * slide_fit.LINE + (cell.margin_top + cell.margin_bottom) / 12700)
                     content += max(need, row.height / 12700)
                 if sh.top / 12700 + content > line / 12700:
                     problems.append(f"{where}: Tabelle braucht {content:.0f} pt und reicht in die Fußzeile")
@@ -202,13 +202,13 @@ def test_pptx_layout_is_clean_on_every_slide(bundle: export.Bundle) -> None:
 LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
 
 
-def _stress_slides(deck: slides.Deck) -> tuple[slides.Slide, ...]:
+def _stress_slides(deck: Deck) -> tuple[Slide, ...]:
     field = deck.slide("feld-C")
     success = deck.slide("erfolge")
     row = ("⛔ nicht im Plan", "12.345,67 Stunden", "9,5 Monate", "100 %")
     many_rows = tuple((f"Indikator Nummer {i} mit einem ziemlich langen Namen", *row) for i in range(30))
     long_items = tuple(
-        slides.Item(f"Ein langer Eintrag Nummer {i}, der über mehrere Zeilen umbricht, " * 2, "Kommentar " * 30)
+        Item(f"Ein langer Eintrag Nummer {i}, der über mehrere Zeilen umbricht, " * 2, "Kommentar " * 30)
         for i in range(20)
     )
     return (
@@ -217,12 +217,10 @@ def _stress_slides(deck: slides.Deck) -> tuple[slides.Slide, ...]:
             title="Aktionsfeld X: " + "sehr langer Titel mit vielen Wörtern " * 5,
             subtitle="Vorhaben: " + " · ".join(f"{n}. {'Vorhaben mit langem Titel ' * 3}" for n in range(1, 8)),
         ),
-        dataclasses.replace(field, table=slides.Table(field.table.columns, many_rows, field.table.widths)),
-        dataclasses.replace(field, table=slides.Table(field.table.columns, ((LONG_WORD, "x", "1", "2", "3"),))),
-        dataclasses.replace(
-            success, sections=tuple(slides.Section(f"Abschnitt {k} " * 3, long_items) for k in range(4))
-        ),
-        dataclasses.replace(success, chart=None, sections=(slides.Section("Leer", (), empty="Nichts " * 40),)),
+        dataclasses.replace(field, table=Table(field.table.columns, many_rows, field.table.widths)),
+        dataclasses.replace(field, table=Table(field.table.columns, ((LONG_WORD, "x", "1", "2", "3"),))),
+        dataclasses.replace(success, sections=tuple(Section(f"Abschnitt {k} " * 3, long_items) for k in range(4))),
+        dataclasses.replace(success, chart=None, sections=(Section("Leer", (), empty="Nichts " * 40),)),
     )
 
 
@@ -250,7 +248,7 @@ def test_pptx_layout_holds_for_long_texts_and_many_rows(bundle: export.Bundle) -
     ],
 )
 def test_table_text_uses_symbols_every_font_has_and_short_units(text: str, shown: str) -> None:
-    assert pptx_export.cell_text(text) == shown
+    assert slide_fit.cell_text(text) == shown
 
 
 @pytest.mark.skipif(not (DEJAVU / "DejaVuSans-Bold.ttf").exists(), reason="DejaVu Sans nicht installiert")
@@ -266,12 +264,12 @@ def test_text_measure_is_never_narrower_than_dejavu_sans(bundle: export.Bundle) 
         texts += [*(s.table.columns if s.table else ()), *(c for r in (s.table.rows if s.table else ()) for c in r)]
         for sec in s.sections:
             texts += [sec.heading, sec.empty, *(x for i in sec.items for x in (i.text, i.detail))]
-        words |= {w for t in texts for w in pptx_export.cell_text(t).split()}
+        words |= {w for t in texts for w in slide_fit.cell_text(t).split()}
     assert len(words) > 100
     for word in words:
         for bold in (False, True):
             real = fonts[bold].getlength(word) / 1000
-            assert pptx_export.text_width(word, 1, bold=bold) >= 0.99 * real, (word, bold)
+            assert slide_fit.text_width(word, 1, bold=bold) >= 0.99 * real, (word, bold)
 
 
 # --- XLSX -------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from kora.report.slides import Deck, build_deck
+from kora.report.deck import Deck
+from kora.report.slides import build_deck
 from kora.tracking.results import Changes, Stand, StatusReport
 
 
