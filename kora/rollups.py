@@ -98,7 +98,7 @@ def vorhaben_rollup(
     attainment = numbers(ind_status, "attainment")[take] if len(ind_status) else np.full(len(links), np.nan)
     status = ind_status["status"].to_numpy(dtype=object)[take] if len(ind_status) else np.full(len(links), "no_data")
     attainment = np.where(found, attainment, np.nan)
-    status = np.where(found, status, None)
+    status = np.where(found, status, np.array(None, dtype=object))
     parents = vorhaben[[*kc, "nr", "aktionsfeld", "title"]].reset_index(drop=True)
     pos = positions(parents[[*kc, "nr"]], links[[*kc, "nr"]])
     pos = np.where(found, pos, -1)

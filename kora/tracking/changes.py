@@ -52,6 +52,7 @@ def build_changes(
     assert since_at is not None
     until = normalize_known_at(known_at)
     if until is not None and since_at >= until:
+        assert known_at is not None  # until is known_at, normalised
         raise KoraError(
             f"Der letzte Termin ({fmt.date(_to_day(since))}) muss vor dem Datenstand "
             f"({fmt.date(_to_day(known_at))}) liegen."

@@ -38,6 +38,10 @@ def _same(a: Any, b: Any) -> bool:
     return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-12)
 
 
+def _fraction(value: Any) -> float | None:
+    return None if is_missing(value) else float(value)
+
+
 def _text(value: Any) -> str | None:
     return None if is_missing(value) else str(value)
 
@@ -118,8 +122,8 @@ def compare_indicators(before: pd.DataFrame, after: pd.DataFrame, *, comparable:
     for r in after.itertuples(index=False):
         s_before = prev["status"].get(r.id) if r.id in prev.index else None
         a_before = prev["attainment"].get(r.id) if r.id in prev.index else None
-        a_before = None if is_missing(a_before) else float(a_before)
-        a_after = None if is_missing(r.attainment) else float(r.attainment)
+        a_before = _fraction(a_before)
+        a_after = _fraction(r.attainment)
         delta = a_after - a_before if comparable and a_before is not None and a_after is not None else None
         sb, sa = _score(s_before), _score(r.status)
         better = None if sb is None or sa is None or sb == sa else sa > sb
@@ -163,8 +167,8 @@ def compare_rollup(before: pd.DataFrame, after: pd.DataFrame, key: str, *, compa
     for r in after.to_dict("records"):
         k = r[key]
         a_before = prev["attainment"].get(k) if k in prev.index else None
-        a_before = None if is_missing(a_before) else float(a_before)
-        a_after = None if is_missing(r["attainment"]) else float(r["attainment"])
+        a_before = _fraction(a_before)
+        a_after = _fraction(r["attainment"])
         rows.append(
             {
                 key: k,
@@ -173,7 +177,7 @@ def compare_rollup(before: pd.DataFrame, after: pd.DataFrame, key: str, *, compa
                 "status_after": r["status"],
                 "attainment_before": a_before,
                 "attainment_after": a_after,
-                "delta": a_after - a_before if comparable and None not in (a_before, a_after) else None,
+                "delta": a_after - a_before if comparable and a_before is not None and a_after is not None else None,
             }
         )
     return pd.DataFrame(rows, columns=[key, "title", *STATUS_CHANGE_COLUMNS[2:7]])
