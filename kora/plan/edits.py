@@ -198,16 +198,6 @@ class MilestoneChange:
     message: str
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
-
-
 def _milestone_actor(db: Database, actor: Actor | None, milestone_id: str, kommune: str) -> Actor:
     """Role first (no existence leak to readers), then the Vorhaben the milestone belongs to."""
     obj = f"Meilenstein {milestone_id}"
@@ -258,7 +248,7 @@ def set_milestone(
     reached_on = _reached_on(status, reached_on, today or periods.today_local())
     current = plan_store.milestones_df(db, kommune)
     row = current[current["id"] == milestone_id].iloc[0]
-    old_due = _date(row["due"])
+    old_due = fmt.as_date(row["due"])
     due = _new_due(status, due, old_due=old_due, old_status=str(row["status"]))
     now = utcnow()
     detail = {"status_alt": row["status"], "status": status, "faellig_alt": old_due, "faellig": due}
@@ -298,9 +288,9 @@ def milestone_choices(db: Database, actor: Actor | None, *, kommune: str = DEFAU
                 "nr": int(r.nr),
                 "text": text,
                 "status": r.status,
-                "due": _date(r.due),
-                "due_planned": _date(r.due_planned),
-                "reached_on": _date(r.reached_on),
+                "due": fmt.as_date(r.due),
+                "due_planned": fmt.as_date(r.due_planned),
+                "reached_on": fmt.as_date(r.reached_on),
                 "label": f"{r.id} · Vorhaben {int(r.nr)} · {short} ({r.status})",
             }
         )

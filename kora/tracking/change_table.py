@@ -14,7 +14,7 @@ import pandas as pd
 from kora import fmt
 from kora.fmt import is_missing
 from kora.labels import STATUS_LABELS
-from kora.tracking.compare import local_time, status_changes
+from kora.tracking.compare import local_time, status_changes, text_or_none
 from kora.tracking.results import Changes
 
 
@@ -37,9 +37,9 @@ def new_reading_rows(new_readings: pd.DataFrame) -> list[dict[str, Any]]:
             Monat=r.month,
             Nachher=_num(r.value),
             Einheit=r.unit,
-            Kommentar=_text_of(r.comment),
+            Kommentar=text_or_none(r.comment),
             Gespeichert=local_time(r.recorded_at),
-            Von=_text_of(r.recorded_by),
+            Von=text_or_none(r.recorded_by),
         )
         for r in new_readings.itertuples(index=False)
     ]
@@ -55,9 +55,9 @@ def correction_rows(corrections: pd.DataFrame) -> list[dict[str, Any]]:
             Vorher=_num(r.value_before),
             Nachher=_num(r.value_after),
             Einheit=r.unit,
-            Kommentar=_text_of(r.comment) or _text_of(r.reason),
+            Kommentar=text_or_none(r.comment) or text_or_none(r.reason),
             Gespeichert=local_time(r.recorded_at),
-            Von=_text_of(r.recorded_by),
+            Von=text_or_none(r.recorded_by),
         )
         for r in corrections.itertuples(index=False)
     ]
@@ -112,7 +112,3 @@ def _num(value: Any) -> float | None:
         return None
     v = float(value)
     return None if np.isnan(v) else v
-
-
-def _text_of(value: Any) -> str | None:
-    return None if is_missing(value) else str(value)

@@ -42,7 +42,8 @@ def _fraction(value: Any) -> float | None:
     return None if is_missing(value) else float(value)
 
 
-def _text(value: Any) -> str | None:
+def text_or_none(value: Any) -> str | None:
+    """A comment or name as text; missing (None, NaN, NA) stays None."""
     return None if is_missing(value) else str(value)
 
 
@@ -88,7 +89,9 @@ def classify_readings(touched: pd.DataFrame, indicators: pd.DataFrame) -> tuple[
     cand = t[before].copy()
     cand["withdrawn"] = ~after[before]
     cand["value_changed"] = [not _same(a, b) for a, b in zip(cand["value_before"], cand["value_after"], strict=True)]
-    comment_changed = [_text(a) != _text(b) for a, b in zip(cand["comment_before"], cand["comment_after"], strict=True)]
+    comment_changed = [
+        text_or_none(a) != text_or_none(b) for a, b in zip(cand["comment_before"], cand["comment_after"], strict=True)
+    ]
     corr = cand[cand["value_changed"] | cand["withdrawn"] | pd.Series(comment_changed, index=cand.index, dtype=bool)]
     corr = corr.rename(columns={"comment_after": "comment"})
     return (
