@@ -134,7 +134,7 @@ def month_numeric(month: dt.date) -> str:
 
 def date(value: dt.date | dt.datetime | None, *, missing: str = "–") -> str:
     """date(2025, 3, 31) → '31.03.2025'."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return missing
     return value.strftime("%d.%m.%Y")
 

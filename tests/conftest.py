@@ -11,7 +11,8 @@ import pytest
 from kora.access.roles import Actor
 from kora.db import Database, open_database
 from kora.plan import setup as ops
-from kora.plan.files import Plan, load_plan
+from kora.plan.files import load_plan
+from kora.plan.model import Plan
 from kora.samples.beispieldaten import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent

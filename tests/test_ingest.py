@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kora.periods import read_month as parse_month
-from kora.plan.files import Plan
+from kora.plan.model import Plan
 from kora.readings.catalogue import Catalogue
 from kora.readings.check import parse_file
 from kora.readings.ingest import (

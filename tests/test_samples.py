@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kora.db import Database, audit_store, readings_store
-from kora.plan.files import Plan
+from kora.plan.model import Plan
 from kora.samples.beispieldaten import has_demo, has_readings, milestone_batches, reading_batches
 from kora.samples.demo import demo_milestone_events
 from kora.samples.network import KINDS, _Calendar, _indicator, indicator_vorhaben, synthetic_plan

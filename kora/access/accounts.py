@@ -23,7 +23,7 @@ from kora.db import Database, audit_store, auth_store, plan_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError, ValidationError
 from kora.periods import utcnow
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

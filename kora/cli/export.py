@@ -1,6 +1,6 @@
 """`export`: the Brownbag deck as PowerPoint, self-contained HTML report or Excel workbook.
 
-Same data and slides as the Präsentationsmodus page (`kora.report.export.gather` + a renderer), so a
+Same data and slides as the Präsentationsmodus page (`kora.tracking.stand.gather` + a renderer), so a
 file made here for a Stand equals the one downloaded from the page.
 """
 
@@ -14,8 +14,9 @@ from kora.cli.common import add_db_argument, add_time_arguments, open_db
 from kora.errors import KoraError
 from kora.periods import last_complete_month, parse_day, parse_month
 from kora.plan import setup
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.report import export
+from kora.tracking.stand import gather
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -35,7 +36,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     since = parse_day(args.since) if args.since else None
     with open_db(args) as db:
         setup.ensure_ready(db)
-        bundle = export.gather(db, kommune=args.kommune, as_of=as_of, since=since, known_at=known_at)
+        bundle = export.make_bundle(gather(db, kommune=args.kommune, as_of=as_of, since=since, known_at=known_at))
     data = export.render(key, bundle)
     out = Path(args.out) if args.out else Path(export.bundle_file_name(key, bundle))
     try:

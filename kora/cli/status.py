@@ -11,8 +11,9 @@ from kora.db import status_store
 from kora.labels import STATUS_LABELS
 from kora.periods import parse_day, parse_month
 from kora.plan import setup
-from kora.plan.files import DEFAULT_KOMMUNE
-from kora.tracking.status import StatusReport, build_status
+from kora.plan.model import DEFAULT_KOMMUNE
+from kora.tracking.results import StatusReport
+from kora.tracking.status import build_status
 
 ALL = "alle"
 

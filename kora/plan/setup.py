@@ -19,7 +19,8 @@ from kora.db import Database, admin_store, audit_store, plan_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError
 from kora.periods import utcnow
-from kora.plan.files import CATALOGUE_FILE, DEFAULT_KOMMUNE, PLAN_FILE, load_plan
+from kora.plan.files import CATALOGUE_FILE, PLAN_FILE, load_plan
+from kora.plan.model import DEFAULT_KOMMUNE
 
 __all__ = ["DEFAULT_KOMMUNE", "InitResult", "init", "os_user", "plan_dict", "utcnow"]
 
@@ -110,67 +111,85 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _target_map(targets: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Yearly targets per indicator, years as text keys (the JSON shape)."""
+    target_map: dict[str, dict[str, float]] = {}
+    for row in targets.itertuples(index=False):
+        target_map.setdefault(str(row.indicator_id), {})[str(row.year)] = float(row.target)
+    return target_map
+
+
+def _milestone_dicts(milestones: pd.DataFrame, nr: int) -> list[dict[str, Any]]:
+    """The milestones of one Vorhaben with their current state."""
+    return [
+        {
+            "id": m.id,
+            "text": m.text,
+            "faellig": _clean(m.due),
+            "status": m.status,
+            "erreicht_am": None if pd.isna(m.reached_on) else _clean(m.reached_on),
+        }
+        for m in milestones[milestones["nr"] == nr].itertuples(index=False)
+    ]
+
+
+def _vorhaben_dicts(vorhaben: pd.DataFrame, milestones: pd.DataFrame, indicators: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each Vorhaben with its milestones and the ids of its indicators."""
+    return [
+        {
+            "nr": int(v.nr),
+            "aktionsfeld": v.aktionsfeld,
+            "title": v.title,
+            "zielsetzung": v.zielsetzung,
+            "umsetzungsideen": v.umsetzungsideen,
+            "meilensteine": _milestone_dicts(milestones, int(v.nr)),
+            "indikatoren_text": v.indikatoren_text,
+            "partner_cities": v.partner_cities,
+            "vorsaetze": v.vorsaetze,
+            "indicators": indicators[indicators["vorhaben"].map(lambda xs, nr=v.nr: nr in xs)]["id"].tolist(),
+        }
+        for v in vorhaben.itertuples(index=False)
+    ]
+
+
+def _indicator_dicts(indicators: pd.DataFrame, target_map: dict[str, dict[str, float]]) -> list[dict[str, Any]]:
+    """Each indicator with its current (possibly admin-edited) baseline, targets and weight."""
+    return [
+        {
+            "id": i.id,
+            "name": i.name,
+            "messung": i.messung,
+            "erhoben_von": i.erhoben_von,
+            "unit": i.unit,
+            "direction": i.direction,
+            "aggregation": i.aggregation,
+            "baseline": _clean(i.baseline),
+            "baseline_year": None if pd.isna(i.baseline_year) else int(i.baseline_year),
+            "targets": target_map.get(str(i.id), {}),
+            "vorhaben": list(i.vorhaben),
+            "weight": float(i.weight),
+            "annahme": bool(i.assumption),
+            "meldung": i.frequency,
+            "quelle_text": i.quelle_text,
+        }
+        for i in indicators.itertuples(index=False)
+    ]
+
+
 def plan_dict(db: Database, kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:
     """The plan as stored in the DB, in the shape of `python -m kora plan --json`."""
     info = plan_store.kommune_info(db, kommune)
     if info is None:
         raise KoraError(f"Für die Kommune „{kommune}“ ist kein Plan geladen. Bitte zuerst: python -m kora init")
     felder = plan_store.aktionsfelder_df(db, kommune)
-    vorhaben = plan_store.vorhaben_df(db, kommune)
     indicators = plan_store.indicators_df(db, kommune)
-    targets = plan_store.targets_df(db, kommune)
-    milestones = plan_store.milestones_df(db, kommune)
-    target_map: dict[str, dict[str, float]] = {}
-    for row in targets.itertuples(index=False):
-        target_map.setdefault(row.indicator_id, {})[str(row.year)] = float(row.target)
+    vorhaben = plan_store.vorhaben_df(db, kommune)
     return {
         "kommune": kommune,
         "kommune_name": info["name"],
         "title": info["title"],
         "plan_start": _clean(info["plan_start"]),
         "aktionsfelder": [{"code": r.code, "title": r.title} for r in felder.itertuples(index=False)],
-        "vorhaben": [
-            {
-                "nr": int(v.nr),
-                "aktionsfeld": v.aktionsfeld,
-                "title": v.title,
-                "zielsetzung": v.zielsetzung,
-                "umsetzungsideen": v.umsetzungsideen,
-                "meilensteine": [
-                    {
-                        "id": m.id,
-                        "text": m.text,
-                        "faellig": _clean(m.due),
-                        "status": m.status,
-                        "erreicht_am": None if pd.isna(m.reached_on) else _clean(m.reached_on),
-                    }
-                    for m in milestones[milestones["nr"] == v.nr].itertuples(index=False)
-                ],
-                "indikatoren_text": v.indikatoren_text,
-                "partner_cities": v.partner_cities,
-                "vorsaetze": v.vorsaetze,
-                "indicators": indicators[indicators["vorhaben"].map(lambda xs, nr=v.nr: nr in xs)]["id"].tolist(),
-            }
-            for v in vorhaben.itertuples(index=False)
-        ],
-        "indicators": [
-            {
-                "id": i.id,
-                "name": i.name,
-                "messung": i.messung,
-                "erhoben_von": i.erhoben_von,
-                "unit": i.unit,
-                "direction": i.direction,
-                "aggregation": i.aggregation,
-                "baseline": _clean(i.baseline),
-                "baseline_year": None if pd.isna(i.baseline_year) else int(i.baseline_year),
-                "targets": target_map.get(i.id, {}),
-                "vorhaben": list(i.vorhaben),
-                "weight": float(i.weight),
-                "annahme": bool(i.assumption),
-                "meldung": i.frequency,
-                "quelle_text": i.quelle_text,
-            }
-            for i in indicators.itertuples(index=False)
-        ],
+        "vorhaben": _vorhaben_dicts(vorhaben, plan_store.milestones_df(db, kommune), indicators),
+        "indicators": _indicator_dicts(indicators, _target_map(plan_store.targets_df(db, kommune))),
     }

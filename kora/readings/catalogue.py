@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from kora import periods
 from kora.db import Database, import_store, plan_store
 from kora.errors import KoraError, NotFoundError
-from kora.plan.files import DEFAULT_KOMMUNE, Plan
+from kora.plan.model import DEFAULT_KOMMUNE, Plan
 
 
 @dataclass(frozen=True)

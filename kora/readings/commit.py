@@ -22,7 +22,7 @@ from kora.db import Database, audit_store, import_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, PermissionDenied, ValidationError
 from kora.periods import utcnow
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.ingest import Problem
 from kora.readings.ingest.columns import arrow_text, repeat_arrow
 from kora.readings.preview import Preview, audit_refused_file, current_for, diff, plural, preview_upload

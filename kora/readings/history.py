@@ -14,7 +14,7 @@ import pandas as pd
 from kora import fmt
 from kora.db import Database, import_store, readings_store
 from kora.labels import KIND_LABELS
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.catalogue import Catalogue
 
 

@@ -22,7 +22,7 @@ from kora.db import Database, audit_store, import_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import PermissionDenied
 from kora.labels import CHANGE_LABELS
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.catalogue import Catalogue
 from kora.readings.check import Checked, empty_readings, parse_file
 from kora.readings.ingest import Problem

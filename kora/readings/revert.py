@@ -16,7 +16,7 @@ from kora.db import Database, audit_store, import_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError
 from kora.periods import utcnow
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.preview import plural
 from kora.readings.versions import AuditRow, Batch, UploadRow, write_versions
 

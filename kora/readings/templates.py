@@ -18,7 +18,7 @@ import pandas as pd
 
 from kora import fmt
 from kora.db import Database, import_store
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.catalogue import Catalogue, last_reportable_month
 
 MAX_MONTHS = 24

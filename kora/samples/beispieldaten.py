@@ -17,7 +17,8 @@ from kora.access.roles import Actor, authorize
 from kora.db import Database, audit_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError
-from kora.plan.files import DEFAULT_KOMMUNE, Plan, load_plan
+from kora.plan.files import load_plan
+from kora.plan.model import DEFAULT_KOMMUNE, Plan
 from kora.readings.versions import AuditRow, Batch, MilestoneVersion, UploadRow, write_versions
 from kora.samples.demo import demo_milestone_events, demo_readings
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from kora.metrics import milestone_summary
+from kora.milestones import milestone_summary
 from kora.periods import last_complete_month, month_range
-from kora.plan.files import Plan
+from kora.plan.model import Plan
 
 DEMO_START = dt.date(2025, 1, 1)
 

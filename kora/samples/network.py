@@ -18,7 +18,7 @@ import pandas as pd
 
 from kora.db import Database, plan_store, readings_store
 from kora.periods import add_months
-from kora.plan.files import Aktionsfeld, Idea, Indicator, Milestone, Plan, Vorhaben
+from kora.plan.model import Aktionsfeld, Idea, Indicator, Milestone, Plan, Vorhaben
 
 SYNTH_USER = "Synthetisch"
 DEFAULT_LAST_MONTH = dt.date(2026, 10, 1)

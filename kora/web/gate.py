@@ -19,7 +19,7 @@ import streamlit as st
 from kora.access import accounts, login, modes, roles
 from kora.access.modes import AccessConfig
 from kora.access.roles import Actor
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.web.state import database, db_path, fresh_cursor
 
 LOGIN_KEY = "_kora_login"  # local login: the username of this browser session

@@ -20,7 +20,7 @@ from kora import fmt, periods
 from kora.db import Database, open_database, plan_store, resolve_db_path
 from kora.errors import KoraError
 from kora.plan import setup
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.samples import beispieldaten
 
 LOADER_TTL = dt.timedelta(minutes=10)

@@ -14,7 +14,8 @@ import streamlit as st
 from kora import fmt, periods
 from kora.report import export, slides
 from kora.report.export.figures import plotly_figure
-from kora.tracking.changes import default_since
+from kora.tracking.compare import default_since
+from kora.tracking.stand import gather
 from kora.web import state, style
 
 SLIDE = "praes_slide"
@@ -101,7 +102,9 @@ style.projector_style(fullscreen=fullscreen)
 if not state.has_readings():
     st.info("Es sind noch keine Messwerte erfasst: die Folien zeigen den Plan ohne Zahlen.")
 
-bundle = export.gather(state.database(), as_of=as_of, since=since, report=state.status(as_of), made_on=today)
+bundle = export.make_bundle(
+    gather(state.database(), as_of=as_of, since=since, report=state.status(as_of), made_on=today)
+)
 deck = bundle.deck
 n = len(deck.slides)
 if int(st.session_state.get(SLIDE, 0)) >= n:

@@ -12,6 +12,7 @@ from kora.db import open_database
 from kora.plan import setup as ops
 from kora.report import export
 from kora.samples.beispieldaten import load_demo
+from kora.tracking.stand import gather
 from tests.browser.conftest import Server, shot
 from tests.conftest import OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading
@@ -32,7 +33,7 @@ def report_file(tmp_path: Path) -> Path:
     at = dt.datetime(2026, 11, 20, 10)
     add_reading(db, "formate_aktiv", dt.date(2026, 10, 1), 4.0, at=at, comment=SCRIPT)
     add_reading(db, "kritik_extern", dt.date(2026, 10, 1), 5.0, at=at, comment=EVIL)
-    bundle = export.gather(db, as_of=dt.date(2026, 10, 1), since=dt.date(2026, 11, 10), made_on=TODAY)
+    bundle = export.make_bundle(gather(db, as_of=dt.date(2026, 10, 1), since=dt.date(2026, 11, 10), made_on=TODAY))
     db.close()
     path = tmp_path / "bericht.html"
     path.write_bytes(export.render("html", bundle))
