@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kora.db import open_database
-from kora.network import service
 from kora.plan import setup as ops
+from kora.samples import partner_packages
+from kora.samples.beispieldaten import load_demo
 from tests.conftest import APP, OPERATOR
 
 PAGE = "pages/dashboard/staedtevergleich.py"
@@ -31,8 +32,8 @@ def open_page() -> AppTest:
 def with_samples(db_path: Path) -> None:
     db = open_database(db_path)
     ops.init(db, actor=OPERATOR)
-    ops.load_demo(db, actor=OPERATOR)
-    service.load_samples(db, actor=OPERATOR)
+    load_demo(db, actor=OPERATOR)
+    partner_packages.load_samples(db, actor=OPERATOR)
     db.close()
 
 
@@ -101,7 +102,7 @@ def test_shared_installation_each_person_sees_their_own_kommune_highlighted(
     from kora.access import accounts
     from kora.network import members
     from kora.plan.files import PLAN_FILE
-    from kora.readings import importer
+    from kora.readings.commit import import_file
     from tests.conftest import TODAY
 
     monkeypatch.delenv("KORA_AUTH", raising=False)
@@ -116,9 +117,9 @@ def test_shared_installation_each_person_sees_their_own_kommune_highlighted(
     ops.init(db, actor=OPERATOR)
     ops.init(db, plan_path=plan_file, actor=OPERATOR)
     csv = b"Indikator;Monat;Wert\r\nkm_umgesetzt;01.2026;3\r\n"
-    assert importer.import_file(db, csv, filename="m.csv", actor=OPERATOR, kommune="muenchen", today=TODAY).ok
+    assert import_file(db, csv, filename="m.csv", actor=OPERATOR, kommune="muenchen", today=TODAY).ok
     csv = b"Indikator;Monat;Wert\r\nkm_umgesetzt;01.2026;1\r\n"
-    assert importer.import_file(db, csv, filename="a.csv", actor=OPERATOR, today=TODAY).ok
+    assert import_file(db, csv, filename="a.csv", actor=OPERATOR, today=TODAY).ok
     accounts.add_user(db, OPERATOR, "mia", role="admin", password="ein-langes-passwort")
     accounts.add_user(db, OPERATOR, "ada", role="admin", password="ein-langes-passwort")
     members.set_user_kommune(db, OPERATOR, "mia", "muenchen")

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kora import kommunen
 from kora.errors import KoraError
-from kora.network import compare, kommunen
+from kora.network import compare
 from kora.network.indicators import normalise, shared_by_id
 
 D = dt.date

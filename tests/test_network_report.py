@@ -11,6 +11,8 @@ from openpyxl import load_workbook
 from kora.db import Database
 from kora.network import service
 from kora.report import export
+from kora.samples import partner_packages
+from kora.tracking.stand import gather
 from tests.conftest import OPERATOR, TODAY
 
 AS_OF = TODAY.replace(month=10, day=1)
@@ -23,12 +25,12 @@ def _own_is_aachen(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def network_db(demo_db: Database) -> Database:
-    service.load_samples(demo_db, actor=OPERATOR, today=TODAY)
+    partner_packages.load_samples(demo_db, actor=OPERATOR, today=TODAY)
     return demo_db
 
 
 def test_slide_and_sheet_show_the_page_numbers(network_db: Database) -> None:
-    bundle = export.gather(network_db, kommune="aachen", as_of=AS_OF, made_on=TODAY)
+    bundle = export.make_bundle(gather(network_db, kommune="aachen", as_of=AS_OF, made_on=TODAY))
     slide = bundle.deck.slide("netzwerk")
     assert slide.title == "Wo stehen wir im Netzwerk?"
     page = service.comparison(network_db, indicator_id="km_umgesetzt", year=2026, as_of=AS_OF)
@@ -48,7 +50,7 @@ def test_slide_and_sheet_show_the_page_numbers(network_db: Database) -> None:
 
 @pytest.mark.parametrize("fmt_key", ["pptx", "html"])
 def test_the_slide_renders_in_every_format(network_db: Database, fmt_key: str) -> None:
-    bundle = export.gather(network_db, kommune="aachen", as_of=AS_OF, made_on=TODAY)
+    bundle = export.make_bundle(gather(network_db, kommune="aachen", as_of=AS_OF, made_on=TODAY))
     data = export.render(fmt_key, bundle)
     if fmt_key == "pptx":
         text = b"".join(
@@ -62,6 +64,6 @@ def test_the_slide_renders_in_every_format(network_db: Database, fmt_key: str) -
 
 
 def test_no_slide_and_no_sheet_without_network_data(demo_db: Database) -> None:
-    bundle = export.gather(demo_db, kommune="aachen", as_of=AS_OF, made_on=TODAY)
+    bundle = export.make_bundle(gather(demo_db, kommune="aachen", as_of=AS_OF, made_on=TODAY))
     assert "netzwerk" not in [s.key for s in bundle.deck.slides]
     assert "Städtevergleich" not in load_workbook(io.BytesIO(export.render("xlsx", bundle))).sheetnames

@@ -17,7 +17,8 @@ from kora.errors import KoraError
 from kora.network import package, service
 from kora.plan import setup as ops
 from kora.plan.files import PLAN_FILE
-from kora.readings import importer
+from kora.readings.commit import import_file
+from kora.samples.beispieldaten import load_demo
 from tests.conftest import OPERATOR, TODAY
 
 HEADER = "Indikator;Monat;Wert\r\n"
@@ -44,7 +45,7 @@ def installation(path: Path, kommune: str, monkeypatch: pytest.MonkeyPatch, rows
     plan_file.write_text(text, encoding="utf-8")
     db = open_database(path)
     ops.init(db, plan_path=plan_file, actor=OPERATOR)
-    outcome = importer.import_file(
+    outcome = import_file(
         db, readings_csv(rows), filename=f"{kommune}.csv", actor=OPERATOR, today=TODAY, kommune=kommune
     )
     assert outcome.ok, outcome.preview.errors
@@ -118,7 +119,7 @@ def test_corrected_package_is_a_new_version_and_known_at_shows_the_old_compariso
     before = service.comparison(a, indicator_id="km_umgesetzt", year=2026, today=TODAY).as_dict()
     as_city(monkeypatch, "muenchen")
     fix = readings_csv([("km_umgesetzt", "10.2026", "1")])
-    importer.import_file(m, fix, filename="fix.csv", actor=OPERATOR, today=TODAY, kommune="muenchen", reason="Doppelt")
+    import_file(m, fix, filename="fix.csv", actor=OPERATOR, today=TODAY, kommune="muenchen", reason="Doppelt")
     second = service.export_package(m, actor=OPERATOR, today=TODAY).data
     as_city(monkeypatch, "aachen")
     outcome = service.import_package(a, second, filename="m2.zip", actor=OPERATOR, today=TODAY)
@@ -162,7 +163,7 @@ def test_a_city_that_enters_its_numbers_here_cannot_be_overwritten_by_a_package(
     data = service.export_package(m, actor=OPERATOR, today=TODAY).data
     as_city(monkeypatch, "aachen")
     ops.init(a, plan_path=Path(m.path).with_suffix(".toml"), actor=OPERATOR)  # shared: München's plan here too
-    importer.import_file(
+    import_file(
         a,
         readings_csv([("km_umgesetzt", "01.2026", "3")]),
         filename="x.csv",
@@ -205,7 +206,7 @@ def test_export_validates_with_frictionless(two: tuple[Database, Database], monk
 
 def test_beispieldaten_are_never_exported(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KORA_KOMMUNE", raising=False)
-    ops.load_demo(db, actor=OPERATOR, today=TODAY)
+    load_demo(db, actor=OPERATOR, today=TODAY)
     with pytest.raises(KoraError, match="Beispieldaten werden nie exportiert"):
         service.export_package(db, actor=OPERATOR, today=TODAY)
 

@@ -3,7 +3,7 @@
 In a network office hosting several cities, people belong to one Kommune (table user_kommunen;
 no row = the installation's own Kommune). Koordinator*innen and Admins may write only in
 theirs; the machine operator (CLI, Einzelplatz, system) acts for the installation and is not
-limited. `kora.access.auth.authorize` asks `refusal()` before any role rule.
+limited. `kora.access.roles.authorize` asks `refusal()` before any role rule.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kora.db import Database, auth_store, network_store
-from kora.network.kommunen import by_id, own_kommune
+from kora.kommunen import by_id, own_kommune
 
 if TYPE_CHECKING:
-    from kora.access.auth import Actor
+    from kora.access.roles import Actor
 
 OPERATOR_SOURCES = ("cli", "einzelplatz", "system")
 

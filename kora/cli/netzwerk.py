@@ -11,12 +11,13 @@ import sys
 from pathlib import Path
 
 from kora import fmt
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.errors import KoraError
 from kora.network import members, package, service, validate
 from kora.periods import parse_day, parse_month
-from kora.plan import setup as ops
+from kora.plan import setup
+from kora.samples import partner_packages
 
 MAX_PRINTED = 50
 
@@ -32,7 +33,7 @@ def _read(path: str) -> bytes:
 def cmd_export(args: argparse.Namespace) -> int:
     as_of = parse_month(args.as_of) if args.as_of else None
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         result = service.export_package(db, actor=Actor.cli(args.user), as_of=as_of)
     Path(args.out).write_bytes(result.data)
     print(f"Benchmark-Paket geschrieben: {args.out} ({result.n_values} Werte, Stand {result.as_of:%Y-%m}).")
@@ -44,7 +45,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     data = _read(args.file)
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         outcome = service.import_package(
             db, data, filename=Path(args.file).name, actor=Actor.cli(args.user), dry_run=args.dry_run
         )
@@ -68,7 +69,7 @@ def cmd_vergleich(args: argparse.Namespace) -> int:
     as_of = parse_month(args.as_of) if args.as_of else None
     known_at = parse_day(args.known_at) if args.known_at else None
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         result = service.comparison(db, indicator_id=args.indicator, year=args.year, as_of=as_of, known_at=known_at)
     if args.json:
         print_json(result.as_dict())
@@ -86,15 +87,15 @@ def cmd_vergleich(args: argparse.Namespace) -> int:
 
 def cmd_zuordnen(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         print(members.set_user_kommune(db, Actor.cli(args.user), args.username, args.kommune))
     return 0
 
 
 def cmd_beispiel(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
-        n = service.load_samples(db, actor=Actor.cli(args.user))
+        setup.ensure_ready(db)
+        n = partner_packages.load_samples(db, actor=Actor.cli(args.user))
     print(f"Synthetische Beispiel-Pakete (keine echten Werte) geladen: {n} Werte.")
     return 0
 

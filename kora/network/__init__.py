@@ -5,11 +5,13 @@ another (a Frictionless Data Package in a zip, `package`) as well as inside one 
 installation; both paths end in the same `readings` rows keyed by Kommune, so the comparison
 (`compare`, pure functions) shows the same numbers either way.
 
-Modules: `kommunen` (registry `data/kommunen.toml`, the instance's own Kommune), `indicators`
-(shared indicators and their normalisation), `package` (writing and validating the zip, no DB),
-`compare` (yearly values, per 100 000 Einwohner, ranks, quartiles — DataFrames in/out),
-`service` (export/import/comparison against the DB, role checks, audit), `members` (which
-Kommune a user belongs to), `report` (the Brownbag slide and the XLSX sheet), `charts`.
-May import: kora.db, kora.access, kora.plan, kora.readings.ingest.problems, kora.errors,
-kora.periods, kora.fmt.
+Modules: `indicators` (shared indicators and their normalisation), `package` and `validate`
+(writing and checking the zip, no DB), `compare` (yearly values, per 100 000 Einwohner, ranks,
+quartiles — DataFrames in/out), `results` (what the operations return, no DB), `service`
+(export/import/comparison against the DB, role checks, audit; values are written through
+kora.readings.versions), `members` (which Kommune a user belongs to). The registry of Kommunen
+and the installation's own Kommune are `kora.kommunen` (below kora.access, which needs it);
+the page's chart and table and the Brownbag slide are `kora.report.network`.
+May import: kora.readings, kora.plan, kora.access, kora.db, kora.kommunen and the base modules.
+Never kora.tracking, kora.samples, kora.report or streamlit (import-linter layers).
 """

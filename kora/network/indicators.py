@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kora.errors import PlanFileError
-from kora.plan.files import CATALOGUE_FILE, PLAN_FILE, Indicator, load_plan
+from kora.plan.files import CATALOGUE_FILE, PLAN_FILE, load_plan
+from kora.plan.model import Indicator
 
 NORMALISATIONS = ("je_100k", "keine")
 PER = 100_000

@@ -30,8 +30,8 @@ from typing import Any
 import pandas as pd
 
 from kora.errors import ValidationError
+from kora.kommunen import Kommune
 from kora.network.indicators import SharedIndicator
-from kora.network.kommunen import Kommune
 from kora.readings.ingest.problems import Problem
 
 PACKAGE_NAME = "kora-benchmark"

@@ -2,42 +2,35 @@
 
 Export writes the own Kommune's shared indicators as known at export time; import checks the
 package completely (kora.network.validate), then stores its values as new reading versions of
-the sending Kommune in one transaction — or nothing at all. Both check the role on the server and
+the sending Kommune through kora.readings.versions (the one write-plus-audit path) in one
+transaction — or nothing at all. Both check the role on the server and
 write an audit row. `comparison()` feeds kora.network.compare from the readings of all Kommunen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from kora.access.auth import Actor, authorize
+from kora.access.roles import Actor, authorize
 from kora.db import Database, audit_store, network_store, readings_store
+from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError
+from kora.kommunen import by_id, id_for_plan_name, kommune, own_kommune
 from kora.network import compare, package, validate
 from kora.network.indicators import SharedIndicator, shared_by_id, shared_indicators
-from kora.network.kommunen import by_id, id_for_plan_name, kommune, own_kommune
+from kora.network.results import Comparison, ExportResult, ImportOutcome
 from kora.periods import last_complete_month, normalize_known_at, utcnow
-from kora.readings.ingest.problems import Problem
+from kora.plan.setup import plan_dict
+from kora.readings.versions import AuditRow, Batch, UploadRow, write_versions
 
 SOURCE = "Benchmark-Paket"
 VALUE_TOLERANCE = 1e-9
 
 
 # --- export ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    data: bytes
-    filename: str
-    kommune: str
-    as_of: dt.date
-    n_values: int
-    skipped_demo: int
 
 
 def _export_values(db: Database, *, own: str, as_of: dt.date) -> tuple[pd.DataFrame, int]:
@@ -67,7 +60,7 @@ def export_package(
         raise KoraError(
             f"Stand {as_of:%Y-%m} liegt in der Zukunft: spätestens {last:%Y-%m} (letzter vollständiger Monat)."
         )
-    who = authorize(db, actor, "netzwerk_export", kommune=own)
+    who = authorize(db, actor, AuditAction.NETZWERK_EXPORT, kommune=own)
     values, demo = _export_values(db, own=own, as_of=as_of)
     used = [s for s in shared_indicators() if s.id in set(values["indicator_id"])]
     if values.empty:
@@ -83,7 +76,7 @@ def export_package(
     audit_store.write_audit(
         db,
         actor=who.audit_name,
-        action="netzwerk_export",
+        action=AuditAction.NETZWERK_EXPORT,
         object=f"kora-benchmark-{own}-{as_of:%Y-%m}.zip",
         detail={"werte": len(values), "stand": f"{as_of:%Y-%m}", "beispieldaten_ausgelassen": demo},
         kommune=own,
@@ -92,45 +85,6 @@ def export_package(
 
 
 # --- import ------------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportOutcome:
-    kommune: str | None = None
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    errors: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    dry_run: bool = False
-    upload_id: int | None = None
-    as_of: dt.date | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kommune": self.kommune,
-            "new": self.new,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
-            "errors": [p.as_dict() for p in self.errors],
-        }
-
-    @property
-    def message(self) -> str:
-        if self.errors:
-            n = len(self.errors)
-            return (
-                f"Das Benchmark-Paket wurde abgelehnt: {n} Problem{'e' if n != 1 else ''}. Es wurde nichts gespeichert."
-            )
-        name = by_id()[self.kommune].name if self.kommune in by_id() else self.kommune
-        counts = f"{self.new} neu, {self.changed} korrigiert, {self.unchanged} unverändert"
-        if self.dry_run:
-            return f"Probelauf für {name} (nichts gespeichert): {counts}."
-        return f"Benchmark-Paket von {name} (Stand {self.as_of:%Y-%m}) gespeichert: {counts}."
 
 
 def context(db: Database, *, today: dt.date | None = None) -> validate.Context:
@@ -159,17 +113,15 @@ def _diff(db: Database, parsed: package.ParsedPackage) -> tuple[pd.DataFrame, in
     return merged[~same], int(same.sum())
 
 
-def _store(
-    db: Database, parsed: package.ParsedPackage, rows: pd.DataFrame, unchanged: int, *, filename: str, who: Actor
-) -> int:
-    at = utcnow()
+def _upload_row(
+    parsed: package.ParsedPackage, rows: pd.DataFrame, unchanged: int, *, filename: str, who: Actor
+) -> UploadRow:
     new = int(rows["old"].isna().sum())
-    upload_id = readings_store.new_upload(
-        db,
+    return UploadRow(
         kommune=parsed.kommune,
         kind="demo" if parsed.synthetic else "upload",
         user=who.name,
-        at=at,
+        at=utcnow(),
         filename=filename,
         sha256=parsed.sha256,
         reason=("Beispieldaten (synthetisch): " if parsed.synthetic else "")
@@ -178,37 +130,66 @@ def _store(
         n_changed=len(rows) - new,
         n_unchanged=unchanged,
     )
-    frame = pd.DataFrame(
+
+
+def _version_rows(rows: pd.DataFrame, upload: UploadRow, upload_id: int) -> pd.DataFrame:
+    """The package's values as reading versions of the sending Kommune (readings_store.READING_COLUMNS)."""
+    return pd.DataFrame(
         {
-            "kommune": parsed.kommune,
+            "kommune": upload.kommune,
             "indicator_id": rows["indicator_id"].astype(str),
             "month": rows["month"],
             "value": rows["value"].astype(float),
             "comment": None,
             "source": SOURCE,
             "upload_id": upload_id,
-            "recorded_at": at,
-            "recorded_by": who.name,
+            "recorded_at": upload.at,
+            "recorded_by": upload.user,
             "reason": None,
         }
     )
-    readings_store.insert_readings(db, frame)
-    network_store.insert_package(
-        db,
-        upload_id=upload_id,
-        kommune=parsed.kommune,
-        name=parsed.kommune_name,
-        einwohner=parsed.einwohner,
-        created=parsed.created.replace(tzinfo=None)
-        if parsed.created.tzinfo is None
-        else parsed.created.astimezone(dt.UTC).replace(tzinfo=None),
-        as_of=parsed.as_of,
-        sha256=parsed.sha256,
-        definitions=list(parsed.definitions),
-        targets=list(parsed.targets),
-        at=at,
-        by=who.name,
-    )
+
+
+def _store(
+    db: Database,
+    parsed: package.ParsedPackage,
+    rows: pd.DataFrame,
+    unchanged: int,
+    *,
+    filename: str,
+    who: Actor,
+    own: str,
+) -> int:
+    """One transaction: the upload, its versions and the audit row (readings.versions, the one write
+    path), plus what the package said about itself (network_packages) — all or nothing."""
+    upload = _upload_row(parsed, rows, unchanged, filename=filename, who=who)
+
+    def audit(ids: list[int]) -> AuditRow:
+        detail = {"von": parsed.kommune, "stand": f"{parsed.as_of:%Y-%m}", "neu": upload.n_new}
+        detail["korrigiert"] = upload.n_changed
+        return AuditRow(
+            actor=who.audit_name, action=AuditAction.NETZWERK_IMPORT, kommune=own, object=filename, detail=detail
+        )
+
+    created = parsed.created if parsed.created.tzinfo is None else parsed.created.astimezone(dt.UTC)
+    with db.transaction():
+        (upload_id,) = write_versions(
+            db, [Batch(upload, readings=lambda uid: _version_rows(rows, upload, uid))], audit=audit
+        )
+        network_store.insert_package(
+            db,
+            upload_id=upload_id,
+            kommune=parsed.kommune,
+            name=parsed.kommune_name,
+            einwohner=parsed.einwohner,
+            created=created.replace(tzinfo=None),
+            as_of=parsed.as_of,
+            sha256=parsed.sha256,
+            definitions=list(parsed.definitions),
+            targets=list(parsed.targets),
+            at=upload.at,
+            by=who.name,
+        )
     return upload_id
 
 
@@ -223,7 +204,7 @@ def import_package(
 ) -> ImportOutcome:
     """Check a package and (unless `dry_run`) store it; any problem → nothing stored."""
     own = own_kommune()
-    who = authorize(db, actor, "netzwerk_import", kommune=own, object=filename)
+    who = authorize(db, actor, AuditAction.NETZWERK_IMPORT, kommune=own, object=filename)
     outcome = ImportOutcome(dry_run=dry_run)
     try:
         parsed = validate.read_package(data, context(db, today=today))
@@ -233,7 +214,7 @@ def import_package(
             audit_store.write_audit(
                 db,
                 actor=who.audit_name,
-                action="netzwerk_import",
+                action=AuditAction.NETZWERK_IMPORT,
                 outcome="abgelehnt",
                 object=filename,
                 detail={"probleme": len(outcome.errors), "erstes": str(outcome.errors[0])},
@@ -247,55 +228,11 @@ def import_package(
         outcome.changed = len(rows) - outcome.new
         if dry_run:
             return outcome
-        with db.transaction():
-            outcome.upload_id = _store(db, parsed, rows, outcome.unchanged, filename=filename, who=who)
-            audit_store.write_audit(
-                db,
-                actor=who.audit_name,
-                action="netzwerk_import",
-                object=filename,
-                detail={
-                    "von": parsed.kommune,
-                    "stand": f"{parsed.as_of:%Y-%m}",
-                    "neu": outcome.new,
-                    "korrigiert": outcome.changed,
-                },
-                kommune=own,
-            )
+        outcome.upload_id = _store(db, parsed, rows, outcome.unchanged, filename=filename, who=who, own=own)
     return outcome
 
 
 # --- comparison --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Comparison:
-    indicator: SharedIndicator
-    year: int
-    as_of: dt.date
-    own: str
-    table: pd.DataFrame  # kommune, name, value, per_100k, compared, rank, months, stand, stand_old, …
-    stats: dict[str, float | None]
-    trends: dict[str, list[float | None]]
-    learn_from: list[dict[str, Any]]
-
-    def as_dict(self) -> dict[str, Any]:
-        """The `netzwerk vergleich --json` shape."""
-        rows = [
-            {
-                "kommune": r.kommune,
-                "name": r.name,
-                "value": _num(r.value),
-                "per_100k": _num(r.per_100k),
-                "rank": None if pd.isna(r.rank) else int(r.rank),
-            }
-            for r in self.table.itertuples(index=False)
-        ]
-        return {"indicator": self.indicator.id, "year": self.year, "kommunen": rows, "median": self.stats["median"]}
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), 6)
 
 
 def _partners(plan: dict[str, Any], indicator: SharedIndicator) -> dict[str, list[int]]:
@@ -371,8 +308,6 @@ def comparison(
     )
     _annotate(table, own=own, packages=_packages(db, stamp), demo=demo)
     if plan is None:
-        from kora.plan.setup import plan_dict
-
         plan = plan_dict(db, own)
     partners = _partners(plan, shared)
     table["is_partner"] = table["kommune"].isin(list(partners))
@@ -389,21 +324,26 @@ def comparison(
     )
 
 
-def load_samples(db: Database, *, actor: Actor | None, today: dt.date | None = None) -> int:
-    """Import the synthetic partner packages (Beispieldaten); returns the values stored."""
-    from kora.samples.partner_packages import synthetic_packages
-
-    authorize(db, actor, "beispieldaten_geladen", kommune=own_kommune())
-    stored = 0
-    for name, data in synthetic_packages(today=today, own=own_kommune()).items():
-        outcome = import_package(db, data, filename=name, actor=actor, today=today)
-        if outcome.errors:
-            raise KoraError(f"Beispiel-Paket {name} ist fehlerhaft: {outcome.errors[0].message}")
-        stored += outcome.new + outcome.changed
-    return stored
-
-
 def has_network_data(db: Database, *, own: str | None = None) -> bool:
     """Are values of any other Kommune known (received or entered here)?"""
     own = own or own_kommune()
     return any(k != own for k in readings_store.current_readings_df(db)["kommune"].unique())
+
+
+HEADLINE_INDICATOR = "km_umgesetzt"  # the question the slide answers: km je 100 000 Einwohner
+
+
+def deck_comparison(
+    db: Database, *, kommune: str, as_of: dt.date, known_at: dt.datetime | None = None
+) -> Comparison | None:
+    """The comparison for the Brownbag slide and sheet (None when no other Kommune has values:
+    no slide then). Fetched once by kora.tracking.stand.gather, drawn by kora.report."""
+    if not has_network_data(db, own=kommune):
+        return None
+    try:
+        result = comparison(
+            db, indicator_id=HEADLINE_INDICATOR, year=as_of.year, as_of=as_of, known_at=known_at, own=kommune
+        )
+    except KoraError:
+        return None
+    return result if len(result.table) > 1 else None

@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
+from kora.kommunen import Kommune
 from kora.network import package as pkg
 from kora.network.indicators import SharedIndicator
-from kora.network.kommunen import Kommune
 from kora.readings.ingest.problems import Problem, column_label
 
 D = pkg.DESCRIPTOR
@@ -167,7 +167,7 @@ def _definitions(desc: dict[str, Any], ctx: Context, c: _Collector) -> dict[str,
                     item.get(key),
                     f"Definition weicht ab: im Netzwerk gilt {key} = „{expected[key]}“ für {ind_id}.",
                 )
-        out[ind_id] = expected
+        out[shared.id] = expected
     return out
 
 
@@ -286,7 +286,7 @@ def _row_problem(
             "Keine Zahl: erwartet Ziffern mit Dezimalpunkt, z. B. 0.41 (kein Text, kein Komma, keine Einheit).",
         )
         return None
-    if not ok:
+    if not ok or month is None:
         return None
     value = float(value_text)
     shared = ctx.shared[ind]
@@ -397,7 +397,7 @@ def read_package(data: bytes, ctx: Context) -> pkg.ParsedPackage:
     if c.problems or kommune is None or created is None or as_of is None:
         raise pkg.PackageRejected(c.problems or [Problem(None, D, None, "Das Paket ist unvollständig.")])
     einwohner = desc["kommune"]["einwohner"]
-    notes = ()
+    notes: tuple[str, ...] = ()
     if einwohner != kommune.einwohner:
         notes = (
             f"Das Paket nennt {einwohner} Einwohner; verglichen wird mit der Zahl des Registers ({kommune.einwohner}, {kommune.jahr}).",

@@ -13,9 +13,13 @@ import random
 
 import pandas as pd
 
-from kora.network import package
+from kora.access.roles import Actor, authorize
+from kora.db import Database
+from kora.db.audit_store import AuditAction
+from kora.errors import KoraError
+from kora.kommunen import kommune, own_kommune
+from kora.network import package, service
 from kora.network.indicators import SharedIndicator, shared_indicators
-from kora.network.kommunen import kommune
 from kora.periods import add_months, last_complete_month, month_range
 
 FIRST = dt.date(2025, 1, 1)
@@ -69,3 +73,15 @@ def synthetic_packages(*, today: dt.date | None = None, own: str | None = None) 
         for city in PROFILES
         if city != own
     }
+
+
+def load_samples(db: Database, *, actor: Actor | None, today: dt.date | None = None) -> int:
+    """Import the synthetic partner packages (Beispieldaten); returns the values stored."""
+    authorize(db, actor, AuditAction.BEISPIELDATEN_GELADEN, kommune=own_kommune())
+    stored = 0
+    for name, data in synthetic_packages(today=today, own=own_kommune()).items():
+        outcome = service.import_package(db, data, filename=name, actor=actor, today=today)
+        if outcome.errors:
+            raise KoraError(f"Beispiel-Paket {name} ist fehlerhaft: {outcome.errors[0].message}")
+        stored += outcome.new + outcome.changed
+    return stored

@@ -1,7 +1,7 @@
 """Streamlit glue for the Städtevergleich: cached comparison, package import/export, samples.
 
-Kept apart from kora/web/ui.py (which other work splits); follows its pattern: a cursor per
-loader, `ui.clear_caches()` after every write, the acting person passed to kora's writes.
+Follows kora.web.state's pattern: a cursor per loader, `state.clear_caches()` after every write,
+the acting person (kora.web.gate) passed to kora's writes.
 """
 
 from __future__ import annotations
@@ -12,47 +12,47 @@ import streamlit as st
 
 from kora.network import service
 from kora.network.indicators import SharedIndicator, shared_indicators
-from kora.web import ui
-
-
-def own_kommune() -> str:
-    return ui.own_kommune()
+from kora.network.results import Comparison, ExportResult, ImportOutcome
+from kora.samples import partner_packages
+from kora.web import gate, state
 
 
 def indicators() -> tuple[SharedIndicator, ...]:
     return shared_indicators()
 
 
-@st.cache_data(ttl=ui.LOADER_TTL, show_spinner=False)
-def _comparison(path: str, own: str, indicator_id: str, year: int, as_of: dt.date) -> service.Comparison:
-    return service.comparison(ui._fresh(path), indicator_id=indicator_id, year=year, as_of=as_of, own=own)
+@st.cache_data(ttl=state.LOADER_TTL, show_spinner=False)
+def _comparison(path: str, own: str, indicator_id: str, year: int, as_of: dt.date) -> Comparison:
+    return service.comparison(state.fresh_cursor(path), indicator_id=indicator_id, year=year, as_of=as_of, own=own)
 
 
-def comparison(indicator_id: str, year: int, as_of: dt.date) -> service.Comparison:
-    return _comparison(ui.db_path(), own_kommune(), indicator_id, year, as_of)
+def comparison(indicator_id: str, year: int, as_of: dt.date) -> Comparison:
+    return _comparison(state.db_path(), gate.own_kommune(), indicator_id, year, as_of)
 
 
-@st.cache_data(ttl=ui.LOADER_TTL, show_spinner=False)
+@st.cache_data(ttl=state.LOADER_TTL, show_spinner=False)
 def _has_network_data(path: str, own: str) -> bool:
-    return service.has_network_data(ui._fresh(path), own=own)
+    return service.has_network_data(state.fresh_cursor(path), own=own)
 
 
 def has_network_data() -> bool:
-    return _has_network_data(ui.db_path(), own_kommune())
+    return _has_network_data(state.db_path(), gate.own_kommune())
 
 
-def import_package(data: bytes, filename: str, *, dry_run: bool) -> service.ImportOutcome:
-    outcome = service.import_package(ui.database(), data, filename=filename, actor=ui.current_actor(), dry_run=dry_run)
+def import_package(data: bytes, filename: str, *, dry_run: bool) -> ImportOutcome:
+    outcome = service.import_package(
+        state.database(), data, filename=filename, actor=gate.current_actor(), dry_run=dry_run
+    )
     if not dry_run and outcome.ok:
-        ui.clear_caches()
+        state.clear_caches()
     return outcome
 
 
-def export_package(as_of: dt.date) -> service.ExportResult:
-    return service.export_package(ui.database(), actor=ui.current_actor(), as_of=as_of, own=own_kommune())
+def export_package(as_of: dt.date) -> ExportResult:
+    return service.export_package(state.database(), actor=gate.current_actor(), as_of=as_of, own=gate.own_kommune())
 
 
 def load_samples() -> int:
-    n = service.load_samples(ui.database(), actor=ui.current_actor())
-    ui.clear_caches()
+    n = partner_packages.load_samples(state.database(), actor=gate.current_actor())
+    state.clear_caches()
     return n

@@ -5,14 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from kora import fmt
-from kora.network import validate, views
-from kora.network.kommunen import by_id
+from kora.kommunen import by_id
+from kora.network import validate
+from kora.report import network as views
 from kora.report import tables
-from kora.web import network, ui
+from kora.web import gate, network, state, style
 
-as_of = ui.stand()
-own = by_id()[network.own_kommune()]
-actor = ui.current_actor()
+as_of = state.stand()
+own = by_id()[gate.own_kommune()]
+actor = gate.current_actor()
 st.title("Städtevergleich")
 st.caption(
     f"{own.name} im KoRa-Netzwerk · Stand {fmt.month_name(as_of)} · Strecken und Anzahlen je 100 000 Einwohner, "
@@ -46,7 +47,7 @@ else:
         st.warning("Im Vergleich stehen **Beispieldaten** (synthetisch), keine echten Werte.", icon="🧪")
     chart_col, learn_col = st.columns([3, 2])
     with chart_col:
-        ui.chart(views.comparison_chart(result), key="nw_chart")
+        style.chart(views.comparison_chart(result), key="nw_chart")
     with learn_col, st.container(border=True):
         st.markdown("#### Von wem lernen?")
         lines = views.learn_from_lines(result)
@@ -96,10 +97,10 @@ with st.expander("Benchmark-Pakete austauschen"):
             data = upload.getvalue()
             check = network.import_package(data, upload.name, dry_run=True)
             if check.errors:
-                st.error(ui.plain(check.message))
-                st.markdown(tables.bullet_markdown([ui.plain(validate.problem_text(p)) for p in check.errors[:50]]))
+                st.error(fmt.markdown(check.message))
+                st.markdown(tables.bullet_markdown([fmt.markdown(validate.problem_text(p)) for p in check.errors[:50]]))
             else:
-                st.info(ui.plain(check.message))
+                st.info(fmt.markdown(check.message))
                 if st.button("Paket speichern", key="nw_store", type="primary"):
                     stored = network.import_package(data, upload.name, dry_run=False)
-                    st.success(ui.plain(stored.message))
+                    st.success(fmt.markdown(stored.message))

@@ -24,14 +24,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kora import fmt
-from kora.fmt import is_missing
-from kora.metrics import STATUS_LABELS
+from kora.fmt import as_date, is_missing
+from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, KIND_LABELS
+from kora.report import network
 from kora.report.export.bundle import Bundle
 from kora.report.export.common import xml_safe
-from kora.report.tables import AGGREGATION_LABELS, DIRECTION_LABELS
-from kora.tracking import changes as changes_mod
+from kora.tracking.change_table import change_rows, status_word
+from kora.tracking.compare import local_time
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_CELL = 32_767  # Excel's limit for one cell
 HEADER_ROW = 4
 HEADER_FILL = PatternFill("solid", fgColor="0072B2")
@@ -40,7 +40,6 @@ PERCENT = "0 %"
 DATE = "DD.MM.YYYY"
 MONTH = "MM.YYYY"
 STAMP = "DD.MM.YYYY HH:MM"
-KIND_LABELS = {"upload": "Upload", "revert": "Rücknahme", "demo": "Beispieldaten"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None
         text = xml_safe(text)[:MAX_CELL]
         cell.value = text
         cell.data_type = "s"  # openpyxl would read a leading '=' as a formula
-        if text.startswith(FORMULA_START):
+        if text.startswith(fmt.FORMULA_START):
             cell.quotePrefix = True
     elif number_format:
         cell.number_format = number_format
@@ -110,18 +109,6 @@ def _sheet(
     last = get_column_letter(len(cols))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(n, 1)}"
     return ws
-
-
-def _date(value: Any) -> dt.date | None:
-    if is_missing(value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    return value
-
-
-def _status(value: Any) -> str:
-    return "–" if is_missing(value) else STATUS_LABELS.get(str(value), str(value))
 
 
 # --- sheets ----------------------------------------------------------------------------------
@@ -182,10 +169,10 @@ def _attainment(wb: Workbook, bundle: Bundle) -> None:
         nrs = sorted(int(n) for n in links.loc[links["indicator_id"] == r.id, "nr"])
         rows.append(
             [
-                r.id, r.name, r.unit, ", ".join(str(n) for n in nrs), _status(r.status),
+                r.id, r.name, r.unit, ", ".join(str(n) for n in nrs), status_word(r.status),
                 r.value, r.start, r.target, r.attainment, r.attainment_raw, r.expected, r.gap,
                 r.needed_per_month, r.forecast, None if is_missing(r.will_reach) else bool(r.will_reach),
-                _date(r.warning_since), r.months_reported, r.months_due, _date(r.last_month), r.year,
+                as_date(r.warning_since), r.months_reported, r.months_due, as_date(r.last_month), r.year,
                 DIRECTION_LABELS.get(r.direction, r.direction), AGGREGATION_LABELS.get(r.aggregation, r.aggregation),
                 bool(r.demo),
             ]
@@ -205,17 +192,17 @@ def _rollups(wb: Workbook, bundle: Bundle) -> None:
     ]  # fmt: skip
     plan = report.plan
     rows: list[list[Any]] = [
-        ["Plan", "", bundle.deck.plan_title, "", plan.get("attainment"), _status(plan.get("status"))]
+        ["Plan", "", bundle.deck.plan_title, "", plan.get("attainment"), status_word(plan.get("status"))]
         + [plan.get(c) for c in counts]
     ]
     for r in report.aktionsfelder.to_dict("records"):
         rows.append(
-            ["Aktionsfeld", r["code"], r["title"], r["code"], r["attainment"], _status(r["status"])]
+            ["Aktionsfeld", r["code"], r["title"], r["code"], r["attainment"], status_word(r["status"])]
             + [r.get(c) for c in counts]
         )
     for r in report.vorhaben.to_dict("records"):
         rows.append(
-            ["Vorhaben", int(r["nr"]), r["title"], r["aktionsfeld"], r["attainment"], _status(r["status"])]
+            ["Vorhaben", int(r["nr"]), r["title"], r["aktionsfeld"], r["attainment"], status_word(r["status"])]
             + [r.get(c) for c in counts]
         )
     _sheet(wb, "Aktionsfelder und Vorhaben", "Zielerreichung der Aktionsfelder und Vorhaben", bundle, cols, rows)
@@ -227,7 +214,7 @@ def _changes(wb: Workbook, bundle: Bundle) -> None:
         Col("Einheit", 10), Col("Kommentar", 48), Col("Gespeichert (Ortszeit)", 17, STAMP), Col("Von", 18),
     ]  # fmt: skip
     keys = ["Art", "Was", "Monat", "Vorher", "Nachher", "Einheit", "Kommentar", "Gespeichert", "Von"]
-    rows = [[row[k] for k in keys] for row in changes_mod.change_rows(bundle.changes)]
+    rows = [[row[k] for k in keys] for row in change_rows(bundle.changes)]
     c = bundle.changes
     _sheet(
         wb,
@@ -270,10 +257,10 @@ def _milestones(wb: Workbook, bundle: Bundle) -> None:
             int(r["nr"]),
             r["aktionsfeld"],
             r["text"],
-            _date(r["due"]),
-            _date(r["due_planned"]),
+            as_date(r["due"]),
+            as_date(r["due_planned"]),
             r["status"],
-            _date(r["reached_on"]),
+            as_date(r["reached_on"]),
         ]
         for r in frame.to_dict("records")
     ]
@@ -313,9 +300,9 @@ def _versions(wb: Workbook, bundle: Bundle) -> None:
     ]  # fmt: skip
     rows = [
         [
-            r["indicator_id"], names.get(r["indicator_id"], r["indicator_id"]), _date(r["month"]), r["version"],
+            r["indicator_id"], names.get(r["indicator_id"], r["indicator_id"]), as_date(r["month"]), r["version"],
             r["value"], units.get(r["indicator_id"], ""), bool(r["is_current"]), r["comment"], r["source"],
-            changes_mod.local_time(r["recorded_at"]), r["recorded_by"], r["reason"], r["upload_id"],
+            local_time(r["recorded_at"]), r["recorded_by"], r["reason"], r["upload_id"],
             KIND_LABELS.get(r["kind"], r["kind"]), r["filename"],
         ]
         for r in frame.to_dict("records")
@@ -330,10 +317,42 @@ def _versions(wb: Workbook, bundle: Bundle) -> None:
     )
 
 
+def _network(wb: Workbook, bundle: Bundle) -> None:
+    """Sheet "Städtevergleich" (kora.report.network), numbers numeric; absent without network data."""
+    c = bundle.network
+    if c is None:
+        return
+    cols = [
+        Col("Rang", 7),
+        Col("Kommune", 22),
+        Col("Eigene Kommune", 10),
+        Col(f"Wert {c.year} ({c.indicator.unit})", 16, "#,##0.00"),
+        Col(c.indicator.unit_compared, 18, "#,##0.00"),
+        Col("Stand", 10, MONTH),
+        Col("Stand alt", 9),
+        Col("Einwohner", 12, "#,##0"),
+        Col("Herkunft", 34),
+    ]
+    rows = [
+        (
+            r["rang"],
+            r["kommune"],
+            r["eigene"],
+            r["wert"],
+            r["vergleichswert"],
+            r["stand"],
+            r["alt"],
+            r["einwohner"],
+            r["herkunft"],
+        )
+        for r in network.export_rows(c)
+    ]
+    title = f"Städtevergleich: {c.indicator.name} {c.year} (Median {fmt.number(c.stats['median'], 2)})"
+    _sheet(wb, "Städtevergleich", title, bundle, cols, rows)
+
+
 def build_xlsx(bundle: Bundle) -> bytes:
     """The workbook as .xlsx bytes."""
-    from kora.network import report as network_report
-
     wb = Workbook()
     _info(wb, bundle)
     _attainment(wb, bundle)
@@ -343,7 +362,7 @@ def build_xlsx(bundle: Bundle) -> bytes:
     _milestones(wb, bundle)
     _indicators(wb, bundle)
     _versions(wb, bundle)
-    network_report.add_sheet(wb, bundle)  # "Städtevergleich" (kora.network), absent without network data
+    _network(wb, bundle)
     wb.properties.title = f"{bundle.deck.title} · Stand {fmt.month_name(bundle.deck.as_of)}"
     wb.properties.creator = "KoRa-Monitor"
     out = io.BytesIO()

@@ -3,6 +3,8 @@
 Einwohner figures come from official statistics and carry their source and year, so a reader of
 "km je 100 000 Einwohner" can check the denominator. `own_kommune()` is the single place that
 decides which Kommune is "us": write paths, pages and commands ask it instead of assuming Aachen.
+It reads only files and the environment, so kora.access (membership of a shared installation)
+can ask it; it sits beside kora.plan.files in the layers.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from pathlib import Path
 
 from kora.errors import KoraError, PlanFileError
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGISTRY_FILE = DATA_DIR / "kommunen.toml"
-SECRETS_FILE = Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.toml"
+SECRETS_FILE = Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml"
 DEFAULT_OWN = "aachen"
 ENV_OWN = "KORA_KOMMUNE"
 ROLES = ("modellstadt", "partnerstadt")

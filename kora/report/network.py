@@ -1,8 +1,9 @@
-"""What the Städtevergleich shows, as plain data: the chart, the table, the headline, whom to ask.
+"""What the Städtevergleich shows: the chart, the table, the headline, whom to ask, the slide.
 
-Shared by the page, the Brownbag slide and the XLSX sheet, so all three show the same numbers.
-Chart builders return plotly figures (pure); text that reaches Markdown goes through the
-project's escaper (kora.report.tables.escape_md).
+Shared by the page, the Brownbag slide "Wo stehen wir im Netzwerk?" and the XLSX sheet
+(kora.report.export.xlsx), so all three show the same numbers. Everything here takes a
+`kora.network.results.Comparison` (fetched by kora.network.service) and never the database.
+Chart builders return plotly figures; text that reaches Markdown goes through kora.fmt.markdown.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kora import fmt
-from kora.network.kommunen import by_id
-from kora.network.service import Comparison
+from kora.kommunen import by_id
+from kora.network.results import Comparison
 from kora.report.charts import COLOR_VALUE, COLOR_WARNING, FONT
-from kora.report.tables import escape_md
+from kora.report.deck import Metric, Slide, Table
 
 COLOR_OWN = COLOR_WARNING  # Okabe–Ito vermillion: the own city stands out on every chart
 COLOR_OTHER = COLOR_VALUE
@@ -37,14 +38,14 @@ def headline(c: Comparison) -> str:
     rows = c.table[c.table["is_own"]]
     median = fmt.number(c.stats["median"], _digits(c.table["compared"].tolist()))
     if rows.empty or pd.isna(rows["rank"].iloc[0]):
-        return escape_md(
+        return fmt.markdown(
             f"{own} hat für {c.year} noch keine Werte; Median des Netzwerks: {median} {ind.unit_compared}."
         )
     row = rows.iloc[0]
     value = fmt.number(row["compared"], _digits(c.table["compared"].tolist()))
     return (
-        f"**{escape_md(own)}: Rang {int(row['rank'])} von {n}** bei {escape_md(ind.name)} "
-        f"({escape_md(value)} {escape_md(ind.unit_compared)}; Median des Netzwerks {escape_md(median)})."
+        f"**{fmt.markdown(own)}: Rang {int(row['rank'])} von {n}** bei {fmt.markdown(ind.name)} "
+        f"({fmt.markdown(value)} {fmt.markdown(ind.unit_compared)}; Median des Netzwerks {fmt.markdown(median)})."
     )
 
 
@@ -155,9 +156,59 @@ def learn_from_lines(c: Comparison) -> list[str]:
     names = by_id()
     digits = _digits(c.table["compared"].tolist())
     return [
-        escape_md(
+        fmt.markdown(
             f"{names[item['kommune']].name} (Rang {item['rank']}, {fmt.number(item['compared'], digits)} "
             f"{c.indicator.unit_compared}) — Partnerstadt für Vorhaben {', '.join(map(str, item['vorhaben']))}"
         )
         for item in c.learn_from
+    ]
+
+
+MAX_ROWS = 12  # rows on the slide
+
+
+def network_slides(c: Comparison | None) -> list[Slide]:
+    """[] or [the slide "Wo stehen wir im Netzwerk?"] for kora.report.slides.build_deck."""
+    if c is None:
+        return []
+    own = c.table[c.table["is_own"]]
+    n = int(c.table["rank"].notna().sum())
+    rank = "–" if own.empty or own["rank"].isna().iloc[0] else f"{int(own['rank'].iloc[0])} von {n}"
+    digits = 2
+    ask = {item["kommune"]: item["vorhaben"] for item in c.learn_from}
+    ids = dict(zip(c.table["name"], c.table["kommune"], strict=True))
+    rows = tuple(
+        (
+            "" if r["rang"] is None else str(r["rang"]),
+            ("► " if r["eigene"] else "") + r["kommune"],
+            fmt.number(r["vergleichswert"], digits),
+            fmt.month_short(r["stand"]) + (" (alt)" if r["alt"] else ""),
+            # the renderers show a table or text sections, not both: "Von wem lernen?" is a column
+            "fragen (Vorhaben " + ", ".join(map(str, ask[ids[r["kommune"]]])) + ")" if ids[r["kommune"]] in ask else "",
+        )
+        for r in export_rows(c)[:MAX_ROWS]
+    )
+    demo = bool(c.table["is_demo"].any())
+    return [
+        Slide(
+            key="netzwerk",
+            title="Wo stehen wir im Netzwerk?",
+            subtitle=f"{c.indicator.name} {c.year}, {c.indicator.unit_compared} · Stand {fmt.month_name(c.as_of)}"
+            + (" · mit Beispieldaten (synthetisch)" if demo else ""),
+            metrics=(
+                Metric("Rang", rank, by_id()[c.own].name),
+                Metric("Median des Netzwerks", fmt.number(c.stats["median"], digits), c.indicator.unit_compared),
+                Metric("Kommunen im Vergleich", str(n)),
+            ),
+            table=Table(
+                columns=("Rang", "Kommune", c.indicator.unit_compared, "Stand", "Von wem lernen?"),
+                rows=rows,
+                widths=(0.8, 3.0, 2.2, 1.5, 2.6),
+            ),
+            notes=(
+                "Werte je 100 000 Einwohner (Einwohner: data/kommunen.toml mit Quelle und Jahr). Werte anderer "
+                "Kommunen aus ihren Benchmark-Paketen; „alt“: letzter Wert mehr als drei Monate vor dem Stand. "
+                "„fragen“: Partnerstadt des Aktionsplans für dieses Vorhaben, die hier besser dasteht."
+            ),
+        )
     ]
