@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from kora.db import Database
 from kora.network import service
-from kora.report import export
+from kora.report import export, tables
+from kora.report import network as views
 from kora.samples import partner_packages
 from kora.tracking.stand import gather
 from tests.conftest import OPERATOR, TODAY
@@ -67,3 +68,11 @@ def test_no_slide_and_no_sheet_without_network_data(demo_db: Database) -> None:
     bundle = export.make_bundle(gather(demo_db, kommune="aachen", as_of=AS_OF, made_on=TODAY))
     assert "netzwerk" not in [s.key for s in bundle.deck.slides]
     assert "Städtevergleich" not in load_workbook(io.BytesIO(export.render("xlsx", bundle))).sheetnames
+
+
+def test_whom_to_ask_is_escaped_once_on_the_page(network_db: Database) -> None:
+    """learn_from_lines is plain text; bullet_markdown escapes it once (no visible backslashes)."""
+    c = service.comparison(network_db, indicator_id="km_umgesetzt", year=2026, as_of=AS_OF)
+    lines = views.learn_from_lines(c)
+    assert lines and all("\\" not in line for line in lines)
+    assert tables.bullet_markdown(lines).count("\\(") == len(lines)

@@ -22,6 +22,7 @@ from kora.report.deck import Metric, Slide, Table
 COLOR_OWN = COLOR_WARNING  # Okabe–Ito vermillion: the own city stands out on every chart
 COLOR_OTHER = COLOR_VALUE
 COLOR_BAND = "rgba(0, 114, 178, 0.10)"
+MAX_ROWS = 12  # rows on the slide
 TABLE_COLUMNS = ["Rang", "Kommune", "Wert", "Vergleichswert", "Stand", "Trend (12 Monate)", "Herkunft"]
 
 
@@ -152,19 +153,15 @@ def export_rows(c: Comparison) -> list[dict[str, Any]]:
 
 
 def learn_from_lines(c: Comparison) -> list[str]:
-    """'Leipzig (Rang 1, 3,2 km je 100 000 EW) — Partnerstadt für Vorhaben 1' (escaped Markdown)."""
+    """'Leipzig (Rang 1, 3,2 km je 100 000 EW) — Partnerstadt für Vorhaben 1' as plain text:
+    the page shows them through tables.bullet_markdown, which escapes (fmt.markdown) once."""
     names = by_id()
     digits = _digits(c.table["compared"].tolist())
     return [
-        fmt.markdown(
-            f"{names[item['kommune']].name} (Rang {item['rank']}, {fmt.number(item['compared'], digits)} "
-            f"{c.indicator.unit_compared}) — Partnerstadt für Vorhaben {', '.join(map(str, item['vorhaben']))}"
-        )
+        f"{names[item['kommune']].name} (Rang {item['rank']}, {fmt.number(item['compared'], digits)} "
+        f"{c.indicator.unit_compared}) — Partnerstadt für Vorhaben {', '.join(map(str, item['vorhaben']))}"
         for item in c.learn_from
     ]
-
-
-MAX_ROWS = 12  # rows on the slide
 
 
 def network_slides(c: Comparison | None) -> list[Slide]:

@@ -98,7 +98,7 @@ with st.expander("Benchmark-Pakete austauschen"):
             check = network.import_package(data, upload.name, dry_run=True)
             if check.errors:
                 st.error(fmt.markdown(check.message))
-                st.markdown(tables.bullet_markdown([fmt.markdown(validate.problem_text(p)) for p in check.errors[:50]]))
+                st.markdown(tables.bullet_markdown([validate.problem_text(p) for p in check.errors[:50]]))
             else:
                 st.info(fmt.markdown(check.message))
                 if st.button("Paket speichern", key="nw_store", type="primary"):
