@@ -18,6 +18,7 @@ from kora import periods
 from kora.access.auth import Actor, authorize, os_user
 from kora.db import Database, admin_store, audit_store, plan_store, readings_store
 from kora.errors import KoraError
+from kora.massnahmen import quelle
 from kora.periods import utcnow
 from kora.plan.files import CATALOGUE_FILE, DEFAULT_KOMMUNE, PLAN_FILE, load_plan
 from kora.samples.demo import demo_milestone_events, demo_readings
@@ -81,6 +82,7 @@ def init(
     with db.write_lock, db.transaction():
         plan_store.write_plan(db, plan, actor=who.audit_name)
         applied, skipped = admin_store.reapply_plan_changes(db, kommune=plan.kommune)
+        quelle.load_catalogue_quellen(db, catalogue_path=catalogue_path, kommune=plan.kommune)
         audit_store.write_audit(
             db,
             actor=who.audit_name,

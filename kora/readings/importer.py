@@ -36,6 +36,7 @@ from kora.access import auth
 from kora.access.auth import Actor, authorize
 from kora.db import Database, audit_store, import_store, plan_store, readings_store
 from kora.errors import KoraError, NotFoundError, PermissionDenied, ValidationError
+from kora.massnahmen import quelle
 from kora.plan.files import Plan
 from kora.plan.setup import DEFAULT_KOMMUNE, utcnow
 from kora.readings.ingest import (
@@ -823,6 +824,7 @@ def preview_upload(
     size = len(data)
     catalogue = Catalogue.from_db(db, kommune)
     checked = parse_file(data, catalogue, today=today)  # the size limit is checked before parsing
+    checked.problems += quelle.typed_upload_problems(db, checked.readings, kommune=kommune)  # derived: refused
     state = import_store.readings_state(db, kommune=kommune)
     if checked.problems:
         cells = _diff(_empty_readings(), _empty_current())

@@ -15,6 +15,8 @@ import datetime as dt
 import io
 import warnings
 import zipfile
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -58,6 +60,13 @@ def _number(value: float, number_format: str | None) -> float:
 
 def read_grid(data: bytes) -> tuple[pd.DataFrame, str]:
     """(grid of object cells with Excel row numbers as index, sheet name)."""
+    ((name, grid),) = read_sheets(data, pick=pick_sheet)
+    return grid, name
+
+
+def read_sheets(data: bytes, *, pick: Callable[[list[str]], str] | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """(sheet name, grid) of the picked sheet, or of every worksheet when `pick` is None
+    (a Maßnahmenliste workbook keeps its Ereignisse on a second sheet). MAX_CELLS counts all."""
     import openpyxl
 
     try:
@@ -78,32 +87,12 @@ def read_grid(data: bytes) -> tuple[pd.DataFrame, str]:
         sheets = [ws.title for ws in wb.worksheets]
         if not sheets:
             raise FileRejected(Problem(None, None, None, "Die Excel-Arbeitsmappe enthält kein Tabellenblatt."))
-        name = pick_sheet(sheets)
-        ws = wb[name]
-        ws.reset_dimensions()
-        rows: list[list[object]] = []
-        row_numbers: list[int] = []
+        names = [pick(sheets)] if pick else sheets
+        out: list[tuple[str, pd.DataFrame]] = []
         cells = 0
-        current = 0
-        for row in ws.iter_rows():
-            current += 1
-            values: list[object] = []
-            for cell in row:
-                if getattr(cell, "row", None) is not None and cell.row != current:
-                    current = cell.row
-                value = cell.value
-                if isinstance(value, float | int) and not isinstance(value, bool):
-                    value = _number(float(value), getattr(cell, "number_format", None))
-                elif isinstance(value, dt.time):
-                    value = value.isoformat()
-                values.append(value)
-            cells += len(values)
-            if cells > MAX_CELLS:
-                raise FileRejected(
-                    Problem(None, None, None, "Das Tabellenblatt ist zu groß. Bitte nur die Messwerte hochladen.")
-                )
-            rows.append(values)
-            row_numbers.append(current)
+        for name in names:
+            grid, cells = _sheet_grid(wb[name], cells)
+            out.append((name, grid))
     except FileRejected:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as err:
@@ -117,9 +106,37 @@ def read_grid(data: bytes) -> tuple[pd.DataFrame, str]:
         ) from None
     finally:
         wb.close()
+    return out
+
+
+def _sheet_grid(ws: Any, cells: int) -> tuple[pd.DataFrame, int]:
+    """One worksheet as a grid; `cells` counts cells read so far (the MAX_CELLS budget)."""
+    ws.reset_dimensions()
+    rows: list[list[object]] = []
+    row_numbers: list[int] = []
+    current = 0
+    for row in ws.iter_rows():
+        current += 1
+        values: list[object] = []
+        for cell in row:
+            if getattr(cell, "row", None) is not None and cell.row != current:
+                current = cell.row
+            value = cell.value
+            if isinstance(value, float | int) and not isinstance(value, bool):
+                value = _number(float(value), getattr(cell, "number_format", None))
+            elif isinstance(value, dt.time):
+                value = value.isoformat()
+            values.append(value)
+        cells += len(values)
+        if cells > MAX_CELLS:
+            raise FileRejected(
+                Problem(None, None, None, "Das Tabellenblatt ist zu groß. Bitte nur die Messwerte hochladen.")
+            )
+        rows.append(values)
+        row_numbers.append(current)
     width = max((len(r) for r in rows), default=1)
     grid = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], index=row_numbers, dtype=object)
     if grid.empty:
         grid = pd.DataFrame({0: pd.Series([], dtype=object)})
     grid.columns = range(grid.shape[1])
-    return grid, name
+    return grid, cells

@@ -1,0 +1,513 @@
+"""Maßnahmenliste uploads: preview every Maßnahme, commit as versions, revert, audit.
+
+Same doors and rules as the readings upload (kora.readings.importer): the page and
+`python -m kora massnahmen import` call `preview_list` / `commit_list` / `import_list` /
+`revert_list`, each checks the role itself; a file with any problem changes nothing and writes
+one "abgelehnt" audit row; re-uploading the same list is a no-op and says so; a commit writes
+the new and changed Maßnahmen, new Ereignisse and the re-derived indicator values in ONE
+transaction (a kill -9 leaves all or nothing); a revert appends versions that restore the
+state before. Maßnahmen missing from a later file stay as they are (a partial list never
+deletes a project); a Maßnahme is retired by its phase („zurückgestellt“), or withdrawn by a revert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kora import periods
+from kora.access.auth import Actor, authorize
+from kora.db import Database, audit_store, massnahmen_store, readings_store
+from kora.errors import KoraError, NotFoundError, ValidationError
+from kora.massnahmen import refresh, rules
+from kora.massnahmen.check import LIST_FIELDS, Parsed, check_files
+from kora.periods import utcnow
+from kora.readings.ingest import Problem
+
+STATUS_LABELS = {"new": "neu", "changed": "geändert", "unchanged": "unverändert"}
+COMPARED = LIST_FIELDS[1:]  # everything but the key
+
+
+def _same(a: Any, b: Any) -> bool:
+    missing_a = a is None or (isinstance(a, float) and np.isnan(a)) or a is pd.NA
+    missing_b = b is None or (isinstance(b, float) and np.isnan(b)) or b is pd.NA
+    if missing_a or missing_b:
+        return missing_a and missing_b
+    if isinstance(a, bool | np.bool_) or isinstance(b, bool | np.bool_):
+        return bool(a) == bool(b)
+    if isinstance(a, int | float | np.number) and isinstance(b, int | float | np.number):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+    return str(a) == str(b)
+
+
+def show(field_name: str, value: Any) -> str:
+    """A field's value as the preview and the history show it (German)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    if field_name in rules.DATE_FIELDS:
+        return rules.show_date(str(value))
+    if field_name == "steckbrief":
+        return "ja" if bool(value) else "nein"
+    if field_name == "laenge_km":
+        return f"{float(value):.3f}".rstrip("0").rstrip(".").replace(".", ",")
+    if field_name in ("prio_verwaltung", "prio_politik"):
+        return str(int(value))
+    return str(value)
+
+
+def diff_list(upload: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """upload + status (new/changed/unchanged) + changes ('Feld: alt → neu'); Nr matched without case."""
+    stored = {str(n).casefold(): r for n, r in zip(current["nr"], current.to_dict("records"), strict=True)}
+    status, changes, nrs = [], [], []
+    for rec in upload.to_dict("records"):
+        old = stored.get(str(rec["nr"]).casefold())
+        if old is None or old.get("massnahme") is None:
+            status.append("new")
+            changes.append("")
+            nrs.append(rec["nr"])
+            continue
+        nrs.append(old["nr"])  # keep the stored spelling of the key
+        diffs = [
+            f"{rules.LABELS[f]}: {show(f, old.get(f)) or '–'} → {show(f, rec[f]) or '–'}"
+            for f in COMPARED
+            if not _same(old.get(f), rec[f])
+        ]
+        status.append("changed" if diffs else "unchanged")
+        changes.append("; ".join(diffs))
+    return upload.assign(nr=nrs, status=status, changes=changes)
+
+
+def diff_events(upload: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """upload + occurrence (identical rows numbered) + status new/unchanged."""
+    if upload.empty:
+        return upload.assign(occurrence=pd.Series([], dtype="int64"), status=pd.Series([], dtype=object))
+    keys = ["nr", "datum", "ereignis", "anlass"]
+    frame = upload.assign(occurrence=upload.groupby(keys, sort=False).cumcount() + 1)
+    present = current[current["present"].astype(bool)] if len(current) else current
+    have = {tuple(r) for r in present[[*keys, "occurrence"]].itertuples(index=False, name=None)}
+    frame["status"] = [
+        "unchanged" if tuple(r) in have else "new"
+        for r in frame[[*keys, "occurrence"]].itertuples(index=False, name=None)
+    ]
+    return frame
+
+
+@dataclass
+class ListPreview:
+    """What committing the files would do; `errors` non-empty means rejected."""
+
+    filename: str
+    sha256: str
+    kommune: str
+    descriptions: list[str]
+    massnahmen: pd.DataFrame  # LIST_FIELDS + line, status, changes (empty when the upload has no list)
+    events: pd.DataFrame  # nr, datum, ereignis, anlass, line, occurrence, status
+    errors: list[Problem]
+    notes: list[str] = field(default_factory=list)
+    state: tuple[int, int] = (0, 0)
+    same_file_upload: int | None = None
+    rejection_audited: bool = False
+
+    def count(self, status: str) -> int:
+        return int((self.massnahmen["status"] == status).sum()) if len(self.massnahmen) else 0
+
+    @property
+    def new_events(self) -> int:
+        return int((self.events["status"] == "new").sum()) if len(self.events) else 0
+
+    @property
+    def noop(self) -> bool:
+        return not self.errors and self.count("new") == 0 and self.count("changed") == 0 and self.new_events == 0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "file": self.filename,
+            "format": "; ".join(self.descriptions),
+            "new": self.count("new"),
+            "changed": self.count("changed"),
+            "unchanged": self.count("unchanged"),
+            "events_new": self.new_events,
+            "events_unchanged": len(self.events) - self.new_events,
+            "errors": [p.as_dict() for p in self.errors],
+            "notes": list(self.notes),
+        }
+
+    def message(self) -> str:
+        if self.errors:
+            return (
+                f"Die Maßnahmenliste wurde abgelehnt: {len(self.errors)} Fehler gefunden. Es wurde nichts gespeichert."
+            )
+        if self.noop:
+            same = f" (gleiche Datei wie Upload {self.same_file_upload})" if self.same_file_upload else ""
+            return f"Keine Änderung: alle Maßnahmen und Ereignisse sind bereits so gespeichert{same}."
+        return (
+            f"Vorschau: {self.count('new')} Maßnahmen neu, {self.count('changed')} geändert, "
+            f"{self.count('unchanged')} unverändert; {self.new_events} neue Ereignisse."
+        )
+
+    def error_table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "Zeile": pd.array([p.line for p in self.errors], dtype="Int64"),
+                "Spalte": [p.column or "" for p in self.errors],
+                "Wert": [p.value or "" for p in self.errors],
+                "Meldung": [p.message for p in self.errors],
+            }
+        )
+
+    def table(self, *, only_changes: bool = False) -> pd.DataFrame:
+        """German per-Maßnahme preview: Zeile, Nr, Maßnahme, Status, Änderungen."""
+        rows = self.massnahmen
+        if only_changes and len(rows):
+            rows = rows[rows["status"] != "unchanged"]
+        return pd.DataFrame(
+            {
+                "Zeile": rows["line"].astype("int64") if len(rows) else pd.Series([], dtype="int64"),
+                "Nr": rows["nr"],
+                "Maßnahme": rows["massnahme"],
+                "Status": rows["status"].map(STATUS_LABELS),
+                "Änderungen": rows["changes"],
+            }
+        ).reset_index(drop=True)
+
+
+def _sha(files: Sequence[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for _, data in files:
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _audit_rejection(db: Database, preview: ListPreview, *, user: str, why: str) -> None:
+    audit_store.write_audit(
+        db, actor=user, action="massnahmen_upload", outcome="abgelehnt", object=preview.filename, kommune=preview.kommune,
+        detail={"grund": why, "sha256": preview.sha256, "fehler": len(preview.errors),
+                "erste_fehler": [str(p) for p in preview.errors[:20]]},
+    )  # fmt: skip
+    preview.rejection_audited = True
+
+
+def _diffed(db: Database, parsed: Parsed, kommune: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from kora.massnahmen.check import empty_events, empty_list
+
+    lst = parsed.massnahmen if parsed.massnahmen is not None and not parsed.problems else empty_list()
+    ev = parsed.events if parsed.events is not None and not parsed.problems else empty_events()
+    lst = (
+        diff_list(lst, massnahmen_store.current_versions_df(db, kommune=kommune))
+        if len(lst)
+        else lst.assign(status=[], changes=[])
+    )
+    ev = diff_events(ev, massnahmen_store.all_event_keys_df(db, kommune=kommune))
+    return lst, ev
+
+
+def preview_list(
+    db: Database,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    actor: Actor | None,
+    kommune: str,
+    today: dt.date | None = None,
+    audit_rejection: bool = True,
+) -> ListPreview:
+    """Read, check and diff one or two files against the DB; writes nothing but a rejection's audit row."""
+    name = " + ".join(n for n, _ in files)
+    who = authorize(db, actor, "massnahmen_upload", kommune=kommune, object=name)
+    today = today or periods.today_local()
+    stored = massnahmen_store.current_list_df(db, kommune=kommune)
+    parsed = check_files(files, known_nrs=set(stored["nr"]), today=today)
+    lst, ev = _diffed(db, parsed, kommune)
+    preview = ListPreview(
+        filename=name, sha256=_sha(files), kommune=kommune, descriptions=parsed.descriptions, massnahmen=lst,
+        events=ev, errors=parsed.problems, notes=parsed.notes, state=massnahmen_store.list_state(db, kommune=kommune),
+    )  # fmt: skip
+    preview.same_file_upload = massnahmen_store.last_list_upload_with_hash(db, kommune=kommune, sha256=preview.sha256)
+    if parsed.massnahmen is not None and not parsed.problems:
+        missing = len(set(stored["nr"].str.casefold()) - set(lst["nr"].astype(str).str.casefold()))
+        if missing:
+            preview.notes.append(
+                f"{missing} Maßnahmen aus früheren Uploads stehen nicht in dieser Datei; sie bleiben unverändert gespeichert."
+            )
+    if preview.errors and audit_rejection:
+        _audit_rejection(db, preview, user=who.audit_name, why="Fehler in der Datei")
+    return preview
+
+
+@dataclass(frozen=True)
+class ListCommit:
+    upload_id: int | None
+    new: int
+    changed: int
+    unchanged: int
+    events_new: int
+    derived: int
+    noop: bool
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _version_rows(
+    rows: pd.DataFrame, *, kommune: str, upload_id: int, at: dt.datetime, user: str, reason: str | None
+) -> pd.DataFrame:
+    out = pd.DataFrame({f: rows[f].to_numpy(dtype=object) for f in LIST_FIELDS})
+    for name in ("laenge_km",):
+        out[name] = pd.to_numeric(out[name], errors="coerce").astype("float64")
+    for name in ("prio_verwaltung", "prio_politik"):
+        out[name] = pd.array(out[name].tolist(), dtype="Int32")
+    out["steckbrief"] = pd.array(out["steckbrief"].tolist(), dtype="boolean")
+    return out.assign(kommune=kommune, upload_id=upload_id, recorded_at=at, recorded_by=user, reason=reason)
+
+
+def _event_rows(
+    rows: pd.DataFrame, *, kommune: str, upload_id: int, at: dt.datetime, user: str, present: bool
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "kommune": kommune,
+            "nr": rows["nr"].astype("str").to_numpy(),
+            "datum": rows["datum"].astype("str").to_numpy(),
+            "ereignis": rows["ereignis"].astype("str").to_numpy(),
+            "anlass": rows["anlass"].fillna("").astype("str").to_numpy(),
+            "occurrence": rows["occurrence"].astype("int32").to_numpy(),
+            "present": present,
+            "upload_id": upload_id,
+            "recorded_at": at,
+            "recorded_by": user,
+        }
+    )
+
+
+def commit_list(
+    db: Database, preview: ListPreview, *, actor: Actor | None, reason: str | None = None, today: dt.date | None = None
+) -> ListCommit:
+    """Write the preview's new/changed Maßnahmen, new Ereignisse and re-derived values in one transaction."""
+    who = authorize(db, actor, "massnahmen_upload", kommune=preview.kommune, object=preview.filename)
+    reason = (reason or "").strip() or None
+    if preview.errors:
+        if not preview.rejection_audited:
+            _audit_rejection(db, preview, user=who.audit_name, why="Fehler in der Datei")
+        raise ValidationError(preview.message(), preview.errors)
+    with db.write_lock:
+        if massnahmen_store.list_state(db, kommune=preview.kommune) != preview.state:
+            _audit_rejection(db, preview, user=who.audit_name, why="Liste wurde zwischenzeitlich geändert")
+            raise KoraError(
+                "Während Sie die Vorschau geprüft haben, hat jemand anderes die Maßnahmenliste gespeichert. Es wurde "
+                "nichts gespeichert. Bitte laden Sie die Datei erneut hoch und prüfen Sie die neue Vorschau."
+            )
+        lst, ev = preview.massnahmen, preview.events
+        n_new, n_changed, n_unchanged = preview.count("new"), preview.count("changed"), preview.count("unchanged")
+        if preview.noop:
+            audit_store.write_audit(
+                db, actor=who.audit_name, action="massnahmen_upload", object=preview.filename, kommune=preview.kommune,
+                detail={"keine_aenderung": True, "unveraendert": n_unchanged, "sha256": preview.sha256},
+            )  # fmt: skip
+            return ListCommit(None, 0, 0, n_unchanged, 0, 0, True, preview.message() + " Nichts gespeichert.")
+        now = utcnow()
+        with db.transaction():
+            upload_id = readings_store.new_upload(
+                db, kommune=preview.kommune, kind="upload", user=who.name, at=now,
+                filename=f"Maßnahmenliste: {preview.filename}", sha256=preview.sha256, reason=reason,
+                n_new=n_new, n_changed=n_changed, n_unchanged=n_unchanged,
+            )  # fmt: skip
+            written = lst[lst["status"] != "unchanged"] if len(lst) else lst
+            massnahmen_store.insert_versions(
+                db,
+                _version_rows(
+                    written, kommune=preview.kommune, upload_id=upload_id, at=now, user=who.name, reason=reason
+                ),
+            )
+            new_events = ev[ev["status"] == "new"] if len(ev) else ev
+            massnahmen_store.insert_events(
+                db,
+                _event_rows(
+                    new_events, kommune=preview.kommune, upload_id=upload_id, at=now, user=who.name, present=True
+                ),
+            )
+            derived = refresh.write_derived(
+                db, kommune=preview.kommune, upload_id=upload_id, at=now, user=who.name, today=today,
+                source=f"Maßnahmenliste (Upload {upload_id}: {preview.filename})",
+            )  # fmt: skip
+            audit_store.write_audit(
+                db, actor=who.audit_name, action="massnahmen_upload", object=f"Upload {upload_id}: {preview.filename}",
+                kommune=preview.kommune, at=now,
+                detail={"upload_id": upload_id, "neu": n_new, "geaendert": n_changed, "unveraendert": n_unchanged,
+                        "ereignisse_neu": len(new_events), "abgeleitete_werte": derived, "sha256": preview.sha256,
+                        "grund": reason},
+            )  # fmt: skip
+    message = (
+        f"Gespeichert als Upload {upload_id}: {n_new} Maßnahmen neu, {n_changed} geändert, {n_unchanged} unverändert, "
+        f"{len(new_events)} neue Ereignisse; {derived} abgeleitete Monatswerte aktualisiert."
+    )
+    return ListCommit(upload_id, n_new, n_changed, n_unchanged, len(new_events), derived, False, message)
+
+
+@dataclass(frozen=True)
+class ListImport:
+    preview: ListPreview
+    result: ListCommit | None
+    dry_run: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.preview.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        out = self.preview.summary()
+        if self.result is not None:
+            out.update(upload_id=self.result.upload_id, derived=self.result.derived, noop=self.result.noop)
+        out.update(dry_run=self.dry_run, message=self.result.message if self.result else self.preview.message())
+        return out
+
+
+def import_list(
+    db: Database,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    actor: Actor | None,
+    kommune: str,
+    reason: str | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> ListImport:
+    """Preview and (unless dry run or rejected) commit under one write lock: the CLI's single call."""
+    with db.write_lock:
+        preview = preview_list(db, files, actor=actor, kommune=kommune, today=today, audit_rejection=not dry_run)
+        if dry_run or preview.errors:
+            return ListImport(preview, None, dry_run)
+        return ListImport(preview, commit_list(db, preview, actor=actor, reason=reason, today=today), dry_run)
+
+
+@dataclass(frozen=True)
+class ListRevert:
+    revert_id: int
+    reverted_upload: int
+    restored: int
+    withdrawn: int
+    events_withdrawn: int
+    skipped: int
+    derived: int
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _restore_rows(todo: pd.DataFrame) -> pd.DataFrame:
+    """The versions a revert writes: the version before the upload, or a withdrawal (all NULL)."""
+    rows = todo.copy()
+    for f in LIST_FIELDS[1:]:
+        rows[f] = rows[f].where(rows["had_before"].astype(bool), None)
+    return rows
+
+
+def revert_list(
+    db: Database, upload_id: int, *, actor: Actor | None, reason: str, kommune: str, today: dt.date | None = None
+) -> ListRevert:
+    """Undo a list upload by appending the versions before it (Maßnahmen a later upload changed stay)."""
+    obj = f"Maßnahmenliste Upload {upload_id}"
+    who = authorize(db, actor, "massnahmen_ruecknahme", kommune=kommune, object=obj)
+    reason = (reason or "").strip()
+
+    def refuse(message: str, exc: type[KoraError] = KoraError) -> KoraError:
+        audit_store.write_audit(db, actor=who.audit_name, action="massnahmen_ruecknahme", outcome="abgelehnt",
+                                object=obj, detail={"grund": message}, kommune=kommune)  # fmt: skip
+        return exc(message)
+
+    with db.write_lock:
+        uploads = massnahmen_store.list_uploads_df(db, kommune=kommune)
+        row = uploads[uploads["id"] == int(upload_id)]
+        if row.empty:
+            raise refuse(f"Einen Upload {upload_id} der Maßnahmenliste gibt es nicht.", NotFoundError)
+        if not reason:
+            raise refuse(
+                "Bitte einen Grund für die Rücknahme angeben; er wird in der Historie gespeichert.", ValidationError
+            )
+        if row.iloc[0]["kind"] != "upload":
+            raise refuse(f"Upload {upload_id} ist keine hochgeladene Liste (sondern {row.iloc[0]['kind']}).")
+        if not pd.isna(row.iloc[0]["reverted_by"]):
+            raise refuse(
+                f"Upload {upload_id} wurde bereits mit Upload {int(row.iloc[0]['reverted_by'])} zurückgenommen."
+            )
+        plan = massnahmen_store.list_revert_plan(db, upload_id=int(upload_id))
+        mine = plan[plan["current_upload"].astype("int64") == int(upload_id)]
+        events = massnahmen_store.event_revert_plan(db, upload_id=int(upload_id))
+        events = events[(events["current_upload"].astype("int64") == int(upload_id)) & events["present"].astype(bool)]
+        if mine.empty and events.empty:
+            raise refuse(
+                f"Nichts zurückzunehmen: alle Maßnahmen von Upload {upload_id} wurden später erneut gespeichert."
+            )
+        now = utcnow()
+        with db.transaction():
+            revert_id = readings_store.new_upload(
+                db, kommune=kommune, kind="revert", user=who.name, at=now, filename=f"Rücknahme von Maßnahmenliste-Upload {upload_id}",
+                reason=reason, n_changed=len(mine), reverts_upload=int(upload_id),
+            )  # fmt: skip
+            massnahmen_store.insert_versions(
+                db,
+                _version_rows(
+                    _restore_rows(mine), kommune=kommune, upload_id=revert_id, at=now, user=who.name, reason=reason
+                ),
+            )
+            massnahmen_store.insert_events(
+                db, _event_rows(events, kommune=kommune, upload_id=revert_id, at=now, user=who.name, present=False)
+            )
+            derived = refresh.write_derived(
+                db, kommune=kommune, upload_id=revert_id, at=now, user=who.name, today=today,
+                source=f"Maßnahmenliste (Rücknahme {revert_id} von Upload {upload_id})",
+            )  # fmt: skip
+            withdrawn = int((~mine["had_before"].astype(bool)).sum())
+            skipped = len(plan) - len(mine)
+            audit_store.write_audit(
+                db, actor=who.audit_name, action="massnahmen_ruecknahme", outcome="ok", object=obj, kommune=kommune, at=now,
+                detail={"ruecknahme_id": revert_id, "wiederhergestellt": len(mine) - withdrawn, "zurueckgezogen": withdrawn,
+                        "ereignisse_zurueckgezogen": len(events), "uebersprungen": skipped, "grund": reason},
+            )  # fmt: skip
+    message = (
+        f"Upload {upload_id} der Maßnahmenliste zurückgenommen (Rücknahme {revert_id}): {len(mine) - withdrawn} Maßnahmen "
+        f"auf den vorherigen Stand gesetzt, {withdrawn} zurückgezogen, {len(events)} Ereignisse zurückgezogen"
+        + (f", {skipped} später geänderte Maßnahmen unverändert" if skipped else "")
+        + "."
+    )
+    return ListRevert(
+        revert_id, int(upload_id), len(mine) - withdrawn, withdrawn, len(events), skipped, derived, message
+    )
+
+
+def refresh_derived(db: Database, *, actor: Actor | None, kommune: str, today: dt.date | None = None) -> int:
+    """Re-derive all derived indicators now (e.g. after a month ended); returns versions written."""
+    who = authorize(db, actor, "massnahmen_upload", kommune=kommune, object="abgeleitete Werte")
+    with db.write_lock:
+        now = utcnow()
+        try:
+            written = _refresh(db, who=who, kommune=kommune, now=now, today=today)
+        except _NothingToDo:
+            return 0
+    return written
+
+
+def _refresh(db: Database, *, who: Actor, kommune: str, now: dt.datetime, today: dt.date | None) -> int:
+    with db.transaction():
+        upload_id = readings_store.new_upload(
+            db, kommune=kommune, kind="upload", user=who.name, at=now, filename="Maßnahmenliste: neu abgeleitet"
+        )
+        written = refresh.write_derived(
+            db, kommune=kommune, upload_id=upload_id, at=now, user=who.name, today=today,
+            source=f"Maßnahmenliste (neu abgeleitet, Upload {upload_id})",
+        )  # fmt: skip
+        if not written:
+            raise _NothingToDo
+        audit_store.write_audit(db, actor=who.audit_name, action="massnahmen_upload", object="abgeleitete Werte",
+                                kommune=kommune, at=now, detail={"abgeleitete_werte": written})  # fmt: skip
+    return written
+
+
+class _NothingToDo(Exception):
+    """Rolls back the empty upload row of a refresh that found nothing to write."""
