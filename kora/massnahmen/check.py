@@ -75,7 +75,7 @@ def _match(cells: list[object], columns: Sequence[Column]) -> dict[str, tuple[in
     for i, cell in enumerate(cells):
         key = rules.header_key(cell)
         for col in columns:
-            if key and key in col and col.field not in found:
+            if key and key in col.header_keys() and col.field not in found:
                 found[col.field] = (i, display(cell))
                 break
     return found

@@ -206,3 +206,14 @@ def typed_upload_problems(db: Database, readings: pd.DataFrame, *, kommune: str)
         )
         for r in hit.itertuples(index=False)
     ]
+
+
+def with_quelle(db: Database, indicators: pd.DataFrame, *, known_at: dt.datetime | None = None) -> pd.DataFrame:
+    """The status frame with a `quelle` column (as it was at `known_at`); several Kommunen allowed."""
+    if indicators.empty or "id" not in indicators.columns:
+        return indicators.assign(quelle=pd.Series([], dtype="str")) if indicators.empty else indicators
+    kommunen = indicators["kommune"].unique().tolist() if "kommune" in indicators.columns else []
+    per = {k: quellen_at(db, kommune=k, known_at=known_at) for k in kommunen}
+    return indicators.assign(
+        quelle=[per.get(k, {}).get(i, "meldung") for k, i in zip(indicators["kommune"], indicators["id"], strict=True)]
+    )

@@ -36,7 +36,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = False
 
-    def keys(self) -> set[str]:
+    def header_keys(self) -> set[str]:
         return {header_key(self.header), header_key(self.field), *(header_key(a) for a in self.aliases)}
 
 

@@ -22,7 +22,9 @@ FORMATS = ("csv", "xlsx")
 
 
 def _rows(frame: pd.DataFrame) -> list[list[str]]:
-    return [[show(f, r[f]) for f in LIST_FIELDS] for r in frame.to_dict("records")]
+    """The stored cells; the phase as written (an empty phase stays empty: the dates decide it)."""
+    written = "phase_angegeben" if "phase_angegeben" in frame.columns else "phase"
+    return [[show(f, r[written if f == "phase" else f]) for f in LIST_FIELDS] for r in frame.to_dict("records")]
 
 
 def template_csv(frame: pd.DataFrame) -> bytes:

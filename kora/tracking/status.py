@@ -20,6 +20,7 @@ import pandas as pd
 from kora import metrics, periods
 from kora.db import Database, status_store
 from kora.errors import NotFoundError
+from kora.massnahmen.quelle import with_quelle
 from kora.periods import LOCAL_TZ, normalize_known_at, parse_day, parse_month
 from kora.plan.files import DEFAULT_KOMMUNE
 
@@ -63,7 +64,7 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
 
 COUNT_COLUMNS = [f"n_{s}" for s in metrics.STATUS_ORDER]
 # `status --json` carries every status column but the roll-up weight, keyed by Kommune.
-JSON_INDICATOR_COLUMNS = ["kommune", *(c for c in metrics.INDICATOR_STATUS_COLUMNS if c != "weight")]
+JSON_INDICATOR_COLUMNS = ["kommune", *(c for c in metrics.INDICATOR_STATUS_COLUMNS if c != "weight"), "quelle"]
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -182,6 +183,7 @@ def build_status(
     known = normalize_known_at(known_at)
     inputs = _inputs(db, kommune, month, known)
     ind = metrics.indicator_status(inputs["indicators"], inputs["targets"], inputs["readings"], as_of=month)
+    ind = with_quelle(db, ind, known_at=known)  # where each indicator's values come from (kora.massnahmen)
     links = status_store.indicator_vorhaben_df(db, kommune)
     vorhaben = metrics.vorhaben_rollup(ind, links, status_store.vorhaben_df(db, kommune), inputs["indicators"])
     felder = metrics.aktionsfeld_rollup(
