@@ -38,6 +38,9 @@ def cutoff(as_of: dt.date | None, known_at: dt.date | dt.datetime | None) -> dt.
 def with_phase(frame: pd.DataFrame) -> pd.DataFrame:
     """Adds `phase_angegeben` (as written) and sets `phase` to the effective phase (dates decide when empty)."""
     out = frame.copy()
+    for name in LIST_FIELDS:  # one missing value (None) for every reader, whatever dtype DuckDB chose
+        if name != "laenge_km":
+            out[name] = out[name].astype(object).where(out[name].notna(), None)
     out["phase_angegeben"] = out["phase"]
     out["phase"] = [
         rules.effective_phase(p if isinstance(p, str) else None, {f: _text(r.get(f)) for f in rules.ACTUAL_DATES})

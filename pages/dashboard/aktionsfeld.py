@@ -7,6 +7,7 @@ import streamlit as st
 from kora import fmt
 from kora.report import charts
 from kora.report import tables as views
+from kora.web import massnahmen as massnahmen_web
 from kora.web import ui
 
 plan = ui.plan()
@@ -62,3 +63,5 @@ for v in vorhaben.itertuples(index=False):
                 key=f"chart_{v.nr}_{row['id']}",
             )
         facts_col.markdown(views.facts_markdown(row, as_of))
+        with facts_col:
+            massnahmen_web.derived_link(row["id"], as_of)  # derived numbers: which Maßnahmen make them up

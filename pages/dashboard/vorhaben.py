@@ -7,6 +7,7 @@ import streamlit as st
 from kora import fmt
 from kora.report import charts
 from kora.report import tables as views
+from kora.web import massnahmen as massnahmen_web
 from kora.web import ui
 
 plan = ui.plan()
@@ -52,6 +53,8 @@ with numbers_col:
     st.page_link(
         "pages/dashboard/aktionsfeld.py", label="Verläufe im Aktionsfeld →", query_params={"feld": v["aktionsfeld"]}
     )
+    for indicator_id in views.indicators_of(report, nr)["id"]:
+        massnahmen_web.derived_link(indicator_id, as_of)  # derived numbers: which Maßnahmen make them up
     st.markdown("#### Meilensteine / Erfolgsfaktoren")
     milestones = views.milestone_frame(ui.milestones(), as_of)
     mine = views.milestones_of(milestones, nr)

@@ -1,0 +1,73 @@
+"""Streamlit glue of the Maßnahmenliste: cached loaders and the links from derived numbers.
+
+Kept apart from kora/web/ui.py so the pages of other areas need only one line to link a
+derived indicator to the Maßnahmen behind it (`derived_link`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from kora.db import massnahmen_store
+from kora.massnahmen import history
+from kora.massnahmen.quelle import QUELLE_LABELS
+from kora.plan import setup as ops
+from kora.web import ui
+
+LOADER_TTL = dt.timedelta(minutes=5)
+PAGE = "pages/massnahmen/massnahmen.py"
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _list(path: str, kommune: str, as_of: dt.date | None) -> pd.DataFrame:
+    return history.massnahmen_list(ui._fresh(path), kommune=kommune, as_of=as_of)
+
+
+def massnahmen(as_of: dt.date | None = None, *, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _list(ui.db_path(), kommune, as_of)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _events(path: str, kommune: str) -> pd.DataFrame:
+    return massnahmen_store.current_events_df(ui._fresh(path), kommune=kommune)
+
+
+def events(*, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _events(ui.db_path(), kommune)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _delays(path: str, kommune: str) -> pd.DataFrame:
+    return history.delay_table(ui._fresh(path), kommune=kommune)
+
+
+def delays(*, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _delays(ui.db_path(), kommune)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _quellen(path: str, kommune: str) -> dict[str, str]:
+    return massnahmen_store.quellen(ui._fresh(path), kommune=kommune)
+
+
+def quellen(*, kommune: str = ops.DEFAULT_KOMMUNE) -> dict[str, str]:
+    return _quellen(ui.db_path(), kommune)
+
+
+def derived_link(indicator_id: str, as_of: dt.date, *, key: str | None = None) -> None:
+    """Under a derived number: a link to the Maßnahmen that make it up (nothing for typed ones)."""
+    source = quellen().get(indicator_id, "meldung")
+    if source == "meldung":
+        return
+    if source == "meilensteine":
+        st.page_link("pages/dashboard/meilensteine.py", label="Abgeleitet aus den Meilensteinen →", icon="🏁")
+        return
+    st.page_link(
+        PAGE,
+        label=f"Abgeleitet aus der {QUELLE_LABELS[source]}: welche Maßnahmen? →",
+        query_params={"indikator": indicator_id, "monat": as_of.strftime("%Y-%m")},
+        icon="🚧",
+    )
