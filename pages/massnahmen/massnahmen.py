@@ -129,7 +129,7 @@ with tabs[4]:
             accept_multiple_files=True, key=f"massnahmen_files_{round_no}", max_upload_size=MAX_MB,
         )  # fmt: skip
         if files:
-            key = tuple((f.name, f.size) for f in files) + (actor.name,)
+            key = (*tuple((f.name, f.size) for f in files), actor.name)
             cached = st.session_state.get(PREVIEW_KEY)
             if cached is None or cached[0] != key:
                 preview = upload.preview_list(db, [(f.name, f.getvalue()) for f in files], actor=actor,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from kora import periods
 from kora.db import Database, changes_store
+from kora.massnahmen import brownbag
 from kora.plan import setup as ops
 from kora.report.slides import Deck, build_deck
 from kora.tracking.changes import Changes, build_changes, default_since
@@ -29,6 +30,7 @@ class Bundle:
     changes: Changes
     plan: dict[str, Any]
     versions: pd.DataFrame  # changes_store.versions_df: every version up to known_at, months ≤ as_of
+    massnahmen: pd.DataFrame | None = None  # the Maßnahmenliste as known at the Datenstand (kora.massnahmen)
 
 
 def gather(
@@ -52,4 +54,5 @@ def gather(
     plan = ops.plan_dict(db, kommune)
     versions = changes_store.versions_df(db, kommune=kommune, known_at=report.known_at, last_month=report.as_of)
     deck = build_deck(report, changes, plan, made_on=made_on)
-    return Bundle(deck=deck, report=report, changes=changes, plan=plan, versions=versions)
+    deck, massnahmen = brownbag.extend(db, deck, kommune=kommune)  # Erfolge/Änderungen of the Maßnahmenliste
+    return Bundle(deck=deck, report=report, changes=changes, plan=plan, versions=versions, massnahmen=massnahmen)

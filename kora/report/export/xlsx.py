@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kora import fmt
 from kora.fmt import is_missing
+from kora.massnahmen import brownbag
 from kora.metrics import STATUS_LABELS
 from kora.report.export.bundle import Bundle
 from kora.report.export.common import xml_safe
@@ -330,6 +331,19 @@ def _versions(wb: Workbook, bundle: Bundle) -> None:
     )
 
 
+def _massnahmen(wb: Workbook, bundle: Bundle) -> None:
+    if bundle.massnahmen is not None and len(bundle.massnahmen):
+        cols = [Col(name, width) for name, width in brownbag.SHEET_COLUMNS]
+        _sheet(
+            wb,
+            "Maßnahmen",
+            "Maßnahmenliste (wie zum Datenstand bekannt)",
+            bundle,
+            cols,
+            brownbag.sheet_rows(bundle.massnahmen),
+        )
+
+
 def build_xlsx(bundle: Bundle) -> bytes:
     """The workbook as .xlsx bytes."""
     wb = Workbook()
@@ -341,6 +355,7 @@ def build_xlsx(bundle: Bundle) -> bytes:
     _milestones(wb, bundle)
     _indicators(wb, bundle)
     _versions(wb, bundle)
+    _massnahmen(wb, bundle)
     wb.properties.title = f"{bundle.deck.title} · Stand {fmt.month_name(bundle.deck.as_of)}"
     wb.properties.creator = "KoRa-Monitor"
     out = io.BytesIO()
