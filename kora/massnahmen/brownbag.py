@@ -83,7 +83,7 @@ def _list_slide(now: pd.DataFrame, as_of: dt.date) -> Slide:
             columns=("Nr", "Maßnahme", "Phase", "Beschluss", "Fertigstellung"),
             rows=rows,
             widths=(1.0, 4.0, 1.6, 1.3, 1.3),
-        ),  # fmt: skip
+        ),
         notes="Termine: erreicht, sonst geplant. Vollständige Liste: Excel-Export, Blatt „Maßnahmen“.",
     )
 
