@@ -16,11 +16,12 @@ import pandas as pd
 
 from kora import periods
 from kora.access.auth import Actor, authorize, os_user
-from kora.db import Database, admin_store, audit_store, plan_store, readings_store
+from kora.db import Database, admin_store, audit_store, massnahmen_store, plan_store, readings_store
 from kora.errors import KoraError
 from kora.massnahmen import quelle
 from kora.periods import utcnow
 from kora.plan.files import CATALOGUE_FILE, DEFAULT_KOMMUNE, PLAN_FILE, load_plan
+from kora.samples import massnahmen as sample_massnahmen
 from kora.samples.demo import demo_milestone_events, demo_readings
 
 __all__ = ["DEFAULT_KOMMUNE", "InitResult", "init", "load_demo", "os_user", "plan_dict", "remove_demo", "utcnow"]
@@ -171,6 +172,7 @@ def load_demo(
                 upload_id=upload_id,
                 at=stamp,
             )
+        sample_massnahmen.load(db, plan, kommune=kommune, today=today)  # the demo Maßnahmenliste
         audit_store.write_audit(
             db, actor=who.audit_name, action="beispieldaten_geladen", detail={"versionen": len(frame)}, kommune=kommune
         )
@@ -181,6 +183,8 @@ def remove_demo(db: Database, *, actor: Actor | None, kommune: str = DEFAULT_KOM
     """Remove all Beispieldaten (Admin only); the city's own readings stay untouched."""
     who = authorize(db, actor, "beispieldaten_entfernt", kommune=kommune, object="Beispieldaten")
     with db.write_lock:
+        with db.transaction():
+            massnahmen_store.remove_demo(db, kommune=kommune)  # demo Maßnahmen first: they name demo uploads
         n = readings_store.remove_demo(db, kommune=kommune)
         audit_store.write_audit(
             db, actor=who.audit_name, action="beispieldaten_entfernt", detail={"versionen": n}, kommune=kommune
