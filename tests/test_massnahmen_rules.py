@@ -211,3 +211,18 @@ def _same(value: float, expected: float | None) -> None:
         assert np.isnan(value)
     else:
         assert value == pytest.approx(expected)
+
+
+def test_milestone_values_equal_milestone_summary_month_by_month(demo_db) -> None:  # type: ignore[no-untyped-def]
+    from kora.db import plan_store
+    from kora.metrics import milestone_summary
+
+    milestones = plan_store.milestones_df(demo_db, "aachen")
+    months = [dt.date(y, m, 1) for y in (2025, 2026) for m in range(1, 13)]
+    got = derive.milestone_values(milestones, months)
+    for month in months:
+        share = milestone_summary(milestones, as_of=month)["share_on_time"]
+        if share is None:
+            assert derive.idx_of(month) not in got.index
+        else:
+            assert got[derive.idx_of(month)] == pytest.approx(100 * share)

@@ -24,15 +24,19 @@ def zeitschiene(
     """One row per Maßnahme (in `order`): a line from Planungsbeginn to the latest date, hollow
     markers for planned Beschluss/Fertigstellung, filled ones where reached (red when late)."""
     fig = go.Figure()
-    shown = [nr for nr in order if nr in set(timeline["nr"])][:MAX_ROWS]
-    frame = timeline[timeline["nr"].isin(shown)]
+    present = set(timeline["nr"])
+    shown = [nr for nr in order if nr in present][:MAX_ROWS]
+    frame = timeline[timeline["nr"].isin(set(shown))]
     labels = {r.nr: _label(r.nr, r.massnahme) for r in frame.itertuples(index=False)}
-    for nr in shown:
-        part = frame[frame["nr"] == nr]
+    xs: list = []
+    ys: list = []
+    for nr, part in frame.groupby("nr", sort=False):  # one trace of segments, separated by None
         dates = [d for d in [*part["start"], *part["geplant"], *part["erreicht"]] if d is not None and not pd.isna(d)]
         if len(dates) >= 2:
-            fig.add_trace(go.Scatter(x=[min(dates), max(dates)], y=[labels[nr]] * 2, mode="lines",
-                                     line={"color": "#d0d7de", "width": 6}, hoverinfo="skip", showlegend=False))  # fmt: skip
+            xs += [min(dates), max(dates), None]
+            ys += [labels[nr], labels[nr], None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#d0d7de", "width": 6}, hoverinfo="skip",
+                             showlegend=False))  # fmt: skip
     for termin, colour in ACTUAL.items():
         part = frame[frame["termin"] == termin]
         planned = part[part["geplant"].notna()]

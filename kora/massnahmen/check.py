@@ -49,6 +49,19 @@ class Table:
     header_line: int
     columns: dict[str, tuple[int, str]]  # field -> (column index, header as written)
     rows: pd.DataFrame  # the grid below the header (Excel row numbers as index)
+    _values: dict[int, list[object]] | None = None
+    _labels: dict[str, str] | None = None
+
+    def row_values(self) -> dict[int, list[object]]:
+        """Excel row number -> its cells (plain Python lists: per-cell pandas access is slow)."""
+        if self._values is None:
+            self._values = dict(zip((int(i) for i in self.rows.index), self.rows.to_numpy().tolist(), strict=True))
+        return self._values
+
+    def label(self, field_name: str) -> str:
+        if self._labels is None:
+            self._labels = {f: column_label(i, h) for f, (i, h) in self.columns.items()}
+        return self._labels.get(field_name, "")
 
 
 @dataclass
@@ -127,12 +140,14 @@ def _cell(table: Table, field_name: str, line: int) -> tuple[object, str]:
     """(raw value, column label) of a field in one row; (None, '') when the column is absent."""
     if field_name not in table.columns:
         return None, ""
-    index, header = table.columns[field_name]
-    value = table.rows.at[line, index] if index in table.rows.columns else None
+    index = table.columns[field_name][0]
+    row = table.row_values().get(line, [])
+    value = row[index] if index < len(row) else None
     if isinstance(value, str):
-        value = value.strip()
-        value = value or None
-    return value, column_label(index, header)
+        value = value.strip() or None
+    elif isinstance(value, float) and value != value:  # NaN
+        value = None
+    return value, table.label(field_name)
 
 
 def _text(value: object) -> str | None:
@@ -157,11 +172,10 @@ class _Rows:
         self.problems.append(Problem(line, label, shown[:80], message))
 
     def lines(self) -> list[int]:
-        rows = self.table.rows
-        if rows.empty:
-            return []
-        filled = rows.map(lambda v: v is not None and not (isinstance(v, str) and not v.strip()) and v == v)
-        return [int(i) for i in rows.index[filled.any(axis=1).to_numpy()]]
+        def filled(v: object) -> bool:
+            return v is not None and not (isinstance(v, str) and not v.strip()) and v == v
+
+        return [line for line, cells in self.table.row_values().items() if any(filled(v) for v in cells)]
 
 
 def _missing_columns(table: Table, columns: Sequence[Column]) -> list[Problem]:

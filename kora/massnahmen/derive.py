@@ -24,7 +24,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from kora.metrics import milestone_summary
 from kora.periods import LOCAL_TZ
 
 DERIVED = (
@@ -193,13 +192,33 @@ def early_share(delay_frame: pd.DataFrame) -> pd.Series:
 
 
 def milestone_values(milestones: pd.DataFrame, months: list[dt.date]) -> pd.Series:
-    """meilensteine_erreicht: month index -> % of the milestones due by then reached on time."""
-    out = {}
-    for month in months:
-        share = milestone_summary(milestones, as_of=month)["share_on_time"] if len(milestones) else None
-        if share is not None:
-            out[idx_of(month)] = share * 100.0
-    return pd.Series(out, dtype=float)
+    """meilensteine_erreicht: month index -> % of the milestones due by then reached on time.
+
+    The flags of kora.metrics.milestone_flags (planned due date, reached by the month's end and
+    on or before the planned date), evaluated for all months at once: one comparison matrix
+    (milestones × months) instead of one pandas pass per month. tests/test_massnahmen_rules.py
+    checks the result against milestone_summary month by month.
+    """
+    if milestones.empty or not months:
+        return pd.Series(dtype=float)
+    ends = np.array([pd.Timestamp(m) + pd.offsets.MonthEnd(0) for m in months], dtype="datetime64[ns]")
+    due_now = pd.to_datetime(milestones["due"]).to_numpy(dtype="datetime64[ns]")
+    planned = (
+        pd.to_datetime(milestones["due_planned"]).to_numpy(dtype="datetime64[ns]")
+        if "due_planned" in milestones
+        else due_now
+    )
+    planned = np.where(np.isnat(planned), due_now, planned)
+    reached_on = pd.to_datetime(milestones["reached_on"]).to_numpy(dtype="datetime64[ns]")
+    done = (milestones["status"] == "erreicht").to_numpy()[:, None]
+    has_date = ~np.isnat(reached_on)[:, None]
+    due = ~np.isnat(planned)[:, None] & (planned[:, None] <= ends[None, :])
+    reached = done & (~has_date | (reached_on[:, None] <= ends[None, :]))
+    on_time = due & reached & has_date & (reached_on[:, None] <= planned[:, None])
+    n_due = due.sum(axis=0)
+    share = np.where(n_due > 0, on_time.sum(axis=0) / np.maximum(n_due, 1) * 100.0, np.nan)
+    keep = n_due > 0
+    return pd.Series(share[keep], index=[idx_of(m) for m, k in zip(months, keep, strict=True) if k], dtype=float)
 
 
 def derive(

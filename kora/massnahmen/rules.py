@@ -10,6 +10,7 @@ text (`YYYY-MM` or `YYYY-MM-DD`), which sorts and compares per month by its firs
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -67,11 +68,14 @@ LABELS = {c.field: c.header for c in LIST_COLUMNS} | {"datum": "Datum", "ereigni
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
+@functools.lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold().translate(_UMLAUTS))
+
+
 def header_key(text: object) -> str:
     """'Länge (km)' -> 'laengekm': what two spellings of one header have in common."""
-    if text is None:
-        return ""
-    return re.sub(r"[^a-z0-9]", "", str(text).casefold().translate(_UMLAUTS))
+    return "" if text is None else _key(str(text))
 
 
 def phase_key(text: str) -> str | None:
@@ -83,6 +87,7 @@ def phase_key(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def event_kind(text: str) -> str | None:
     key = header_key(text)
     for kind in EVENT_KINDS:
@@ -128,7 +133,12 @@ def parse_date(value: object) -> str | None:
             f"„{value}“ ist eine Zahl, kein Datum (Excel zeigt Datumszellen manchmal als Zahl). "
             "Bitte die Zelle als Datum formatieren. " + DATE_HINT
         )
-    text = " ".join(str(value).strip().split())
+    return _parse_text_date(" ".join(str(value).strip().split()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_text_date(text: str) -> str | None:
+    """parse_date for text cells, memoised: a list repeats the same few hundred months."""
     if not text:
         return None
     if is_ambiguous_slash_date(text):

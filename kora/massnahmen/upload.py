@@ -34,18 +34,6 @@ STATUS_LABELS = {"new": "neu", "changed": "geändert", "unchanged": "unveränder
 COMPARED = LIST_FIELDS[1:]  # everything but the key
 
 
-def _same(a: Any, b: Any) -> bool:
-    missing_a = a is None or (isinstance(a, float) and np.isnan(a)) or a is pd.NA
-    missing_b = b is None or (isinstance(b, float) and np.isnan(b)) or b is pd.NA
-    if missing_a or missing_b:
-        return missing_a and missing_b
-    if isinstance(a, bool | np.bool_) or isinstance(b, bool | np.bool_):
-        return bool(a) == bool(b)
-    if isinstance(a, int | float | np.number) and isinstance(b, int | float | np.number):
-        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
-    return str(a) == str(b)
-
-
 def show(field_name: str, value: Any) -> str:
     """A field's value as the preview and the history show it (German)."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
@@ -61,25 +49,54 @@ def show(field_name: str, value: Any) -> str:
     return str(value)
 
 
+def _canon(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """One comparable text per cell of a field (missing = ''), computed column-wise."""
+    col = frame[name] if name in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+    missing = col.isna().to_numpy()
+    if name in ("laenge_km", "prio_verwaltung", "prio_politik"):
+        numbers = pd.to_numeric(col, errors="coerce").astype("float64").round(9)
+        text = numbers.map(repr).to_numpy(dtype=object)
+    elif name == "steckbrief":
+        text = col.map(lambda v: "1" if v is True or v == 1 else "0").to_numpy(dtype=object)
+    else:
+        text = col.astype(object).map(str).to_numpy(dtype=object)
+    text[missing] = ""
+    return text
+
+
 def diff_list(upload: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """upload + status (new/changed/unchanged) + changes ('Feld: alt → neu'); Nr matched without case."""
-    stored = {str(n).casefold(): r for n, r in zip(current["nr"], current.to_dict("records"), strict=True)}
-    status, changes, nrs = [], [], []
-    for rec in upload.to_dict("records"):
-        old = stored.get(str(rec["nr"]).casefold())
-        if old is None or old.get("massnahme") is None:
-            status.append("new")
-            changes.append("")
-            nrs.append(rec["nr"])
-            continue
-        nrs.append(old["nr"])  # keep the stored spelling of the key
-        diffs = [
+    """upload + status (new/changed/unchanged) + changes ('Feld: alt → neu'); Nr matched without case.
+
+    Column-wise: every field becomes comparable text, rows differ where any field differs; the
+    German change text is built only for the changed rows.
+    """
+    live = current[current["massnahme"].notna()] if len(current) else current
+    stored = pd.DataFrame({"key": live["nr"].astype(str).str.casefold().to_numpy(), "pos": np.arange(len(live))})
+    keys = upload["nr"].astype(str).str.casefold()
+    pos = keys.map(dict(zip(stored["key"], stored["pos"], strict=True))).to_numpy(dtype=float)
+    known = ~np.isnan(pos)
+    idx = np.where(known, pos, 0).astype(int)
+    differs = np.zeros(len(upload), dtype=bool)
+    per_field = {}
+    for f in COMPARED:
+        new_text = _canon(upload, f)
+        old_text = _canon(live, f)[idx] if len(live) else np.full(len(upload), "", dtype=object)
+        per_field[f] = new_text != old_text
+        differs |= per_field[f] & known
+    status = np.where(~known, "new", np.where(differs, "changed", "unchanged"))
+    changes = np.full(len(upload), "", dtype=object)
+    nrs = upload["nr"].to_numpy(dtype=object).copy()
+    if known.any():
+        nrs[known] = live["nr"].to_numpy(dtype=object)[idx[known]]  # keep the stored spelling of the key
+    live_records = live.to_dict("records") if differs.any() else []
+    up_records = upload.to_dict("records")
+    for i in np.flatnonzero(differs):
+        old, rec = live_records[idx[i]], up_records[i]
+        changes[i] = "; ".join(
             f"{rules.LABELS[f]}: {show(f, old.get(f)) or '–'} → {show(f, rec[f]) or '–'}"
             for f in COMPARED
-            if not _same(old.get(f), rec[f])
-        ]
-        status.append("changed" if diffs else "unchanged")
-        changes.append("; ".join(diffs))
+            if per_field[f][i]
+        )
     return upload.assign(nr=nrs, status=status, changes=changes)
 
 

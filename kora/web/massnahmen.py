@@ -7,12 +7,13 @@ derived indicator to the Maßnahmen behind it (`derived_link`).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from kora.db import massnahmen_store
-from kora.massnahmen import history
+from kora.massnahmen import charts, history, quelle
 from kora.massnahmen.quelle import QUELLE_LABELS
 from kora.plan import setup as ops
 from kora.web import ui
@@ -71,3 +72,59 @@ def derived_link(indicator_id: str, as_of: dt.date, *, key: str | None = None) -
         query_params={"indikator": indicator_id, "monat": as_of.strftime("%Y-%m")},
         icon="🚧",
     )
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False, max_entries=50)
+def _view(path: str, kommune: str, phases: tuple[str, ...], arten: tuple[str, ...], leads: tuple[str, ...],
+          group: str) -> dict[str, Any]:  # fmt: skip
+    frame = _list(path, kommune, None)
+    shown = history.filter_list(frame, phases=list(phases), arten=list(arten), leads=list(leads))
+    if group == "Priorität":
+        order = shown.sort_values(["prio_verwaltung", "nr"], na_position="last")["nr"].tolist()
+    else:
+        rank = {p: i for i, p in enumerate(history.rules.PHASES)}
+        order = shown.assign(_r=shown["phase"].map(rank)).sort_values(["_r", "nr"])["nr"].tolist()
+    timeline = history.timeline(shown)
+    prios = history.priorities(shown)
+    delays = _delays(path, kommune)
+    return {
+        "nrs": shown["nr"].tolist(),
+        "n": len(order),
+        "figure": None if timeline.empty else charts.zeitschiene(timeline, order=order),
+        "delays": delays[delays["Nr"].isin(set(shown["nr"]))].drop(columns=["known"]),
+        "priorities": prios,
+        "table": history.german_table(shown),
+    }
+
+
+def view(*, phases: list[str], arten: list[str], leads: list[str], group: str,
+         kommune: str = ops.DEFAULT_KOMMUNE) -> dict[str, Any]:  # fmt: skip
+    """Everything the page draws for one choice of filters, cached: a rerun only draws."""
+    return _view(ui.db_path(), kommune, tuple(phases), tuple(arten), tuple(leads), group or "Phase")
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _versions(path: str, kommune: str, nr: str) -> pd.DataFrame:
+    return history.versions_of(ui._fresh(path), kommune=kommune, nr=nr)
+
+
+def versions_of(nr: str, *, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _versions(ui.db_path(), kommune, nr)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _uploads(path: str, kommune: str) -> pd.DataFrame:
+    return history.uploads(ui._fresh(path), kommune=kommune)
+
+
+def uploads(*, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _uploads(ui.db_path(), kommune)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _quelle_changes(path: str, kommune: str) -> pd.DataFrame:
+    return quelle.quelle_changes(ui._fresh(path), kommune=kommune)
+
+
+def quelle_changes(*, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _quelle_changes(ui.db_path(), kommune)

@@ -62,38 +62,33 @@ f1, f2, f3 = st.columns(3)
 phases = f1.multiselect("Phase", [p for p in history.rules.PHASES if p in set(frame["phase"])], key="filter_phase")
 arten = f2.multiselect("Art", sorted({a for a in frame["art"].dropna()}), key="filter_art")
 leads = f3.multiselect("Projektleitung", sorted({a for a in frame["projektleitung"].dropna()}), key="filter_pl")
-shown = history.filter_list(frame, phases=phases, arten=arten, leads=leads)
+group = st.segmented_control(
+    "Zeitschiene sortiert nach", ["Phase", "Priorität"], default="Phase", key="zeitschiene_group"
+)
+view = web.view(phases=phases, arten=arten, leads=leads, group=group)
 
 tabs = st.tabs(["Zeitschiene", "Verzögerungen", "Prioritäten", "Liste und Historie", "Hochladen", "Quellen"])
 
 with tabs[0]:
-    group = st.segmented_control("Sortierung", ["Phase", "Priorität"], default="Phase", key="zeitschiene_group")
-    if group == "Priorität":
-        order = shown.sort_values(["prio_verwaltung", "nr"], na_position="last")["nr"].tolist()
-    else:
-        rank = {p: i for i, p in enumerate(history.rules.PHASES)}
-        order = shown.assign(_r=shown["phase"].map(rank)).sort_values(["_r", "nr"])["nr"].tolist()
-    timeline = history.timeline(shown)
-    if timeline.empty:
+    if view["figure"] is None:
         st.info("Keine Maßnahmen mit geplanten oder erreichten Terminen (Filter prüfen).")
     else:
-        ui.chart(charts.zeitschiene(timeline, order=order), key="zeitschiene_chart")
-        if len(order) > charts.MAX_ROWS:
-            st.caption(f"Gezeigt werden die ersten {charts.MAX_ROWS} von {len(order)} Maßnahmen; Filter grenzen ein.")
+        ui.chart(view["figure"], key="zeitschiene_chart")
+        if view["n"] > charts.MAX_ROWS:
+            st.caption(f"Gezeigt werden die ersten {charts.MAX_ROWS} von {view['n']} Maßnahmen; Filter grenzen ein.")
 
 with tabs[1]:
-    delays = web.delays()
     st.caption(
         "Eine Verzögerung zählt in dem Monat, in dem sie bekannt wurde: bei einem Upload mit späterem Termin "
         "(frühzeitig, wenn mindestens 3 Monate vor dem alten Termin) oder im Monat nach einem verstrichenen Termin."
     )
-    if delays.empty:
+    if view["delays"].empty:
         st.success("Keine Verzögerungen bekannt.")
     else:
-        st.dataframe(delays[delays["Nr"].isin(set(shown["nr"]))].drop(columns=["known"]), hide_index=True, key="delays")
+        st.dataframe(view["delays"], hide_index=True, key="delays")
 
 with tabs[2]:
-    prios = history.priorities(shown)
+    prios = view["priorities"].copy()
     st.caption(
         "Rang 1 = zuerst. ⚠️ = Verwaltung und Politik sehen die Maßnahme an verschiedener Stelle (Vorhaben 3 und 5)."
     )
@@ -105,10 +100,10 @@ with tabs[2]:
         st.dataframe(prios, hide_index=True, key="priorities")
 
 with tabs[3]:
-    st.dataframe(history.german_table(shown), hide_index=True, key="list_table")
-    if len(shown):
-        nr = st.selectbox("Versionen einer Maßnahme", shown["nr"].tolist(), key="history_nr")
-        st.dataframe(history.versions_of(db, kommune=KOMMUNE, nr=nr), hide_index=True, key="versions")
+    st.dataframe(view["table"], hide_index=True, key="list_table")
+    if view["nrs"]:
+        nr = st.selectbox("Versionen einer Maßnahme", view["nrs"], key="history_nr")
+        st.dataframe(web.versions_of(nr), hide_index=True, key="versions")
     st.download_button(
         "Liste als Excel-Vorlage (.xlsx)", data=lambda: template.template_xlsx(frame, events),
         file_name="KoRa-Massnahmenliste.xlsx", key="template_xlsx", icon="📥", on_click="ignore",
@@ -164,7 +159,7 @@ with tabs[4]:
                             st.session_state[SUCCESS_KEY] = result.message
                             st.session_state[ROUND_KEY] = round_no + 1
                             st.rerun()
-        uploads = history.uploads(db, kommune=KOMMUNE)
+        uploads = web.uploads()
         if len(uploads):
             st.subheader("Uploads der Maßnahmenliste")
             st.dataframe(uploads.drop(columns=["kind", "reverted"]), hide_index=True, key="massnahmen_uploads")
@@ -203,6 +198,6 @@ with tabs[5]:
                     ui.clear_caches()
                     st.session_state[SUCCESS_KEY] = change.message
                     st.rerun()
-        st.dataframe(quelle.quelle_changes(db, kommune=KOMMUNE), hide_index=True, key="quelle_changes")
+        st.dataframe(web.quelle_changes(), hide_index=True, key="quelle_changes")
     else:
         st.caption("Die Quelle eines Indikators stellen Admins um (mit Begründung, im Audit-Log).")
