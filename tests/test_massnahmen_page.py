@@ -70,5 +70,5 @@ def test_aktionsfeld_links_a_derived_indicator(app_env: Path) -> None:
     at.run()
     at.switch_page("pages/dashboard/aktionsfeld.py").run()
     assert not at.exception
-    links = [el for el in at.get("page_link") if "welche Maßnahmen" in el.proto.label]
+    links = [el for el in at.get("page_link") if "Welche Maßnahmen" in el.proto.label]
     assert len(links) == 1

@@ -61,8 +61,9 @@ def zeitschiene(
             )
         )  # fmt: skip
     fig.update_layout(
-        title=title, height=max(260, 26 * len(shown) + 140), margin={"l": 10, "r": 10, "t": 70, "b": 40},
-        legend={"orientation": "h", "y": 1.06, "x": 0}, separators=fmt.PLOTLY_SEPARATORS, plot_bgcolor="white",
+        title={"text": title, "y": 0.98, "yanchor": "top"}, height=max(300, 26 * len(shown) + 170),
+        margin={"l": 10, "r": 10, "t": 110, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}, separators=fmt.PLOTLY_SEPARATORS, plot_bgcolor="white",
         yaxis={"categoryorder": "array", "categoryarray": [labels[n] for n in shown][::-1], "automargin": True},
         xaxis={"showgrid": True, "gridcolor": "#eeeeee", "tickformat": "%m.%Y"},
     )  # fmt: skip

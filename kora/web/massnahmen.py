@@ -68,7 +68,7 @@ def derived_link(indicator_id: str, as_of: dt.date, *, key: str | None = None) -
         return
     st.page_link(
         PAGE,
-        label=f"Abgeleitet aus der {QUELLE_LABELS[source]}: welche Maßnahmen? →",
+        label=f"Welche Maßnahmen? ({QUELLE_LABELS[source]}) →",
         query_params={"indikator": indicator_id, "monat": as_of.strftime("%Y-%m")},
         icon="🚧",
     )

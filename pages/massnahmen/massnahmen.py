@@ -59,9 +59,19 @@ if frame.empty:
 
 # --- filters ---------------------------------------------------------------------------------
 f1, f2, f3 = st.columns(3)
-phases = f1.multiselect("Phase", [p for p in history.rules.PHASES if p in set(frame["phase"])], key="filter_phase")
-arten = f2.multiselect("Art", sorted({a for a in frame["art"].dropna()}), key="filter_art")
-leads = f3.multiselect("Projektleitung", sorted({a for a in frame["projektleitung"].dropna()}), key="filter_pl")
+phases = f1.multiselect(
+    "Phase",
+    [p for p in history.rules.PHASES if p in set(frame["phase"])],
+    key="filter_phase",
+    placeholder="alle Phasen",
+)
+arten = f2.multiselect("Art", sorted({a for a in frame["art"].dropna()}), key="filter_art", placeholder="alle Arten")
+leads = f3.multiselect(
+    "Projektleitung",
+    sorted({a for a in frame["projektleitung"].dropna()}),
+    key="filter_pl",
+    placeholder="alle Projektleitungen",
+)
 group = st.segmented_control(
     "Zeitschiene sortiert nach", ["Phase", "Priorität"], default="Phase", key="zeitschiene_group"
 )
