@@ -52,14 +52,29 @@ def month_idx(values: pd.Series) -> np.ndarray:
     return out
 
 
+def months_of(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Month indices of a date column: `<column>_idx` when the store computed it, else from the text."""
+    if f"{column}_idx" in frame.columns:
+        return pd.to_numeric(frame[f"{column}_idx"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return month_idx(frame[column])
+
+
 def idx_of(month: dt.date) -> int:
     return month.year * 12 + month.month - 1
 
 
 def upload_month_idx(recorded_at: pd.Series) -> np.ndarray:
-    """The Aachen calendar month in which each version was recorded (stored as naive UTC)."""
-    stamps = pd.to_datetime(recorded_at).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
-    return (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(dtype=float)
+    """The Aachen calendar month in which each version was recorded (stored as naive UTC).
+
+    An upload stamps all its versions alike: the time zone is applied to the distinct stamps only.
+    """
+    stamps = pd.to_datetime(recorded_at).to_numpy(dtype="datetime64[us]")
+    if not len(stamps):
+        return np.array([], dtype=float)
+    unique, inverse = np.unique(stamps, return_inverse=True)
+    local = pd.DatetimeIndex(unique).tz_localize("UTC").tz_convert(LOCAL_TZ)
+    months = (local.year * 12 + local.month - 1).to_numpy(dtype=float)
+    return months[inverse]
 
 
 def _per_month(keys: np.ndarray, values: np.ndarray, how: str) -> pd.Series:
@@ -73,13 +88,14 @@ def _per_month(keys: np.ndarray, values: np.ndarray, how: str) -> pd.Series:
 def _schleifen_per_massnahme(current: pd.DataFrame, events: pd.DataFrame, beschluss: np.ndarray) -> np.ndarray:
     """Per Maßnahme: its Abstimmungsschleife events in or before its Beschluss month."""
     loops = events[events["ereignis"] == "Abstimmungsschleife"]
-    if loops.empty:
+    if loops.empty or current.empty:
         return np.zeros(len(current))
-    ev = pd.DataFrame({"nr": loops["nr"].to_numpy(), "ev": month_idx(loops["datum"])})
-    by_nr = pd.DataFrame({"nr": current["nr"].to_numpy(), "bes": beschluss})
-    joined = ev.merge(by_nr, on="nr", how="inner")
-    counted = joined[joined["ev"] <= joined["bes"]].groupby("nr").size()
-    return by_nr["nr"].map(counted).fillna(0).to_numpy(dtype=float)
+    pos = pd.Index(current["nr"]).get_indexer(loops["nr"])  # row of the Maßnahme, -1 when unknown
+    when = months_of(loops, "datum")
+    known = pos >= 0
+    with np.errstate(invalid="ignore"):
+        counted = known & (when <= np.where(known, beschluss[np.maximum(pos, 0)], np.nan))
+    return np.bincount(pos[counted], minlength=len(current)).astype(float)
 
 
 def list_values(current: pd.DataFrame, events: pd.DataFrame) -> dict[str, pd.Series]:
@@ -97,7 +113,7 @@ def list_values(current: pd.DataFrame, events: pd.DataFrame) -> dict[str, pd.Ser
         "projekte_umgesetzt": _per_month(fertig, np.ones(len(current)), "sum"),
         "planungsdauer_monate": _per_month(np.where(np.isnan(dauer), np.nan, beschluss), dauer, "mean"),
         "abstimmungsschleifen": _per_month(beschluss, _schleifen_per_massnahme(current, events, beschluss), "mean"),
-        "adhoc_aenderungen": _per_month(month_idx(turns["datum"]), np.ones(len(turns)), "sum"),
+        "adhoc_aenderungen": _per_month(months_of(turns, "datum"), np.ones(len(turns)), "sum"),
         "steckbriefe_anteil": _per_month(beginn, steckbrief * 100.0, "mean"),
     }
 
@@ -119,19 +135,21 @@ def delays(versions: pd.DataFrame) -> pd.DataFrame:
     v = versions[~versions["withdrawn"].astype(bool)] if len(versions) else versions
     if v.empty:
         return _empty_delays()
-    nr = v["nr"].to_numpy()
+    codes, names = pd.factorize(v["nr"], sort=False)  # integers: comparing 120 000 strings is slow
+    nr = np.asarray(names, dtype=object)[codes]
     upload = upload_month_idx(v["recorded_at"])
-    same_prev = np.r_[False, nr[1:] == nr[:-1]]
-    same_next = np.r_[nr[1:] == nr[:-1], False]
+    same_prev = np.r_[False, codes[1:] == codes[:-1]]
+    same_next = np.r_[codes[1:] == codes[:-1], False]
     for termin in ("beschluss", "fertigstellung"):
-        planned = month_idx(v[f"{termin}_geplant"])
-        actual = month_idx(v[termin])
+        planned = months_of(v, f"{termin}_geplant")
+        actual = months_of(v, termin)
         prev_planned = np.where(same_prev, np.r_[np.nan, planned[:-1]], np.nan)
         prev_actual = np.where(same_prev, np.r_[np.nan, actual[:-1]], np.nan)
         with np.errstate(invalid="ignore"):
             moved = (planned > prev_planned) & np.isnan(prev_actual) & (upload <= prev_planned)
-        final_actual = pd.Series(actual[~same_next], index=nr[~same_next])
-        reached = pd.Series(nr).map(final_actual).to_numpy(dtype=float)
+        final_actual = np.full(len(names), np.nan)
+        final_actual[codes[~same_next]] = actual[~same_next]  # the newest version's actual date
+        reached = final_actual[codes]
         next_upload = np.where(same_next, np.r_[upload[1:], np.inf], np.inf)
         with np.errstate(invalid="ignore"):
             passed = (
