@@ -26,11 +26,15 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 FIELDS = VERSION_COLUMNS[1:15]
 
+# The newest version per Nr = the highest seq: versions are appended in time order (uploads
+# stamp "now"; back-dated Beispieldaten load only into an empty list, in order). A group-by on
+# seq is several times faster than a window over 120 000 versions.
 _LATEST_VERSION = """
     SELECT v.*, u.filename, u.kind
-    FROM massnahme_versions v JOIN uploads u ON u.id = v.upload_id
-    WHERE v.kommune = $k AND ($known_at IS NULL OR v.recorded_at <= $known_at)
-    QUALIFY row_number() OVER (PARTITION BY v.nr ORDER BY v.recorded_at DESC, v.seq DESC) = 1
+    FROM massnahme_versions v
+    JOIN (SELECT nr, max(seq) AS seq FROM massnahme_versions
+          WHERE kommune = $k AND ($known_at IS NULL OR recorded_at <= $known_at) GROUP BY nr) latest USING (nr, seq)
+    JOIN uploads u ON u.id = v.upload_id
 """
 
 _LATEST_EVENT = """
@@ -95,7 +99,7 @@ def delay_versions_df(db: Database, *, kommune: str, known_at: dt.datetime | Non
         FROM massnahme_versions
         WHERE kommune = $k AND ($known_at IS NULL OR recorded_at <= $known_at)
         ORDER BY nr, recorded_at, seq
-        """,
+        """,  # noqa: S608 - only the fixed column names of _idx are formatted in
         {"k": kommune, "known_at": known_at},
     )
 

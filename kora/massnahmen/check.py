@@ -175,7 +175,10 @@ class _Rows:
         def filled(v: object) -> bool:
             return v is not None and not (isinstance(v, str) and not v.strip()) and v == v
 
-        return [line for line, cells in self.table.row_values().items() if any(filled(v) for v in cells)]
+        empty = ("", None)
+        return [
+            line for line, cells in self.table.row_values().items() if any(v not in empty and filled(v) for v in cells)
+        ]
 
 
 def _missing_columns(table: Table, columns: Sequence[Column]) -> list[Problem]:
@@ -370,6 +373,24 @@ def check_list(table: Table, *, today: dt.date) -> tuple[pd.DataFrame, list[Prob
     return frame, check.problems
 
 
+def _column(table: Table, field_name: str, lines: list[int]) -> list[object]:
+    """One field's cells for the given rows (stripped text, None when empty): read column-wise."""
+    if field_name not in table.columns:
+        return [None] * len(lines)
+    index = table.columns[field_name][0]
+    rows = table.row_values()
+    out: list[object] = []
+    for line in lines:
+        row = rows[line]
+        value = row[index] if index < len(row) else None
+        if isinstance(value, str):
+            value = value.strip() or None
+        elif isinstance(value, float) and value != value:
+            value = None
+        out.append(value)
+    return out
+
+
 def check_events(table: Table, *, known_nrs: set[str], today: dt.date) -> tuple[pd.DataFrame, list[Problem]]:
     """Ereignisse rows (EVENT_FIELDS + line); every Nr must be in `known_nrs` (list of file or DB)."""
     problems = _missing_columns(table, EVENT_COLUMNS)
@@ -377,9 +398,11 @@ def check_events(table: Table, *, known_nrs: set[str], today: dt.date) -> tuple[
         return empty_events(), problems
     check = _Rows(table)
     canonical = {nr.casefold(): nr for nr in known_nrs}
+    lines = check.lines()
     records = []
-    for line in check.lines():
-        raw_nr = _text(_cell(table, "nr", line)[0])
+    columns = zip(lines, *(_column(table, f, lines) for f in EVENT_FIELDS), strict=True)
+    for line, raw_nr, value, kind_value, anlass_value in columns:
+        raw_nr = _text(raw_nr)
         nr = canonical.get(raw_nr.casefold()) if raw_nr else None
         if raw_nr is None:
             check.fail(line, "nr", None, "Die Nr fehlt. Bitte die Nr der Maßnahme aus der Liste eintragen.")
@@ -390,30 +413,32 @@ def check_events(table: Table, *, known_nrs: set[str], today: dt.date) -> tuple[
                 raw_nr,
                 f"Eine Maßnahme mit der Nr „{raw_nr}“ gibt es in der Liste nicht. Bitte die Nr prüfen.",
             )
-        value, _ = _cell(table, "datum", line)
-        try:
-            datum = rules.parse_date(value)
-        except DateProblem as err:
-            check.fail(line, "datum", value, str(err))
-            datum = None
-        else:
-            if datum is None:
-                check.fail(line, "datum", None, "Das Datum fehlt. " + rules.DATE_HINT)
-            elif rules.in_future(datum, today):
-                check.fail(
-                    line,
-                    "datum",
-                    value,
-                    "Das Datum liegt in der Zukunft. Bitte nur stattgefundene Ereignisse eintragen.",
-                )
-        kind_raw = _text(_cell(table, "ereignis", line)[0])
+        datum = _event_date(check, line, value, today)
+        kind_raw = _text(kind_value)
         kind = rules.event_kind(kind_raw or "")
         if kind is None:
             check.fail(line, "ereignis", kind_raw, "Bitte „Abstimmungsschleife“ oder „Richtungsänderung“ eintragen.")
-        anlass = _text_field(check, line, "anlass", rules.MAX_ANLASS) or ""
+        anlass = _text(anlass_value) or ""
+        if len(anlass) > rules.MAX_ANLASS:
+            check.fail(line, "anlass", anlass, f"Der Text ist länger als {rules.MAX_ANLASS} Zeichen. Bitte kürzen.")
         records.append({"nr": nr, "datum": datum, "ereignis": kind, "anlass": anlass, "line": line})
     frame = pd.DataFrame(records, columns=[*EVENT_FIELDS, "line"]) if records else empty_events()
     return frame, check.problems
+
+
+def _event_date(check: _Rows, line: int, value: object, today: dt.date) -> str | None:
+    try:
+        datum = rules.parse_date(value)
+    except DateProblem as err:
+        check.fail(line, "datum", value, str(err))
+        return None
+    if datum is None:
+        check.fail(line, "datum", None, "Das Datum fehlt. " + rules.DATE_HINT)
+    elif rules.in_future(datum, today):
+        check.fail(
+            line, "datum", value, "Das Datum liegt in der Zukunft. Bitte nur stattgefundene Ereignisse eintragen."
+        )
+    return datum
 
 
 def empty_list() -> pd.DataFrame:

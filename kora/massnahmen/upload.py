@@ -101,17 +101,20 @@ def diff_list(upload: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
 
 
 def diff_events(upload: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """upload + occurrence (identical rows numbered) + status new/unchanged."""
+    """upload + occurrence (identical rows numbered) + status new/unchanged (a merge, not a loop)."""
     if upload.empty:
         return upload.assign(occurrence=pd.Series([], dtype="int64"), status=pd.Series([], dtype=object))
     keys = ["nr", "datum", "ereignis", "anlass"]
     frame = upload.assign(occurrence=upload.groupby(keys, sort=False).cumcount() + 1)
     present = current[current["present"].astype(bool)] if len(current) else current
-    have = {tuple(r) for r in present[[*keys, "occurrence"]].itertuples(index=False, name=None)}
-    frame["status"] = [
-        "unchanged" if tuple(r) in have else "new"
-        for r in frame[[*keys, "occurrence"]].itertuples(index=False, name=None)
-    ]
+    have = (
+        present[[*keys, "occurrence"]]
+        .astype({k: "str" for k in keys})
+        .assign(occurrence=lambda f: f["occurrence"].astype("int64"), _have=True)
+    )
+    probe = frame[[*keys, "occurrence"]].astype({k: "str" for k in keys}).astype({"occurrence": "int64"})
+    found = probe.merge(have.drop_duplicates([*keys, "occurrence"]), on=[*keys, "occurrence"], how="left")["_have"]
+    frame["status"] = np.where(found.fillna(False).to_numpy(dtype=bool), "unchanged", "new")
     return frame
 
 
