@@ -20,6 +20,7 @@ from kora.web import ui
 
 LOADER_TTL = dt.timedelta(minutes=5)
 PAGE = "pages/massnahmen/massnahmen.py"
+MAX_DELAYS = 1000  # newest first; the full list is in `python -m kora massnahmen history`
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
@@ -91,7 +92,7 @@ def _view(path: str, kommune: str, phases: tuple[str, ...], arten: tuple[str, ..
         "nrs": shown["nr"].tolist(),
         "n": len(order),
         "figure": None if timeline.empty else charts.zeitschiene(timeline, order=order),
-        "delays": delays[delays["Nr"].isin(set(shown["nr"]))].drop(columns=["known"]),
+        "delays": delays[delays["Nr"].isin(set(shown["nr"]))].drop(columns=["known"]).head(MAX_DELAYS),
         "priorities": prios,
         "table": history.german_table(shown),
     }
