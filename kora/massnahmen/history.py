@@ -141,8 +141,18 @@ def priorities(frame: pd.DataFrame) -> pd.DataFrame:
         }
     )
     out["Abweichung"] = out["Rang Politik"] - out["Rang Verwaltung"]
-    out["abgestimmt"] = out["Abweichung"].fillna(99).eq(0)
+    agreed = out["Abweichung"].fillna(99).eq(0).to_numpy()
+    out.insert(0, "", np.where(agreed, "✅", "⚠️"))  # a mismatch: the two lists disagree (Vorhaben 3, 5)
     return out.sort_values(["Rang Verwaltung", "Rang Politik"], na_position="last", ignore_index=True)
+
+
+def filter_options(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """The choices of the page's filters: phases in plan order, Arten and Projektleitungen sorted."""
+    return {
+        "phases": [p for p in rules.PHASES if p in set(frame["phase"])],
+        "arten": sorted({a for a in frame["art"].dropna()}),
+        "leads": sorted({a for a in frame["projektleitung"].dropna()}),
+    }
 
 
 def filter_list(

@@ -94,6 +94,7 @@ def _view(path: str, kommune: str, phases: tuple[str, ...], arten: tuple[str, ..
         "figure": None if timeline.empty else charts.zeitschiene(timeline, order=order),
         "delays": delays[delays["Nr"].isin(set(shown["nr"]))].drop(columns=["known"]).head(MAX_DELAYS),
         "priorities": prios,
+        "mismatches": int((prios[""] == "⚠️").sum()) if len(prios) else 0,
         "table": history.german_table(shown),
     }
 
@@ -118,8 +119,13 @@ def _uploads(path: str, kommune: str) -> pd.DataFrame:
     return history.uploads(ui._fresh(path), kommune=kommune)
 
 
-def uploads(*, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
-    return _uploads(ui.db_path(), kommune)
+def uploads(*, kommune: str = ops.DEFAULT_KOMMUNE) -> dict[str, Any]:
+    """The list's uploads as a table, and the ids a revert may be offered for."""
+    frame = _uploads(ui.db_path(), kommune)
+    return {
+        "table": frame.drop(columns=["kind", "reverted"]),
+        "revertible": frame.loc[(frame["kind"] == "upload") & ~frame["reverted"], "Nr"].tolist(),
+    }
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)

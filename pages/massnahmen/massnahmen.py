@@ -59,19 +59,10 @@ if frame.empty:
 
 # --- filters ---------------------------------------------------------------------------------
 f1, f2, f3 = st.columns(3)
-phases = f1.multiselect(
-    "Phase",
-    [p for p in history.rules.PHASES if p in set(frame["phase"])],
-    key="filter_phase",
-    placeholder="alle Phasen",
-)
-arten = f2.multiselect("Art", sorted({a for a in frame["art"].dropna()}), key="filter_art", placeholder="alle Arten")
-leads = f3.multiselect(
-    "Projektleitung",
-    sorted({a for a in frame["projektleitung"].dropna()}),
-    key="filter_pl",
-    placeholder="alle Projektleitungen",
-)
+options = history.filter_options(frame)
+phases = f1.multiselect("Phase", options["phases"], key="filter_phase", placeholder="alle Phasen")
+arten = f2.multiselect("Art", options["arten"], key="filter_art", placeholder="alle Arten")
+leads = f3.multiselect("Projektleitung", options["leads"], key="filter_pl", placeholder="alle Projektleitungen")
 group = st.segmented_control(
     "Zeitschiene sortiert nach", ["Phase", "Priorität"], default="Phase", key="zeitschiene_group"
 )
@@ -98,16 +89,14 @@ with tabs[1]:
         st.dataframe(view["delays"], hide_index=True, key="delays")
 
 with tabs[2]:
-    prios = view["priorities"].copy()
     st.caption(
         "Rang 1 = zuerst. ⚠️ = Verwaltung und Politik sehen die Maßnahme an verschiedener Stelle (Vorhaben 3 und 5)."
     )
-    if prios.empty:
+    if view["priorities"].empty:
         st.info("Keine Prioritäten eingetragen.")
     else:
-        prios.insert(0, "", ["✅" if ok else "⚠️" for ok in prios.pop("abgestimmt")])
-        st.metric("Abweichende Ränge", int((prios[""] == "⚠️").sum()))
-        st.dataframe(prios, hide_index=True, key="priorities")
+        st.metric("Abweichende Ränge", view["mismatches"])
+        st.dataframe(view["priorities"], hide_index=True, key="priorities")
 
 with tabs[3]:
     st.dataframe(view["table"], hide_index=True, key="list_table")
@@ -145,7 +134,7 @@ with tabs[4]:
                 st.error(preview.message(), icon="🚫")
                 st.dataframe(preview.error_table(), hide_index=True, key="massnahmen_errors")
             else:
-                st.caption("Erkannt: " + "; ".join(preview.descriptions))
+                st.caption(ui.plain("Erkannt: " + "; ".join(preview.descriptions)))
                 for note in preview.notes:
                     st.info(note)
                 c = st.columns(4)
@@ -170,10 +159,10 @@ with tabs[4]:
                             st.session_state[ROUND_KEY] = round_no + 1
                             st.rerun()
         uploads = web.uploads()
-        if len(uploads):
+        if len(uploads["table"]):
             st.subheader("Uploads der Maßnahmenliste")
-            st.dataframe(uploads.drop(columns=["kind", "reverted"]), hide_index=True, key="massnahmen_uploads")
-            open_ids = uploads[(uploads["kind"] == "upload") & ~uploads["reverted"]]["Nr"].tolist()
+            st.dataframe(uploads["table"], hide_index=True, key="massnahmen_uploads")
+            open_ids = uploads["revertible"]
             if open_ids:
                 with st.form("massnahmen_revert"):
                     chosen = st.selectbox("Upload zurücknehmen", open_ids, key="revert_id")
