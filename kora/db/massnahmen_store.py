@@ -90,11 +90,10 @@ def _idx(column: str) -> str:
 
 
 def delay_versions_df(db: Database, *, kommune: str, known_at: dt.datetime | None = None) -> pd.DataFrame:
-    """Only what the delay detection needs of every version: small columns, all rows."""
+    """Only what the delay detection needs of every version: month indices, no date text (all rows)."""
     return db.df(
         f"""
-        SELECT nr, recorded_at, massnahme IS NULL AS withdrawn, beschluss_geplant, beschluss,
-               fertigstellung_geplant, fertigstellung,
+        SELECT nr, recorded_at, massnahme IS NULL AS withdrawn,
                {_idx("beschluss_geplant")}, {_idx("beschluss")}, {_idx("fertigstellung_geplant")}, {_idx("fertigstellung")}
         FROM massnahme_versions
         WHERE kommune = $k AND ($known_at IS NULL OR recorded_at <= $known_at)
