@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # KoRa-Monitor set-up and entry point for a fresh Debian machine (Python >= 3.11).
 #   ./dev.sh run    install what is missing, create the DB on first start, open the dashboard
-#   ./dev.sh test   install what is missing (incl. Debian's chromium), then ruff + the whole test suite
+#   ./dev.sh test   install what is missing (incl. Debian's chromium), then ruff, import contracts, mypy and the whole test suite
 # Everything it installs goes into .venv/ (Python packages) or comes from apt (python3-venv, chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -49,6 +49,10 @@ case "${1:-}" in
     echo "==> ruff"
     "$VENV/bin/ruff" format --check .
     "$VENV/bin/ruff" check .
+    echo "==> import contracts (import-linter)"
+    "$VENV/bin/lint-imports" --no-cache
+    echo "==> type check (mypy)"
+    "$VENV/bin/mypy"
     echo "==> pytest"
     exec "$VENV/bin/python" -m pytest "${@:2}"
     ;;

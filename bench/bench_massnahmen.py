@@ -31,9 +31,10 @@ import duckdb  # noqa: E402
 import machine  # noqa: E402  (bench/machine.py)
 import pandas as pd  # noqa: E402
 
-from kora.access.auth import Actor  # noqa: E402
+from kora.access.roles import Actor  # noqa: E402
 from kora.db import massnahmen_store, open_database, readings_store  # noqa: E402
-from kora.massnahmen import check, derive, quelle, refresh, upload  # noqa: E402
+from kora.massnahmen import check, derive, diff, quelle, refresh, upload  # noqa: E402
+from kora.plan import quellen  # noqa: E402
 from kora.plan import setup as ops  # noqa: E402
 from tests.test_massnahmen_bench_data import big_files  # noqa: E402
 
@@ -69,11 +70,11 @@ def build_db(path: Path, *, n: int, versions: int, n_events: int) -> tuple[bytes
                 ev = check.check_files(
                     [("e.csv", events)], known_nrs=set(parsed.massnahmen["nr"]), today=dt.date(2026, 11, 26)
                 ).events
-                ev = upload.diff_events(ev, massnahmen_store.all_event_keys_df(db, kommune=K))
+                ev = diff.diff_events(ev, massnahmen_store.all_event_keys_df(db, kommune=K))
                 massnahmen_store.insert_events(
                     db, upload._event_rows(ev, kommune=K, upload_id=upload_id, at=at, user="bench", present=True)
                 )
-    for ind in derive.DERIVED:
+    for ind in quellen.DERIVED:
         quelle.set_quelle(db, BOT, ind, "massnahmen", reason="bench", kommune=K)
     quelle.set_quelle(db, BOT, "meilensteine_erreicht", "meilensteine", reason="bench", kommune=K)
     db.checkpoint()
@@ -143,7 +144,7 @@ def bench_import(template: Path, work: Path, liste: bytes, events: bytes, repeat
 
 def bench_derive(template: Path, repeat: int) -> None:
     db = open_database(template)
-    ids = [*derive.DERIVED, "meilensteine_erreicht"]
+    ids = [*quellen.DERIVED, "meilensteine_erreicht"]
     floors, runs, pure = [], [], []
     for _ in range(repeat):
         floors.append(timed(lambda: (massnahmen_store.current_list_df(db, kommune=K),

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from kora.metrics import STATUS_ICONS, STATUS_LABELS
+from kora.labels import STATUS_ICONS, STATUS_LABELS
 
 MONTHS = (
     "Januar",
@@ -29,6 +29,9 @@ MONTHS = (
 )
 # As German Excel shows them with the format MMM.
 MONTHS_SHORT = ("Jan", "Feb", "Mrz", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+
+# A cell starting with one of these is a formula to Excel/LibreOffice: text exports escape it.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 # plotly's `separators`: decimal mark first, then thousands separator.
 PLOTLY_SEPARATORS = ",."
@@ -83,6 +86,20 @@ def smart_number(value: float | int | None, *, unit: str = "", missing: str = "�
     return f"{text}\u00a0{unit}" if unit else text
 
 
+def exact_number(value: float | None) -> str:
+    """1234.5678 → '1.234,5678': every decimal up to six, for messages that quote a cell as written.
+
+    A problem message must show the number the file holds, not a rounded one ('0,049 liegt außerhalb …'
+    is useful, '0 liegt außerhalb …' is not). Missing values give ''.
+    """
+    if value is None or value != value:
+        return ""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
 def percent(fraction: float | None, digits: int = 0, *, missing: str = "–") -> str:
     """0.2 → '20 %' (German typography: space before %)."""
     if is_missing(fraction):
@@ -110,9 +127,14 @@ def month_short(month: dt.date) -> str:
     return f"{MONTHS_SHORT[month.month - 1]} {month.year % 100:02d}"
 
 
+def month_numeric(month: dt.date) -> str:
+    """date(2025, 3, 1) → '03/2025': short and unambiguous, for file messages and templates."""
+    return f"{month.month:02d}/{month.year}"
+
+
 def date(value: dt.date | dt.datetime | None, *, missing: str = "–") -> str:
     """date(2025, 3, 31) → '31.03.2025'."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return missing
     return value.strftime("%d.%m.%Y")
 
@@ -142,3 +164,25 @@ def value_with_unit(value: float | None, unit: str, *, direction: str = "up") ->
     if unit in ("Anzahl", ""):
         return smart_number(value)
     return smart_number(value, unit=unit)
+
+
+# Every character with a meaning in Streamlit's Markdown (CommonMark + GFM autolinks + HTML + KaTeX).
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&\"'=")
+
+
+def markdown(text: object) -> str:
+    """User or plan text made inert for Markdown, shown exactly as typed.
+
+    The one escaping rule for st.markdown/st.error/st.caption: names, file names, reasons,
+    comments and plan texts ("Planer*innen") never become emphasis, links, images, HTML or maths,
+    and `https:…` is not auto-linked. Line breaks stay line breaks.
+    """
+    out = []
+    for ch in str(text):
+        if ch in _MARKDOWN_SPECIAL:
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("  \n")
+        else:
+            out.append(ch)
+    return "".join(out)

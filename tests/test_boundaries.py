@@ -3,37 +3,70 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GLUE_PACKAGE = ("kora", "web")
 
 
 def _imports(path: Path) -> set[str]:
+    """Every module a file imports, in full ('kora.db.adapter', 'streamlit.runtime', …)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(a.name.split(".")[0] for a in node.names)
+            names.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
     return names
 
 
-def test_only_the_glue_module_imports_streamlit() -> None:
+def _touches(imported: set[str], forbidden: set[str]) -> set[str]:
+    return {name for name in imported for f in forbidden if name == f or name.startswith(f + ".")}
+
+
+def test_only_the_glue_package_imports_streamlit() -> None:
     offenders = [
         str(p.relative_to(ROOT))
         for p in (ROOT / "kora").rglob("*.py")
-        if p.relative_to(ROOT).parts[:2] != GLUE_PACKAGE and "streamlit" in _imports(p)
+        if p.relative_to(ROOT).parts[:2] != GLUE_PACKAGE and _touches(_imports(p), {"streamlit"})
     ]
     assert offenders == []
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from kora.db import status_store", {"kora.db"}),
+        ("from kora import db", {"kora.db"}),
+        ("import duckdb", {"duckdb"}),
+        ("import streamlit as st", {"streamlit"}),
+        ("from streamlit.runtime import x", {"streamlit"}),
+        ("from kora import fmt, labels", set()),
+        ("import numpy as np", set()),
+    ],
+)
+def test_the_purity_check_sees_every_import_form(tmp_path: Path, source: str, expected: set[str]) -> None:
+    """The old check kept only the first part of a module name and so never saw `from kora.db import …`."""
+    module = tmp_path / "m.py"
+    module.write_text(source + "\n", encoding="utf-8")
+    found = _touches(_imports(module), PURE_FORBIDDEN)
+    assert {f for f in PURE_FORBIDDEN if any(n == f or n.startswith(f + ".") for n in found)} == expected
+
+
+PURE_FORBIDDEN = {"duckdb", "streamlit", "kora.db", "kora.web", "os", "pathlib"}
+
+
 def test_metrics_is_pure() -> None:
-    path = ROOT / "kora" / "metrics.py"
-    if path.exists():
-        assert _imports(path) & {"duckdb", "streamlit", "kora.db", "os", "pathlib"} == set()
+    assert _touches(_imports(ROOT / "kora" / "metrics.py"), PURE_FORBIDDEN) == set()
 
 
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE)\b\s+(\*|[a-z_]+|INTO|FROM)", re.IGNORECASE)
@@ -70,3 +103,56 @@ def test_every_page_file_is_registered_in_app() -> None:
     app = (ROOT / "app.py").read_text(encoding="utf-8")
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py") if p.name != "__init__.py")
     assert [f for f in files if f'"{f}"' not in app] == []
+
+
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 60
+
+
+def _functions(tree: ast.AST) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def test_modules_and_functions_stay_small() -> None:
+    """A maintainer reads a module in one sitting and a function on one screen."""
+    long_modules, long_functions = [], []
+    for p in sorted((ROOT / "kora").rglob("*.py")):
+        text = p.read_text(encoding="utf-8")
+        rel = p.relative_to(ROOT)
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            long_modules.append(f"{rel} ({len(text.splitlines())})")
+        for fn in _functions(ast.parse(text)):
+            start = min([fn.lineno, *(d.lineno for d in fn.decorator_list)])
+            length = (fn.end_lineno or fn.lineno) - start + 1
+            if length > MAX_FUNCTION_LINES:
+                long_functions.append(f"{rel}:{fn.lineno} {fn.name} ({length})")
+    assert long_modules == []
+    assert long_functions == []
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("lint-imports")
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [str(exe), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not Path(sys.executable).with_name("lint-imports").exists(), reason="import-linter not installed")
+def test_import_contracts_catch_a_broken_boundary(tmp_path: Path) -> None:
+    """The contracts in pyproject.toml hold for the tree, and a forbidden import breaks them."""
+    shutil.copytree(ROOT / "kora", tmp_path / "kora", ignore=shutil.ignore_patterns("__pycache__"))
+    assert _lint_imports(tmp_path).returncode == 0
+    metrics = tmp_path / "kora" / "metrics.py"
+    metrics.write_text(
+        metrics.read_text(encoding="utf-8") + "\nfrom kora.db import adapter  # noqa\n", encoding="utf-8"
+    )
+    broken = _lint_imports(tmp_path)
+    assert broken.returncode != 0
+    assert "kora.metrics" in broken.stdout and "kora.db" in broken.stdout

@@ -11,14 +11,15 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kora.plan.files import Plan
-from kora.readings.importer import Catalogue, parse_file
+from kora.periods import read_month as parse_month
+from kora.plan.model import Plan
+from kora.readings.catalogue import Catalogue
+from kora.readings.check import parse_file
 from kora.readings.ingest import (
     FileRejected,
     column_letter,
     detect_decimal,
     normalise,
-    parse_month,
     parse_numbers,
     read_upload,
 )

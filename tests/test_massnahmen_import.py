@@ -13,11 +13,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.db import Database, audit_store, massnahmen_store, readings_store
 from kora.errors import PermissionDenied, ValidationError
 from kora.massnahmen import history, quelle, template, upload
-from kora.readings.importer import preview_upload
+from kora.readings.preview import preview_upload
 from tests.conftest import OPERATOR, ROOT, TODAY
 
 K = "aachen"
@@ -189,7 +189,7 @@ def test_meilensteine_source_uses_the_milestone_records(demo_db: Database) -> No
                       kommune=K, today=TODAY)  # fmt: skip
     values = current(demo_db, "meilensteine_erreicht")
     from kora.db import plan_store
-    from kora.metrics import milestone_summary
+    from kora.milestones import milestone_summary
 
     share = milestone_summary(plan_store.milestones_df(demo_db, K), as_of=pd.Timestamp("2026-10-01").date())
     assert values["2026-10"] == pytest.approx(100 * share["share_on_time"])

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from kora.massnahmen import derive, rules
 from kora.massnahmen.rules import DateProblem
+from kora.plan import quellen
 
 
 @pytest.mark.parametrize(
@@ -103,7 +104,7 @@ def test_the_eight_definitions_on_a_small_list() -> None:
         [("A", "2025-02", "Abstimmungsschleife"), ("A", "2025-04-30", "Abstimmungsschleife"),
          ("A", "2025-05", "Abstimmungsschleife"), ("B", "2025-06", "Richtungsänderung")]
     )  # fmt: skip
-    ids = [*derive.DERIVED[:-1]]
+    ids = [*quellen.DERIVED[:-1]]
     out = derive.derive(indicator_ids=ids, months=MONTHS, current=current, events=events, versions=pd.DataFrame())
     value = {(r.indicator_id, r.month.month): r.value for r in out.itertuples()}
     assert value[("km_umgesetzt", 9)] == pytest.approx(2.0)
@@ -177,7 +178,7 @@ def test_derived_values_equal_a_straightforward_recomputation(rows: list, events
     )  # fmt: skip
     ev = _events([(f"N{i}", d, k) for i, d, k in events if i < len(rows)])
     months = [dt.date(y, m, 1) for y in (2024, 2025, 2026) for m in range(1, 13)]
-    out = derive.derive(indicator_ids=list(derive.DERIVED[:-1]), months=months, current=current, events=ev,
+    out = derive.derive(indicator_ids=list(quellen.DERIVED[:-1]), months=months, current=current, events=ev,
                         versions=pd.DataFrame())  # fmt: skip
     got = {(r.indicator_id, r.month): r.value for r in out.itertuples()}
     recs = current.to_dict("records")
@@ -215,7 +216,7 @@ def _same(value: float, expected: float | None) -> None:
 
 def test_milestone_values_equal_milestone_summary_month_by_month(demo_db) -> None:  # type: ignore[no-untyped-def]
     from kora.db import plan_store
-    from kora.metrics import milestone_summary
+    from kora.milestones import milestone_summary
 
     milestones = plan_store.milestones_df(demo_db, "aachen")
     months = [dt.date(y, m, 1) for y in (2025, 2026) for m in range(1, 13)]

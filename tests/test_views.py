@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from kora import fmt
 from kora.db import Database
 from kora.plan import setup as ops
 from kora.report import tables as views
@@ -71,10 +72,10 @@ def test_indicator_table_is_german(report) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Planer*innen", "Planer\\*innen"), ("a_b", "a\\_b"), ("<b>x</b>", "&lt;b>x&lt;/b>"), ("plain", "plain")],
+    [("Planer*innen", "Planer\\*innen"), ("a_b", "a\\_b"), ("<b>x</b>", "\\<b\\>x\\</b\\>"), ("plain", "plain")],
 )
 def test_escape_md(text: str, expected: str) -> None:
-    assert views.escape_md(text) == expected
+    assert fmt.markdown(text) == expected
 
 
 def test_partner_matrix_matches_the_seed(db: Database) -> None:

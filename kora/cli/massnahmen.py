@@ -11,13 +11,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.cli.importing import MAX_PRINTED_ERRORS, _read
 from kora.errors import KoraError
 from kora.massnahmen import history, quelle, template, upload
 from kora.periods import parse_day, parse_month
+from kora.plan import quellen
 from kora.plan import setup as ops
+from kora.plan.model import DEFAULT_KOMMUNE
 
 USER_HELP = "Name, der mit den Änderungen gespeichert wird (Standard: Benutzer des Betriebssystems)"
 
@@ -31,7 +33,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
         outcome = upload.import_list(
-            db, files, actor=Actor.cli(args.user), kommune=ops.DEFAULT_KOMMUNE, reason=args.reason, dry_run=args.dry_run
+            db, files, actor=Actor.cli(args.user), kommune=DEFAULT_KOMMUNE, reason=args.reason, dry_run=args.dry_run
         )
     if args.json:
         print_json(outcome.as_dict())
@@ -57,7 +59,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     known_at = parse_day(args.known_at) if args.known_at else None
     with open_db(args) as db:
         ops.ensure_ready(db)
-        frame = history.massnahmen_list(db, kommune=ops.DEFAULT_KOMMUNE, as_of=as_of, known_at=known_at)
+        frame = history.massnahmen_list(db, kommune=DEFAULT_KOMMUNE, as_of=as_of, known_at=known_at)
     if args.json:
         print_json(history.as_json(frame))
     elif frame.empty:
@@ -72,8 +74,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     with open_db(args) as db:
         ops.ensure_ready(db)
-        frame = history.massnahmen_list(db, kommune=ops.DEFAULT_KOMMUNE)
-        events = massnahmen_store.current_events_df(db, kommune=ops.DEFAULT_KOMMUNE)
+        frame = history.massnahmen_list(db, kommune=DEFAULT_KOMMUNE)
+        events = massnahmen_store.current_events_df(db, kommune=DEFAULT_KOMMUNE)
     out = Path(args.out)
     if args.format == "xlsx":
         out.write_bytes(template.template_xlsx(frame, events))
@@ -90,7 +92,7 @@ def cmd_revert(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
         result = upload.revert_list(
-            db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason, kommune=ops.DEFAULT_KOMMUNE
+            db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason, kommune=DEFAULT_KOMMUNE
         )
     print_json(result.as_dict()) if args.json else print(result.message)
     return 0
@@ -100,9 +102,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
         if args.nr:
-            frame = history.versions_of(db, kommune=ops.DEFAULT_KOMMUNE, nr=args.nr)
+            frame = history.versions_of(db, kommune=DEFAULT_KOMMUNE, nr=args.nr)
         else:
-            frame = history.uploads(db, kommune=ops.DEFAULT_KOMMUNE).drop(columns=["kind", "reverted"])
+            frame = history.uploads(db, kommune=DEFAULT_KOMMUNE).drop(columns=["kind", "reverted"])
     if args.json:
         print_json(frame.to_dict(orient="records"))
     else:
@@ -113,7 +115,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
-        written = upload.refresh_derived(db, actor=Actor.cli(args.user), kommune=ops.DEFAULT_KOMMUNE)
+        written = upload.refresh_derived(db, actor=Actor.cli(args.user), kommune=DEFAULT_KOMMUNE)
     message = f"{written} abgeleitete Monatswerte aktualisiert." if written else "Alle abgeleiteten Werte sind aktuell."
     print_json({"derived": written, "message": message}) if args.json else print(message)
     return 0
@@ -123,7 +125,7 @@ def cmd_quelle(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
         change = quelle.set_quelle(
-            db, Actor.cli(args.user), args.indicator, args.quelle, reason=args.reason, kommune=ops.DEFAULT_KOMMUNE
+            db, Actor.cli(args.user), args.indicator, args.quelle, reason=args.reason, kommune=DEFAULT_KOMMUNE
         )
     print_json(change.as_dict()) if args.json else print(change.message)
     return 0
@@ -183,6 +185,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     _common(p, user=True)
     p.add_argument("indicator", metavar="INDIKATOR", help="Indikator-ID, z. B. km_umgesetzt")
-    p.add_argument("quelle", choices=quelle.QUELLEN, help="neue Quelle")
+    p.add_argument("quelle", choices=quellen.QUELLEN, help="neue Quelle")
     p.add_argument("--reason", required=True, help="Grund der Umstellung (wird gespeichert und im Audit-Log gezeigt)")
     p.set_defaults(func=cmd_quelle)

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from kora.massnahmen import rules
-from kora.massnahmen.rules import EVENT_COLUMNS, LIST_COLUMNS, Column, DateProblem
-from kora.readings.importer import NO, YES
+from kora.massnahmen.rules import EVENT_COLUMNS, EVENT_FIELDS, LIST_COLUMNS, LIST_FIELDS, Column, DateProblem
+from kora.readings.check_values import NO, YES
 from kora.readings.ingest import (
     FileRejected,
     Problem,
@@ -36,8 +36,6 @@ from kora.readings.ingest import (
 from kora.readings.ingest.xlsx import PercentCell
 
 HEADER_SCAN_ROWS = 30
-LIST_FIELDS = tuple(c.field for c in LIST_COLUMNS)
-EVENT_FIELDS = tuple(c.field for c in EVENT_COLUMNS)
 
 
 @dataclass
@@ -234,7 +232,8 @@ def _dates(check: _Rows, line: int, today: dt.date) -> dict[str, str | None]:
             check.fail(line, name, value, str(err))
             dates[name] = None
             continue
-        if dates[name] and name in rules.ACTUAL_DATES and rules.in_future(dates[name], today):
+        parsed = dates[name]
+        if parsed and name in rules.ACTUAL_DATES and rules.in_future(parsed, today):
             check.fail(
                 line,
                 name,

@@ -25,17 +25,8 @@ import numpy as np
 import pandas as pd
 
 from kora.periods import LOCAL_TZ
+from kora.plan.quellen import DERIVED
 
-DERIVED = (
-    "km_umgesetzt",
-    "projekte_umgesetzt",
-    "planungsdauer_monate",
-    "abstimmungsschleifen",
-    "adhoc_aenderungen",
-    "steckbriefe_anteil",
-    "fruehwarnungen",
-)
-FROM_MILESTONES = ("meilensteine_erreicht",)
 COUNTS = ("km_umgesetzt", "projekte_umgesetzt", "adhoc_aenderungen")
 EARLY_MONTHS = 3
 """A delay is known early when reported at least this many months before the old planned month."""
@@ -131,7 +122,7 @@ def delays(versions: pd.DataFrame) -> pd.DataFrame:
     A move reported after the old month passed is the same delay as that passing, counted once.
     Columns: nr, termin, how, known (month index), planned_old, planned_new (month indices), early.
     """
-    parts = []
+    parts: list[pd.DataFrame] = []
     v = versions[~versions["withdrawn"].astype(bool)] if len(versions) else versions
     if v.empty:
         return _empty_delays()
@@ -141,51 +132,67 @@ def delays(versions: pd.DataFrame) -> pd.DataFrame:
     same_prev = np.r_[False, codes[1:] == codes[:-1]]
     same_next = np.r_[codes[1:] == codes[:-1], False]
     for termin in ("beschluss", "fertigstellung"):
-        planned = months_of(v, f"{termin}_geplant")
-        actual = months_of(v, termin)
-        prev_planned = np.where(same_prev, np.r_[np.nan, planned[:-1]], np.nan)
-        prev_actual = np.where(same_prev, np.r_[np.nan, actual[:-1]], np.nan)
-        with np.errstate(invalid="ignore"):
-            moved = (planned > prev_planned) & np.isnan(prev_actual) & (upload <= prev_planned)
-        final_actual = np.full(len(names), np.nan)
-        final_actual[codes[~same_next]] = actual[~same_next]  # the newest version's actual date
-        reached = final_actual[codes]
-        next_upload = np.where(same_next, np.r_[upload[1:], np.inf], np.inf)
-        with np.errstate(invalid="ignore"):
-            passed = (
-                ~np.isnan(planned)
-                & (upload <= planned)
-                & (next_upload > planned)
-                & (np.isnan(reached) | (reached > planned))
-            )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "nr": nr[moved],
-                    "termin": termin,
-                    "how": "verschoben",
-                    "known": upload[moved],
-                    "planned_old": prev_planned[moved],
-                    "planned_new": planned[moved],
-                    "early": (prev_planned[moved] - upload[moved]) >= EARLY_MONTHS,
-                }
-            )
-        )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "nr": nr[passed],
-                    "termin": termin,
-                    "how": "verstrichen",
-                    "known": planned[passed] + 1,
-                    "planned_old": planned[passed],
-                    "planned_new": np.nan,
-                    "early": np.zeros(int(passed.sum()), dtype=bool),
-                }
-            )
-        )
+        parts += _termin_delays(v, termin, codes=codes, nr=nr, upload=upload, same_prev=same_prev, same_next=same_next)
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["known", "nr", "termin"], kind="stable", ignore_index=True)
+
+
+def _termin_delays(
+    v: pd.DataFrame,
+    termin: str,
+    *,
+    codes: np.ndarray,
+    nr: np.ndarray,
+    upload: np.ndarray,
+    same_prev: np.ndarray,
+    same_next: np.ndarray,
+) -> list[pd.DataFrame]:
+    """The moved and the passed delays of one Termin (beschluss or fertigstellung), see `delays`."""
+    out: list[pd.DataFrame] = []
+    planned = months_of(v, f"{termin}_geplant")
+    actual = months_of(v, termin)
+    prev_planned = np.where(same_prev, np.r_[np.nan, planned[:-1]], np.nan)
+    prev_actual = np.where(same_prev, np.r_[np.nan, actual[:-1]], np.nan)
+    with np.errstate(invalid="ignore"):
+        moved = (planned > prev_planned) & np.isnan(prev_actual) & (upload <= prev_planned)
+    final_actual = np.full(int(codes.max()) + 1, np.nan)
+    final_actual[codes[~same_next]] = actual[~same_next]  # the newest version's actual date
+    reached = final_actual[codes]
+    next_upload = np.where(same_next, np.r_[upload[1:], np.inf], np.inf)
+    with np.errstate(invalid="ignore"):
+        passed = (
+            ~np.isnan(planned)
+            & (upload <= planned)
+            & (next_upload > planned)
+            & (np.isnan(reached) | (reached > planned))
+        )
+    out.append(
+        pd.DataFrame(
+            {
+                "nr": nr[moved],
+                "termin": termin,
+                "how": "verschoben",
+                "known": upload[moved],
+                "planned_old": prev_planned[moved],
+                "planned_new": planned[moved],
+                "early": (prev_planned[moved] - upload[moved]) >= EARLY_MONTHS,
+            }
+        )
+    )
+    out.append(
+        pd.DataFrame(
+            {
+                "nr": nr[passed],
+                "termin": termin,
+                "how": "verstrichen",
+                "known": planned[passed] + 1,
+                "planned_old": planned[passed],
+                "planned_new": np.nan,
+                "early": np.zeros(int(passed.sum()), dtype=bool),
+            }
+        )
+    )
+    return out
 
 
 def _empty_delays() -> pd.DataFrame:

@@ -17,28 +17,27 @@ import pandas as pd
 from kora import fmt, periods
 from kora.db import Database, massnahmen_store
 from kora.massnahmen import derive, rules
-from kora.massnahmen.check import LIST_FIELDS
-from kora.massnahmen.upload import show
 
-JSON_FIELDS = (*LIST_FIELDS, "phase_angegeben")
+JSON_FIELDS = (*rules.LIST_FIELDS, "phase_angegeben")
 
 
 def cutoff(as_of: dt.date | None, known_at: dt.date | dt.datetime | None) -> dt.datetime | None:
     """The stored-UTC moment the list is read at: the earlier of as_of's month end and known_at's day end."""
-    limits = []
+    limits: list[dt.datetime | None] = []
     if as_of is not None:
         limits.append(
             periods.normalize_known_at(periods.add_months(periods.month_start(as_of), 1) - dt.timedelta(days=1))
         )
     if known_at is not None:
         limits.append(periods.normalize_known_at(known_at))
-    return min(limits) if limits else None
+    given = [t for t in limits if t is not None]
+    return min(given) if given else None
 
 
 def with_phase(frame: pd.DataFrame) -> pd.DataFrame:
     """Adds `phase_angegeben` (as written) and sets `phase` to the effective phase (dates decide when empty)."""
     out = frame.copy()
-    for name in LIST_FIELDS:  # one missing value (None) for every reader, whatever dtype DuckDB chose
+    for name in rules.LIST_FIELDS:  # one missing value (None) for every reader, whatever dtype DuckDB chose
         if name != "laenge_km":
             out[name] = out[name].astype(object).where(out[name].notna(), None)
     out["phase_angegeben"] = out["phase"]
@@ -56,7 +55,7 @@ def _text(value: Any) -> str | None:
 def massnahmen_list(
     db: Database, *, kommune: str, as_of: dt.date | None = None, known_at: dt.date | dt.datetime | None = None
 ) -> pd.DataFrame:
-    """The list (LIST_FIELDS, phase effective, phase_angegeben, upload_id, recorded_at) at a Stand."""
+    """The list (rules.LIST_FIELDS, phase effective, phase_angegeben, upload_id, recorded_at) at a Stand."""
     frame = massnahmen_store.current_list_df(db, kommune=kommune, known_at=cutoff(as_of, known_at))
     return with_phase(frame)
 
@@ -80,7 +79,9 @@ def as_json(frame: pd.DataFrame) -> dict[str, Any]:
 
 def german_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The list as the page and the exports show it (text cells, German dates)."""
-    return pd.DataFrame({rules.LABELS[f]: [show(f, v) for v in frame[f]] for f in LIST_FIELDS}).reset_index(drop=True)
+    return pd.DataFrame({rules.LABELS[f]: [rules.show(f, v) for v in frame[f]] for f in rules.LIST_FIELDS}).reset_index(
+        drop=True
+    )
 
 
 def versions_of(db: Database, *, kommune: str, nr: str) -> pd.DataFrame:
@@ -94,9 +95,9 @@ def versions_of(db: Database, *, kommune: str, nr: str) -> pd.DataFrame:
             what = "neu"
         else:
             what = "; ".join(
-                f"{rules.LABELS[f]}: {show(f, previous[f]) or '–'} → {show(f, rec[f]) or '–'}"
-                for f in LIST_FIELDS[1:]
-                if show(f, previous[f]) != show(f, rec[f])
+                f"{rules.LABELS[f]}: {rules.show(f, previous[f]) or '–'} → {rules.show(f, rec[f]) or '–'}"
+                for f in rules.LIST_FIELDS[1:]
+                if rules.show(f, previous[f]) != rules.show(f, rec[f])
             )
         rows.append({"Gespeichert": fmt.local_stamp(rec["recorded_at"]), "Von": rec["recorded_by"],
                      "Upload": int(rec["upload_id"]), "Datei": rec["filename"] or "", "Änderung": what,

@@ -6,78 +6,27 @@ a target (append-only `quelle_changes`, applied to `indicators.quelle`, one audi
 re-applied after `init --reload-plan`. Switching to a derived source writes the derived values
 at once as new reading versions (the typed ones stay in the history); switching back to
 `meldung` keeps the values and lets typed uploads correct them again. While a source is
-derived, a typed upload for the indicator is refused (`typed_upload_problems`).
+derived, a typed upload for the indicator is refused (kora.readings.quelle_guard). The vocabulary
+(which sources an indicator may have, the catalogue field) is kora.plan.quellen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from kora import fmt
-from kora.access.auth import Actor, authorize
+from kora.access.roles import Actor, authorize
 from kora.db import Database, audit_store, massnahmen_store, readings_store
-from kora.errors import NotFoundError, PlanFileError, ValidationError
+from kora.db.audit_store import AuditAction
+from kora.errors import NotFoundError, ValidationError
+from kora.labels import QUELLE_LABELS
 from kora.massnahmen import refresh
-from kora.massnahmen.derive import DERIVED, FROM_MILESTONES
 from kora.periods import utcnow
 from kora.plan.edits import MAX_REASON
-from kora.readings.ingest import Problem
-
-QUELLEN = ("meldung", "massnahmen", "meilensteine")
-QUELLE_LABELS = {"meldung": "Meldung (getippt)", "massnahmen": "Maßnahmenliste", "meilensteine": "Meilensteine"}
-ALLOWED = {
-    **dict.fromkeys(DERIVED, ("meldung", "massnahmen")),
-    **dict.fromkeys(FROM_MILESTONES, ("meldung", "meilensteine")),
-}
-
-
-def allowed_for(indicator_id: str) -> tuple[str, ...]:
-    return ALLOWED.get(indicator_id, ("meldung",))
-
-
-def _check(indicator_id: str, quelle: str) -> str | None:
-    if quelle not in QUELLEN:
-        return f"Quelle „{quelle}“ gibt es nicht; erlaubt: {', '.join(QUELLEN)}."
-    if quelle not in allowed_for(indicator_id):
-        return (
-            f"„{indicator_id}“ kann nicht aus „{QUELLE_LABELS[quelle]}“ abgeleitet werden; möglich: "
-            f"{', '.join(allowed_for(indicator_id))}."
-        )
-    return None
-
-
-def catalogue_quellen(catalogue_path: Path | str) -> dict[str, str]:
-    """`quelle` per indicator from the catalogue file (default meldung); PlanFileError when invalid."""
-    path = Path(catalogue_path)
-    with path.open("rb") as fh:
-        raw = tomllib.load(fh)
-    out: dict[str, str] = {}
-    for item in raw.get("indikator", []):
-        ind_id, quelle = str(item.get("id", "")), item.get("quelle", "meldung")
-        problem = _check(ind_id, str(quelle))
-        if problem:
-            raise PlanFileError(path.name, f"Indikator {ind_id}", "quelle", problem)
-        out[ind_id] = str(quelle)
-    return out
-
-
-def load_catalogue_quellen(db: Database, *, catalogue_path: Path | str, kommune: str) -> int:
-    """After the plan tables were (re)written: sources from the file, then every recorded switch
-    on top, in order (caller holds the transaction). Returns the number of switches re-applied."""
-    for ind_id, quelle in catalogue_quellen(catalogue_path).items():
-        massnahmen_store.set_quelle(db, kommune=kommune, indicator_id=ind_id, quelle=quelle)
-    known = set(massnahmen_store.quellen(db, kommune=kommune))
-    applied = 0
-    for r in massnahmen_store.quelle_changes_df(db, kommune=kommune).itertuples(index=False):
-        if r.indicator_id in known:
-            massnahmen_store.set_quelle(db, kommune=kommune, indicator_id=r.indicator_id, quelle=r.new_quelle)
-            applied += 1
-    return applied
+from kora.plan.quellen import quelle_problem
 
 
 def quellen_at(db: Database, *, kommune: str, known_at: dt.datetime | None = None) -> dict[str, str]:
@@ -126,7 +75,7 @@ def set_quelle(
 ) -> QuelleChange:
     """Switch an indicator's source (Admin, with a reason); derived values are written at once."""
     obj = f"Indikator {indicator_id}: Quelle"
-    who = authorize(db, actor, "quelle_aendern", kommune=kommune, object=obj)
+    who = authorize(db, actor, AuditAction.QUELLE_AENDERN, kommune=kommune, object=obj)
     text = (reason or "").strip()
     if not text:
         raise ValidationError(
@@ -137,7 +86,7 @@ def set_quelle(
     current = massnahmen_store.quellen(db, kommune=kommune)
     if indicator_id not in current:
         raise NotFoundError(f"Indikator „{indicator_id}“ gibt es nicht.")
-    if problem := _check(indicator_id, quelle):
+    if problem := quelle_problem(indicator_id, quelle):
         raise ValidationError(problem)
     with db.write_lock:
         old = massnahmen_store.quellen(db, kommune=kommune)[indicator_id]
@@ -167,7 +116,7 @@ def set_quelle(
                     source=f"{QUELLE_LABELS[quelle]} (Umstellung, Upload {upload_id})", today=today,
                 )  # fmt: skip
             audit_store.write_audit(
-                db, actor=who.audit_name, action="quelle_aendern", object=obj, kommune=kommune, at=now,
+                db, actor=who.audit_name, action=AuditAction.QUELLE_AENDERN, object=obj, kommune=kommune, at=now,
                 detail={"alt": old, "neu": quelle, "grund": text, "abgeleitete_werte": written},
             )  # fmt: skip
     return QuelleChange(indicator_id, old, quelle, True, written)
@@ -186,26 +135,6 @@ def quelle_changes(db: Database, *, kommune: str) -> pd.DataFrame:
             "Grund": frame["reason"],
         }
     ).reset_index(drop=True)
-
-
-def typed_upload_problems(db: Database, readings: pd.DataFrame, *, kommune: str) -> list[Problem]:
-    """One problem per typed reading of an indicator whose values are derived (readings importer hook)."""
-    if readings is None or readings.empty:
-        return []
-    derived = refresh.derived_sources(db, kommune=kommune)
-    hit = readings[readings["indicator_id"].isin(list(derived))]
-    return [
-        Problem(
-            int(r.line),
-            str(r.column) or None,
-            str(r.indicator_id),
-            f"Die Werte von „{r.indicator_id}“ werden aus der Quelle „{QUELLE_LABELS[derived[r.indicator_id]]}“ "
-            "abgeleitet und können nicht getippt hochgeladen werden. Bitte die Zeile löschen und die "
-            f"{QUELLE_LABELS[derived[r.indicator_id]]} pflegen (oder die Administration stellt die Quelle auf "
-            "„meldung“ zurück).",
-        )
-        for r in hit.itertuples(index=False)
-    ]
 
 
 def with_quelle(db: Database, indicators: pd.DataFrame, *, known_at: dt.datetime | None = None) -> pd.DataFrame:

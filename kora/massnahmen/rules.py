@@ -13,8 +13,11 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from kora.readings.ingest.months import is_ambiguous_slash_date, parse_month
+import pandas as pd
+
+from kora.periods import is_ambiguous_slash_date, read_month
 
 PHASES = ("Idee", "Vorplanung", "Entwurf", "Beschluss", "Ausführungsplanung", "Bau", "umgesetzt", "zurückgestellt")
 PLANNING_PHASES = ("Vorplanung", "Entwurf")
@@ -64,6 +67,8 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("anlass", "Anlass", ("Grund", "Bemerkung")),
 )
 LABELS = {c.field: c.header for c in LIST_COLUMNS} | {"datum": "Datum", "ereignis": "Ereignis", "anlass": "Anlass"}
+LIST_FIELDS = tuple(c.field for c in LIST_COLUMNS)
+EVENT_FIELDS = tuple(c.field for c in EVENT_COLUMNS)
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -150,7 +155,7 @@ def _parse_text_date(text: str) -> str | None:
         return _day(year, int(m[2]), int(m[1]), text)
     if m := _DAY_ISO.fullmatch(text):
         return _day(int(m[1]), int(m[2]), int(m[3]), text)
-    month = parse_month(text)
+    month = read_month(text)
     if month is None:
         raise DateProblem(f"„{text}“ ist kein Datum. " + DATE_HINT)
     return f"{month.year:04d}-{month.month:02d}"
@@ -179,6 +184,21 @@ def show_date(iso: str | None) -> str:
     if len(iso) == 7:
         return f"{iso[5:7]}.{iso[:4]}"
     return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
+
+
+def show(field_name: str, value: Any) -> str:
+    """A field's value as the preview, the history and the exports show it (German)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):  # NaN
+        return ""
+    if field_name in DATE_FIELDS:
+        return show_date(str(value))
+    if field_name == "steckbrief":
+        return "ja" if bool(value) else "nein"
+    if field_name == "laenge_km":
+        return f"{float(value):.3f}".rstrip("0").rstrip(".").replace(".", ",")
+    if field_name in ("prio_verwaltung", "prio_politik"):
+        return str(int(value))
+    return str(value)
 
 
 def effective_phase(phase: str | None, dates: dict[str, str | None]) -> str:

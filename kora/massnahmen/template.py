@@ -13,9 +13,7 @@ import io
 import pandas as pd
 
 from kora.massnahmen import rules
-from kora.massnahmen.check import LIST_FIELDS
-from kora.massnahmen.rules import EVENT_COLUMNS, LIST_COLUMNS
-from kora.massnahmen.upload import show
+from kora.massnahmen.rules import EVENT_COLUMNS, LIST_COLUMNS, LIST_FIELDS, show
 from kora.readings.templates import _csv, _text
 
 FORMATS = ("csv", "xlsx")

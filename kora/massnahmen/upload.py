@@ -1,6 +1,6 @@
 """Maßnahmenliste uploads: preview every Maßnahme, commit as versions, revert, audit.
 
-Same doors and rules as the readings upload (kora.readings.importer): the page and
+Same doors and rules as the readings upload (kora.readings.preview / commit): the page and
 `python -m kora massnahmen import` call `preview_list` / `commit_list` / `import_list` /
 `revert_list`, each checks the role itself; a file with any problem changes nothing and writes
 one "abgelehnt" audit row; re-uploading the same list is a no-op and says so; a commit writes
@@ -18,104 +18,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from kora import periods
-from kora.access.auth import Actor, authorize
+from kora.access.roles import Actor, authorize
 from kora.db import Database, audit_store, massnahmen_store, readings_store
+from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError, ValidationError
+from kora.labels import CHANGE_LABELS
 from kora.massnahmen import refresh, rules
-from kora.massnahmen.check import LIST_FIELDS, Parsed, check_files
+from kora.massnahmen.check import Parsed, check_files
+from kora.massnahmen.diff import diff_events, diff_list
 from kora.periods import utcnow
 from kora.readings.ingest import Problem
-
-STATUS_LABELS = {"new": "neu", "changed": "geändert", "unchanged": "unverändert"}
-COMPARED = LIST_FIELDS[1:]  # everything but the key
-
-
-def show(field_name: str, value: Any) -> str:
-    """A field's value as the preview and the history show it (German)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return ""
-    if field_name in rules.DATE_FIELDS:
-        return rules.show_date(str(value))
-    if field_name == "steckbrief":
-        return "ja" if bool(value) else "nein"
-    if field_name == "laenge_km":
-        return f"{float(value):.3f}".rstrip("0").rstrip(".").replace(".", ",")
-    if field_name in ("prio_verwaltung", "prio_politik"):
-        return str(int(value))
-    return str(value)
-
-
-def _canon(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """One comparable text per cell of a field (missing = ''), computed column-wise."""
-    col = frame[name] if name in frame.columns else pd.Series([None] * len(frame), index=frame.index)
-    missing = col.isna().to_numpy()
-    if name in ("laenge_km", "prio_verwaltung", "prio_politik"):
-        numbers = pd.to_numeric(col, errors="coerce").astype("float64").round(9)
-        text = numbers.map(repr).to_numpy(dtype=object)
-    elif name == "steckbrief":
-        text = col.map(lambda v: "1" if v is True or v == 1 else "0").to_numpy(dtype=object)
-    else:
-        text = col.astype(object).map(str).to_numpy(dtype=object)
-    text[missing] = ""
-    return text
-
-
-def diff_list(upload: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """upload + status (new/changed/unchanged) + changes ('Feld: alt → neu'); Nr matched without case.
-
-    Column-wise: every field becomes comparable text, rows differ where any field differs; the
-    German change text is built only for the changed rows.
-    """
-    live = current[current["massnahme"].notna()] if len(current) else current
-    stored = pd.DataFrame({"key": live["nr"].astype(str).str.casefold().to_numpy(), "pos": np.arange(len(live))})
-    keys = upload["nr"].astype(str).str.casefold()
-    pos = keys.map(dict(zip(stored["key"], stored["pos"], strict=True))).to_numpy(dtype=float)
-    known = ~np.isnan(pos)
-    idx = np.where(known, pos, 0).astype(int)
-    differs = np.zeros(len(upload), dtype=bool)
-    per_field = {}
-    for f in COMPARED:
-        new_text = _canon(upload, f)
-        old_text = _canon(live, f)[idx] if len(live) else np.full(len(upload), "", dtype=object)
-        per_field[f] = new_text != old_text
-        differs |= per_field[f] & known
-    status = np.where(~known, "new", np.where(differs, "changed", "unchanged"))
-    changes = np.full(len(upload), "", dtype=object)
-    nrs = upload["nr"].to_numpy(dtype=object).copy()
-    if known.any():
-        nrs[known] = live["nr"].to_numpy(dtype=object)[idx[known]]  # keep the stored spelling of the key
-    live_records = live.to_dict("records") if differs.any() else []
-    up_records = upload.to_dict("records")
-    for i in np.flatnonzero(differs):
-        old, rec = live_records[idx[i]], up_records[i]
-        changes[i] = "; ".join(
-            f"{rules.LABELS[f]}: {show(f, old.get(f)) or '–'} → {show(f, rec[f]) or '–'}"
-            for f in COMPARED
-            if per_field[f][i]
-        )
-    return upload.assign(nr=nrs, status=status, changes=changes)
-
-
-def diff_events(upload: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """upload + occurrence (identical rows numbered) + status new/unchanged (a merge, not a loop)."""
-    if upload.empty:
-        return upload.assign(occurrence=pd.Series([], dtype="int64"), status=pd.Series([], dtype=object))
-    keys = ["nr", "datum", "ereignis", "anlass"]
-    frame = upload.assign(occurrence=upload.groupby(keys, sort=False).cumcount() + 1)
-    present = current[current["present"].astype(bool)] if len(current) else current
-    have = (
-        present[[*keys, "occurrence"]]
-        .astype({k: "str" for k in keys})
-        .assign(occurrence=lambda f: f["occurrence"].astype("int64"), _have=True)
-    )
-    probe = frame[[*keys, "occurrence"]].astype({k: "str" for k in keys}).astype({"occurrence": "int64"})
-    found = probe.merge(have.drop_duplicates([*keys, "occurrence"]), on=[*keys, "occurrence"], how="left")["_have"]
-    frame["status"] = np.where(found.fillna(False).to_numpy(dtype=bool), "unchanged", "new")
-    return frame
 
 
 @dataclass
@@ -126,7 +41,7 @@ class ListPreview:
     sha256: str
     kommune: str
     descriptions: list[str]
-    massnahmen: pd.DataFrame  # LIST_FIELDS + line, status, changes (empty when the upload has no list)
+    massnahmen: pd.DataFrame  # rules.LIST_FIELDS + line, status, changes (empty when the upload has no list)
     events: pd.DataFrame  # nr, datum, ereignis, anlass, line, occurrence, status
     errors: list[Problem]
     notes: list[str] = field(default_factory=list)
@@ -191,7 +106,7 @@ class ListPreview:
                 "Zeile": rows["line"].astype("int64") if len(rows) else pd.Series([], dtype="int64"),
                 "Nr": rows["nr"],
                 "Maßnahme": rows["massnahme"],
-                "Status": rows["status"].map(STATUS_LABELS),
+                "Status": rows["status"].map(CHANGE_LABELS),
                 "Änderungen": rows["changes"],
             }
         ).reset_index(drop=True)
@@ -206,7 +121,7 @@ def _sha(files: Sequence[tuple[str, bytes]]) -> str:
 
 def _audit_rejection(db: Database, preview: ListPreview, *, user: str, why: str) -> None:
     audit_store.write_audit(
-        db, actor=user, action="massnahmen_upload", outcome="abgelehnt", object=preview.filename, kommune=preview.kommune,
+        db, actor=user, action=AuditAction.MASSNAHMEN_UPLOAD, outcome="abgelehnt", object=preview.filename, kommune=preview.kommune,
         detail={"grund": why, "sha256": preview.sha256, "fehler": len(preview.errors),
                 "erste_fehler": [str(p) for p in preview.errors[:20]]},
     )  # fmt: skip
@@ -238,7 +153,7 @@ def preview_list(
 ) -> ListPreview:
     """Read, check and diff one or two files against the DB; writes nothing but a rejection's audit row."""
     name = " + ".join(n for n, _ in files)
-    who = authorize(db, actor, "massnahmen_upload", kommune=kommune, object=name)
+    who = authorize(db, actor, AuditAction.MASSNAHMEN_UPLOAD, kommune=kommune, object=name)
     today = today or periods.today_local()
     stored = massnahmen_store.current_list_df(db, kommune=kommune)
     parsed = check_files(files, known_nrs=set(stored["nr"]), today=today)
@@ -277,7 +192,7 @@ class ListCommit:
 def _version_rows(
     rows: pd.DataFrame, *, kommune: str, upload_id: int, at: dt.datetime, user: str, reason: str | None
 ) -> pd.DataFrame:
-    out = pd.DataFrame({f: rows[f].to_numpy(dtype=object) for f in LIST_FIELDS})
+    out = pd.DataFrame({f: rows[f].to_numpy(dtype=object) for f in rules.LIST_FIELDS})
     for name in ("laenge_km",):
         out[name] = pd.to_numeric(out[name], errors="coerce").astype("float64")
     for name in ("prio_verwaltung", "prio_politik"):
@@ -305,28 +220,33 @@ def _event_rows(
     )
 
 
+def _refuse_if_stale(db: Database, preview: ListPreview, *, user: str) -> None:
+    """Someone stored the list after this preview was made: its new/changed counts are wrong now."""
+    if massnahmen_store.list_state(db, kommune=preview.kommune) != preview.state:
+        _audit_rejection(db, preview, user=user, why="Liste wurde zwischenzeitlich geändert")
+        raise KoraError(
+            "Während Sie die Vorschau geprüft haben, hat jemand anderes die Maßnahmenliste gespeichert. Es wurde "
+            "nichts gespeichert. Bitte laden Sie die Datei erneut hoch und prüfen Sie die neue Vorschau."
+        )
+
+
 def commit_list(
     db: Database, preview: ListPreview, *, actor: Actor | None, reason: str | None = None, today: dt.date | None = None
 ) -> ListCommit:
     """Write the preview's new/changed Maßnahmen, new Ereignisse and re-derived values in one transaction."""
-    who = authorize(db, actor, "massnahmen_upload", kommune=preview.kommune, object=preview.filename)
+    who = authorize(db, actor, AuditAction.MASSNAHMEN_UPLOAD, kommune=preview.kommune, object=preview.filename)
     reason = (reason or "").strip() or None
     if preview.errors:
         if not preview.rejection_audited:
             _audit_rejection(db, preview, user=who.audit_name, why="Fehler in der Datei")
         raise ValidationError(preview.message(), preview.errors)
     with db.write_lock:
-        if massnahmen_store.list_state(db, kommune=preview.kommune) != preview.state:
-            _audit_rejection(db, preview, user=who.audit_name, why="Liste wurde zwischenzeitlich geändert")
-            raise KoraError(
-                "Während Sie die Vorschau geprüft haben, hat jemand anderes die Maßnahmenliste gespeichert. Es wurde "
-                "nichts gespeichert. Bitte laden Sie die Datei erneut hoch und prüfen Sie die neue Vorschau."
-            )
+        _refuse_if_stale(db, preview, user=who.audit_name)
         lst, ev = preview.massnahmen, preview.events
         n_new, n_changed, n_unchanged = preview.count("new"), preview.count("changed"), preview.count("unchanged")
         if preview.noop:
             audit_store.write_audit(
-                db, actor=who.audit_name, action="massnahmen_upload", object=preview.filename, kommune=preview.kommune,
+                db, actor=who.audit_name, action=AuditAction.MASSNAHMEN_UPLOAD, object=preview.filename, kommune=preview.kommune,
                 detail={"keine_aenderung": True, "unveraendert": n_unchanged, "sha256": preview.sha256},
             )  # fmt: skip
             return ListCommit(None, 0, 0, n_unchanged, 0, 0, True, preview.message() + " Nichts gespeichert.")
@@ -356,7 +276,7 @@ def commit_list(
                 source=f"Maßnahmenliste (Upload {upload_id}: {preview.filename})",
             )  # fmt: skip
             audit_store.write_audit(
-                db, actor=who.audit_name, action="massnahmen_upload", object=f"Upload {upload_id}: {preview.filename}",
+                db, actor=who.audit_name, action=AuditAction.MASSNAHMEN_UPLOAD, object=f"Upload {upload_id}: {preview.filename}",
                 kommune=preview.kommune, at=now,
                 detail={"upload_id": upload_id, "neu": n_new, "geaendert": n_changed, "unveraendert": n_unchanged,
                         "ereignisse_neu": len(new_events), "abgeleitete_werte": derived, "sha256": preview.sha256,
@@ -423,9 +343,27 @@ class ListRevert:
 def _restore_rows(todo: pd.DataFrame) -> pd.DataFrame:
     """The versions a revert writes: the version before the upload, or a withdrawal (all NULL)."""
     rows = todo.copy()
-    for f in LIST_FIELDS[1:]:
+    for f in rules.LIST_FIELDS[1:]:
         rows[f] = rows[f].where(rows["had_before"].astype(bool), None)
     return rows
+
+
+def _revert_problem(db: Database, upload_id: int, *, reason: str, kommune: str) -> tuple[str, type[KoraError]] | None:
+    """Why this upload cannot be reverted (message, error type); None when it can."""
+    uploads = massnahmen_store.list_uploads_df(db, kommune=kommune)
+    row = uploads[uploads["id"] == int(upload_id)]
+    if row.empty:
+        return f"Einen Upload {upload_id} der Maßnahmenliste gibt es nicht.", NotFoundError
+    if not reason:
+        return "Bitte einen Grund für die Rücknahme angeben; er wird in der Historie gespeichert.", ValidationError
+    if row.iloc[0]["kind"] != "upload":
+        return f"Upload {upload_id} ist keine hochgeladene Liste (sondern {row.iloc[0]['kind']}).", KoraError
+    if not pd.isna(row.iloc[0]["reverted_by"]):
+        return (
+            f"Upload {upload_id} wurde bereits mit Upload {int(row.iloc[0]['reverted_by'])} zurückgenommen.",
+            KoraError,
+        )
+    return None
 
 
 def revert_list(
@@ -433,29 +371,17 @@ def revert_list(
 ) -> ListRevert:
     """Undo a list upload by appending the versions before it (Maßnahmen a later upload changed stay)."""
     obj = f"Maßnahmenliste Upload {upload_id}"
-    who = authorize(db, actor, "massnahmen_ruecknahme", kommune=kommune, object=obj)
+    who = authorize(db, actor, AuditAction.MASSNAHMEN_RUECKNAHME, kommune=kommune, object=obj)
     reason = (reason or "").strip()
 
     def refuse(message: str, exc: type[KoraError] = KoraError) -> KoraError:
-        audit_store.write_audit(db, actor=who.audit_name, action="massnahmen_ruecknahme", outcome="abgelehnt",
+        audit_store.write_audit(db, actor=who.audit_name, action=AuditAction.MASSNAHMEN_RUECKNAHME, outcome="abgelehnt",
                                 object=obj, detail={"grund": message}, kommune=kommune)  # fmt: skip
         return exc(message)
 
     with db.write_lock:
-        uploads = massnahmen_store.list_uploads_df(db, kommune=kommune)
-        row = uploads[uploads["id"] == int(upload_id)]
-        if row.empty:
-            raise refuse(f"Einen Upload {upload_id} der Maßnahmenliste gibt es nicht.", NotFoundError)
-        if not reason:
-            raise refuse(
-                "Bitte einen Grund für die Rücknahme angeben; er wird in der Historie gespeichert.", ValidationError
-            )
-        if row.iloc[0]["kind"] != "upload":
-            raise refuse(f"Upload {upload_id} ist keine hochgeladene Liste (sondern {row.iloc[0]['kind']}).")
-        if not pd.isna(row.iloc[0]["reverted_by"]):
-            raise refuse(
-                f"Upload {upload_id} wurde bereits mit Upload {int(row.iloc[0]['reverted_by'])} zurückgenommen."
-            )
+        if problem := _revert_problem(db, upload_id, reason=reason, kommune=kommune):
+            raise refuse(*problem)
         plan = massnahmen_store.list_revert_plan(db, upload_id=int(upload_id))
         mine = plan[plan["current_upload"].astype("int64") == int(upload_id)]
         events = massnahmen_store.event_revert_plan(db, upload_id=int(upload_id))
@@ -486,7 +412,7 @@ def revert_list(
             withdrawn = int((~mine["had_before"].astype(bool)).sum())
             skipped = len(plan) - len(mine)
             audit_store.write_audit(
-                db, actor=who.audit_name, action="massnahmen_ruecknahme", outcome="ok", object=obj, kommune=kommune, at=now,
+                db, actor=who.audit_name, action=AuditAction.MASSNAHMEN_RUECKNAHME, outcome="ok", object=obj, kommune=kommune, at=now,
                 detail={"ruecknahme_id": revert_id, "wiederhergestellt": len(mine) - withdrawn, "zurueckgezogen": withdrawn,
                         "ereignisse_zurueckgezogen": len(events), "uebersprungen": skipped, "grund": reason},
             )  # fmt: skip
@@ -503,7 +429,7 @@ def revert_list(
 
 def refresh_derived(db: Database, *, actor: Actor | None, kommune: str, today: dt.date | None = None) -> int:
     """Re-derive all derived indicators now (e.g. after a month ended); returns versions written."""
-    who = authorize(db, actor, "massnahmen_upload", kommune=kommune, object="abgeleitete Werte")
+    who = authorize(db, actor, AuditAction.MASSNAHMEN_UPLOAD, kommune=kommune, object="abgeleitete Werte")
     with db.write_lock:
         now = utcnow()
         try:
@@ -524,7 +450,7 @@ def _refresh(db: Database, *, who: Actor, kommune: str, now: dt.datetime, today:
         )  # fmt: skip
         if not written:
             raise _NothingToDo
-        audit_store.write_audit(db, actor=who.audit_name, action="massnahmen_upload", object="abgeleitete Werte",
+        audit_store.write_audit(db, actor=who.audit_name, action=AuditAction.MASSNAHMEN_UPLOAD, object="abgeleitete Werte",
                                 kommune=kommune, at=now, detail={"abgeleitete_werte": written})  # fmt: skip
     return written
 

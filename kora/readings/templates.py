@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pandas as pd
 
+from kora import fmt
 from kora.db import Database, import_store
-from kora.plan.setup import DEFAULT_KOMMUNE
-from kora.readings.importer import Catalogue, last_reportable_month
-from kora.readings.ingest import month_text
+from kora.plan.model import DEFAULT_KOMMUNE
+from kora.readings.catalogue import Catalogue, last_reportable_month
 
 MAX_MONTHS = 24
 HEADER = ("Indikator", "Name", "Einheit", "Monat", "Wert", "Kommentar")
@@ -49,7 +50,7 @@ def template_csv(db: Database, *, kommune: str = DEFAULT_KOMMUNE, today: dt.date
     cells = due_cells(db, kommune=kommune, today=today)
     lines = [";".join(HEADER)]
     for r in cells.itertuples(index=False):
-        lines.append(";".join((r.indicator_id, _csv(r.name), _csv(r.unit), month_text(r.month), "", "")))
+        lines.append(";".join((r.indicator_id, _csv(r.name), _csv(r.unit), fmt.month_numeric(r.month), "", "")))
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
@@ -103,7 +104,7 @@ def template_xlsx(db: Database, *, kommune: str = DEFAULT_KOMMUNE, today: dt.dat
     return out.getvalue()
 
 
-def _text(cell, value: str) -> None:  # type: ignore[no-untyped-def]
+def _text(cell: Any, value: str) -> None:
     """Write text that spreadsheet programs must never run as a formula."""
     cell.value = value
     cell.data_type = "s"

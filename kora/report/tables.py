@@ -13,16 +13,14 @@ import pandas as pd
 
 from kora import fmt
 from kora.fmt import as_date, is_missing, status_text
-from kora.metrics import STATUS_LABELS, milestone_flags
-
-AGGREGATION_LABELS = {"sum": "Summe seit Jahresbeginn", "mean": "Mittel der Monate", "last": "letzter Stand"}
-DIRECTION_LABELS = {"up": "mehr ist besser", "down": "weniger ist besser", "yesno": "ja/nein"}
-
+from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, STATUS_LABELS
+from kora.milestones import milestone_flags
+from kora.tracking.results import StatusReport
 
 # --- Übersicht -------------------------------------------------------------------------------
 
 
-def field_cards(report: Any, previous: Any | None) -> list[dict[str, Any]]:
+def field_cards(report: StatusReport, previous: StatusReport | None) -> list[dict[str, Any]]:
     """One card per Aktionsfeld: attainment, status, change to the previous month, best/worst."""
     fields = report.aktionsfelder
     prev = (
@@ -38,7 +36,11 @@ def field_cards(report: Any, previous: Any | None) -> list[dict[str, Any]]:
         ids = _indicator_ids_for(report, nrs)
         mine = ind[ind["id"].isin(ids) & ind["attainment"].notna()].sort_values("attainment")
         before = prev.get(row.code)
-        delta = None if is_missing(before) or is_missing(row.attainment) else float(row.attainment) - float(before)
+        delta = (
+            None
+            if before is None or is_missing(before) or is_missing(row.attainment)
+            else float(row.attainment) - float(before)
+        )
         counts = {s: int((ind[ind["id"].isin(ids)]["status"] == s).sum()) for s in STATUS_LABELS}
         cards.append(
             {
@@ -64,12 +66,12 @@ def field_cards(report: Any, previous: Any | None) -> list[dict[str, Any]]:
     return cards
 
 
-def _indicator_ids_for(report: Any, nrs: set[int]) -> set[str]:
+def _indicator_ids_for(report: StatusReport, nrs: set[int]) -> set[str]:
     links = report.indicator_vorhaben
     return set(links.loc[links["nr"].isin(nrs), "indicator_id"])
 
 
-def headline(report: Any) -> str:
+def headline(report: StatusReport) -> str:
     """One sentence that answers 'which Aktionsfeld is off track, and by how much'.
 
     "By how much" is said as the field's attainment and how many of its indicators are off
@@ -107,7 +109,7 @@ def labelled(frame: pd.DataFrame, key_col: str, title_col: str, width: int = 48)
     return frame.assign(label=labels)
 
 
-def missing_for_month(report: Any) -> pd.DataFrame:
+def missing_for_month(report: StatusReport) -> pd.DataFrame:
     """Indicators whose latest due reading is missing at the Stand (data freshness).
 
     Monthly indicators are due every month, quarterly ones (catalogue `meldung`) at quarter end.
@@ -129,15 +131,15 @@ def missing_for_month(report: Any) -> pd.DataFrame:
 # --- Aktionsfeld / Vorhaben ------------------------------------------------------------------
 
 
-def field_row(report: Any, code: str) -> pd.Series:
+def field_row(report: StatusReport, code: str) -> pd.Series:
     return report.aktionsfelder.set_index("code").loc[code]
 
 
-def vorhaben_in_field(report: Any, code: str) -> pd.DataFrame:
+def vorhaben_in_field(report: StatusReport, code: str) -> pd.DataFrame:
     return report.vorhaben[report.vorhaben["aktionsfeld"] == code]
 
 
-def vorhaben_row(report: Any, nr: int) -> pd.Series:
+def vorhaben_row(report: StatusReport, nr: int) -> pd.Series:
     return report.vorhaben.set_index("nr").loc[nr]
 
 
@@ -145,7 +147,7 @@ def milestones_of(frame: pd.DataFrame, nr: int) -> pd.DataFrame:
     return frame[frame["nr"] == nr]
 
 
-def indicators_of(report: Any, nr: int) -> pd.DataFrame:
+def indicators_of(report: StatusReport, nr: int) -> pd.DataFrame:
     """Status rows of the indicators serving Vorhaben `nr`, in catalogue order."""
     ids = _indicator_ids_for(report, {nr})
     return report.indicators[report.indicators["id"].isin(ids)]
@@ -223,7 +225,7 @@ def start_text(row: pd.Series) -> str:
 def facts_markdown(row: pd.Series, as_of: dt.date) -> str:
     """The key figures as a compact two-column Markdown table (beside a chart)."""
     lines = ["| Kennzahl | Wert |", "| --- | --- |"]
-    lines += [f"| {label} | {escape_md(value)} |" for label, value in indicator_facts(row, as_of)]
+    lines += [f"| {label} | {fmt.markdown(value)} |" for label, value in indicator_facts(row, as_of)]
     return "\n".join(lines)
 
 
@@ -237,18 +239,13 @@ def ideas_markdown(ideas: list[dict[str, Any]]) -> str:
     lines = []
     for idea in ideas:
         prefix = f"**Teilvorhaben {idea['teilvorhaben']}:** " if idea.get("teilvorhaben") else ""
-        lines.append(f"- {prefix}{escape_md(idea['text'])}")
-        lines.extend(f"    - {escape_md(p)}" for p in idea.get("punkte", []))
+        lines.append(f"- {prefix}{fmt.markdown(idea['text'])}")
+        lines.extend(f"    - {fmt.markdown(p)}" for p in idea.get("punkte", []))
     return "\n".join(lines)
 
 
 def bullet_markdown(items: list[str]) -> str:
-    return "\n".join(f"- {escape_md(x)}" for x in items) if items else "_keine Angaben_"
-
-
-def escape_md(text: str) -> str:
-    """Plan texts contain '*' (Planer*innen) that Markdown would read as emphasis."""
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;")
+    return "\n".join(f"- {fmt.markdown(x)}" for x in items) if items else "_keine Angaben_"
 
 
 # --- Meilensteine, Städtenetzwerk -----------------------------------------------------------

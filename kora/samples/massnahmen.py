@@ -17,7 +17,7 @@ import pandas as pd
 
 from kora import periods
 from kora.db import Database, massnahmen_store, readings_store
-from kora.plan.files import Plan
+from kora.plan.model import Plan
 from kora.samples.demo import demo_readings
 
 STREETS = (
@@ -96,7 +96,8 @@ def demo_list_versions(plan: Plan, *, today: dt.date) -> pd.DataFrame:
     rng = random.Random(2613)
     final = _final_list(plan, today, rng)
     first = periods.month_start(min(today, dt.date(2025, 1, 1)))
-    rows, previous = [], {}
+    rows: list[dict] = []
+    previous: dict[int, dict] = {}
     for month in periods.month_range(first, periods.last_complete_month(today)):
         known = month.year * 12 + month.month - 1
         stamp = dt.datetime.combine(periods.add_months(month, 1).replace(day=5), dt.time(8, 0))

@@ -1,6 +1,6 @@
 """Streamlit glue of the Maßnahmenliste: cached loaders and the links from derived numbers.
 
-Kept apart from kora/web/ui.py so the pages of other areas need only one line to link a
+Kept apart from kora/web/state.py so the pages of other areas need only one line to link a
 derived indicator to the Maßnahmen behind it (`derived_link`).
 """
 
@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from kora.db import massnahmen_store
-from kora.massnahmen import charts, history, quelle
-from kora.massnahmen.quelle import QUELLE_LABELS
-from kora.plan import setup as ops
-from kora.web import ui
+from kora.labels import QUELLE_LABELS
+from kora.massnahmen import charts, history, quelle, rules
+from kora.plan.model import DEFAULT_KOMMUNE
+from kora.web import state
 
 LOADER_TTL = dt.timedelta(minutes=5)
 PAGE = "pages/massnahmen/massnahmen.py"
@@ -25,38 +25,38 @@ MAX_DELAYS = 1000  # newest first; the full list is in `python -m kora massnahme
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _list(path: str, kommune: str, as_of: dt.date | None) -> pd.DataFrame:
-    return history.massnahmen_list(ui._fresh(path), kommune=kommune, as_of=as_of)
+    return history.massnahmen_list(state.fresh_cursor(path), kommune=kommune, as_of=as_of)
 
 
-def massnahmen(as_of: dt.date | None = None, *, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
-    return _list(ui.db_path(), kommune, as_of)
+def massnahmen(as_of: dt.date | None = None, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _list(state.db_path(), kommune, as_of)
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _events(path: str, kommune: str) -> pd.DataFrame:
-    return massnahmen_store.current_events_df(ui._fresh(path), kommune=kommune)
+    return massnahmen_store.current_events_df(state.fresh_cursor(path), kommune=kommune)
 
 
-def events(*, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
-    return _events(ui.db_path(), kommune)
+def events(*, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _events(state.db_path(), kommune)
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _delays(path: str, kommune: str) -> pd.DataFrame:
-    return history.delay_table(ui._fresh(path), kommune=kommune)
+    return history.delay_table(state.fresh_cursor(path), kommune=kommune)
 
 
-def delays(*, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
-    return _delays(ui.db_path(), kommune)
+def delays(*, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _delays(state.db_path(), kommune)
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _quellen(path: str, kommune: str) -> dict[str, str]:
-    return massnahmen_store.quellen(ui._fresh(path), kommune=kommune)
+    return massnahmen_store.quellen(state.fresh_cursor(path), kommune=kommune)
 
 
-def quellen(*, kommune: str = ops.DEFAULT_KOMMUNE) -> dict[str, str]:
-    return _quellen(ui.db_path(), kommune)
+def quellen(*, kommune: str = DEFAULT_KOMMUNE) -> dict[str, str]:
+    return _quellen(state.db_path(), kommune)
 
 
 def derived_link(indicator_id: str, as_of: dt.date, *, key: str | None = None) -> None:
@@ -83,7 +83,7 @@ def _view(path: str, kommune: str, phases: tuple[str, ...], arten: tuple[str, ..
     if group == "Priorität":
         order = shown.sort_values(["prio_verwaltung", "nr"], na_position="last")["nr"].tolist()
     else:
-        rank = {p: i for i, p in enumerate(history.rules.PHASES)}
+        rank = {p: i for i, p in enumerate(rules.PHASES)}
         order = shown.assign(_r=shown["phase"].map(rank)).sort_values(["_r", "nr"])["nr"].tolist()
     timeline = history.timeline(shown)
     prios = history.priorities(shown)
@@ -100,28 +100,28 @@ def _view(path: str, kommune: str, phases: tuple[str, ...], arten: tuple[str, ..
 
 
 def view(*, phases: list[str], arten: list[str], leads: list[str], group: str,
-         kommune: str = ops.DEFAULT_KOMMUNE) -> dict[str, Any]:  # fmt: skip
+         kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:  # fmt: skip
     """Everything the page draws for one choice of filters, cached: a rerun only draws."""
-    return _view(ui.db_path(), kommune, tuple(phases), tuple(arten), tuple(leads), group or "Phase")
+    return _view(state.db_path(), kommune, tuple(phases), tuple(arten), tuple(leads), group or "Phase")
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _versions(path: str, kommune: str, nr: str) -> pd.DataFrame:
-    return history.versions_of(ui._fresh(path), kommune=kommune, nr=nr)
+    return history.versions_of(state.fresh_cursor(path), kommune=kommune, nr=nr)
 
 
-def versions_of(nr: str, *, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
-    return _versions(ui.db_path(), kommune, nr)
+def versions_of(nr: str, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _versions(state.db_path(), kommune, nr)
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _uploads(path: str, kommune: str) -> pd.DataFrame:
-    return history.uploads(ui._fresh(path), kommune=kommune)
+    return history.uploads(state.fresh_cursor(path), kommune=kommune)
 
 
-def uploads(*, kommune: str = ops.DEFAULT_KOMMUNE) -> dict[str, Any]:
+def uploads(*, kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:
     """The list's uploads as a table, and the ids a revert may be offered for."""
-    frame = _uploads(ui.db_path(), kommune)
+    frame = _uploads(state.db_path(), kommune)
     return {
         "table": frame.drop(columns=["kind", "reverted"]),
         "revertible": frame.loc[(frame["kind"] == "upload") & ~frame["reverted"], "Nr"].tolist(),
@@ -130,8 +130,8 @@ def uploads(*, kommune: str = ops.DEFAULT_KOMMUNE) -> dict[str, Any]:
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _quelle_changes(path: str, kommune: str) -> pd.DataFrame:
-    return quelle.quelle_changes(ui._fresh(path), kommune=kommune)
+    return quelle.quelle_changes(state.fresh_cursor(path), kommune=kommune)
 
 
-def quelle_changes(*, kommune: str = ops.DEFAULT_KOMMUNE) -> pd.DataFrame:
-    return _quelle_changes(ui.db_path(), kommune)
+def quelle_changes(*, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _quelle_changes(state.db_path(), kommune)

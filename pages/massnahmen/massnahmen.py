@@ -11,22 +11,23 @@ import streamlit as st
 
 from kora import fmt, periods
 from kora.errors import KoraError
-from kora.massnahmen import charts, derive, history, quelle, template, upload
-from kora.massnahmen.quelle import QUELLE_LABELS
-from kora.plan import setup as ops
+from kora.labels import QUELLE_LABELS
+from kora.massnahmen import charts, derive, history, quelle, rules, template, upload
+from kora.plan import quellen
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.ingest import MAX_UPLOAD_BYTES
+from kora.web import gate, state, style
 from kora.web import massnahmen as web
-from kora.web import ui
 
 PREVIEW_KEY = "massnahmen_preview"
 SUCCESS_KEY = "massnahmen_success"
 ROUND_KEY = "massnahmen_round"
 MAX_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
-KOMMUNE = ops.DEFAULT_KOMMUNE
+KOMMUNE = DEFAULT_KOMMUNE
 
-as_of = ui.stand()
-actor = ui.current_actor()
-db = ui.database()
+as_of = state.stand()
+actor = gate.current_actor()
+db = state.database()
 st.title("Maßnahmen")
 st.caption(
     f"Maßnahmenliste der Stadt (Radverkehrsprojekte) · Stand {fmt.month_name(as_of)} · Quelle der Prozess-Indikatoren"
@@ -36,12 +37,12 @@ if SUCCESS_KEY in st.session_state:
 
 frame = web.massnahmen()  # the list as known now; its dates place each Maßnahme in time
 events = web.events()
-if ui.has_demo() and len(frame):
+if state.has_demo() and len(frame):
     st.warning("Angezeigt wird eine **Beispiel-Maßnahmenliste**, keine echten Projekte der Stadt.", icon="🧪")
 
 # --- the Maßnahmen behind a derived number (link from Aktionsfeld / Vorhaben) -------------------
 wanted = st.query_params.get("indikator")
-if wanted in derive.DERIVED:
+if wanted in quellen.DERIVED:
     try:
         month = periods.parse_month(st.query_params.get("monat", as_of.strftime("%Y-%m")))
     except KoraError:
@@ -74,7 +75,7 @@ with tabs[0]:
     if view["figure"] is None:
         st.info("Keine Maßnahmen mit geplanten oder erreichten Terminen (Filter prüfen).")
     else:
-        ui.chart(view["figure"], key="zeitschiene_chart")
+        style.chart(view["figure"], key="zeitschiene_chart")
         if view["n"] > charts.MAX_ROWS:
             st.caption(f"Gezeigt werden die ersten {charts.MAX_ROWS} von {view['n']} Maßnahmen; Filter grenzen ein.")
 
@@ -115,7 +116,7 @@ with tabs[4]:
     else:
         st.write(
             "Eine Arbeitsmappe (Blatt „Maßnahmen“ und Blatt „Ereignisse“) oder zwei CSV-Dateien, so wie Excel sie "
-            "speichert. Spalten: " + ", ".join(c.header for c in history.rules.LIST_COLUMNS) + "."
+            "speichert. Spalten: " + ", ".join(c.header for c in rules.LIST_COLUMNS) + "."
         )
         round_no = st.session_state.get(ROUND_KEY, 0)
         files = st.file_uploader(
@@ -134,9 +135,9 @@ with tabs[4]:
                 st.error(preview.message(), icon="🚫")
                 st.dataframe(preview.error_table(), hide_index=True, key="massnahmen_errors")
             else:
-                st.caption(ui.plain("Erkannt: " + "; ".join(preview.descriptions)))
+                st.caption(fmt.markdown("Erkannt: " + "; ".join(preview.descriptions)))
                 for note in preview.notes:
-                    st.info(note)
+                    st.info(fmt.markdown(note))
                 c = st.columns(4)
                 c[0].metric("Neu", preview.count("new"))
                 c[1].metric("Geändert", preview.count("changed"))
@@ -151,9 +152,9 @@ with tabs[4]:
                         try:
                             result = upload.commit_list(db, preview, actor=actor, reason=reason)
                         except KoraError as err:
-                            st.error(ui.plain(str(err)))
+                            st.error(fmt.markdown(str(err)))
                         else:
-                            ui.clear_caches()
+                            state.clear_caches()
                             st.session_state.pop(PREVIEW_KEY, None)
                             st.session_state[SUCCESS_KEY] = result.message
                             st.session_state[ROUND_KEY] = round_no + 1
@@ -172,29 +173,29 @@ with tabs[4]:
                             done = upload.revert_list(db, int(chosen), actor=actor, reason=why,
                                                       kommune=KOMMUNE)  # fmt: skip
                         except KoraError as err:
-                            st.error(ui.plain(str(err)))
+                            st.error(fmt.markdown(str(err)))
                         else:
-                            ui.clear_caches()
+                            state.clear_caches()
                             st.session_state[SUCCESS_KEY] = done.message
                             st.rerun()
 
 with tabs[5]:
     current = web.quellen()
-    rows = [{"Indikator": i, "Quelle": QUELLE_LABELS[current.get(i, "meldung")], "möglich": ", ".join(quelle.allowed_for(i))}
-            for i in (*derive.DERIVED, *derive.FROM_MILESTONES) if i in current]  # fmt: skip
+    rows = [{"Indikator": i, "Quelle": QUELLE_LABELS[current.get(i, "meldung")], "möglich": ", ".join(quellen.allowed_for(i))}
+            for i in (*quellen.DERIVED, *quellen.FROM_MILESTONES) if i in current]  # fmt: skip
     st.dataframe(rows, hide_index=True, key="quellen_table")
     if actor is not None and actor.is_admin:
         with st.form("quelle_form"):
             indicator = st.selectbox("Indikator", [r["Indikator"] for r in rows], key="quelle_indicator")
-            new = st.selectbox("Neue Quelle", quelle.QUELLEN, format_func=QUELLE_LABELS.get, key="quelle_new")
+            new = st.selectbox("Neue Quelle", quellen.QUELLEN, format_func=QUELLE_LABELS.get, key="quelle_new")
             why = st.text_input("Grund (Pflicht)", key="quelle_reason", max_chars=500)
             if st.form_submit_button("Quelle umstellen"):
                 try:
                     change = quelle.set_quelle(db, actor, indicator, new, reason=why, kommune=KOMMUNE)
                 except KoraError as err:
-                    st.error(ui.plain(str(err)))
+                    st.error(fmt.markdown(str(err)))
                 else:
-                    ui.clear_caches()
+                    state.clear_caches()
                     st.session_state[SUCCESS_KEY] = change.message
                     st.rerun()
         st.dataframe(web.quelle_changes(), hide_index=True, key="quelle_changes")

@@ -1,8 +1,8 @@
 """Messwerte hochladen: file -> German preview per cell -> Korrekturgrund if needed -> save.
 
-Thin page: reading, checking, diffing and saving are `kora.readings.importer` (the same calls as
+Thin page: reading, checking, diffing and saving are `kora.readings` (check, preview, commit) (the same calls as
 `python -m kora import`); this script only draws. Comments are shown in tables as plain text.
-The acting person comes from the login (`ui.current_actor()`); kora checks their role and
+The acting person comes from the login (`gate.current_actor()`); kora checks their role and
 scope again when saving.
 """
 
@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kora import fmt
 from kora.errors import KoraError
-from kora.readings import importer, templates
+from kora.readings import templates
+from kora.readings.commit import commit_upload
 from kora.readings.ingest import MAX_UPLOAD_BYTES
-from kora.web import ui
+from kora.readings.preview import preview_upload
+from kora.web import gate, state
 
 PREVIEW_KEY = "upload_preview"
 SUCCESS_KEY = "upload_success"
@@ -22,7 +25,7 @@ MAX_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 
 
 st.title("Messwerte hochladen")
-actor = ui.current_actor()
+actor = gate.current_actor()
 if actor is None or not actor.can_write_readings:
     st.warning(
         "Messwerte hochladen dürfen nur Koordinator*innen und Admins. Bitte melden Sie sich mit einem solchen Konto an.",
@@ -36,9 +39,9 @@ st.write(
     "Vor dem Speichern sehen Sie jede Zelle: neu, geändert (alt → neu) oder unverändert."
 )
 
-db = ui.database()
+db = state.database()
 
-with st.expander("Vorlage herunterladen", expanded=not ui.has_readings()):
+with st.expander("Vorlage herunterladen", expanded=not state.has_readings()):
     st.caption(
         "Die Vorlage enthält alle Indikatoren und die Monate, für die noch Werte fehlen. "
         "Leere Zellen gelten als „nicht gemeldet“ (nie als 0). Ja/Nein-Indikatoren: „ja“ oder „nein“."
@@ -68,11 +71,11 @@ if SUCCESS_KEY in st.session_state:
 
 if actor.role == "koordination":
     st.caption(
-        f"Sie melden als {ui.plain(actor.display_name or actor.name)} für {ui.plain(actor.scope_text())}. "
+        f"Sie melden als {fmt.markdown(actor.display_name or actor.name)} für {fmt.markdown(actor.scope_text())}. "
         "Werte anderer Vorhaben werden nicht angenommen."
     )
 else:
-    st.caption(f"Ihre Werte werden unter dem Namen „{ui.plain(actor.name)}“ in der Historie erfasst.")
+    st.caption(f"Ihre Werte werden unter dem Namen „{fmt.markdown(actor.name)}“ in der Historie erfasst.")
 round_no = st.session_state.get(ROUND_KEY, 0)
 file = st.file_uploader(
     f"Datei auswählen (CSV, TXT oder XLSX, höchstens {MAX_MB} MB)",
@@ -89,7 +92,7 @@ else:
     cached = st.session_state.get(PREVIEW_KEY)
     if cached is None or cached[0] != file_key:
         with st.spinner("Datei wird geprüft …"):
-            preview = importer.preview_upload(db, file.getvalue(), filename=file.name, actor=actor)
+            preview = preview_upload(db, file.getvalue(), filename=file.name, actor=actor)
         st.session_state[PREVIEW_KEY] = (file_key, preview)
     else:
         preview = cached[1]
@@ -111,7 +114,7 @@ else:
         if preview.noop:
             st.info(preview.message(), icon="ℹ️")
         elif preview.forbidden:
-            st.error(ui.plain(preview.forbidden_message), icon="🔒")
+            st.error(fmt.markdown(preview.forbidden_message), icon="🔒")
             st.dataframe(preview.table(only_changes=True), hide_index=True, key="upload_preview_table")
         else:
             only_changes = st.toggle("Nur neue und geänderte Werte zeigen", value=False, key="upload_only_changes")
@@ -128,12 +131,12 @@ else:
             if st.button("Speichern", type="primary", key="upload_commit", disabled=missing_reason):
                 try:
                     with st.spinner("Messwerte werden gespeichert …"):
-                        result = importer.commit_upload(db, preview, actor=actor, reason=reason)
+                        result = commit_upload(db, preview, actor=actor, reason=reason)
                 except KoraError as err:
                     st.session_state.pop(PREVIEW_KEY, None)
-                    st.error(ui.plain(str(err)))
+                    st.error(fmt.markdown(str(err)))
                 else:
-                    ui.clear_caches()
+                    state.clear_caches()
                     st.session_state.pop(PREVIEW_KEY, None)
                     st.session_state[SUCCESS_KEY] = result.message
                     st.session_state[ROUND_KEY] = round_no + 1

@@ -10,27 +10,27 @@ from __future__ import annotations
 import streamlit as st
 
 from kora import fmt, periods
-from kora.access import accounts, auth
+from kora.access import accounts, passwords, roles
 from kora.errors import KoraError
-from kora.plan import edits as admin
-from kora.web import ui
+from kora.plan import edits
+from kora.web import gate, state
 
 FLASH_KEY = "admin_flash"
 
-actor = ui.current_actor()
+actor = gate.current_actor()
 st.title("Verwaltung" if actor is not None and actor.is_admin else "Meilensteine pflegen")
 if actor is None or not actor.can_write_readings:
     st.warning("Die Verwaltung ist Admins und Koordinator*innen vorbehalten.", icon="🔒")
     st.stop()
 
-db = ui.database()
-plan = ui.plan()
+db = state.database()
+plan = state.plan()
 if FLASH_KEY in st.session_state:
     st.success(st.session_state.pop(FLASH_KEY), icon="✅")
 
 
 def done(message: str) -> None:
-    ui.clear_caches()
+    state.clear_caches()
     st.session_state[FLASH_KEY] = message
     st.rerun()
 
@@ -67,27 +67,27 @@ def targets_tab() -> None:
         field = st.radio(
             "Was soll geändert werden?",
             ["target", "baseline", "baseline_year", "weight"],
-            format_func=admin.FIELD_LABELS.__getitem__,
+            format_func=edits.FIELD_LABELS.__getitem__,
             horizontal=True,
             key="adm_field",
         )
         year = st.selectbox("Jahr (nur für Jahresziele)", years, index=len(years) - 2, key="adm_year")
         value = st.number_input("Neuer Wert", value=None, step=1.0, format="%g", key="adm_value")
-        reason = st.text_input("Grund der Änderung (Pflicht)", max_chars=admin.MAX_REASON, key="adm_reason")
+        reason = st.text_input("Grund der Änderung (Pflicht)", max_chars=edits.MAX_REASON, key="adm_reason")
         submitted = st.form_submit_button("Änderung speichern", type="primary")
     if submitted:
         try:
-            change = admin.set_plan_value(
+            change = edits.set_plan_value(
                 db, actor, ind_id, field=field, value=value, reason=reason, year=year if field == "target" else None
             )
         except KoraError as err:
-            st.error(ui.plain(str(err)))
+            st.error(fmt.markdown(str(err)))
         else:
             if change.changed:
                 done(change.message)
             st.info(change.message)
     with st.expander("Bisherige Änderungen an Startwerten, Zielen und Gewichten"):
-        changes = admin.plan_changes(db)
+        changes = edits.plan_changes(db)
         if changes.empty:
             st.caption("Noch keine Änderungen: es gelten die Werte der Plan-Dateien.")
         else:
@@ -95,10 +95,10 @@ def targets_tab() -> None:
 
 
 def milestones_tab() -> None:
-    choices = admin.milestone_choices(db, actor)
+    choices = edits.milestone_choices(db, actor)
     if not choices:
         st.info(
-            f"Ihnen sind keine Vorhaben zugeordnet ({ui.plain(actor.scope_text())}). Bitte die Administration fragen."
+            f"Ihnen sind keine Vorhaben zugeordnet ({fmt.markdown(actor.scope_text())}). Bitte die Administration fragen."
         )
         return
     by_id = {c["id"]: c for c in choices}
@@ -113,8 +113,8 @@ def milestones_tab() -> None:
         # keys per milestone: the fields start from the chosen milestone's current values
         status = st.radio(
             "Neuer Status",
-            list(admin.MILESTONE_STATUS),
-            index=list(admin.MILESTONE_STATUS).index(m["status"]) if m["status"] in admin.MILESTONE_STATUS else 0,
+            list(edits.MILESTONE_STATUS),
+            index=list(edits.MILESTONE_STATUS).index(m["status"]) if m["status"] in edits.MILESTONE_STATUS else 0,
             horizontal=True,
             key=f"adm_ms_status_{mid}",
         )
@@ -126,11 +126,11 @@ def milestones_tab() -> None:
             format="DD.MM.YYYY",
             key=f"adm_ms_reached_{mid}",
         )
-        reason = st.text_input("Grund / Nachweis (Pflicht)", max_chars=admin.MAX_REASON, key="adm_ms_reason")
+        reason = st.text_input("Grund / Nachweis (Pflicht)", max_chars=edits.MAX_REASON, key="adm_ms_reason")
         submitted = st.form_submit_button("Meilenstein speichern", type="primary")
     if submitted:
         try:
-            result = admin.set_milestone(
+            result = edits.set_milestone(
                 db,
                 actor,
                 mid,
@@ -140,7 +140,7 @@ def milestones_tab() -> None:
                 reached_on=reached if status == "erreicht" else None,
             )
         except KoraError as err:
-            st.error(ui.plain(str(err)))
+            st.error(fmt.markdown(str(err)))
         else:
             done(result.message)
 
@@ -149,7 +149,7 @@ def coordination_tab() -> None:
     people = [u for u in accounts.user_choices(db) if u["role"] == "koordination" and not u["disabled"]]
     if not people:
         st.info(
-            ui.plain(
+            fmt.markdown(
                 "Noch keine Koordinator*innen. Im Reiter „Benutzer“ ein Konto mit der Rolle Koordinator*in anlegen."
             )
         )
@@ -177,7 +177,7 @@ def coordination_tab() -> None:
         try:
             accounts.set_assignments(db, actor, who, vorhaben=chosen_v, indicators=chosen_i)
         except KoraError as err:
-            st.error(ui.plain(str(err)))
+            st.error(fmt.markdown(str(err)))
         else:
             done(f"Zuordnung von „{who}“ gespeichert.")
 
@@ -190,9 +190,9 @@ def users_tab() -> None:
         username = c1.text_input("Benutzername (z. B. kim.meier)", max_chars=64)
         display = c2.text_input("Anzeigename (z. B. Kim Meier)", max_chars=100)
         email = c1.text_input("E-Mail (ordnet den Stadt-Login zu)", max_chars=200)
-        role = c2.selectbox("Rolle", list(auth.ROLES), format_func=auth.ROLE_LABELS.__getitem__, index=1)
+        role = c2.selectbox("Rolle", list(roles.ROLES), format_func=roles.ROLE_LABELS.__getitem__, index=1)
         password = c1.text_input(
-            f"Erstes Passwort (mindestens {auth.MIN_PASSWORD} Zeichen; leer = nur Stadt-Login)",
+            f"Erstes Passwort (mindestens {passwords.MIN_PASSWORD} Zeichen; leer = nur Stadt-Login)",
             type="password",
             autocomplete="new-password",
         )
@@ -211,7 +211,7 @@ def users_tab() -> None:
                 vorhaben=chosen_v if role == "koordination" else [],
             )
         except KoraError as err:
-            st.error(ui.plain(str(err)))
+            st.error(fmt.markdown(str(err)))
         else:
             done(f"Benutzer „{name}“ angelegt.")
 
@@ -226,9 +226,9 @@ def users_tab() -> None:
             c1, c2 = st.columns(2)
             role = c1.selectbox(
                 "Rolle",
-                list(auth.ROLES),
-                index=list(auth.ROLES).index(person["role"]),
-                format_func=auth.ROLE_LABELS.__getitem__,
+                list(roles.ROLES),
+                index=list(roles.ROLES).index(person["role"]),
+                format_func=roles.ROLE_LABELS.__getitem__,
             )
             display = c2.text_input("Anzeigename", value=person["display_name"], max_chars=100)
             email = c1.text_input("E-Mail", value=person["email"] or "", max_chars=200)
@@ -245,7 +245,7 @@ def users_tab() -> None:
                     db, actor, who, role=role, display_name=display, email=email, password=password, disabled=disabled
                 )
             except KoraError as err:
-                st.error(ui.plain(str(err)))
+                st.error(fmt.markdown(str(err)))
             else:
                 done(f"Benutzer „{who}“ gespeichert.")
 
@@ -264,6 +264,6 @@ if actor.is_admin:
         users_tab()
 else:
     st.caption(
-        f"Als Koordinator\\*in pflegen Sie hier die Meilensteine Ihrer Vorhaben ({ui.plain(actor.scope_text())})."
+        f"Als Koordinator\\*in pflegen Sie hier die Meilensteine Ihrer Vorhaben ({fmt.markdown(actor.scope_text())})."
     )
     milestones_tab()

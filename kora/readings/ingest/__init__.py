@@ -3,7 +3,7 @@
 `read_upload(data)` decides the format by content (XLSX or text), decodes, parses the grid,
 finds the header and returns one record per non-empty value cell with the row and column
 Excel shows. Checking those records against the indicator catalogue and the database is
-`kora.readings.importer`'s job.
+`kora.readings.check`'s job.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import pandas as pd
 
 from kora.readings.ingest import sniff, text, xlsx
 from kora.readings.ingest.layout import Extracted, extract
-from kora.readings.ingest.months import MONTH_HINT, month_long, month_text, parse_month
 from kora.readings.ingest.numbers import detect_decimal, normalise, parse_numbers
 from kora.readings.ingest.problems import FileRejected, Problem, column_label, column_letter, display
 from kora.readings.ingest.sniff import MAX_UPLOAD_BYTES
@@ -54,7 +53,6 @@ def read_upload(data: bytes) -> Upload:
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
-    "MONTH_HINT",
     "Extracted",
     "FileRejected",
     "Problem",
@@ -63,10 +61,7 @@ __all__ = [
     "column_letter",
     "detect_decimal",
     "display",
-    "month_long",
-    "month_text",
     "normalise",
-    "parse_month",
     "parse_numbers",
     "read_grid",
     "read_upload",

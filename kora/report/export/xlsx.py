@@ -24,15 +24,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kora import fmt
-from kora.fmt import is_missing
-from kora.massnahmen import brownbag
-from kora.metrics import STATUS_LABELS
+from kora.fmt import as_date, is_missing
+from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, KIND_LABELS
+from kora.report import massnahmen
 from kora.report.export.bundle import Bundle
 from kora.report.export.common import xml_safe
-from kora.report.tables import AGGREGATION_LABELS, DIRECTION_LABELS
-from kora.tracking import changes as changes_mod
+from kora.tracking.change_table import change_rows, status_word
+from kora.tracking.compare import local_time
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_CELL = 32_767  # Excel's limit for one cell
 HEADER_ROW = 4
 HEADER_FILL = PatternFill("solid", fgColor="0072B2")
@@ -41,7 +40,6 @@ PERCENT = "0 %"
 DATE = "DD.MM.YYYY"
 MONTH = "MM.YYYY"
 STAMP = "DD.MM.YYYY HH:MM"
-KIND_LABELS = {"upload": "Upload", "revert": "Rücknahme", "demo": "Beispieldaten"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None
         text = xml_safe(text)[:MAX_CELL]
         cell.value = text
         cell.data_type = "s"  # openpyxl would read a leading '=' as a formula
-        if text.startswith(FORMULA_START):
+        if text.startswith(fmt.FORMULA_START):
             cell.quotePrefix = True
     elif number_format:
         cell.number_format = number_format
@@ -111,18 +109,6 @@ def _sheet(
     last = get_column_letter(len(cols))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(n, 1)}"
     return ws
-
-
-def _date(value: Any) -> dt.date | None:
-    if is_missing(value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    return value
-
-
-def _status(value: Any) -> str:
-    return "–" if is_missing(value) else STATUS_LABELS.get(str(value), str(value))
 
 
 # --- sheets ----------------------------------------------------------------------------------
@@ -183,10 +169,10 @@ def _attainment(wb: Workbook, bundle: Bundle) -> None:
         nrs = sorted(int(n) for n in links.loc[links["indicator_id"] == r.id, "nr"])
         rows.append(
             [
-                r.id, r.name, r.unit, ", ".join(str(n) for n in nrs), _status(r.status),
+                r.id, r.name, r.unit, ", ".join(str(n) for n in nrs), status_word(r.status),
                 r.value, r.start, r.target, r.attainment, r.attainment_raw, r.expected, r.gap,
                 r.needed_per_month, r.forecast, None if is_missing(r.will_reach) else bool(r.will_reach),
-                _date(r.warning_since), r.months_reported, r.months_due, _date(r.last_month), r.year,
+                as_date(r.warning_since), r.months_reported, r.months_due, as_date(r.last_month), r.year,
                 DIRECTION_LABELS.get(r.direction, r.direction), AGGREGATION_LABELS.get(r.aggregation, r.aggregation),
                 bool(r.demo),
             ]
@@ -206,17 +192,17 @@ def _rollups(wb: Workbook, bundle: Bundle) -> None:
     ]  # fmt: skip
     plan = report.plan
     rows: list[list[Any]] = [
-        ["Plan", "", bundle.deck.plan_title, "", plan.get("attainment"), _status(plan.get("status"))]
+        ["Plan", "", bundle.deck.plan_title, "", plan.get("attainment"), status_word(plan.get("status"))]
         + [plan.get(c) for c in counts]
     ]
     for r in report.aktionsfelder.to_dict("records"):
         rows.append(
-            ["Aktionsfeld", r["code"], r["title"], r["code"], r["attainment"], _status(r["status"])]
+            ["Aktionsfeld", r["code"], r["title"], r["code"], r["attainment"], status_word(r["status"])]
             + [r.get(c) for c in counts]
         )
     for r in report.vorhaben.to_dict("records"):
         rows.append(
-            ["Vorhaben", int(r["nr"]), r["title"], r["aktionsfeld"], r["attainment"], _status(r["status"])]
+            ["Vorhaben", int(r["nr"]), r["title"], r["aktionsfeld"], r["attainment"], status_word(r["status"])]
             + [r.get(c) for c in counts]
         )
     _sheet(wb, "Aktionsfelder und Vorhaben", "Zielerreichung der Aktionsfelder und Vorhaben", bundle, cols, rows)
@@ -228,7 +214,7 @@ def _changes(wb: Workbook, bundle: Bundle) -> None:
         Col("Einheit", 10), Col("Kommentar", 48), Col("Gespeichert (Ortszeit)", 17, STAMP), Col("Von", 18),
     ]  # fmt: skip
     keys = ["Art", "Was", "Monat", "Vorher", "Nachher", "Einheit", "Kommentar", "Gespeichert", "Von"]
-    rows = [[row[k] for k in keys] for row in changes_mod.change_rows(bundle.changes)]
+    rows = [[row[k] for k in keys] for row in change_rows(bundle.changes)]
     c = bundle.changes
     _sheet(
         wb,
@@ -271,10 +257,10 @@ def _milestones(wb: Workbook, bundle: Bundle) -> None:
             int(r["nr"]),
             r["aktionsfeld"],
             r["text"],
-            _date(r["due"]),
-            _date(r["due_planned"]),
+            as_date(r["due"]),
+            as_date(r["due_planned"]),
             r["status"],
-            _date(r["reached_on"]),
+            as_date(r["reached_on"]),
         ]
         for r in frame.to_dict("records")
     ]
@@ -314,9 +300,9 @@ def _versions(wb: Workbook, bundle: Bundle) -> None:
     ]  # fmt: skip
     rows = [
         [
-            r["indicator_id"], names.get(r["indicator_id"], r["indicator_id"]), _date(r["month"]), r["version"],
+            r["indicator_id"], names.get(r["indicator_id"], r["indicator_id"]), as_date(r["month"]), r["version"],
             r["value"], units.get(r["indicator_id"], ""), bool(r["is_current"]), r["comment"], r["source"],
-            changes_mod.local_time(r["recorded_at"]), r["recorded_by"], r["reason"], r["upload_id"],
+            local_time(r["recorded_at"]), r["recorded_by"], r["reason"], r["upload_id"],
             KIND_LABELS.get(r["kind"], r["kind"]), r["filename"],
         ]
         for r in frame.to_dict("records")
@@ -333,14 +319,14 @@ def _versions(wb: Workbook, bundle: Bundle) -> None:
 
 def _massnahmen(wb: Workbook, bundle: Bundle) -> None:
     if bundle.massnahmen is not None and len(bundle.massnahmen):
-        cols = [Col(name, width) for name, width in brownbag.SHEET_COLUMNS]
+        cols = [Col(name, width) for name, width in massnahmen.SHEET_COLUMNS]
         _sheet(
             wb,
             "Maßnahmen",
             "Maßnahmenliste (wie zum Datenstand bekannt)",
             bundle,
             cols,
-            brownbag.sheet_rows(bundle.massnahmen),
+            massnahmen.sheet_rows(bundle.massnahmen),
         )
 
 

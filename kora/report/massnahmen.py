@@ -1,9 +1,10 @@
-"""The Maßnahmenliste in the Brownbag deck and the exports.
+"""The Maßnahmenliste in the Brownbag deck and the Excel export (pure: lists in, slides out).
 
 "Erfolge" names the Maßnahmen finished since the last Termin, "Was hat sich geändert" lists
 planned dates that moved, and a slide plus an Excel sheet carry the list itself. "Since the last
 Termin" compares the list as known at the end of that day with the list as known at the
-Datenstand — versions are append-only, so this is exact, like the readings' changes.
+Datenstand — versions are append-only, so this is exact, like the readings' changes. Both lists
+are fetched by kora.tracking.stand.gather; nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from kora import fmt, periods
-from kora.db import Database
-from kora.massnahmen import history, rules
-from kora.massnahmen.upload import show
-from kora.report.slides import Deck, Item, Section, Slide, Table
+from kora import fmt
+from kora.massnahmen import rules
+from kora.massnahmen.rules import show
+from kora.report.deck import Deck, Item, Section, Slide, Table
 
 MAX_SLIDE_ROWS = 14
 SHEET_COLUMNS = (
@@ -88,12 +88,11 @@ def _list_slide(now: pd.DataFrame, as_of: dt.date) -> Slide:
     )
 
 
-def extend(db: Database, deck: Deck, *, kommune: str) -> tuple[Deck, pd.DataFrame]:
-    """The deck with the Maßnahmen sections and slide, and the list for the Excel sheet (exports hook)."""
-    now = history.massnahmen_list(db, kommune=kommune, known_at=deck.known_at)
+def extend(deck: Deck, *, now: pd.DataFrame, before: pd.DataFrame) -> Deck:
+    """The deck with the Maßnahmen sections and slide: `now` is the list as known at the Datenstand,
+    `before` as known at the last Termin (kora.tracking.stand.gather fetches both)."""
     if now.empty:
-        return deck, now
-    before = history.massnahmen_list(db, kommune=kommune, known_at=deck.since)
+        return deck
     since = fmt.date(deck.since)
     slides = []
     for slide in deck.slides:
@@ -106,7 +105,7 @@ def extend(db: Database, deck: Deck, *, kommune: str) -> tuple[Deck, pd.DataFram
         slides.append(slide)
         if slide.key == "aenderungen":
             slides.append(_list_slide(now, deck.as_of))
-    return dataclasses.replace(deck, slides=tuple(slides)), now
+    return dataclasses.replace(deck, slides=tuple(slides))
 
 
 def sheet_rows(frame: pd.DataFrame) -> list[list[Any]]:
@@ -114,7 +113,7 @@ def sheet_rows(frame: pd.DataFrame) -> list[list[Any]]:
     out = []
     for r in frame.to_dict("records"):
         row: list[Any] = []
-        for f in history.LIST_FIELDS:
+        for f in rules.LIST_FIELDS:
             value = r[f]
             if f in ("laenge_km", "prio_verwaltung", "prio_politik"):
                 row.append(
@@ -124,7 +123,3 @@ def sheet_rows(frame: pd.DataFrame) -> list[list[Any]]:
                 row.append(show(f, value) or None)
         out.append(row)
     return out
-
-
-def made_today() -> dt.date:
-    return periods.today_local()
