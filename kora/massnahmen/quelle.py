@@ -19,7 +19,7 @@ import pandas as pd
 
 from kora import fmt
 from kora.access.roles import Actor, authorize
-from kora.db import Database, audit_store, massnahmen_store, readings_store
+from kora.db import Database, massnahmen_store
 from kora.db.audit_store import AuditAction
 from kora.errors import NotFoundError, ValidationError
 from kora.labels import QUELLE_LABELS
@@ -27,6 +27,7 @@ from kora.massnahmen import refresh
 from kora.periods import utcnow
 from kora.plan.edits import MAX_REASON
 from kora.plan.quellen import quelle_problem
+from kora.readings.versions import AuditRow, UploadRow, write_versions
 
 
 def quellen_at(db: Database, *, kommune: str, known_at: dt.datetime | None = None) -> dict[str, str]:
@@ -93,32 +94,30 @@ def set_quelle(
         if old == quelle:
             return QuelleChange(indicator_id, old, quelle, False)
         now = utcnow()
-        written = 0
-        with db.transaction():
+
+        def switch(_upload_id: int | None = None) -> None:
             massnahmen_store.record_quelle_change(
-                db,
-                kommune=kommune,
-                indicator_id=indicator_id,
-                old=old,
-                new=quelle,
-                at=now,
-                by=who.audit_name,
+                db, kommune=kommune, indicator_id=indicator_id, old=old, new=quelle, at=now, by=who.audit_name,
                 reason=text,
-            )
-            massnahmen_store.set_quelle(db, kommune=kommune, indicator_id=indicator_id, quelle=quelle)
-            if quelle != "meldung":
-                upload_id = readings_store.new_upload(
-                    db, kommune=kommune, kind="upload", user=who.name, at=now,
-                    filename=f"Quelle {indicator_id}: {QUELLE_LABELS[quelle]}", reason=text,
-                )  # fmt: skip
-                written = refresh.write_derived(
-                    db, kommune=kommune, upload_id=upload_id, at=now, user=who.name, indicator_ids=[indicator_id],
-                    source=f"{QUELLE_LABELS[quelle]} (Umstellung, Upload {upload_id})", today=today,
-                )  # fmt: skip
-            audit_store.write_audit(
-                db, actor=who.audit_name, action=AuditAction.QUELLE_AENDERN, object=obj, kommune=kommune, at=now,
-                detail={"alt": old, "neu": quelle, "grund": text, "abgeleitete_werte": written},
             )  # fmt: skip
+            massnahmen_store.set_quelle(db, kommune=kommune, indicator_id=indicator_id, quelle=quelle)
+
+        def audit(_upload_id: int | None, written: int) -> AuditRow:
+            return AuditRow(who.audit_name, AuditAction.QUELLE_AENDERN, kommune, object=obj, at=now,
+                            detail={"alt": old, "neu": quelle, "grund": text, "abgeleitete_werte": written})  # fmt: skip
+
+        if quelle == "meldung":  # back to typed values: no upload, the derived values stay as versions
+            with db.transaction():
+                switch()
+                write_versions(db, [], audit=lambda _ids: audit(None, 0))
+            return QuelleChange(indicator_id, old, quelle, True, 0)
+        _, written = refresh.write_with_derived(
+            db,
+            UploadRow(kommune, "upload", who.name, now, filename=f"Quelle {indicator_id}: {QUELLE_LABELS[quelle]}",
+                      reason=text),
+            before=switch, audit=audit, indicator_ids=[indicator_id], today=today,
+            source=lambda uid: f"{QUELLE_LABELS[quelle]} (Umstellung, Upload {uid})",
+        )  # fmt: skip
     return QuelleChange(indicator_id, old, quelle, True, written)
 
 

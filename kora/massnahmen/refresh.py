@@ -6,19 +6,22 @@ from the plan start to the last complete month and compared with their current r
 and changed values are appended as versions of the same upload, with a source naming the
 Maßnahmenliste upload. A month that has no denominator any more gets a withdrawing version
 (value NULL): a number the list no longer supports must not stay on a dashboard. Because these
-are plain `readings` rows, as_of/known_at, history, revert, "what changed" and exports apply.
+are plain `readings` rows, as_of/known_at, history, revert, "what changed" and exports apply; they
+are written through kora.readings.versions.write_versions, the one write-plus-audit path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from kora import periods
-from kora.db import Database, import_store, massnahmen_store, plan_store, readings_store
+from kora.db import Database, import_store, massnahmen_store, plan_store
 from kora.massnahmen import derive
+from kora.readings.versions import AuditRow, Batch, BeforeReadings, UploadRow, write_versions
 
 DERIVED_REASON = "abgeleitet aus der Maßnahmenliste"
 
@@ -77,7 +80,7 @@ def changes(values: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     return merged[~same].reset_index(drop=True)
 
 
-def write_derived(
+def derived_versions(
     db: Database,
     *,
     kommune: str,
@@ -87,16 +90,18 @@ def write_derived(
     user: str,
     indicator_ids: list[str] | None = None,
     today: dt.date | None = None,
-) -> int:
-    """Append versions for every derived value that changed; returns how many (caller holds the transaction)."""
+) -> pd.DataFrame:
+    """The reading versions (readings_store.READING_COLUMNS) for every derived value that changed,
+    to be written by kora.readings.versions.write_versions under `upload_id` (empty: nothing changed).
+    Called inside that transaction, after the list's own versions of the upload are stored."""
     ids = indicator_ids if indicator_ids is not None else sorted(derived_sources(db, kommune=kommune))
-    if not ids:
-        return 0
-    values = compute(db, kommune=kommune, indicator_ids=ids, today=today)
-    todo = changes(values, import_store.current_cells(db, kommune=kommune, indicator_ids=ids))
-    if todo.empty:
-        return 0
-    frame = pd.DataFrame(
+    values = compute(db, kommune=kommune, indicator_ids=ids, today=today) if ids else pd.DataFrame()
+    todo = (
+        changes(values, import_store.current_cells(db, kommune=kommune, indicator_ids=ids))
+        if len(values)
+        else pd.DataFrame({"indicator_id": [], "month": [], "value": []})
+    )
+    return pd.DataFrame(
         {
             "kommune": kommune,
             "indicator_id": todo["indicator_id"].astype("str"),
@@ -108,7 +113,38 @@ def write_derived(
             "recorded_at": at,
             "recorded_by": user,
             "reason": DERIVED_REASON,
-        }
+        },
+        index=todo.index,
     )
-    readings_store.insert_readings(db, frame)
-    return len(frame)
+
+
+def write_with_derived(
+    db: Database,
+    upload: UploadRow,
+    *,
+    before: BeforeReadings | None,
+    source: Callable[[int], str],
+    audit: Callable[[int, int], AuditRow],
+    indicator_ids: list[str] | None = None,
+    today: dt.date | None = None,
+) -> tuple[int, int]:
+    """One upload through the readings' write path: the list's own rows (`before`), then the derived
+    values that changed as reading versions, then the one audit row — all in one transaction.
+
+    `source(upload_id)` names the upload in the versions' source; `audit(upload_id, n_derived)` makes
+    the audit row. Returns (upload id, number of derived versions written).
+    """
+    written = [0]
+
+    def readings(upload_id: int) -> pd.DataFrame:
+        frame = derived_versions(
+            db, kommune=upload.kommune, upload_id=upload_id, source=source(upload_id), at=upload.at,
+            user=upload.user, indicator_ids=indicator_ids, today=today,
+        )  # fmt: skip
+        written[0] = len(frame)
+        return frame
+
+    (upload_id,) = write_versions(
+        db, [Batch(upload, readings=readings, before=before)], audit=lambda ids: audit(ids[0], written[0])
+    )
+    return upload_id, written[0]

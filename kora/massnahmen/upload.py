@@ -22,7 +22,7 @@ import pandas as pd
 
 from kora import periods
 from kora.access.roles import Actor, authorize
-from kora.db import Database, audit_store, massnahmen_store, readings_store
+from kora.db import Database, audit_store, massnahmen_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError, ValidationError
 from kora.labels import CHANGE_LABELS
@@ -31,6 +31,7 @@ from kora.massnahmen.check import Parsed, check_files
 from kora.massnahmen.diff import diff_events, diff_list
 from kora.periods import utcnow
 from kora.readings.ingest import Problem
+from kora.readings.versions import AuditRow, UploadRow
 
 
 @dataclass
@@ -251,37 +252,34 @@ def commit_list(
             )  # fmt: skip
             return ListCommit(None, 0, 0, n_unchanged, 0, 0, True, preview.message() + " Nichts gespeichert.")
         now = utcnow()
-        with db.transaction():
-            upload_id = readings_store.new_upload(
-                db, kommune=preview.kommune, kind="upload", user=who.name, at=now,
-                filename=f"Maßnahmenliste: {preview.filename}", sha256=preview.sha256, reason=reason,
-                n_new=n_new, n_changed=n_changed, n_unchanged=n_unchanged,
-            )  # fmt: skip
-            written = lst[lst["status"] != "unchanged"] if len(lst) else lst
+        written = lst[lst["status"] != "unchanged"] if len(lst) else lst
+        new_events = ev[ev["status"] == "new"] if len(ev) else ev
+
+        def list_rows(upload_id: int) -> None:
+            k = preview.kommune
             massnahmen_store.insert_versions(
-                db,
-                _version_rows(
-                    written, kommune=preview.kommune, upload_id=upload_id, at=now, user=who.name, reason=reason
-                ),
+                db, _version_rows(written, kommune=k, upload_id=upload_id, at=now, user=who.name, reason=reason)
             )
-            new_events = ev[ev["status"] == "new"] if len(ev) else ev
             massnahmen_store.insert_events(
-                db,
-                _event_rows(
-                    new_events, kommune=preview.kommune, upload_id=upload_id, at=now, user=who.name, present=True
-                ),
+                db, _event_rows(new_events, kommune=k, upload_id=upload_id, at=now, user=who.name, present=True)
             )
-            derived = refresh.write_derived(
-                db, kommune=preview.kommune, upload_id=upload_id, at=now, user=who.name, today=today,
-                source=f"Maßnahmenliste (Upload {upload_id}: {preview.filename})",
-            )  # fmt: skip
-            audit_store.write_audit(
-                db, actor=who.audit_name, action=AuditAction.MASSNAHMEN_UPLOAD, object=f"Upload {upload_id}: {preview.filename}",
-                kommune=preview.kommune, at=now,
+
+        def audit(upload_id: int, derived: int) -> AuditRow:
+            return AuditRow(
+                who.audit_name, AuditAction.MASSNAHMEN_UPLOAD, preview.kommune, at=now,
+                object=f"Upload {upload_id}: {preview.filename}",
                 detail={"upload_id": upload_id, "neu": n_new, "geaendert": n_changed, "unveraendert": n_unchanged,
                         "ereignisse_neu": len(new_events), "abgeleitete_werte": derived, "sha256": preview.sha256,
                         "grund": reason},
             )  # fmt: skip
+
+        upload_id, derived = refresh.write_with_derived(
+            db,
+            UploadRow(preview.kommune, "upload", who.name, now, filename=f"Maßnahmenliste: {preview.filename}",
+                      sha256=preview.sha256, reason=reason, n_new=n_new, n_changed=n_changed, n_unchanged=n_unchanged),
+            before=list_rows, source=lambda uid: f"Maßnahmenliste (Upload {uid}: {preview.filename})", audit=audit,
+            today=today,
+        )  # fmt: skip
     message = (
         f"Gespeichert als Upload {upload_id}: {n_new} Maßnahmen neu, {n_changed} geändert, {n_unchanged} unverändert, "
         f"{len(new_events)} neue Ereignisse; {derived} abgeleitete Monatswerte aktualisiert."
@@ -391,11 +389,10 @@ def revert_list(
                 f"Nichts zurückzunehmen: alle Maßnahmen von Upload {upload_id} wurden später erneut gespeichert."
             )
         now = utcnow()
-        with db.transaction():
-            revert_id = readings_store.new_upload(
-                db, kommune=kommune, kind="revert", user=who.name, at=now, filename=f"Rücknahme von Maßnahmenliste-Upload {upload_id}",
-                reason=reason, n_changed=len(mine), reverts_upload=int(upload_id),
-            )  # fmt: skip
+        withdrawn = int((~mine["had_before"].astype(bool)).sum())
+        skipped = len(plan) - len(mine)
+
+        def restore(revert_id: int) -> None:
             massnahmen_store.insert_versions(
                 db,
                 _version_rows(
@@ -405,17 +402,21 @@ def revert_list(
             massnahmen_store.insert_events(
                 db, _event_rows(events, kommune=kommune, upload_id=revert_id, at=now, user=who.name, present=False)
             )
-            derived = refresh.write_derived(
-                db, kommune=kommune, upload_id=revert_id, at=now, user=who.name, today=today,
-                source=f"Maßnahmenliste (Rücknahme {revert_id} von Upload {upload_id})",
-            )  # fmt: skip
-            withdrawn = int((~mine["had_before"].astype(bool)).sum())
-            skipped = len(plan) - len(mine)
-            audit_store.write_audit(
-                db, actor=who.audit_name, action=AuditAction.MASSNAHMEN_RUECKNAHME, outcome="ok", object=obj, kommune=kommune, at=now,
+
+        def audit(revert_id: int, _derived: int) -> AuditRow:
+            return AuditRow(
+                who.audit_name, AuditAction.MASSNAHMEN_RUECKNAHME, kommune, object=obj, at=now,
                 detail={"ruecknahme_id": revert_id, "wiederhergestellt": len(mine) - withdrawn, "zurueckgezogen": withdrawn,
                         "ereignisse_zurueckgezogen": len(events), "uebersprungen": skipped, "grund": reason},
             )  # fmt: skip
+
+        revert_id, derived = refresh.write_with_derived(
+            db,
+            UploadRow(kommune, "revert", who.name, now, filename=f"Rücknahme von Maßnahmenliste-Upload {upload_id}",
+                      reason=reason, n_changed=len(mine), reverts_upload=int(upload_id)),
+            before=restore, audit=audit, today=today,
+            source=lambda rid: f"Maßnahmenliste (Rücknahme {rid} von Upload {upload_id})",
+        )  # fmt: skip
     message = (
         f"Upload {upload_id} der Maßnahmenliste zurückgenommen (Rücknahme {revert_id}): {len(mine) - withdrawn} Maßnahmen "
         f"auf den vorherigen Stand gesetzt, {withdrawn} zurückgezogen, {len(events)} Ereignisse zurückgezogen"
@@ -440,18 +441,16 @@ def refresh_derived(db: Database, *, actor: Actor | None, kommune: str, today: d
 
 
 def _refresh(db: Database, *, who: Actor, kommune: str, now: dt.datetime, today: dt.date | None) -> int:
-    with db.transaction():
-        upload_id = readings_store.new_upload(
-            db, kommune=kommune, kind="upload", user=who.name, at=now, filename="Maßnahmenliste: neu abgeleitet"
-        )
-        written = refresh.write_derived(
-            db, kommune=kommune, upload_id=upload_id, at=now, user=who.name, today=today,
-            source=f"Maßnahmenliste (neu abgeleitet, Upload {upload_id})",
-        )  # fmt: skip
+    def audit(_upload_id: int, written: int) -> AuditRow:
         if not written:
-            raise _NothingToDo
-        audit_store.write_audit(db, actor=who.audit_name, action=AuditAction.MASSNAHMEN_UPLOAD, object="abgeleitete Werte",
-                                kommune=kommune, at=now, detail={"abgeleitete_werte": written})  # fmt: skip
+            raise _NothingToDo  # rolls back the empty upload row
+        return AuditRow(who.audit_name, AuditAction.MASSNAHMEN_UPLOAD, kommune, object="abgeleitete Werte", at=now,
+                        detail={"abgeleitete_werte": written})  # fmt: skip
+
+    _, written = refresh.write_with_derived(
+        db, UploadRow(kommune, "upload", who.name, now, filename="Maßnahmenliste: neu abgeleitet"), before=None,
+        source=lambda uid: f"Maßnahmenliste (neu abgeleitet, Upload {uid})", audit=audit, today=today,
+    )  # fmt: skip
     return written
 
 

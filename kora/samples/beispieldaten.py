@@ -61,14 +61,17 @@ def load_demo(
     if plan.kommune != kommune:
         raise KoraError(f"Beispieldaten gibt es nur für {plan.kommune_name}.")
     frame = demo_readings(plan, today=today)
-    batches = [*reading_batches(frame, kommune=kommune), *milestone_batches(plan, kommune=kommune, today=today)]
+    batches = [
+        *reading_batches(frame, kommune=kommune),
+        *milestone_batches(plan, kommune=kommune, today=today),
+        *sample_massnahmen.batches(db, plan, kommune=kommune, today=today),  # the demo Maßnahmenliste
+    ]
 
     def audit(_ids: list[int]) -> AuditRow:
         return AuditRow(who.audit_name, AuditAction.BEISPIELDATEN_GELADEN, kommune, detail={"versionen": len(frame)})
 
-    with db.write_lock, db.transaction():
+    with db.write_lock:
         write_versions(db, batches, audit=audit)
-        sample_massnahmen.load(db, plan, kommune=kommune, today=today)  # the demo Maßnahmenliste
     return len(frame)
 
 

@@ -11,13 +11,15 @@ Open projects get planned dates, some of which move later (delays for the page).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 
 import pandas as pd
 
 from kora import periods
-from kora.db import Database, massnahmen_store, readings_store
+from kora.db import Database, massnahmen_store
 from kora.plan.model import Plan
+from kora.readings.versions import Batch, UploadRow
 from kora.samples.demo import demo_readings
 
 STREETS = (
@@ -27,6 +29,8 @@ STREETS = (
     "Hansemannplatz", "Ponttor", "Lousberg", "Burtscheider Markt", "Hauptbahnhof",
 )  # fmt: skip
 LEADS = ("A. Schmidt", "B. Meyer", "C. Yilmaz", "D. Wagner", "E. Hoffmann", None)
+DEMO_USER = "Beispieldaten"
+DEMO_FILE = "Beispieldaten (Maßnahmenliste)"
 ARTEN = ("geschützter Radfahrstreifen", "Fahrradstraße", "Radweg", "Knotenpunkt", "sonstige")
 
 
@@ -130,8 +134,9 @@ def demo_events(versions: pd.DataFrame, plan: Plan, *, today: dt.date) -> pd.Dat
     return pd.DataFrame(rows, columns=["nr", "datum", "ereignis", "anlass"])
 
 
-def load(db: Database, plan: Plan, *, kommune: str, today: dt.date) -> int:
-    """Write the demo list as demo uploads (caller holds the transaction); returns versions written."""
+def batches(db: Database, plan: Plan, *, kommune: str, today: dt.date) -> list[Batch]:
+    """The demo list as demo uploads, one per monthly reporting date, for
+    kora.readings.versions.write_versions (Beispieldaten load them with the demo readings)."""
     versions = demo_list_versions(plan, today=today)
     events = demo_events(versions, plan, today=today)
     events["recorded_at"] = [
@@ -139,20 +144,24 @@ def load(db: Database, plan: Plan, *, kommune: str, today: dt.date) -> int:
         for d in events["datum"]
     ]
     events["occurrence"] = events.groupby(["nr", "datum", "ereignis", "anlass"]).cumcount() + 1
+    out = []
     for stamp in sorted(set(versions["recorded_at"]) | set(events["recorded_at"])):
-        upload_id = readings_store.new_upload(db, kommune=kommune, kind="demo", user="Beispieldaten", at=stamp,
-                                              filename="Beispieldaten (Maßnahmenliste)")  # fmt: skip
-        part = versions[versions["recorded_at"] == stamp]
-        if len(part):
-            frame = part.assign(kommune=kommune, upload_id=upload_id, recorded_by="Beispieldaten", reason=None)
-            frame["prio_verwaltung"] = frame["prio_verwaltung"].astype("Int32")
-            frame["prio_politik"] = pd.array(frame["prio_politik"].tolist(), dtype="Int32")
-            frame["laenge_km"] = pd.to_numeric(frame["laenge_km"], errors="coerce").astype("float64")
-            frame["steckbrief"] = frame["steckbrief"].astype("boolean")
-            massnahmen_store.insert_versions(db, frame)
-        ev = events[events["recorded_at"] == stamp]
-        if len(ev):
-            massnahmen_store.insert_events(
-                db, ev.assign(kommune=kommune, present=True, upload_id=upload_id, recorded_by="Beispieldaten")
-            )
-    return len(versions)
+        upload = UploadRow(kommune=kommune, kind="demo", user=DEMO_USER, at=stamp, filename=DEMO_FILE)
+        part, ev = versions[versions["recorded_at"] == stamp], events[events["recorded_at"] == stamp]
+        out.append(Batch(upload, before=functools.partial(_store, db, part=part, events=ev, kommune=kommune)))
+    return out
+
+
+def _store(db: Database, upload_id: int, *, part: pd.DataFrame, events: pd.DataFrame, kommune: str) -> None:
+    """One demo upload's list versions and Ereignisse (called inside write_versions' transaction)."""
+    if len(part):
+        frame = part.assign(kommune=kommune, upload_id=upload_id, recorded_by=DEMO_USER, reason=None)
+        frame["prio_verwaltung"] = frame["prio_verwaltung"].astype("Int32")
+        frame["prio_politik"] = pd.array(frame["prio_politik"].tolist(), dtype="Int32")
+        frame["laenge_km"] = pd.to_numeric(frame["laenge_km"], errors="coerce").astype("float64")
+        frame["steckbrief"] = frame["steckbrief"].astype("boolean")
+        massnahmen_store.insert_versions(db, frame)
+    if len(events):
+        massnahmen_store.insert_events(
+            db, events.assign(kommune=kommune, present=True, upload_id=upload_id, recorded_by=DEMO_USER)
+        )
