@@ -236,3 +236,26 @@ def test_cli_import_list_template_quelle_and_status(tmp_path: Path) -> None:
     status = json.loads(run_cli("status", "--json", "--db", db).stdout)
     by_id = {i["id"]: i for i in status["indicators"]}
     assert by_id["km_umgesetzt"]["quelle"] == "massnahmen" and by_id["kritik_extern"]["quelle"] == "meldung"
+
+
+def test_brownbag_names_finished_and_moved_maßnahmen_and_exports_the_list(db: Database) -> None:
+    import datetime as dt
+
+    from kora.massnahmen import brownbag
+    from kora.report.export import bundle as export_bundle
+    from kora.report.export import xlsx as export_xlsx
+
+    before = history.with_phase(pd.DataFrame([{**dict.fromkeys(history.LIST_FIELDS), "nr": "M-02", "massnahme": "x",
+                                               "fertigstellung_geplant": "2026-06"}]))  # fmt: skip
+    now = history.with_phase(pd.DataFrame([{**dict.fromkeys(history.LIST_FIELDS), "nr": "M-02", "massnahme": "x",
+                                            "fertigstellung_geplant": "2026-09", "fertigstellung": "2026-09"}]))  # fmt: skip
+    assert [i.text for i in brownbag.finished_since(before, now)] == ["M-02 · x"]
+    assert "06.2026 → 09.2026 (verschoben)" in brownbag.moved_since(before, now)[0].text
+    do_import(db, files())
+    b = export_bundle.gather(db, as_of=dt.date(2026, 10, 1), since=dt.date(2025, 1, 1))
+    erfolge = b.deck.slide("erfolge").sections[-1]
+    assert [i.text for i in erfolge.items] == ["M-01 · Radfahrstreifen Jülicher Straße, 1,2 km"]
+    assert b.deck.slide("massnahmen").table is not None
+    wb = openpyxl.load_workbook(io.BytesIO(export_xlsx.build_xlsx(b)))
+    sheet = wb["Maßnahmen"]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
