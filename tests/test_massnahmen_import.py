@@ -16,7 +16,7 @@ import pytest
 from kora.access.auth import Actor
 from kora.db import Database, audit_store, massnahmen_store, readings_store
 from kora.errors import PermissionDenied, ValidationError
-from kora.massnahmen import history, quelle, template, upload
+from kora.massnahmen import history, quelle, revert, template, upload
 from kora.readings.importer import preview_upload
 from tests.conftest import OPERATOR, ROOT, TODAY
 
@@ -128,14 +128,14 @@ def test_revert_restores_the_list_and_the_derived_values(db: Database) -> None:
     second = do_import(db, files(ROWS[0], changed, ROWS[2], events=None))
     assert second.result is not None and second.result.changed == 1
     assert current(db, "km_umgesetzt")["2025-10"] == pytest.approx(0.8)
-    result = upload.revert_list(db, second.result.upload_id, actor=OPERATOR, reason="falsch", kommune=K, today=TODAY)
+    result = revert.revert_list(db, second.result.upload_id, actor=OPERATOR, reason="falsch", kommune=K, today=TODAY)
     assert result.restored == 1
     assert current(db, "km_umgesetzt")["2025-10"] == 0.0
     assert history.massnahmen_list(db, kommune=K).set_index("nr").loc["M-02", "fertigstellung"] is None or pd.isna(
         history.massnahmen_list(db, kommune=K).set_index("nr").loc["M-02", "fertigstellung"]
     )
     first_id = int(history.uploads(db, kommune=K)["Nr"].iloc[-1])
-    gone = upload.revert_list(db, first_id, actor=OPERATOR, reason="alles zurück", kommune=K, today=TODAY)
+    gone = revert.revert_list(db, first_id, actor=OPERATOR, reason="alles zurück", kommune=K, today=TODAY)
     assert gone.withdrawn == 2 and gone.events_withdrawn == 3  # M-02 was changed later: stays
     assert history.massnahmen_list(db, kommune=K)["nr"].tolist() == ["M-02"]
 

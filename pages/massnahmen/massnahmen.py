@@ -11,7 +11,7 @@ import streamlit as st
 
 from kora import fmt, periods
 from kora.errors import KoraError
-from kora.massnahmen import charts, derive, history, quelle, template, upload
+from kora.massnahmen import charts, derive, history, quelle, revert, template, upload
 from kora.massnahmen.quelle import QUELLE_LABELS
 from kora.plan import setup as ops
 from kora.readings.ingest import MAX_UPLOAD_BYTES
@@ -169,7 +169,7 @@ with tabs[4]:
                     why = st.text_input("Grund der Rücknahme", key="revert_reason", max_chars=500)
                     if st.form_submit_button("Zurücknehmen"):
                         try:
-                            done = upload.revert_list(db, int(chosen), actor=actor, reason=why,
+                            done = revert.revert_list(db, int(chosen), actor=actor, reason=why,
                                                       kommune=KOMMUNE)  # fmt: skip
                         except KoraError as err:
                             st.error(ui.plain(str(err)))
