@@ -16,7 +16,7 @@ import pytest
 from kora.access.roles import Actor
 from kora.db import Database, audit_store, massnahmen_store, readings_store
 from kora.errors import PermissionDenied, ValidationError
-from kora.massnahmen import history, quelle, template, upload
+from kora.massnahmen import history, quelle, revert, template, upload
 from kora.readings.preview import preview_upload
 from tests.conftest import OPERATOR, ROOT, TODAY
 
@@ -128,14 +128,14 @@ def test_revert_restores_the_list_and_the_derived_values(db: Database) -> None:
     second = do_import(db, files(ROWS[0], changed, ROWS[2], events=None))
     assert second.result is not None and second.result.changed == 1
     assert current(db, "km_umgesetzt")["2025-10"] == pytest.approx(0.8)
-    result = upload.revert_list(db, second.result.upload_id, actor=OPERATOR, reason="falsch", kommune=K, today=TODAY)
+    result = revert.revert_list(db, second.result.upload_id, actor=OPERATOR, reason="falsch", kommune=K, today=TODAY)
     assert result.restored == 1
     assert current(db, "km_umgesetzt")["2025-10"] == 0.0
     assert history.massnahmen_list(db, kommune=K).set_index("nr").loc["M-02", "fertigstellung"] is None or pd.isna(
         history.massnahmen_list(db, kommune=K).set_index("nr").loc["M-02", "fertigstellung"]
     )
     first_id = int(history.uploads(db, kommune=K)["Nr"].iloc[-1])
-    gone = upload.revert_list(db, first_id, actor=OPERATOR, reason="alles zurück", kommune=K, today=TODAY)
+    gone = revert.revert_list(db, first_id, actor=OPERATOR, reason="alles zurück", kommune=K, today=TODAY)
     assert gone.withdrawn == 2 and gone.events_withdrawn == 3  # M-02 was changed later: stays
     assert history.massnahmen_list(db, kommune=K)["nr"].tolist() == ["M-02"]
 
@@ -236,3 +236,28 @@ def test_cli_import_list_template_quelle_and_status(tmp_path: Path) -> None:
     status = json.loads(run_cli("status", "--json", "--db", db).stdout)
     by_id = {i["id"]: i for i in status["indicators"]}
     assert by_id["km_umgesetzt"]["quelle"] == "massnahmen" and by_id["kritik_extern"]["quelle"] == "meldung"
+
+
+def test_brownbag_names_finished_and_moved_maßnahmen_and_exports_the_list(db: Database) -> None:
+    import datetime as dt
+
+    from kora.massnahmen import rules
+    from kora.report import massnahmen as brownbag
+    from kora.report.export import make_bundle
+    from kora.report.export import xlsx as export_xlsx
+    from kora.tracking.stand import gather
+
+    before = history.with_phase(pd.DataFrame([{**dict.fromkeys(rules.LIST_FIELDS), "nr": "M-02", "massnahme": "x",
+                                               "fertigstellung_geplant": "2026-06"}]))  # fmt: skip
+    now = history.with_phase(pd.DataFrame([{**dict.fromkeys(rules.LIST_FIELDS), "nr": "M-02", "massnahme": "x",
+                                            "fertigstellung_geplant": "2026-09", "fertigstellung": "2026-09"}]))  # fmt: skip
+    assert [i.text for i in brownbag.finished_since(before, now)] == ["M-02 · x"]
+    assert "06.2026 → 09.2026 (verschoben)" in brownbag.moved_since(before, now)[0].text
+    do_import(db, files())
+    b = make_bundle(gather(db, as_of=dt.date(2026, 10, 1), since=dt.date(2025, 1, 1)))
+    erfolge = b.deck.slide("erfolge").sections[-1]
+    assert [i.text for i in erfolge.items] == ["M-01 · Radfahrstreifen Jülicher Straße, 1,2 km"]
+    assert b.deck.slide("massnahmen").table is not None
+    wb = openpyxl.load_workbook(io.BytesIO(export_xlsx.build_xlsx(b)))
+    sheet = wb["Maßnahmen"]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

@@ -15,7 +15,7 @@ from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.cli.importing import MAX_PRINTED_ERRORS, _read
 from kora.errors import KoraError
-from kora.massnahmen import history, quelle, template, upload
+from kora.massnahmen import history, quelle, revert, template, upload
 from kora.periods import parse_day, parse_month
 from kora.plan import quellen
 from kora.plan import setup as ops
@@ -91,7 +91,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_revert(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
-        result = upload.revert_list(
+        result = revert.revert_list(
             db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason, kommune=DEFAULT_KOMMUNE
         )
     print_json(result.as_dict()) if args.json else print(result.message)
@@ -115,7 +115,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
-        written = upload.refresh_derived(db, actor=Actor.cli(args.user), kommune=DEFAULT_KOMMUNE)
+        written = revert.refresh_derived(db, actor=Actor.cli(args.user), kommune=DEFAULT_KOMMUNE)
     message = f"{written} abgeleitete Monatswerte aktualisiert." if written else "Alle abgeleiteten Werte sind aktuell."
     print_json({"derived": written, "message": message}) if args.json else print(message)
     return 0

@@ -12,7 +12,7 @@ import streamlit as st
 from kora import fmt, periods
 from kora.errors import KoraError
 from kora.labels import QUELLE_LABELS
-from kora.massnahmen import charts, derive, history, quelle, rules, template, upload
+from kora.massnahmen import charts, derive, history, quelle, revert, rules, template, upload
 from kora.plan import quellen
 from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.ingest import MAX_UPLOAD_BYTES
@@ -170,7 +170,7 @@ with tabs[4]:
                     why = st.text_input("Grund der Rücknahme", key="revert_reason", max_chars=500)
                     if st.form_submit_button("Zurücknehmen"):
                         try:
-                            done = upload.revert_list(db, int(chosen), actor=actor, reason=why,
+                            done = revert.revert_list(db, int(chosen), actor=actor, reason=why,
                                                       kommune=KOMMUNE)  # fmt: skip
                         except KoraError as err:
                             st.error(fmt.markdown(str(err)))
