@@ -14,7 +14,7 @@ import streamlit as st
 
 from kora.db import massnahmen_store
 from kora.labels import QUELLE_LABELS
-from kora.massnahmen import charts, history, quelle, rules
+from kora.massnahmen import charts, derive, history, quelle, rules
 from kora.plan.model import DEFAULT_KOMMUNE
 from kora.web import state
 
@@ -135,3 +135,32 @@ def _quelle_changes(path: str, kommune: str) -> pd.DataFrame:
 
 def quelle_changes(*, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
     return _quelle_changes(state.db_path(), kommune)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _summary(path: str, kommune: str) -> dict[str, Any]:
+    frame = _list(path, kommune, None)
+    return {"n": len(frame), "options": history.filter_options(frame)}
+
+
+def summary(*, kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:
+    """How many Maßnahmen and the filter choices — small, so a rerun copies no 5 000-row frame."""
+    return _summary(state.db_path(), kommune)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _behind(path: str, kommune: str, indicator_id: str, month: dt.date) -> pd.DataFrame:
+    frame = _list(path, kommune, None)
+    return history.german_table(derive.behind(indicator_id, month, current=frame, events=_events(path, kommune)))
+
+
+def behind(indicator_id: str, month: dt.date, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+    """The Maßnahmen behind a derived number of one month, as the page shows them."""
+    return _behind(state.db_path(), kommune, indicator_id, month)
+
+
+def template_xlsx(*, kommune: str = DEFAULT_KOMMUNE) -> bytes:
+    """The stored list as the Excel template (built on click)."""
+    from kora.massnahmen import template
+
+    return template.template_xlsx(massnahmen(kommune=kommune), events(kommune=kommune))

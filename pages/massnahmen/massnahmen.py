@@ -12,7 +12,7 @@ import streamlit as st
 from kora import fmt, periods
 from kora.errors import KoraError
 from kora.labels import QUELLE_LABELS
-from kora.massnahmen import charts, derive, history, quelle, revert, rules, template, upload
+from kora.massnahmen import charts, quelle, revert, rules, upload
 from kora.plan import quellen
 from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.ingest import MAX_UPLOAD_BYTES
@@ -35,9 +35,8 @@ st.caption(
 if SUCCESS_KEY in st.session_state:
     st.success(st.session_state.pop(SUCCESS_KEY), icon="✅")
 
-frame = web.massnahmen()  # the list as known now; its dates place each Maßnahme in time
-events = web.events()
-if state.has_demo() and len(frame):
+summary = web.summary()  # cached and small: reruns copy no 5 000-row frame
+if state.has_demo() and summary["n"]:
     st.warning("Angezeigt wird eine **Beispiel-Maßnahmenliste**, keine echten Projekte der Stadt.", icon="🧪")
 
 # --- the Maßnahmen behind a derived number (link from Aktionsfeld / Vorhaben) -------------------
@@ -48,19 +47,19 @@ if wanted in quellen.DERIVED:
     except KoraError:
         month = as_of
     with st.container(border=True):
-        behind = derive.behind(wanted, month, current=frame, events=events)
+        behind = web.behind(wanted, month)
         st.subheader(f"Hinter „{wanted}“ im {fmt.month_name(month)}: {len(behind)} Maßnahmen")
         if behind.empty:
             st.info("In diesem Monat trägt keine Maßnahme zu diesem Wert bei.")
         else:
-            st.dataframe(history.german_table(behind), hide_index=True, key="behind_table")
+            st.dataframe(behind, hide_index=True, key="behind_table")
 
-if frame.empty:
+if not summary["n"]:
     st.info("Noch keine Maßnahmenliste gespeichert. Laden Sie sie im Reiter „Hochladen“ hoch.")
 
 # --- filters ---------------------------------------------------------------------------------
 f1, f2, f3 = st.columns(3)
-options = history.filter_options(frame)
+options = summary["options"]
 phases = f1.multiselect("Phase", options["phases"], key="filter_phase", placeholder="alle Phasen")
 arten = f2.multiselect("Art", options["arten"], key="filter_art", placeholder="alle Arten")
 leads = f3.multiselect("Projektleitung", options["leads"], key="filter_pl", placeholder="alle Projektleitungen")
@@ -105,7 +104,7 @@ with tabs[3]:
         nr = st.selectbox("Versionen einer Maßnahme", view["nrs"], key="history_nr")
         st.dataframe(web.versions_of(nr), hide_index=True, key="versions")
     st.download_button(
-        "Liste als Excel-Vorlage (.xlsx)", data=lambda: template.template_xlsx(frame, events),
+        "Liste als Excel-Vorlage (.xlsx)", data=lambda: web.template_xlsx(),
         file_name="KoRa-Massnahmenliste.xlsx", key="template_xlsx", icon="📥", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )  # fmt: skip
