@@ -33,6 +33,7 @@ if access.can_read:
         st.Page("pages/dashboard/meilensteine.py", title="Meilensteine", icon="🏁", url_path="meilensteine"),
         st.Page("pages/dashboard/staedtenetzwerk.py", title="Städtenetzwerk", icon="🤝", url_path="staedtenetzwerk"),
         st.Page("pages/dashboard/staedtevergleich.py", title="Städtevergleich", icon="📊", url_path="staedtevergleich"),
+        st.Page("pages/massnahmen/massnahmen.py", title="Maßnahmen", icon="🚧", url_path="massnahmen"),
     ]
     messwerte = []
     if actor is not None and actor.can_write_readings:

@@ -21,3 +21,6 @@ CHANGE_LABELS = {"new": "neu", "changed": "geändert", "unchanged": "unveränder
 # Catalogue vocabulary.
 AGGREGATION_LABELS = {"sum": "Summe seit Jahresbeginn", "mean": "Mittel der Monate", "last": "letzter Stand"}
 DIRECTION_LABELS = {"up": "mehr ist besser", "down": "weniger ist besser", "yesno": "ja/nein"}
+
+# Where an indicator's values come from (kora.plan.quellen).
+QUELLE_LABELS = {"meldung": "Meldung (getippt)", "massnahmen": "Maßnahmenliste", "meilensteine": "Meilensteine"}

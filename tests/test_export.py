@@ -56,7 +56,7 @@ def test_pptx_has_every_slide_with_german_title_and_native_charts(bundle: export
     data = export.render("pptx", bundle)
     prs = open_pptx(data)
     deck = bundle.deck
-    assert len(prs.slides) == len(deck.slides) == 8
+    assert len(prs.slides) == len(deck.slides) == 9  # 8 + the Maßnahmenliste of the Beispieldaten
     assert [s.shapes.title.text for s in prs.slides] == [s.title for s in deck.slides]
     for slide, spec in zip(prs.slides, deck.slides, strict=True):
         charts = [sh.chart for sh in slide.shapes if sh.has_chart]
@@ -296,7 +296,7 @@ def test_xlsx_sheets_show_stand_and_hold_no_formula(bundle: export.Bundle) -> No
     wb = open_xlsx(export.render("xlsx", bundle))
     assert wb.sheetnames == [
         "Info", "Zielerreichung", "Aktionsfelder und Vorhaben", "Änderungen", "Plan", "Meilensteine",
-        "Indikatoren", "Messwerte mit Versionen",
+        "Indikatoren", "Messwerte mit Versionen", "Maßnahmen",
     ]  # fmt: skip
     for ws in wb.worksheets[1:]:
         assert "Stand: Oktober 2026" in ws["A2"].value
@@ -368,7 +368,7 @@ def test_html_is_self_contained_and_escapes_user_text(bundle: export.Bundle) -> 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text)  # nothing to fetch
     assert "@import" not in text and "url(" not in text
-    assert text.count("<svg") == 7 and text.count('class="slide') == 8
+    assert text.count("<svg") == 7 and text.count('class="slide') == 9
     assert "Stand: <b>Oktober 2026</b>" in text
 
 
@@ -402,8 +402,8 @@ def test_cli_exports_every_format(demo_db: Database, db_path: Path, tmp_path: Pa
         assert "Stand: Oktober 2026" in run.stdout and out.stat().st_size > 1000
         # a workbook has sheets, not slides
         assert ("Tabellenblätter: Info, Zielerreichung" in run.stdout) == (key == "xlsx")
-        assert ("(8 Folien)" in run.stdout) == (key != "xlsx")
-    assert len(open_pptx((tmp_path / "bericht.pptx").read_bytes()).slides) == 8
+        assert ("(9 Folien)" in run.stdout) == (key != "xlsx")
+    assert len(open_pptx((tmp_path / "bericht.pptx").read_bytes()).slides) == 9
     assert "Zielerreichung" in open_xlsx((tmp_path / "bericht.xlsx").read_bytes()).sheetnames
     inferred = kora(
         "export", "--as-of", "2026-06", "--known-at", "2026-07-15", "--out", str(tmp_path / "x.html"), db=db_path

@@ -66,12 +66,12 @@ def test_buttons_walk_through_the_slides(app_env: Path) -> None:
     at.button(key="praes_next").click().run()
     at.button(key="praes_back").click().run()
     assert title(at) == "Aktionsfeld A: Umgang mit Zivilgesellschaft"
-    at.selectbox(key="praes_slide").set_value(7).run()
+    at.selectbox(key="praes_slide").set_value(8).run()
     assert title(at) == "Wo wir Unterstützung brauchen"
     at.button(key="praes_next").click().run()  # the last slide stays the last
     assert title(at) == "Wo wir Unterstützung brauchen" and not at.exception
     at.button(key="praes_back").click().run()
-    assert title(at) == "Was hat sich seit dem letzten Termin geändert?"
+    assert title(at) == "Maßnahmenliste"  # the Beispieldaten's list, after "Was hat sich … geändert?"
 
 
 def test_since_last_time_lists_readings_added_after_the_chosen_date(app_env: Path) -> None:

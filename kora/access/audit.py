@@ -42,6 +42,9 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.NETZWERK_EXPORT: "Benchmark-Paket exportiert",
     AuditAction.NETZWERK_IMPORT: "Benchmark-Paket importiert",
     AuditAction.KOMMUNE_ZUORDNEN: "Kommune zugeordnet",
+    AuditAction.MASSNAHMEN_UPLOAD: "Maßnahmenliste hochgeladen",
+    AuditAction.MASSNAHMEN_RUECKNAHME: "Maßnahmenliste zurückgenommen",
+    AuditAction.QUELLE_AENDERN: "Quelle geändert",
 }
 OUTCOME_LABELS = {"ok": "ausgeführt", "abgelehnt": "abgelehnt", "verweigert": "verweigert (keine Berechtigung)"}
 COLUMNS = ["Nr", "Zeitpunkt", "Wer", "Aktion", "Objekt", "Ergebnis", "Grund", "Details"]

@@ -214,6 +214,9 @@ ACTIONS: dict[AuditAction, Action] = {
     AuditAction.NETZWERK_EXPORT: Action("Benchmark-Pakete exportieren", "indikator"),
     AuditAction.NETZWERK_IMPORT: Action("Benchmark-Pakete importieren", "admin"),
     AuditAction.KOMMUNE_ZUORDNEN: Action("Benutzer einer Kommune zuordnen", "admin"),
+    AuditAction.MASSNAHMEN_UPLOAD: Action("die Maßnahmenliste hochladen und korrigieren", "indikator"),
+    AuditAction.MASSNAHMEN_RUECKNAHME: Action("Uploads der Maßnahmenliste zurücknehmen", "indikator"),
+    AuditAction.QUELLE_AENDERN: Action("die Quelle eines Indikators umstellen", "admin"),
 }
 
 

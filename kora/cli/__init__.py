@@ -15,4 +15,5 @@ COMMAND_MODULES = (
     "kora.cli.export",
     "kora.cli.users",
     "kora.cli.netzwerk",
+    "kora.cli.massnahmen",
 )

@@ -45,6 +45,9 @@ class AuditAction(StrEnum):
     NETZWERK_EXPORT = "netzwerk_export"
     NETZWERK_IMPORT = "netzwerk_import"
     KOMMUNE_ZUORDNEN = "kommune_zuordnen"
+    MASSNAHMEN_UPLOAD = "massnahmen_upload"
+    MASSNAHMEN_RUECKNAHME = "massnahmen_ruecknahme"
+    QUELLE_AENDERN = "quelle_aendern"
 
 
 def write_audit(

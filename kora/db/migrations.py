@@ -203,7 +203,69 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
-    # 4 is issue 13 (Maßnahmenliste), merged from its own branch.
+    (
+        4,
+        "Maßnahmenliste: versions of Maßnahmen and Ereignisse, source (quelle) per indicator",
+        """
+        -- Where an indicator's values come from: typed ('meldung'), derived from the
+        -- Maßnahmenliste ('massnahmen') or from the milestone records ('meilensteine').
+        ALTER TABLE indicators ADD COLUMN quelle VARCHAR NOT NULL DEFAULT 'meldung';
+        -- Admin switches of a source: append-only, each with a reason, re-applied after a reload.
+        CREATE SEQUENCE quelle_change_seq START 1;
+        CREATE TABLE quelle_changes (
+            seq          BIGINT NOT NULL DEFAULT nextval('quelle_change_seq'),
+            kommune      VARCHAR NOT NULL,
+            indicator_id VARCHAR NOT NULL,
+            old_quelle   VARCHAR NOT NULL,
+            new_quelle   VARCHAR NOT NULL CHECK (new_quelle IN ('meldung', 'massnahmen', 'meilensteine')),
+            recorded_at  TIMESTAMP NOT NULL,
+            recorded_by  VARCHAR NOT NULL,
+            reason       VARCHAR NOT NULL
+        );
+        -- One row per version of a Maßnahme (key: kommune + nr). massnahme NULL = withdrawn
+        -- (a revert of a first listing). Dates are ISO text, 'YYYY-MM' or 'YYYY-MM-DD': the
+        -- precision the coordinator wrote is part of the data.
+        CREATE SEQUENCE massnahme_version_seq START 1;
+        CREATE TABLE massnahme_versions (
+            seq                    BIGINT NOT NULL DEFAULT nextval('massnahme_version_seq'),
+            kommune                VARCHAR NOT NULL,
+            nr                     VARCHAR NOT NULL,
+            massnahme              VARCHAR,
+            art                    VARCHAR,
+            laenge_km              DOUBLE,
+            prio_verwaltung        INTEGER,
+            prio_politik           INTEGER,
+            phase                  VARCHAR,
+            projektleitung         VARCHAR,
+            steckbrief             BOOLEAN,
+            planungsbeginn         VARCHAR,
+            beschluss_geplant      VARCHAR,
+            beschluss              VARCHAR,
+            fertigstellung_geplant VARCHAR,
+            fertigstellung         VARCHAR,
+            upload_id              BIGINT NOT NULL,
+            recorded_at            TIMESTAMP NOT NULL,
+            recorded_by            VARCHAR NOT NULL,
+            reason                 VARCHAR
+        );
+        -- Ereignisse (Abstimmungsschleife, Richtungsänderung) per Maßnahme, append-only:
+        -- present false = withdrawn by a revert. occurrence numbers identical rows.
+        CREATE SEQUENCE massnahme_event_seq START 1;
+        CREATE TABLE massnahme_events (
+            seq         BIGINT NOT NULL DEFAULT nextval('massnahme_event_seq'),
+            kommune     VARCHAR NOT NULL,
+            nr          VARCHAR NOT NULL,
+            datum       VARCHAR NOT NULL,
+            ereignis    VARCHAR NOT NULL CHECK (ereignis IN ('Abstimmungsschleife', 'Richtungsänderung')),
+            anlass      VARCHAR NOT NULL,
+            occurrence  INTEGER NOT NULL,
+            present     BOOLEAN NOT NULL,
+            upload_id   BIGINT NOT NULL,
+            recorded_at TIMESTAMP NOT NULL,
+            recorded_by VARCHAR NOT NULL
+        );
+        """,
+    ),
     (
         5,
         "network: benchmark packages received, users' Kommune",

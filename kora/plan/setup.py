@@ -15,12 +15,13 @@ from typing import Any
 import pandas as pd
 
 from kora.access.roles import Actor, authorize, os_user
-from kora.db import Database, admin_store, audit_store, plan_store
+from kora.db import Database, admin_store, audit_store, massnahmen_store, plan_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError
 from kora.periods import utcnow
 from kora.plan.files import CATALOGUE_FILE, PLAN_FILE, load_plan
 from kora.plan.model import DEFAULT_KOMMUNE
+from kora.plan.quellen import catalogue_quellen
 
 __all__ = ["DEFAULT_KOMMUNE", "InitResult", "init", "os_user", "plan_dict", "utcnow"]
 
@@ -81,6 +82,7 @@ def init(
     with db.write_lock, db.transaction():
         plan_store.write_plan(db, plan, actor=who.audit_name)
         applied, skipped = admin_store.reapply_plan_changes(db, kommune=plan.kommune)
+        load_catalogue_quellen(db, catalogue_path=catalogue_path, kommune=plan.kommune)
         audit_store.write_audit(
             db,
             actor=who.audit_name,
@@ -90,6 +92,20 @@ def init(
             kommune=plan.kommune,
         )
     return InitResult(plan.kommune, not loaded, loaded, len(plan.vorhaben), len(plan.indicators), applied, skipped)
+
+
+def load_catalogue_quellen(db: Database, *, catalogue_path: Path | str, kommune: str) -> int:
+    """After the plan tables were (re)written: sources from the file, then every recorded switch
+    on top, in order (caller holds the transaction). Returns the number of switches re-applied."""
+    for ind_id, quelle in catalogue_quellen(catalogue_path).items():
+        massnahmen_store.set_quelle(db, kommune=kommune, indicator_id=ind_id, quelle=quelle)
+    known = set(massnahmen_store.quellen(db, kommune=kommune))
+    applied = 0
+    for r in massnahmen_store.quelle_changes_df(db, kommune=kommune).itertuples(index=False):
+        if r.indicator_id in known:
+            massnahmen_store.set_quelle(db, kommune=kommune, indicator_id=r.indicator_id, quelle=r.new_quelle)
+            applied += 1
+    return applied
 
 
 def ensure_ready(db: Database) -> None:

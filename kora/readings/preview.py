@@ -27,6 +27,7 @@ from kora.readings.catalogue import Catalogue
 from kora.readings.check import Checked, empty_readings, parse_file
 from kora.readings.ingest import Problem
 from kora.readings.ingest.columns import take_text
+from kora.readings.quelle_guard import typed_upload_problems
 
 
 @dataclass
@@ -236,6 +237,7 @@ def preview_upload(
     size = len(data)
     catalogue = Catalogue.from_db(db, kommune)
     checked = parse_file(data, catalogue, today=today)  # the size limit is checked before parsing
+    checked.problems += typed_upload_problems(db, checked.readings, kommune=kommune)  # derived: refused
     state = import_store.readings_state(db, kommune=kommune)
     cells = _compare(db, checked, state=state, kommune=kommune)
     preview = Preview(

@@ -20,6 +20,9 @@ from kora.db.audit_store import AuditAction
 
 # the reading versions of one upload (readings_store.READING_COLUMNS), given the new upload's id
 VersionRows = Callable[[int], pd.DataFrame | pa.Table]
+# other rows stored under the same upload before its reading versions (kora.massnahmen: the list's
+# own versions and Ereignisse, from which the derived readings are then computed)
+BeforeReadings = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Batch:
     upload: UploadRow
     readings: VersionRows | None = None
     milestones: tuple[MilestoneVersion, ...] = ()
+    before: BeforeReadings | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ def write_versions(db: Database, batches: Sequence[Batch], *, audit: Callable[[l
         for batch in batches:
             upload_id = readings_store.new_upload(db, **asdict(batch.upload))
             ids.append(upload_id)
+            if batch.before is not None:
+                batch.before(upload_id)
             if batch.readings is not None:
                 readings_store.insert_readings(db, batch.readings(upload_id))
             for event in batch.milestones:

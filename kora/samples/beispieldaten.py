@@ -14,12 +14,13 @@ import pandas as pd
 
 from kora import periods
 from kora.access.roles import Actor, authorize
-from kora.db import Database, audit_store, readings_store
+from kora.db import Database, audit_store, massnahmen_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError
 from kora.plan.files import load_plan
 from kora.plan.model import DEFAULT_KOMMUNE, Plan
 from kora.readings.versions import AuditRow, Batch, MilestoneVersion, UploadRow, write_versions
+from kora.samples import massnahmen as sample_massnahmen
 from kora.samples.demo import demo_milestone_events, demo_readings
 
 DEMO_USER = "Beispieldaten"
@@ -60,7 +61,11 @@ def load_demo(
     if plan.kommune != kommune:
         raise KoraError(f"Beispieldaten gibt es nur für {plan.kommune_name}.")
     frame = demo_readings(plan, today=today)
-    batches = [*reading_batches(frame, kommune=kommune), *milestone_batches(plan, kommune=kommune, today=today)]
+    batches = [
+        *reading_batches(frame, kommune=kommune),
+        *milestone_batches(plan, kommune=kommune, today=today),
+        *sample_massnahmen.batches(db, plan, kommune=kommune, today=today),  # the demo Maßnahmenliste
+    ]
 
     def audit(_ids: list[int]) -> AuditRow:
         return AuditRow(who.audit_name, AuditAction.BEISPIELDATEN_GELADEN, kommune, detail={"versionen": len(frame)})
@@ -112,6 +117,8 @@ def remove_demo(db: Database, *, actor: Actor | None, kommune: str = DEFAULT_KOM
     """Remove all Beispieldaten (Admin only); the city's own readings stay untouched."""
     who = authorize(db, actor, AuditAction.BEISPIELDATEN_ENTFERNT, kommune=kommune, object="Beispieldaten")
     with db.write_lock:
+        with db.transaction():
+            massnahmen_store.remove_demo(db, kommune=kommune)  # demo Maßnahmen first: they name demo uploads
         n = readings_store.remove_demo(db, kommune=kommune)
         audit_store.write_audit(
             db,

@@ -51,7 +51,7 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
 
 COUNT_COLUMNS = [f"n_{s}" for s in metrics.STATUS_ORDER]
 # `status --json` carries every status column but the roll-up weight, keyed by Kommune.
-JSON_INDICATOR_COLUMNS = ["kommune", *(c for c in metrics.INDICATOR_STATUS_COLUMNS if c != "weight")]
+JSON_INDICATOR_COLUMNS = ["kommune", *(c for c in metrics.INDICATOR_STATUS_COLUMNS if c != "weight"), "quelle"]
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -155,3 +155,6 @@ class Stand:
     versions: pd.DataFrame  # changes_store.versions_df: every version up to known_at, months ≤ as_of
     made_on: dt.date  # the day the deck is dated
     network: Comparison | None = None  # Städtevergleich for slide and sheet (kora.network.service.deck_comparison)
+    # the Maßnahmenliste as known at the Datenstand and at the last Termin (kora.massnahmen.history)
+    massnahmen: pd.DataFrame = field(default_factory=pd.DataFrame)
+    massnahmen_before: pd.DataFrame = field(default_factory=pd.DataFrame)

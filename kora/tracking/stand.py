@@ -12,6 +12,7 @@ import datetime as dt
 
 from kora import periods
 from kora.db import Database, changes_store
+from kora.massnahmen.history import massnahmen_list
 from kora.network.service import deck_comparison
 from kora.plan.model import DEFAULT_KOMMUNE
 from kora.plan.setup import plan_dict
@@ -40,7 +41,8 @@ def gather(
     report: StatusReport | None = None,
 ) -> Stand:
     """Status, changes since the last Termin (default: four weeks before the Datenstand or
-    today), plan, reading versions and the Städtevergleich (None without other Kommunen) for one Stand."""
+    today), plan, reading versions, the Städtevergleich (None without other Kommunen) and the Maßnahmenliste
+    (now and at the last Termin) for one Stand."""
     made_on = made_on or periods.today_local()
     report = report or build_status(db, kommune=kommune, as_of=as_of, known_at=known_at)
     changes = build_changes(
@@ -50,13 +52,11 @@ def gather(
     versions = changes_store.versions_df(db, kommune=kommune, known_at=report.known_at, last_month=report.as_of)
     network = deck_comparison(db, kommune=kommune, as_of=report.as_of, known_at=report.known_at)
     return Stand(
-        report=report,
-        changes=changes,
-        plan=plan_dict(db, kommune),
-        versions=versions,
-        made_on=made_on,
+        report=report, changes=changes, plan=plan_dict(db, kommune), versions=versions, made_on=made_on,
         network=network,
-    )
+        massnahmen=massnahmen_list(db, kommune=kommune, known_at=report.known_at),  # Erfolge, Änderungen, sheet
+        massnahmen_before=massnahmen_list(db, kommune=kommune, known_at=changes.since),
+    )  # fmt: skip
 
 
 __all__ = ["gather"]

@@ -16,6 +16,7 @@ import pandas as pd
 from kora import metrics, periods, rollups
 from kora.db import Database, status_store
 from kora.errors import NotFoundError
+from kora.massnahmen.quelle import with_quelle
 from kora.milestones import milestone_summary
 from kora.periods import normalize_known_at
 from kora.plan.model import DEFAULT_KOMMUNE
@@ -101,6 +102,7 @@ def build_status(
     known = normalize_known_at(known_at)
     inputs = _inputs(db, kommune, month, known)
     ind = metrics.indicator_status(inputs["indicators"], inputs["targets"], inputs["readings"], as_of=month)
+    ind = with_quelle(db, ind, known_at=known)  # where each indicator's values come from (kora.massnahmen)
     links = status_store.indicator_vorhaben_df(db, kommune)
     vorhaben = rollups.vorhaben_rollup(ind, links, status_store.vorhaben_df(db, kommune), inputs["indicators"])
     felder = rollups.aktionsfeld_rollup(

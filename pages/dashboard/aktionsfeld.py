@@ -6,6 +6,7 @@ import streamlit as st
 
 from kora import fmt
 from kora.report import charts, tables
+from kora.web import massnahmen as massnahmen_web
 from kora.web import state, style
 
 plan = state.plan()
@@ -61,3 +62,5 @@ for v in vorhaben.itertuples(index=False):
                 key=f"chart_{v.nr}_{row['id']}",
             )
         facts_col.markdown(tables.facts_markdown(row, as_of))
+        with facts_col:
+            massnahmen_web.derived_link(row["id"], as_of)  # derived numbers: which Maßnahmen make them up

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kora import fmt
 from kora.report import charts, tables
+from kora.web import massnahmen as massnahmen_web
 from kora.web import state, style
 
 plan = state.plan()
@@ -53,6 +54,8 @@ with numbers_col:
     st.page_link(
         "pages/dashboard/aktionsfeld.py", label="Verläufe im Aktionsfeld →", query_params={"feld": v["aktionsfeld"]}
     )
+    for indicator_id in tables.indicators_of(report, nr)["id"]:
+        massnahmen_web.derived_link(indicator_id, as_of)  # derived numbers: which Maßnahmen make them up
     st.markdown("#### Meilensteine / Erfolgsfaktoren")
     milestones = tables.milestone_frame(state.milestones(), as_of)
     mine = tables.milestones_of(milestones, nr)

@@ -51,7 +51,7 @@ def test_html_report_renders_offline_and_shows_user_text_as_text(page, report_fi
     page.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())  # no network at all
     page.goto(report_file.as_uri())
     page.wait_for_selector("section.slide")
-    assert page.locator("section.slide").count() == 8
+    assert page.locator("section.slide").count() == 9
     assert page.title() == "KoRa-Monitor Stadt Aachen · Stand Oktober 2026"
     # charts are drawn: every SVG has bars with a width
     assert page.locator("svg").count() == 7

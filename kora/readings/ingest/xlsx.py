@@ -87,6 +87,29 @@ def read_grid(data: bytes) -> tuple[pd.DataFrame, str]:
     return to_grid(rows, row_numbers), name
 
 
+def read_sheets(data: bytes) -> list[tuple[str, pd.DataFrame]]:
+    """(sheet name, grid) of every worksheet: a Maßnahmenliste workbook keeps its Ereignisse on a
+    second sheet. MAX_CELLS bounds all sheets together, so a second sheet cannot double the memory."""
+    wb = _open_workbook(data)
+    out: list[tuple[str, pd.DataFrame]] = []
+    budget = MAX_CELLS
+    try:
+        if not wb.worksheets:
+            raise FileRejected(Problem(None, None, None, "Die Excel-Arbeitsmappe enthält kein Tabellenblatt."))
+        for ws in wb.worksheets:
+            ws.reset_dimensions()
+            rows, row_numbers = read_rows(ws.iter_rows(), limit=budget)
+            budget -= sum(len(r) for r in rows)
+            out.append((ws.title, to_grid(rows, row_numbers)))
+    except FileRejected:
+        raise
+    except READ_ERRORS as err:  # a broken part of the zip shows only while the sheet is read
+        raise FileRejected(Problem(None, None, None, DAMAGED.format(error=type(err).__name__))) from None
+    finally:
+        wb.close()
+    return out
+
+
 def _open_workbook(data: bytes) -> Any:
     """openpyxl's read-only workbook with cached formula results; unreadable bytes are a FileRejected."""
     import openpyxl
@@ -112,8 +135,8 @@ def cell_value(cell: Any) -> object:
     return value
 
 
-def read_rows(sheet_rows: Iterable[Sequence[Any]]) -> tuple[list[list[object]], list[int]]:
-    """Cell values per row and each row's Excel number; more than MAX_CELLS cells is a FileRejected.
+def read_rows(sheet_rows: Iterable[Sequence[Any]], *, limit: int = MAX_CELLS) -> tuple[list[list[object]], list[int]]:
+    """Cell values per row and each row's Excel number; more than `limit` cells is a FileRejected.
 
     Read-only sheets skip empty rows: a cell's own row number (when it has one) is the truth.
     """
@@ -129,7 +152,7 @@ def read_rows(sheet_rows: Iterable[Sequence[Any]]) -> tuple[list[list[object]], 
                 current = cell.row
             values.append(cell_value(cell))
         cells += len(values)
-        if cells > MAX_CELLS:
+        if cells > limit:
             raise FileRejected(Problem(None, None, None, TOO_LARGE))
         rows.append(values)
         row_numbers.append(current)

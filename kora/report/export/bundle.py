@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from kora.network.results import Comparison
+from kora.report import massnahmen
 from kora.report.deck import Deck
 from kora.report.slides import build_deck
 from kora.tracking.results import Changes, Stand, StatusReport
@@ -26,16 +27,14 @@ class Bundle:
     plan: dict[str, Any]
     versions: pd.DataFrame  # changes_store.versions_df: every version up to known_at, months ≤ as_of
     network: Comparison | None = None  # the Städtevergleich for the slide and sheet "Städtevergleich"
+    massnahmen: pd.DataFrame | None = None  # the Maßnahmenliste as known at the Datenstand (Excel sheet)
 
 
 def make_bundle(stand: Stand) -> Bundle:
     """The deck for the gathered Stand, packed with the data the Excel export also shows."""
     deck = build_deck(stand.report, stand.changes, stand.plan, made_on=stand.made_on, network=stand.network)
+    deck = massnahmen.extend(deck, now=stand.massnahmen, before=stand.massnahmen_before)  # Erfolge/Änderungen
     return Bundle(
-        deck=deck,
-        report=stand.report,
-        changes=stand.changes,
-        plan=stand.plan,
-        versions=stand.versions,
-        network=stand.network,
-    )
+        deck=deck, report=stand.report, changes=stand.changes, plan=stand.plan, versions=stand.versions,
+        network=stand.network, massnahmen=stand.massnahmen,
+    )  # fmt: skip

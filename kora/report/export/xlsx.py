@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kora import fmt
 from kora.fmt import as_date, is_missing
 from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, KIND_LABELS
-from kora.report import network
+from kora.report import massnahmen, network
 from kora.report.export.bundle import Bundle
 from kora.report.export.common import xml_safe
 from kora.tracking.change_table import change_rows, status_word
@@ -351,6 +351,19 @@ def _network(wb: Workbook, bundle: Bundle) -> None:
     _sheet(wb, "Städtevergleich", title, bundle, cols, rows)
 
 
+def _massnahmen(wb: Workbook, bundle: Bundle) -> None:
+    if bundle.massnahmen is not None and len(bundle.massnahmen):
+        cols = [Col(name, width) for name, width in massnahmen.SHEET_COLUMNS]
+        _sheet(
+            wb,
+            "Maßnahmen",
+            "Maßnahmenliste (wie zum Datenstand bekannt)",
+            bundle,
+            cols,
+            massnahmen.sheet_rows(bundle.massnahmen),
+        )
+
+
 def build_xlsx(bundle: Bundle) -> bytes:
     """The workbook as .xlsx bytes."""
     wb = Workbook()
@@ -363,6 +376,7 @@ def build_xlsx(bundle: Bundle) -> bytes:
     _indicators(wb, bundle)
     _versions(wb, bundle)
     _network(wb, bundle)
+    _massnahmen(wb, bundle)
     wb.properties.title = f"{bundle.deck.title} · Stand {fmt.month_name(bundle.deck.as_of)}"
     wb.properties.creator = "KoRa-Monitor"
     out = io.BytesIO()
