@@ -39,6 +39,8 @@ ACTION_LABELS = {
     "anmeldung": "Anmeldung",
     "abmeldung": "Abmeldung",
     "audit_lesen": "Audit-Log gelesen",
+    "sicherung": "Sicherung erstellt",
+    "wiederherstellung": "Wiederhergestellt",
 }
 OUTCOME_LABELS = {"ok": "ausgeführt", "abgelehnt": "abgelehnt", "verweigert": "verweigert (keine Berechtigung)"}
 COLUMNS = ["Nr", "Zeitpunkt", "Wer", "Aktion", "Objekt", "Ergebnis", "Grund", "Details"]

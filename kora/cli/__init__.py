@@ -14,4 +14,5 @@ COMMAND_MODULES = (
     "kora.cli.importing",
     "kora.cli.export",
     "kora.cli.users",
+    "kora.cli.backup",
 )
