@@ -20,6 +20,8 @@ Each manifest entry:
 - `setup`: a file imported before this one (e.g. an existing 0,3 km that 1e309 must not replace).
 - `committed`: whether the file is in git, else `generated` says which builder makes it.
 - `part_b`: true while the importer does not yet meet `expect` (the pytest test is xfail(strict)).
+- `render_check`: where the accepted text must arrive inert ("historie": expander labels of the
+  history page; "slides": PPTX and HTML export); `render_part_b`: not yet (xfail(strict)).
 - `limits`: every file within the 5 MB upload limit is answered in < 10 s and < 500 MB peak RSS.
 """
 
@@ -119,6 +121,15 @@ EMPTY_SST = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{_MAIN_NS}" count="0" uniqueCount="0"/>'
 )
 
+
+def _member(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date, so regenerating the corpus gives the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = 9  # type: ignore[attr-defined]  # Python 3.11 name (3.13: compress_level)
+    return info
+
+
 Part = str | Callable[[zipfile.ZipFile, str], None]
 
 
@@ -139,7 +150,7 @@ def xlsx_bytes(parts: dict[str, Part]) -> bytes:
             if callable(content):
                 content(zf, name)
             else:
-                zf.writestr(name, content)
+                zf.writestr(_member(name), content)
     return buf.getvalue()
 
 
@@ -148,7 +159,7 @@ def _streamed(head: str, filler: bytes, total: int, tail: str) -> Callable[[zipf
 
     def write(zf: zipfile.ZipFile, name: str) -> None:
         chunk = filler * max(1, (1024 * 1024) // len(filler))
-        with zf.open(name, "w", force_zip64=True) as out:
+        with zf.open(_member(name), "w", force_zip64=True) as out:
             out.write(head.encode())
             written = 0
             while written < total:
@@ -175,7 +186,7 @@ def empty_rows_xlsx(n: int) -> bytes:
     """Header and one reading, then `n` empty rows (Excel's formatting residue, as saved)."""
 
     def write(zf: zipfile.ZipFile, name: str) -> None:
-        with zf.open(name, "w", force_zip64=True) as out:
+        with zf.open(_member(name), "w", force_zip64=True) as out:
             out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="{_MAIN_NS}"><sheetData>'.encode())
             out.write(data_rows().encode())
             for start in range(3, n + 3, 10_000):
@@ -257,87 +268,84 @@ def _corpus() -> list[tuple[dict[str, object], Builder]]:
     def fixed(data: Callable[[], bytes]) -> Builder:
         return lambda _scale: data()
 
+    def big(
+        make: Callable[[int], bytes], bench: int, test: int | None, **entry: object
+    ) -> tuple[dict[str, object], Builder]:
+        """A generated file: `bench_size` = the issue's size, `test_size` = same defect for pytest
+        (None: bench only, another entry covers the defect at test scale)."""
+        built = _entry(**entry, committed=False, bench_size=bench, test_size=test)  # type: ignore[arg-type]
+        return built, lambda scale: make(bench if scale == "bench" else (test or bench))
+
     dup = "duplicate value for one indicator and month: every error lists every line (quadratic)"
+    # Test sizes stay above any sane limit part B may choose (a real 5 MB workbook unpacks to < 60 MB).
     items: list[tuple[dict[str, object], Builder]] = [
-        (
-            _entry(
-                "dup_flood_10000.csv",
-                UNBOUNDED,
-                dup + "; 330 KB, CLI 8 s / 1,37 GB",
-                "rejected",
-                "steht mehrfach",
-                error_cap=100,
-                part_b=True,
-                committed=False,
-                test_size=2_000,
-            ),
-            lambda s: _duplicate_flood(10_000 if s == "bench" else 2_000),
+        big(
+            _duplicate_flood,
+            10_000,
+            1_000,
+            file="dup_flood_10000.csv",
+            section=UNBOUNDED,
+            finding=dup + "; 10 000 repeats, 330 KB, CLI 8 s / 1,37 GB",
+            expect="rejected",
+            message="steht mehrfach",
+            error_cap=100,
+            part_b=True,
         ),
-        (
-            _entry(
-                "dup_flood_100000.csv",
-                UNBOUNDED,
-                dup + "; 3,3 MB, no answer within 5 minutes",
-                "rejected",
-                "steht mehrfach",
-                error_cap=100,
-                part_b=True,
-                committed=False,
-                test_size=5_000,
-            ),
-            lambda s: _duplicate_flood(100_000 if s == "bench" else 5_000),
+        big(
+            _duplicate_flood,
+            100_000,
+            2_000,
+            file="dup_flood_100000.csv",
+            section=UNBOUNDED,
+            finding=dup + "; 100 000 repeats, 3,3 MB, no answer within 5 minutes",
+            expect="rejected",
+            message="steht mehrfach",
+            error_cap=100,
+            part_b=True,
         ),
-        (
-            _entry(
-                "zip_bomb_shared_string_1gb.xlsx",
-                UNBOUNDED,
-                "1 MB .xlsx unpacking to 1 GB (one shared string): accepted with 1,2 GB RSS",
-                "rejected",
-                "entpackt",
-                part_b=True,
-                committed=False,
-                test_size=64 * 1024**2,
-            ),
-            lambda s: zip_bomb_shared_string(GIB if s == "bench" else 64 * 1024**2),
+        big(
+            zip_bomb_shared_string,
+            GIB,
+            128 * 1024**2,
+            file="zip_bomb_shared_string_1gb.xlsx",
+            section=UNBOUNDED,
+            finding="1 MB .xlsx unpacking to 1 GB (one shared string): accepted with 1,2 GB RSS",
+            expect="rejected",
+            message="entpackt",
+            part_b=True,
         ),
-        (
-            _entry(
-                "zip_bomb_shared_string_5gb.xlsx",
-                UNBOUNDED,
-                "within the 5 MB limit: about 5 GB unpacked",
-                "rejected",
-                "entpackt",
-                part_b=True,
-                committed=False,
-                test_size=128 * 1024**2,
-            ),
-            lambda s: zip_bomb_shared_string(5 * GIB if s == "bench" else 128 * 1024**2),
+        big(
+            zip_bomb_shared_string,
+            5 * GIB,
+            None,
+            file="zip_bomb_shared_string_5gb.xlsx",
+            section=UNBOUNDED,
+            finding="within the 5 MB limit: about 5 GB unpacked",
+            expect="rejected",
+            message="entpackt",
+            part_b=True,
         ),
-        (
-            _entry(
-                "zip_bomb_sheet_whitespace_1gb.xlsx",
-                UNBOUNDED,
-                "sheet XML padded to 1 GB: parse time",
-                "rejected",
-                "entpackt",
-                part_b=True,
-                committed=False,
-                test_size=64 * 1024**2,
-            ),
-            lambda s: zip_bomb_sheet_whitespace(GIB if s == "bench" else 64 * 1024**2),
+        big(
+            zip_bomb_sheet_whitespace,
+            GIB,
+            128 * 1024**2,
+            file="zip_bomb_sheet_whitespace_1gb.xlsx",
+            section=UNBOUNDED,
+            finding="sheet XML padded to 1 GB with whitespace: parse time",
+            expect="rejected",
+            message="entpackt",
+            part_b=True,
         ),
-        (
-            _entry(
-                "empty_rows_1m.xlsx",
-                UNBOUNDED,
-                ".xlsx with 1 M empty rows: 21 s",
-                "accepted",
-                "",
-                part_b=False,
-                committed=False,
-                test_size=20_000,
-            ),
-            lambda s: empty_rows_xlsx(1_000_000 if s == "bench" else 20_000),
+        big(
+            empty_rows_xlsx,
+            1_000_000,
+            20_000,
+            file="empty_rows_1m.xlsx",
+            section=UNBOUNDED,
+            finding=".xlsx with 1 M empty rows after the data: 21 s (outcome fine, time not)",
+            expect="accepted",
+            message="",
+            part_b=False,
         ),
         (
             _entry(
@@ -436,6 +444,7 @@ def _corpus() -> list[tuple[dict[str, object], Builder]]:
                 part_b=False,
                 committed=True,
                 render_check="slides",
+                render_part_b=True,
             ),
             fixed(lambda: csv_bytes(MARKUP_COMMENTS)),
         ),
@@ -484,9 +493,10 @@ def _corpus() -> list[tuple[dict[str, object], Builder]]:
             "accepted",
             "",
             upload_name=upload_name,
+            render_check="historie",
+            render_part_b=True,
             part_b=False,
             committed=True,
-            render_check="historie",
         )
         items.append((entry, fixed(lambda: csv_bytes([OK_ROW]))))
     setup = _entry(
