@@ -257,3 +257,31 @@ def test_order_folder_ignores_junk_and_caps_the_work(filled: Database, db_path: 
     assert set(ids) >= {p.name.split(".")[0] for p in folder.glob("*.antwort.json")}
     actors = audit_store.audit_df(filled, action="sicherung")["actor"].tolist()
     assert actors == ["kim (Sicherungsauftrag)"] * MAX_ORDERS_PER_CALL
+
+
+def test_poll_orders_serves_from_a_background_thread(filled: Database, db_path: Path) -> None:
+    import threading
+
+    from kora.access.backup_inbox import poll_orders, wait_for_answer
+
+    stop = threading.Event()
+    thread = threading.Thread(target=poll_orders, args=(filled.cursor(), stop), kwargs={"every": 0.1})
+    thread.start()
+    try:
+        answer = wait_for_answer(db_path, place_order(db_path, requested_by="kim"), timeout=60)
+    finally:
+        stop.set()
+        thread.join()
+    assert answer is not None and answer.ok and answer.backup is not None
+    assert files.inspect_backup(answer.backup).rows["readings"] > 300
+
+
+def test_backup_before_migrations_only_when_a_migration_is_pending(filled: Database, db_path: Path) -> None:
+    assert files.backup_before_migrations(filled) is None  # schema current: nothing to protect
+    filled.execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")
+    info = files.backup_before_migrations(filled)
+    assert info is not None and info.path.parent == db_path.parent / "sicherungen"
+    assert "vor-schema-" in info.path.name
+    assert files.inspect_backup(info.path).rows == info.rows
+    with open_database(db_path.parent / "neu.duckdb", migrate=False) as fresh:
+        assert files.backup_before_migrations(fresh) is None  # a new database has nothing to lose

@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,16 +27,12 @@ from pathlib import Path
 from kora.access.auth import Actor
 from kora.access.backup import create_backup
 from kora.db import Database
+from kora.db.backup import backup_folder
 from kora.errors import DatabaseLockedError, KoraError
 
-BACKUP_FOLDER = "sicherungen"
 ORDER_FOLDER = "auftraege"
 MAX_ORDERS_PER_CALL = 3  # a flood of order files costs at most three backups per poll
 _ID = re.compile(r"^[0-9a-f]{16}$")
-
-
-def backup_folder(db_path: Path) -> Path:
-    return Path(db_path).resolve().parent / BACKUP_FOLDER
 
 
 def order_folder(db_path: Path) -> Path:
@@ -73,7 +70,8 @@ def wait_for_answer(db_path: Path, order_id: str, *, timeout: float, poll: float
         if answer.exists():
             data = json.loads(answer.read_text(encoding="utf-8"))
             answer.unlink(missing_ok=True)
-            backup = backup_folder(db_path) / data["datei"] if data.get("datei") else None
+            name = Path(str(data.get("datei") or "")).name  # only a file in the backup folder, never a path
+            backup = backup_folder(db_path) / name if name else None
             return Answer(bool(data.get("ok")), backup, str(data.get("meldung", "")))
         time.sleep(poll)
     (folder / f"{order_id}.auftrag.json").unlink(missing_ok=True)
@@ -149,3 +147,16 @@ def handle_orders(db: Database, *, now: dt.datetime | None = None) -> list[Answe
         os.replace(temp, folder / f"{order_id}.antwort.json")
         answers.append(answer)
     return answers
+
+
+def poll_orders(db: Database, stop: threading.Event, *, every: float = 2.0) -> None:
+    """The dashboard's background loop (part B hook): fulfil orders until `stop` is set.
+
+    `db` must be the server's own cursor for this thread (`shared.cursor()`); an error in one
+    round is reported in that order's answer and never ends the loop.
+    """
+    while not stop.wait(every):
+        try:
+            handle_orders(db)
+        except (KoraError, OSError):
+            continue

@@ -32,6 +32,11 @@ from kora.db.migrations import MIGRATIONS
 from kora.errors import DatabaseError, DatabaseLockedError
 
 Fingerprint = tuple[int, int]  # (rows, sum of row hashes)
+BACKUP_FOLDER = "sicherungen"  # next to the database file: automatic and dashboard-made backups
+
+
+def backup_folder(db_path: Path) -> Path:
+    return Path(db_path).resolve().parent / BACKUP_FOLDER
 
 
 @dataclass(frozen=True)
@@ -292,3 +297,30 @@ def replace_database(backup: Path, target: Path, *, force: bool = False, now: dt
 def table_fingerprints(db: Database) -> dict[str, Fingerprint]:
     """Every table of an open database (after a restore: must equal the backup's)."""
     return _fingerprints_of(db, db.scalar("SELECT current_database()"))
+
+
+# --- before migrations (hook for open_database, see docs/backup.md) -------------------------------
+
+
+def pending_migrations(db: Database) -> list[int]:
+    """Schema versions a start-up would apply; [] for a new database (nothing to protect yet)."""
+    if not db.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'"):
+        return []
+    applied = {r[0] for r in db.rows("SELECT version FROM schema_migrations")}
+    if not applied:
+        return []
+    return sorted({m[0] for m in MIGRATIONS} - applied)
+
+
+def backup_before_migrations(db: Database, *, now: dt.datetime | None = None) -> BackupInfo | None:
+    """A verified copy into `sicherungen/` before pending migrations change the schema, else None.
+
+    Called by `open_database` before `apply_migrations` (part B hook); the audit row is written by
+    the caller once the audit table is known to exist, so this stays free of role logic.
+    """
+    pending = pending_migrations(db)
+    if not pending or db.path is None:
+        return None
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    out = backup_folder(Path(db.path)) / f"{Path(db.path).stem}-vor-schema-{pending[0]}-{stamp}.duckdb"
+    return write_backup(db, out)
