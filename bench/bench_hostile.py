@@ -47,6 +47,7 @@ class Run:
     name: str
     bytes: int
     seconds: float
+    floor_seconds: float  # the floor measured right before this file
     peak_rss_mb: float
     exit_code: int
     killed: str  # "" or why the watchdog stopped it
@@ -171,17 +172,23 @@ def make_db(work: Path, label: str, setup_file: Path | None) -> Path:
 
 
 def measure(args: argparse.Namespace, work: Path) -> tuple[list[Run], list[float], list[float]]:
+    """Floors up front, then per file: one more floor (the machine is shared; load drifts) and the file."""
     files = prepare(work, args.only)
     template = make_db(work, "template", None)
     entries = {str(e["file"]): e for e in corpus.entries()}
+    limits = {"timeout": args.timeout, "kill_rss_mb": args.kill_rss_mb}
     floor_s, floor_rss = [], []
-    for i in range(args.repeat_floor):
-        db = work / f"floor{i}.duckdb"
+
+    def floor_once() -> float:
+        db = work / f"floor{len(floor_s)}.duckdb"
         shutil.copy(template, db)
-        s, rss, *_ = run_cli(files["floor_valid.csv"], db, timeout=args.timeout, kill_rss_mb=args.kill_rss_mb)
+        s, rss, *_ = run_cli(files["floor_valid.csv"], db, **limits)
         floor_s.append(s)
         floor_rss.append(rss)
-    limits = corpus.LIMITS
+        return s
+
+    for _ in range(args.repeat_floor):
+        floor_once()
     runs = []
     for name, path in files.items():
         entry = entries[name]
@@ -191,20 +198,34 @@ def measure(args: argparse.Namespace, work: Path) -> tuple[list[Run], list[float
         db = make_db(work, f"run_{len(runs)}", setup) if setup else work / f"run_{len(runs)}.duckdb"
         if not setup:
             shutil.copy(template, db)
-        s, rss, code, killed, out, err = run_cli(path, db, timeout=args.timeout, kill_rss_mb=args.kill_rss_mb)
+        near = floor_once()
+        s, rss, code, killed, out, err = run_cli(path, db, **limits)
         outcome, matches, detail = ("killed", False, killed) if killed else classify(out, err, entry, code)
-        size = path.stat().st_size
-        within = not killed and s < limits["seconds"] and rss < limits["peak_rss_mb"]
-        runs.append(Run(name, size, s, rss, code, killed, outcome, str(entry["expect"]), matches, within, detail))
-        print(_line(runs[-1], statistics.median(floor_s)), flush=True)
+        within = not killed and s < corpus.LIMITS["seconds"] and rss < corpus.LIMITS["peak_rss_mb"]
+        run = Run(
+            name,
+            path.stat().st_size,
+            s,
+            near,
+            rss,
+            code,
+            killed,
+            outcome,
+            str(entry["expect"]),
+            matches,
+            within,
+            detail,
+        )
+        runs.append(run)
+        print(_line(run), flush=True)
     return runs, floor_s, floor_rss
 
 
-def _line(r: Run, floor: float) -> str:
+def _line(r: Run) -> str:
     flag = "ok " if r.within_limits else "ÜBER"
     same = "=" if r.matches else "≠"
     return (
-        f"{flag} {r.name:38} {r.bytes / 1024:8.0f} KB {r.seconds:7.2f} s ({r.seconds / floor:5.1f} × Floor) "
+        f"{flag} {r.name:38} {r.bytes / 1024:8.0f} KB {r.seconds:7.2f} s ({r.seconds / r.floor_seconds:5.1f} × Floor {r.floor_seconds:4.1f} s) "
         f"{r.peak_rss_mb:7.0f} MB  {r.outcome:22} {same} {r.expected:22} {r.detail[:90]}"
     )
 
@@ -212,7 +233,7 @@ def _line(r: Run, floor: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=[], help="only these corpus files (names from the manifest)")
-    parser.add_argument("--repeat-floor", type=int, default=3)
+    parser.add_argument("--repeat-floor", type=int, default=3, help="floor runs before the files (plus one per file)")
     parser.add_argument("--timeout", type=float, default=120.0, help="kill a child after this many seconds")
     parser.add_argument("--kill-rss-mb", type=float, default=4096, help="kill a child above this RSS (shared machine)")
     parser.add_argument("--json-out", help="also write all measurements as JSON here")
