@@ -20,13 +20,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kora.access.auth import Actor
 from kora.access.backup import create_backup, restore_backup
 from kora.access.backup_inbox import MAX_ORDERS_PER_CALL, handle_orders, order_folder, place_order
+from kora.access.roles import Actor
 from kora.db import Database, audit_store, open_database
 from kora.db import backup as files
 from kora.errors import DatabaseError, PermissionDenied
-from kora.readings.importer import import_file
+from kora.readings.commit import import_file
 from tests.conftest import OPERATOR, ROOT, TODAY
 
 CSV = "Indikator;Monat;Wert;Kommentar\r\nkm_umgesetzt;2026-03;0,7;Lütticher Str.\r\n".encode("cp1252")

@@ -26,9 +26,10 @@ import pytest
 
 from kora import fmt
 from kora.db import Database, audit_store
-from kora.readings.importer import import_file
+from kora.readings.commit import import_file
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 from kora.report import export
+from kora.tracking.stand import gather
 from tests.conftest import APP, OPERATOR, ROOT, TODAY
 from tests.data.hostile import make_hostile as corpus
 from tests.test_db import snapshot
@@ -172,10 +173,10 @@ def test_history_page_shows_markup_file_names_as_text(app_env: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
     from kora.db import open_database
-    from kora.plan import setup as ops
+    from kora.plan import setup
 
     with open_database(app_env) as db:
-        ops.init(db, actor=OPERATOR)
+        setup.init(db, actor=OPERATOR)
         for i, entry in enumerate(MARKUP_FILES):  # each upload a different month, so each is stored
             data = corpus.csv_bytes([("km_umgesetzt", f"2026-0{i + 1}", "0,5", "")])
             assert _import(db, str(entry["upload_name"]), data).committed
@@ -195,7 +196,9 @@ def test_history_page_shows_markup_file_names_as_text(app_env: Path) -> None:
 def test_exports_carry_comment_markup_as_plain_text(db: Database) -> None:
     data = (corpus.HERE / "comments_markup.csv").read_bytes()
     assert _import(db, "comments_markup.csv", data).committed
-    bundle = export.gather(db, as_of=dt.date(2026, 10, 1), since=TODAY - dt.timedelta(days=30), made_on=TODAY)
+    bundle = export.make_bundle(
+        gather(db, as_of=dt.date(2026, 10, 1), since=TODAY - dt.timedelta(days=30), made_on=TODAY)
+    )
     html = export.render("html", bundle)
     html_text = html.decode("utf-8") if isinstance(html, bytes) else html
     with zipfile.ZipFile(io.BytesIO(export.render("pptx", bundle))) as zf:

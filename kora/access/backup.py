@@ -12,15 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kora.access import auth
-from kora.access.auth import Action, Actor, authorize
+from kora.access.roles import Actor, authorize
 from kora.db import Database, audit_store, open_database
 from kora.db import backup as files
+from kora.db.audit_store import AuditAction
 from kora.errors import DatabaseError, KoraError, PermissionDenied
-
-# Registered here while kora/access/auth.py is being split (issue 15 part A); move into ACTIONS there.
-auth.ACTIONS.setdefault("sicherung", Action("Sicherungen erstellen", "admin"))
-auth.ACTIONS.setdefault("wiederherstellung", Action("Sicherungen wiederherstellen", "admin"))
 
 
 @dataclass(frozen=True)
@@ -63,21 +59,23 @@ def _rows_text(rows: dict[str, int]) -> str:
 
 def create_backup(db: Database, out: Path, *, actor: Actor | None, overwrite: bool = False) -> BackupResult:
     """A verified, consistent copy of `db` at `out`; audited as "sicherung" (ok or abgelehnt)."""
-    who = authorize(db, actor, "sicherung", kommune=None, object=str(out))
+    who = authorize(db, actor, AuditAction.SICHERUNG, kommune=None, object=str(out))
     try:
         info = files.write_backup(db, Path(out), overwrite=overwrite)
     except KoraError as err:
         audit_store.write_audit(
             db,
             actor=who.audit_name,
-            action="sicherung",
+            action=AuditAction.SICHERUNG,
             outcome="abgelehnt",
             object=str(out),
             detail={"grund": str(err)},
         )
         raise
     detail = {"bytes": info.bytes, "sha256": info.sha256, "schema": max(info.versions, default=0), "zeilen": info.rows}
-    audit_store.write_audit(db, actor=who.audit_name, action="sicherung", object=str(info.path), detail=detail)
+    audit_store.write_audit(
+        db, actor=who.audit_name, action=AuditAction.SICHERUNG, object=str(info.path), detail=detail
+    )
     return BackupResult(info, f"Sicherung gespeichert: {info.path} ({_rows_text(info.rows)}; geprüft).")
 
 
@@ -106,7 +104,7 @@ def restore_backup(backup: Path, target: Path, *, actor: Actor, force: bool = Fa
         audit_store.write_audit(
             db,
             actor=actor.audit_name,
-            action="wiederherstellung",
+            action=AuditAction.WIEDERHERSTELLUNG,
             object=str(info.target),
             detail={
                 "sicherung": str(info.backup.path),

@@ -24,8 +24,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kora.access.auth import Actor
 from kora.access.backup import create_backup
+from kora.access.roles import Actor
 from kora.db import Database
 from kora.db.backup import backup_folder
 from kora.errors import DatabaseLockedError, KoraError

@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kora.access.auth import Actor
 from kora.access.backup import create_backup, restore_backup
 from kora.access.backup_inbox import backup_through_server
+from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.db import resolve_db_path
 from kora.errors import DatabaseLockedError
