@@ -196,3 +196,15 @@ def test_braked_attempts_are_audited_once_per_burst_with_a_count(kim: Database) 
     assert len(burst) == 1
     assert burst[0]["abgewiesene_versuche"] == 50 and burst[0]["bremse"] == "konto"
     assert burst[0]["client"] == "198.51.100.7"
+
+
+def test_a_too_short_session_key_fails_closed() -> None:
+    from kora.access.modes import resolve_access
+
+    config = resolve_access(
+        {"KORA_AUTH": "lokal", "KORA_SITZUNGSSCHLUESSEL": "kurz"},
+        auth_section=None,
+        login_accounts=1,
+        address="0.0.0.0",
+    )
+    assert config.problem and "KORA_SITZUNGSSCHLUESSEL ist zu kurz" in config.problem
