@@ -16,7 +16,7 @@ import streamlit as st
 
 from kora import fmt
 from kora.errors import KoraError
-from kora.web import gate, serve, state
+from kora.web import gate, login_form, serve, state
 
 st.set_page_config(page_title=f"KoRa-Monitor {gate.own_kommune_name()}", page_icon="🚲", layout="wide")
 serve.route_through_app()
@@ -24,35 +24,36 @@ serve.route_through_app()
 access = gate.access()  # st.stop() with a German message when access is misconfigured
 actor = access.actor
 
+writer = actor is not None and actor.can_write_readings  # Koordinator*innen keep their milestones in Verwaltung
+admin = actor is not None and actor.is_admin
+READERS, WRITERS, ADMINS = "angemeldete Personen", "Koordinator*innen und Admins", "Admins"
+# (section, script, title, icon, url_path, may this person open it, who may)
+CATALOGUE = [
+    ("Dashboard", "pages/dashboard/uebersicht.py", "Übersicht", "🏠", "uebersicht", access.can_read, READERS),
+    ("Dashboard", "pages/dashboard/aktionsfeld.py", "Aktionsfeld", "🎯", "aktionsfeld", access.can_read, READERS),
+    ("Dashboard", "pages/dashboard/vorhaben.py", "Vorhaben", "📋", "vorhaben", access.can_read, READERS),
+    ("Dashboard", "pages/dashboard/meilensteine.py", "Meilensteine", "🏁", "meilensteine", access.can_read, READERS),
+    ("Dashboard", "pages/dashboard/staedtenetzwerk.py", "Städtenetzwerk", "🤝", "staedtenetzwerk", access.can_read, READERS),
+    ("Dashboard", "pages/dashboard/staedtevergleich.py", "Städtevergleich", "📊", "staedtevergleich", access.can_read, READERS),
+    ("Dashboard", "pages/massnahmen/massnahmen.py", "Maßnahmen", "🚧", "massnahmen", access.can_read, READERS),
+    ("Messwerte", "pages/messwerte/upload.py", "Messwerte hochladen", "📤", "upload", access.can_read and writer, WRITERS),
+    ("Messwerte", "pages/messwerte/historie.py", "Historie", "🕘", "historie", access.can_read, READERS),
+    ("Vortrag", "pages/vortrag/praesentation.py", "Präsentationsmodus", "📽️", "praesentation", access.can_read, READERS),
+    ("Verwaltung", "pages/verwaltung/admin.py", "Meilensteine pflegen" if writer and not admin else "Verwaltung", "🛠️", "verwaltung",
+     access.can_read and writer, WRITERS),
+    ("Verwaltung", "pages/verwaltung/audit.py", "Audit-Log", "🧾", "audit", access.can_read and admin, ADMINS),
+]  # fmt: skip
+
 PAGES: dict[str, list] = {}
-if access.can_read:
-    PAGES["Dashboard"] = [
-        st.Page("pages/dashboard/uebersicht.py", title="Übersicht", icon="🏠", url_path="uebersicht", default=True),
-        st.Page("pages/dashboard/aktionsfeld.py", title="Aktionsfeld", icon="🎯", url_path="aktionsfeld"),
-        st.Page("pages/dashboard/vorhaben.py", title="Vorhaben", icon="📋", url_path="vorhaben"),
-        st.Page("pages/dashboard/meilensteine.py", title="Meilensteine", icon="🏁", url_path="meilensteine"),
-        st.Page("pages/dashboard/staedtenetzwerk.py", title="Städtenetzwerk", icon="🤝", url_path="staedtenetzwerk"),
-        st.Page("pages/dashboard/staedtevergleich.py", title="Städtevergleich", icon="📊", url_path="staedtevergleich"),
-        st.Page("pages/massnahmen/massnahmen.py", title="Maßnahmen", icon="🚧", url_path="massnahmen"),
-    ]
-    messwerte = []
-    if actor is not None and actor.can_write_readings:
-        messwerte.append(
-            st.Page("pages/messwerte/upload.py", title="Messwerte hochladen", icon="📤", url_path="upload")
+locked = []  # hidden stand-ins: a deep link to a page not open (yet) shows the login or a refusal, never "Page not found"
+for section, script, title, icon, url_path, may_open, needs in CATALOGUE:
+    if may_open:
+        default = url_path == "uebersicht"
+        PAGES.setdefault(section, []).append(
+            st.Page(script, title=title, icon=icon, url_path=url_path, default=default)
         )
-    messwerte.append(st.Page("pages/messwerte/historie.py", title="Historie", icon="🕘", url_path="historie"))
-    PAGES["Messwerte"] = messwerte
-    PAGES["Vortrag"] = [
-        st.Page("pages/vortrag/praesentation.py", title="Präsentationsmodus", icon="📽️", url_path="praesentation"),
-    ]
-    verwaltung = []
-    if actor is not None and actor.can_write_readings:  # Koordinator*innen keep their milestones there
-        title = "Verwaltung" if actor.is_admin else "Meilensteine pflegen"
-        verwaltung.append(st.Page("pages/verwaltung/admin.py", title=title, icon="🛠️", url_path="verwaltung"))
-    if actor is not None and actor.is_admin:
-        verwaltung.append(st.Page("pages/verwaltung/audit.py", title="Audit-Log", icon="🧾", url_path="audit"))
-    if verwaltung:
-        PAGES["Verwaltung"] = verwaltung
+    else:
+        locked.append(login_form.stand_in(title=title, url_path=url_path, needs=needs))
 if not access.config.single_user:
     PAGES["Konto"] = [
         st.Page(
@@ -64,6 +65,8 @@ if not access.config.single_user:
         )
     ]
 
+if locked:
+    PAGES.setdefault("Konto", []).extend(locked)
 page = st.navigation(PAGES)
 if st.session_state.pop(gate.AFTER_LOGIN_KEY, False) and access.can_read and page.url_path == "anmeldung":
     st.switch_page(PAGES["Dashboard"][0])  # logged in: start on the Übersicht, not on "Mein Konto"

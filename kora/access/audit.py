@@ -45,6 +45,8 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.MASSNAHMEN_UPLOAD: "Maßnahmenliste hochgeladen",
     AuditAction.MASSNAHMEN_RUECKNAHME: "Maßnahmenliste zurückgenommen",
     AuditAction.QUELLE_AENDERN: "Quelle geändert",
+    AuditAction.SICHERUNG: "Sicherung erstellt",
+    AuditAction.WIEDERHERSTELLUNG: "Wiederhergestellt",
 }
 OUTCOME_LABELS = {"ok": "ausgeführt", "abgelehnt": "abgelehnt", "verweigert": "verweigert (keine Berechtigung)"}
 COLUMNS = ["Nr", "Zeitpunkt", "Wer", "Aktion", "Objekt", "Ergebnis", "Grund", "Details"]

@@ -8,60 +8,18 @@ e-mail, else from a configured claim, else the default role.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from kora.access.passwords import hasher, needs_rehash, verify_password
 from kora.access.roles import ANONYMOUS, ROLES, Actor, actor_for_row
+from kora.access.throttle import LoginThrottle, client_key
 from kora.db import Database, audit_store, auth_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError
 from kora.periods import utcnow
 
-
-class LoginThrottle:
-    """A little brake on password guessing: after `free` failures per name, wait and double.
-
-    Kept in the server process (Streamlit runs one), keyed by the casefolded user name, so
-    guessing from several browser tabs is braked too. A success clears the name.
-    """
-
-    def __init__(
-        self,
-        *,
-        free: int = 5,
-        base_wait: float = 30.0,
-        max_wait: float = 900.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.free = free
-        self.base_wait = base_wait
-        self.max_wait = max_wait
-        self.clock = clock
-        self._fails: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
-
-    def wait_seconds(self, key: str) -> int:
-        with self._lock:
-            count, last = self._fails.get(key.casefold(), (0, 0.0))
-        if count < self.free:
-            return 0
-        wait = min(self.base_wait * 2 ** (count - self.free), self.max_wait)
-        return max(0, round(last + wait - self.clock()))
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            count, _ = self._fails.get(key.casefold(), (0, 0.0))
-            self._fails[key.casefold()] = (count + 1, self.clock())
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._fails.pop(key.casefold(), None)
-
-
-THROTTLE = LoginThrottle()
+THROTTLE = LoginThrottle()  # one per server process: kora.access.throttle says which source it brakes
 
 
 class LoginFailed(KoraError):
@@ -72,49 +30,85 @@ def normalise_username(username: str) -> str:
     return (username or "").strip().casefold()
 
 
+BRAKE_MESSAGES = {
+    "konto": "Zu viele Fehlversuche für „{name}“ von diesem Gerät. Bitte in {wait} Sekunden erneut versuchen.",
+    "client": "Zu viele Fehlversuche von diesem Gerät. Bitte in {wait} Sekunden erneut versuchen.",
+    "global": (
+        "Gerade gibt es sehr viele Fehlversuche auf diesem Server; Anmeldungen von Geräten, die sich hier noch nie "
+        "angemeldet haben, sind kurz gebremst. Bitte in {wait} Sekunden erneut versuchen."
+    ),
+}
+
+
 def login_local(
-    db: Database, username: str, password: str, *, kommune: str | None = None, throttle: LoginThrottle = THROTTLE
+    db: Database,
+    username: str,
+    password: str,
+    *,
+    client: str | None = None,
+    kommune: str | None = None,
+    throttle: LoginThrottle = THROTTLE,
 ) -> Actor:
-    """Check a local login; audits success and failure. Raises LoginFailed (German)."""
+    """Check a local login from `client` (IP address; None = this machine); audits success and failure.
+
+    Raises LoginFailed (German). A braked attempt checks no password and is audited once per burst.
+    """
     name = normalise_username(username)
-    wait = throttle.wait_seconds(name)
-    if wait:
-        audit_store.write_audit(
-            db,
-            actor=name or ANONYMOUS,
-            action=AuditAction.ANMELDUNG,
-            outcome="abgelehnt",
-            detail={"grund": "zu viele Fehlversuche", "wartezeit_s": wait},
-            kommune=kommune,
-        )
-        raise LoginFailed(f"Zu viele Fehlversuche für „{name}“. Bitte in {wait} Sekunden erneut versuchen.")
+    audit_ended_bursts(db, throttle, kommune=kommune)
+    brake = throttle.check(name, client)
+    if brake is not None:
+        throttle.refused(brake, name, client)
+        raise LoginFailed(BRAKE_MESSAGES[brake.kind].format(name=name, wait=brake.seconds))
     row = auth_store.user_by_name(db, name) if name else None
     ok = verify_password(row["password_hash"] if row else None, password or "")
     if not ok or row is None or row["disabled"]:
-        throttle.failed(name)
+        throttle.failed(name, client)
         why = "Konto deaktiviert" if ok and row is not None else "Name oder Passwort falsch"
         audit_store.write_audit(
             db,
             actor=name or ANONYMOUS,
             action=AuditAction.ANMELDUNG,
             outcome="abgelehnt",
-            detail={"grund": why},
+            detail={"grund": why, "client": client_key(client)},
             kommune=kommune,
         )
         raise LoginFailed(
             "Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch, oder das Konto ist deaktiviert."
         )
-    throttle.succeeded(name)
+    throttle.succeeded(name, client)
     _maybe_rehash(db, row, password)
     actor = actor_for_row(db, row, source="lokal", kommune=kommune)
     audit_store.write_audit(
         db,
         actor=actor.name,
         action=AuditAction.ANMELDUNG,
-        detail={"quelle": "lokal", "rolle": actor.role},
+        detail={"quelle": "lokal", "rolle": actor.role, "client": client_key(client)},
         kommune=kommune,
     )
     return actor
+
+
+def audit_ended_bursts(
+    db: Database, throttle: LoginThrottle, *, kommune: str | None = None, everything: bool = False
+) -> int:
+    """One audit row per ended burst of braked attempts, with their count (not one row per attempt)."""
+    bursts = throttle.ended_bursts(everything=everything)
+    for burst in bursts:
+        audit_store.write_audit(
+            db,
+            actor=burst.account if burst.kind == "konto" and burst.account else ANONYMOUS,
+            action=AuditAction.ANMELDUNG,
+            outcome="abgelehnt",
+            detail={
+                "grund": "zu viele Fehlversuche (gebremst)",
+                "bremse": burst.kind,
+                "client": burst.client,
+                "abgewiesene_versuche": burst.count,
+                "dauer_s": round(burst.last - burst.started),
+            },
+            kommune=kommune,
+        )
+    return len(bursts)
 
 
 def _maybe_rehash(db: Database, row: Mapping[str, Any], password: str) -> None:
@@ -134,10 +128,9 @@ def record_login(db: Database, actor: Actor, *, kommune: str | None = None) -> N
     )
 
 
-def record_logout(db: Database, actor: Actor, *, kommune: str | None = None) -> None:
-    audit_store.write_audit(
-        db, actor=actor.name, action=AuditAction.ABMELDUNG, detail={"quelle": actor.source}, kommune=kommune
-    )
+def record_logout(db: Database, actor: Actor, *, kommune: str | None = None, reason: str | None = None) -> None:
+    detail = {"quelle": actor.source} | ({"grund": reason} if reason else {})
+    audit_store.write_audit(db, actor=actor.name, action=AuditAction.ABMELDUNG, detail=detail, kommune=kommune)
 
 
 # --- single sign-on -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kora.access.roles import ROLES
+from kora.access.sessions import key_problem
 
 MODES = ("oidc", "lokal", "off")
 READING = ("offen", "anmeldung")
@@ -169,7 +170,7 @@ def resolve_access(
     KORA_LESEN = offen | anmeldung (default anmeldung: fail closed).
     """
     settings = read_settings(env)
-    problem = settings_problem(settings)
+    problem = settings_problem(settings) or key_problem(env)
     if problem:
         return AccessConfig("off", problem=problem)
     mode = settings.wanted or automatic_mode(auth_section=auth_section, login_accounts=login_accounts, address=address)

@@ -217,6 +217,8 @@ ACTIONS: dict[AuditAction, Action] = {
     AuditAction.MASSNAHMEN_UPLOAD: Action("die Maßnahmenliste hochladen und korrigieren", "indikator"),
     AuditAction.MASSNAHMEN_RUECKNAHME: Action("Uploads der Maßnahmenliste zurücknehmen", "indikator"),
     AuditAction.QUELLE_AENDERN: Action("die Quelle eines Indikators umstellen", "admin"),
+    AuditAction.SICHERUNG: Action("Sicherungen erstellen", "admin"),
+    AuditAction.WIEDERHERSTELLUNG: Action("Sicherungen wiederherstellen", "admin"),
 }
 
 
@@ -332,6 +334,40 @@ def _scope_refusal(
     return None
 
 
+def decide(
+    db: Database,
+    actor: Actor | None,
+    action: AuditAction,
+    *,
+    kommune: str | None,
+    indicators: Iterable[str] | None = None,
+    vorhaben: Iterable[int] | None = None,
+) -> tuple[Actor | None, Refusal | None]:
+    """What `authorize` would decide, without an audit row: (the actor as the DB knows them, refusal or None).
+
+    Pages use it (through e.g. kora.readings.offers) to offer only what a person may do; the write
+    functions still call `authorize`, so the server refuses whatever a page offers by mistake.
+    """
+    rule = ACTIONS[action]
+    if actor is None:
+        return None, anonymous_refusal(rule)
+    if not isinstance(actor, Actor):
+        raise TypeError("actor must be a kora.access.roles.Actor (e.g. Actor.cli()), not " + type(actor).__name__)
+    now = current(db, actor, kommune=kommune)
+    if now is None:
+        return actor, disabled_refusal(actor)
+    refusal = (
+        kommune_refusal(db, rule, now, kommune=kommune)
+        or role_refusal(rule, now)
+        or (
+            None
+            if now.is_admin
+            else _scope_refusal(db, rule, now, kommune=kommune, indicators=indicators, vorhaben=vorhaben)
+        )
+    )
+    return now, refusal
+
+
 def authorize(
     db: Database,
     actor: Actor | None,
@@ -348,23 +384,7 @@ def authorize(
     their scope. Without them only the role is checked (e.g. before reading a file).
     Returns the actor as the database knows them now (use it for recording).
     """
-    rule = ACTIONS[action]
-    if actor is None:
-        raise _deny(db, None, action, anonymous_refusal(rule), kommune=kommune, object=object)
-    if not isinstance(actor, Actor):
-        raise TypeError("actor must be a kora.access.roles.Actor (e.g. Actor.cli()), not " + type(actor).__name__)
-    now = current(db, actor, kommune=kommune)
-    if now is None:
-        raise _deny(db, actor, action, disabled_refusal(actor), kommune=kommune, object=object)
-    refusal = (
-        kommune_refusal(db, rule, now, kommune=kommune)
-        or role_refusal(rule, now)
-        or (
-            None
-            if now.is_admin
-            else _scope_refusal(db, rule, now, kommune=kommune, indicators=indicators, vorhaben=vorhaben)
-        )
-    )
-    if refusal is not None:
-        raise _deny(db, now, action, refusal, kommune=kommune, object=object)
-    return now
+    who, refusal = decide(db, actor, action, kommune=kommune, indicators=indicators, vorhaben=vorhaben)
+    if refusal is not None or who is None:
+        raise _deny(db, who, action, refusal or anonymous_refusal(ACTIONS[action]), kommune=kommune, object=object)
+    return who

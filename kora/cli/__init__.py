@@ -16,4 +16,5 @@ COMMAND_MODULES = (
     "kora.cli.users",
     "kora.cli.netzwerk",
     "kora.cli.massnahmen",
+    "kora.cli.backup",
 )

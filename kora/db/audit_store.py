@@ -48,6 +48,8 @@ class AuditAction(StrEnum):
     MASSNAHMEN_UPLOAD = "massnahmen_upload"
     MASSNAHMEN_RUECKNAHME = "massnahmen_ruecknahme"
     QUELLE_AENDERN = "quelle_aendern"
+    SICHERUNG = "sicherung"
+    WIEDERHERSTELLUNG = "wiederherstellung"
 
 
 def write_audit(

@@ -10,9 +10,11 @@ server — what this gate hides is for clarity, not for safety.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -20,9 +22,11 @@ from kora import kommunen
 from kora.access import accounts, login, membership, modes, roles
 from kora.access.modes import AccessConfig
 from kora.access.roles import Actor
+from kora.access.sessions import COOKIE_NAME, KEEPER, Grant, safe_next
+from kora.web import session_routes
 from kora.web.state import database, db_path, fresh_cursor
 
-LOGIN_KEY = "_kora_login"  # local login: the username of this browser session
+GRANT_KEY = "_kora_grant"  # local login: the session grant (kora.access.sessions.Grant) of this browser tab
 SSO_SEEN_KEY = "_kora_sso_seen"  # SSO: audit the login once per session
 ACCESS_KEY = "_kora_access"
 AFTER_LOGIN_KEY = "_kora_after_login"  # app.py then opens the Übersicht
@@ -63,15 +67,41 @@ def access_config() -> AccessConfig:
     )
 
 
+def _browser_cookie() -> str | None:
+    """The session cookie this browser sent when the tab connected (HttpOnly: only the server sees it)."""
+    try:
+        return st.context.cookies.get(COOKIE_NAME)
+    except (AttributeError, RuntimeError):  # no browser connection (bare script run)
+        return None
+
+
+def client_address() -> str | None:
+    """The browser's IP address for the login brake (None: this machine)."""
+    try:
+        return st.context.ip_address
+    except (AttributeError, RuntimeError):
+        return None
+
+
 def _local_actor() -> tuple[Actor | None, str | None]:
-    """The local account remembered in this session, as the database knows it now."""
-    username = st.session_state.get(LOGIN_KEY)
-    if not username:
+    """The local account of this tab (its grant, else the browser's cookie), as the database knows it now.
+
+    Every run checks the grant again (kora.access.sessions): expired, logged out, password changed
+    or account disabled all end the session at once, also in open tabs.
+    """
+    db = database()
+    had = st.session_state.get(GRANT_KEY)
+    grant = KEEPER.check(db, had if isinstance(had, Grant) else KEEPER.read_cookie(_browser_cookie()))
+    actor = roles.current(db, Actor(name=grant.username, role="leser", source="lokal")) if grant else None
+    if actor is None:
+        st.session_state.pop(GRANT_KEY, None)
+        if had is not None:
+            return None, (
+                "Ihre Anmeldung ist abgelaufen oder wurde beendet (Abmeldung, neues Passwort oder deaktiviertes "
+                "Konto). Bitte melden Sie sich erneut an."
+            )
         return None, None
-    actor = roles.current(database(), Actor(name=username, role="leser", source="lokal"))
-    if actor is None:  # disabled meanwhile: end the session
-        st.session_state.pop(LOGIN_KEY, None)
-        return None, "Ihr Konto wurde deaktiviert; Sie sind abgemeldet."
+    st.session_state[GRANT_KEY] = grant
     return actor, None
 
 
@@ -142,11 +172,55 @@ def current_access() -> Access | None:
 
 
 def login_local(username: str, password: str) -> Actor:
-    """Check the password (kora.access.login: argon2, throttled, audited) and remember the session."""
-    actor = login.login_local(database(), username, password, kommune=own_kommune())
-    st.session_state[LOGIN_KEY] = actor.name
+    """Check the password (kora.access.login: argon2, braked per source, audited) and open a session."""
+    db = database()
+    actor = login.login_local(db, username, password, client=client_address(), kommune=own_kommune())
+    st.session_state[GRANT_KEY] = KEEPER.grant(db, actor.name)
     st.session_state[AFTER_LOGIN_KEY] = True
     return actor
+
+
+def current_path(url_path: str = "") -> str:
+    """'/aktionsfeld?feld=B': where the browser should land again after the cookie is set."""
+    query = urlencode(st.query_params.to_dict())
+    return "/" + url_path + (f"?{query}" if query else "")
+
+
+def _send_browser_to(target: str) -> None:
+    """Navigate the whole tab to a path of this server, then stop this run.
+
+    A script of ours, no user text (the target is a checked local path, JSON-quoted); a link is the
+    fallback for a browser that runs no script.
+    """
+    path = safe_next(target)
+    st.html(redirect_script(path), unsafe_allow_javascript=True)
+    st.link_button("Weiter", path)
+    st.stop()
+
+
+def redirect_script(path: str) -> str:
+    """`<script>` that replaces the tab's address with a local path; `<`, `>`, `&` escaped inside the string."""
+    quoted = json.dumps(safe_next(path)).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"<script>window.location.replace({quoted});</script>"
+
+
+def keep_login(*, then: str = "/") -> None:
+    """After a login or a new password: store the HttpOnly cookie (one hop through the cookie route).
+
+    Returns only without the cookie route (AppTest, a bare `streamlit run app.py`): then the login
+    lasts as long as the tab.
+    """
+    grant = st.session_state.get(GRANT_KEY)
+    if not isinstance(grant, Grant) or not session_routes.available():
+        return
+    ticket = KEEPER.issue_ticket(grant)
+    _send_browser_to(f"{session_routes.LOGIN_PATH}?{urlencode({'ticket': ticket, 'weiter': safe_next(then)})}")
+
+
+def renew_session(actor: Actor) -> None:
+    """A new grant after the own password changed (all older cookies stop working), then keep it."""
+    st.session_state[GRANT_KEY] = KEEPER.grant(database(), actor.name)
+    keep_login(then="/anmeldung?hinweis=passwort")
 
 
 def logout() -> None:
@@ -154,11 +228,15 @@ def logout() -> None:
     actor = result.actor if result else None
     if actor is not None and actor.source in ("lokal", "oidc"):
         login.record_logout(database(), actor, kommune=own_kommune())
-    st.session_state.pop(LOGIN_KEY, None)
+    grant = st.session_state.pop(GRANT_KEY, None)
+    if isinstance(grant, Grant):
+        KEEPER.revoke(grant.sid)  # the cookie is dead even if the browser never reaches the route below
     st.session_state.pop(SSO_SEEN_KEY, None)
     st.session_state.pop(ACCESS_KEY, None)
     if actor is not None and actor.source == "oidc":
         st.logout()
+    if isinstance(grant, Grant) and session_routes.available():
+        _send_browser_to(f"{session_routes.LOGOUT_PATH}?{urlencode({'weiter': '/anmeldung'})}")
     st.rerun()
 
 

@@ -86,7 +86,7 @@ def preflight(streamlit_args: list[str]) -> str | None:
 
 
 def serve(streamlit_args: list[str]) -> int:
-    """Run the dashboard (`streamlit run app.py …`) in this process with v1 routing off.
+    """Run the dashboard (`streamlit run asgi.py …`: app.py plus the cookie routes) with v1 routing off.
 
     Setting the switch before the first session means even the very first request after a
     start may be a deep link (`/aktionsfeld?feld=B`) without Streamlit's "Page not found".
@@ -98,7 +98,7 @@ def serve(streamlit_args: list[str]) -> int:
         print(f"Fehler: {problem}", file=sys.stderr)
         return 2
     route_through_app()
-    app = Path(__file__).resolve().parents[2] / "app.py"
+    app = Path(__file__).resolve().parents[2] / "asgi.py"  # app.py plus the session-cookie routes
     sys.argv = ["streamlit", "run", str(app), *streamlit_args]
     try:
         streamlit_cli.main()

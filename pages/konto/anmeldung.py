@@ -1,7 +1,8 @@
 """Anmelden / Mein Konto: local login form or the city's single sign-on; who am I, log out.
 
-Thin page: password checks, throttling and audit rows are `kora.access.login` (via gate.login_local);
-the SSO round trip is Streamlit's `st.login` (OpenID Connect).
+Thin page: the form is kora.web.login_form (also drawn for deep links while logged out); password
+checks, the brake on guessing and audit rows are `kora.access.login`; the session cookie is
+kora.access.sessions; the SSO round trip is Streamlit's `st.login` (OpenID Connect).
 """
 
 from __future__ import annotations
@@ -11,43 +12,19 @@ import streamlit as st
 from kora import fmt
 from kora.access import accounts, passwords, roles
 from kora.errors import KoraError
-from kora.web import gate, state
+from kora.web import gate, login_form, state
 
 access = gate.current_access()
 actor = gate.current_actor()
-mode = access.config.mode if access else "lokal"
 
 if actor is None:
-    st.title("Anmelden")
-    if access is not None and access.notice:
-        st.warning(access.notice, icon="⚠️")
-    if access is not None and not access.can_read:
-        st.info("KoRa-Monitor ist nur nach Anmeldung zugänglich.", icon="🔒")
-    if mode == "oidc":
-        st.write("Melden Sie sich mit Ihrem Konto der Stadtverwaltung an (Single Sign-on).")
-        if st.button("Mit dem Stadt-Login anmelden", type="primary", key="sso_login", icon="🔑"):
-            gate.sso_login()
-    else:
-        st.write(
-            "Melden Sie sich mit dem Benutzernamen und Passwort an, die Sie von der KoRa-Administration erhalten haben."
-        )
-        with st.form("login_form", clear_on_submit=False, enter_to_submit=True):
-            username = st.text_input("Benutzername", key="login_user", max_chars=64, autocomplete="username")
-            password = st.text_input(
-                "Passwort", type="password", key="login_password", max_chars=256, autocomplete="current-password"
-            )
-            submitted = st.form_submit_button("Anmelden", type="primary")
-        if submitted:
-            try:
-                gate.login_local(username, password)
-            except KoraError as err:
-                st.error(fmt.markdown(str(err)), icon="🚫")
-            else:
-                state.clear_caches()
-                st.rerun()
-        st.caption("Passwort vergessen? Die Administration setzt es neu (python -m kora user passwd NAME).")
+    login_form.show_login(access)
 else:
     st.title("Mein Konto")
+    if st.query_params.get("hinweis") == "passwort":
+        st.success(
+            "Passwort geändert. Andere Browser, in denen Sie angemeldet waren, sind jetzt abgemeldet.", icon="✅"
+        )
     st.write(f"Angemeldet als **{fmt.markdown(actor.display_name or actor.name)}** ({fmt.markdown(actor.name)}).")
     cols = st.columns(3)
     cols[0].metric("Rolle", roles.ROLE_LABELS[actor.role])
@@ -81,6 +58,7 @@ else:
                     except KoraError as err:
                         st.error(fmt.markdown(str(err)))
                     else:
+                        gate.renew_session(actor)  # older cookies carry the old password's fingerprint
                         st.success("Passwort geändert.", icon="✅")
     if st.button("Abmelden", key="logout", icon="🚪"):
         gate.logout()

@@ -2,7 +2,8 @@
 
 Thin page over `kora.readings.history` and `kora.readings.revert` (same calls as `python -m kora history` / `revert`). A revert
 adds versions and deletes nothing, so it can itself be reverted. Everyone who may read sees
-the history; reverting is offered to Koordinator*innen and Admins (kora checks the scope).
+the history; "Zurücknehmen" is offered only for uploads this person may revert
+(`kora.readings.offers.revert_offers`: role, scope and upload rules), and kora checks again on the server.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import streamlit as st
 from kora import fmt
 from kora.errors import KoraError
 from kora.readings.history import indicator_options, month_options, reading_versions, upload_choices, upload_history
+from kora.readings.offers import revert_offers
 from kora.readings.revert import revert_upload
 from kora.web import gate, state
 
@@ -46,10 +48,12 @@ if choices:
             else ""
         )
     )
+    offers = revert_offers(db, actor, [c.id for c in choices])  # revert_upload's rules; the server checks again
     for choice in choices:
+        offer = offers[choice.id]
         with st.expander(choice.label):
-            if not choice.revertible:
-                st.caption(f"Nicht möglich: {choice.why_not}.")
+            if not offer.allowed:
+                st.caption(f"Nicht möglich: {fmt.markdown(offer.why_not)}")
                 continue
             reason = st.text_input("Grund der Rücknahme", key=f"revert_reason_{choice.id}", max_chars=500)
             ready = bool(reason.strip())

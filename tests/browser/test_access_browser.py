@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -115,4 +116,66 @@ def test_coordinator_sees_upload_and_own_milestones(local_server: Server, browse
     settle(page)
     assert page.locator(ERRORS).count() == 0
     shot(page, "access_koordination_meilensteine")
+    context.close()
+
+
+def test_login_survives_reload_and_deep_links_and_ends_with_logout(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: F5 and an opened link keep a local login (HttpOnly cookie); logged-out deep links
+    lead to the login and then to the requested page, never to Streamlit's "Page not found"."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{local_server.url}/aktionsfeld?feld=B")
+    wait_for_app(page)
+    page.wait_for_selector("text=um „Aktionsfeld“ zu öffnen")
+    assert page.get_by_text("Page not found").count() == 0
+    page.get_by_label("Benutzername").wait_for()
+    settle(page)
+    shot(page, "access_deeplink_logged_out")
+    page.get_by_label("Benutzername").fill("kim")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(re.compile(r"/aktionsfeld\?feld=B$"))
+    page.wait_for_selector("h1:has-text('Aktionsfeld B')")
+    wait_for_app(page)
+    cookie = next(c for c in context.cookies() if c["name"] == "kora_sitzung")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
+    assert 7.5 * 3600 < cookie["expires"] - time.time() <= 8 * 3600
+    assert page.evaluate("document.cookie").find("kora_sitzung") == -1  # scripts cannot read it
+
+    page.reload()  # F5
+    wait_for_app(page)
+    page.wait_for_selector("h1:has-text('Aktionsfeld B')")
+    assert "Kim Meier" in page.locator('[data-testid="stSidebar"]').inner_text()
+    second = context.new_page()  # a link opened in a new tab
+    second.goto(f"{local_server.url}/historie")
+    wait_for_app(second)
+    second.wait_for_selector("h1:has-text('Historie')")
+    assert second.get_by_text("Page not found").count() == 0
+    settle(second)
+    shot(second, "access_deeplink_logged_in_new_tab")
+    second.close()
+
+    page.goto(f"{local_server.url}/anmeldung")
+    wait_for_app(page)
+    page.get_by_role("button", name="Abmelden").last.click()
+    page.wait_for_url(re.compile(r"/anmeldung$"))
+    page.wait_for_selector("h1:has-text('Anmelden')")
+    assert not [c for c in context.cookies() if c["name"] == "kora_sitzung"]
+    page.goto(f"{local_server.url}/aktionsfeld?feld=B")
+    wait_for_app(page)
+    page.wait_for_selector("text=um „Aktionsfeld“ zu öffnen")
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["uebersicht", "vorhaben?nr=3", "upload", "verwaltung", "audit", "praesentation"])
+def test_no_page_not_found_for_deep_links_while_logged_out(local_server: Server, browser, path: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{local_server.url}/{path}")
+    wait_for_app(page)
+    page.wait_for_selector("h1:has-text('Anmelden')")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("dialog").count() == 0
     context.close()
