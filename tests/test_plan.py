@@ -32,6 +32,9 @@ def _norm(text: str) -> str:
 
 
 def _seed_rows() -> dict[int, list[str]]:
+    """The seed's table rows; empty when the seed is not beside the checkout (a fresh clone)."""
+    if not SEED.is_file():
+        return {}
     rows = {}
     for line in SEED.read_text(encoding="utf-8").splitlines():
         cells = line.split("\t")
@@ -41,8 +44,13 @@ def _seed_rows() -> dict[int, list[str]]:
 
 
 SEED_ROWS = _seed_rows()
+needs_seed = pytest.mark.skipif(
+    not SEED_ROWS,
+    reason=f"seed text not found at {SEED} (a clone without ../shared); CI has it and runs the comparison",
+)
 
 
+@needs_seed
 def test_seed_is_readable() -> None:
     assert sorted(SEED_ROWS) == [1, 2, 3, 4, 5, 6, 7]
 
@@ -61,6 +69,7 @@ def test_empty_aktionsfeld_cell_continues_the_row_above(plan: Plan, nr: int, fel
     assert next(v for v in plan.vorhaben if v.nr == nr).aktionsfeld == feld
 
 
+@needs_seed
 @pytest.mark.parametrize("nr", range(1, 8))
 def test_every_seed_column_round_trips(plan: Plan, nr: int) -> None:
     cells = [_norm(c) for c in SEED_ROWS[nr]]
