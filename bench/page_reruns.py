@@ -3,7 +3,8 @@
     .venv/bin/python bench/page_reruns.py [--repeat 5] [--db PATH]
     .venv/bin/python bench/page_reruns.py --quick           # 3 rounds
 
-Server side only (no browser): `streamlit.testing.v1.AppTest` on app.py runs the page script as
+Wall clock and CPU time of this process (all threads) are both reported: on a loaded shared
+machine the CPU time is what the page itself costs. Server side only (no browser): `streamlit.testing.v1.AppTest` on app.py runs the page script as
 the server does for a session. Floor: a bare one-chart `st.navigation` app (bench/common.py),
 measured in the same process, interleaved with the pages round by round.
 
@@ -24,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import common
@@ -72,35 +71,38 @@ class Sessions:
             at.switch_page(page)
         return at
 
-    def run(self, at: object) -> float:
-        start = time.perf_counter()
-        at.run()  # type: ignore[attr-defined]
-        elapsed = time.perf_counter() - start
+    def run(self, at: object) -> tuple[float, float]:
+        with common.Stopwatch() as sw:
+            at.run()  # type: ignore[attr-defined]
+        elapsed = (sw.wall, sw.cpu)
         if at.exception or (hasattr(at, "error") and len(at.error)):  # type: ignore[attr-defined]
             raise RuntimeError(f"page failed: {list(at.exception) or [e.value for e in at.error]}")  # type: ignore[attr-defined]
         return elapsed
 
-    def write(self) -> float:
+    def write(self) -> tuple[float, float]:
         """A real upload through the upload page (preview, Korrekturgrund, Speichern)."""
         at = self.open(UPLOAD_PAGE)
-        start = time.perf_counter()
-        at.run()
-        at.file_uploader[0].set_value(("korrektur.csv", correction(self.writes), "text/csv")).run()
-        reason = [t for t in at.text_input if t.key == "upload_reason"]
-        if reason:
-            reason[0].input("Benchmark: Nachmeldung").run()
-        at.button(key="upload_commit").click().run()
-        elapsed = time.perf_counter() - start
+        with common.Stopwatch() as sw:
+            at.run()
+            at.file_uploader[0].set_value(("korrektur.csv", correction(self.writes), "text/csv")).run()
+            reason = [t for t in at.text_input if t.key == "upload_reason"]
+            if reason:
+                reason[0].input("Benchmark: Nachmeldung").run()
+            at.button(key="upload_commit").click().run()
+        elapsed = (sw.wall, sw.cpu)
         if at.exception or not any("Gespeichert" in s.value for s in at.success):
             raise RuntimeError(f"upload failed: {list(at.exception)} {[e.value for e in at.error]}")
         self.writes += 1
         return elapsed
 
 
-def measure(sessions: Sessions, repeat: int) -> dict[tuple[str, str], list[float]]:
-    samples: dict[tuple[str, str], list[float]] = {}
+Sample = tuple[float, float]  # (wall, CPU) seconds
 
-    def add(page: str, case: str, seconds: float) -> None:
+
+def measure(sessions: Sessions, repeat: int) -> dict[tuple[str, str], list[Sample]]:
+    samples: dict[tuple[str, str], list[Sample]] = {}
+
+    def add(page: str, case: str, seconds: Sample) -> None:
         samples.setdefault((page, case), []).append(seconds)
 
     names = ["bare", *PAGES]
@@ -126,23 +128,34 @@ def measure(sessions: Sessions, repeat: int) -> dict[tuple[str, str], list[float
     return samples
 
 
-def report(samples: dict[tuple[str, str], list[float]]) -> None:
+def report(samples: dict[tuple[str, str], list[Sample]]) -> None:
     bare_warm, bare_cold = samples[("bare", "warm")], samples[("bare", "cold")]
-    print(f"\nLeere Ein-Diagramm-App (Boden): warm {common.spread_ms(bare_warm)}")
-    print(f"                                kalt {common.spread_ms(bare_cold)}")
+    print("\nLeere Ein-Diagramm-App (Boden)")
+    for label, values in (
+        ("warm", bare_warm),
+        ("kalt", bare_cold),
+        ("nach Schreiben", samples[("bare", "after_write")]),
+    ):
+        print(
+            f"  {label:15s} Wanduhr {common.spread_ms([v[0] for v in values])}; CPU {common.spread_ms([v[1] for v in values])}"
+        )
     for name in PAGES:
         warm, cold, after = samples[(name, "warm")], samples[(name, "cold")], samples[(name, "after_write")]
         print(f"\n{name}")
-        print(f"  warmer Rerun              {common.spread_ms(warm)}")
-        print(f"      = {common.ratio_text(warm, bare_warm)} leere App (warm)")
-        print(f"  erster Lauf nach Schreiben {common.spread_ms(after)}")
-        print(f"      = {common.de(statistics.median(after) / statistics.median(warm), 2)} × eigener warmer Rerun")
-        print(f"      = {common.ratio_text(after, samples[('bare', 'after_write')])} leere App (warm, gleiche Runden)")
-        print(f"  Kaltstart                 {common.spread_ms(cold)}")
-        print(f"      = {common.ratio_text(cold, bare_cold)} leere App (kalt)")
-    first = ", ".join(f"{n} {common.de(samples[(n, 'first_in_process')][0] * 1000, 0)} ms" for n in ["bare", *PAGES])
+        print("  warmer Rerun")
+        print(common.both_lines(warm, bare_warm, "leere App (warm)"))
+        print("  erster Lauf nach Schreiben")
+        print(common.both_lines(after, warm, "eigener warmer Rerun"))
+        print(common.both_lines(after, samples[("bare", "after_write")], "leere App (warm, gleiche Runden)"))
+        print("  Kaltstart")
+        print(common.both_lines(cold, bare_cold, "leere App (kalt)"))
+    first = ", ".join(f"{n} {common.de(samples[(n, 'first_in_process')][0][0] * 1000, 0)} ms" for n in ["bare", *PAGES])
     print(f"\nAllererster Lauf im Prozess (mit Modul-Importen, nicht in den Zahlen oben): {first}")
-    print(f"Das Schreiben selbst (Upload-Seite: Vorschau + Speichern): {common.spread_ms(samples[('write', 'write')])}")
+    write = samples[("write", "write")]
+    print(
+        f"Das Schreiben selbst (Upload-Seite: Vorschau + Speichern): Wanduhr {common.spread_ms([w[0] for w in write])}"
+        f"; CPU {common.spread_ms([w[1] for w in write])}"
+    )
 
 
 def main() -> None:

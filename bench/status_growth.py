@@ -18,7 +18,9 @@ Two doors, each with its own floor, all interleaved round by round:
   interpreter start-up and imports do not hide the part that grows. Floor: the same aggregate
   plus json.dumps in the same process.
 
-The growth with the number of Kommunen is fitted by least squares (ms per Kommune).
+Wall clock and CPU time are both reported (CLI: the child's CPU from getrusage; in-process: this
+process, DuckDB's threads included) — on a loaded shared machine CPU time is what the command
+itself costs. The growth with the number of Kommunen is fitted by least squares (ms per Kommune).
 Goal (issue 12): `--kommune alle` at 400 Kommunen < 1 s, slope below today's ~1,35 ms/Kommune.
 """
 
@@ -51,10 +53,11 @@ LABELS = {
 }
 
 
-def timed_process(cmd: list[str]) -> float:
-    start = time.perf_counter()
+def timed_process(cmd: list[str]) -> tuple[float, float]:
+    """(wall, CPU of the child process) in seconds."""
+    cpu0, start = common.children_cpu(), time.perf_counter()
     done = subprocess.run(cmd, cwd=common.ROOT, capture_output=True)
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start, common.children_cpu() - cpu0
     if done.returncode:
         raise RuntimeError(f"{' '.join(cmd[:5])} failed:\n{done.stderr.decode()[-2000:]}")
     try:
@@ -72,7 +75,7 @@ def fit(xs: list[int], ys: list[float]) -> tuple[float, float]:
     return my - b * mx, b
 
 
-def cli_cases(db: Path, one: str) -> dict[str, Callable[[], float]]:
+def cli_cases(db: Path, one: str) -> dict[str, Callable[[], tuple[float, float]]]:
     status = [common.PY, "-m", "kora", "status", "--json", "--db", str(db), "--kommune"]
     return {
         "cli_floor": lambda: timed_process([common.PY, "-c", FLOOR_SCRIPT, str(db)]),
@@ -81,7 +84,7 @@ def cli_cases(db: Path, one: str) -> dict[str, Callable[[], float]]:
     }
 
 
-def lib_cases(timer: common.StatusTimer, one: str) -> dict[str, Callable[[], float]]:
+def lib_cases(timer: common.StatusTimer, one: str) -> dict[str, Callable[[], tuple[float, float]]]:
     return {
         "lib_floor": timer.floor,
         "lib_one": lambda: timer.status_json(one),
@@ -89,19 +92,25 @@ def lib_cases(timer: common.StatusTimer, one: str) -> dict[str, Callable[[], flo
     }
 
 
-def report(sizes: list[int], samples: dict[tuple[int, str], list[float]]) -> None:
+def report(sizes: list[int], samples: dict[tuple[int, str], list[tuple[float, float]]]) -> None:
     for n in sizes:
         print(f"\n{n} Kommunen ({common.de(n * 10_800, 0)} Messwert-Versionen)")
         for case, label in LABELS.items():
             values = samples[(n, case)]
-            floor = samples[(n, case.split("_")[0] + "_floor")]
-            extra = "" if case.endswith("floor") else f"  = {common.ratio_text(values, floor)} Boden"
-            print(f"  {label:42s} {common.spread_ms(values)}{extra}")
+            print(f"  {label}")
+            if case.endswith("floor"):
+                for i, kind in ((0, "Wanduhr"), (1, "CPU    ")):
+                    print(f"      {kind} {common.spread_ms([v[i] for v in values])}")
+            else:
+                print(common.both_lines(values, samples[(n, case.split("_")[0] + "_floor")], "Boden"))
     if len(sizes) >= 2:
-        print("\nWachstum (Ausgleichsgerade über die Mediane):")
+        print("\nWachstum (Ausgleichsgerade über die Mediane; Wanduhr | CPU):")
         for case, label in LABELS.items():
-            a, b = fit(sizes, [statistics.median(samples[(n, case)]) * 1000 for n in sizes])
-            print(f"  {label:42s} {common.de(a, 0)} ms + {common.de(b, 3)} ms je Kommune")
+            line = []
+            for i in (0, 1):
+                a, b = fit(sizes, [statistics.median(v[i] for v in samples[(n, case)]) * 1000 for n in sizes])
+                line.append(f"{common.de(a, 0)} ms + {common.de(b, 3)} ms je Kommune")
+            print(f"  {label:42s} {line[0]} | {line[1]}")
 
 
 def main() -> None:
@@ -121,7 +130,7 @@ def main() -> None:
     }
     one = common.network_kommune(1)
     common.header("Status als JSON im Städtenetzwerk", Kommune=one, Runden=repeat)
-    samples: dict[tuple[int, str], list[float]] = {(n, c): [] for n in sizes for c in LABELS}
+    samples: dict[tuple[int, str], list[tuple[float, float]]] = {(n, c): [] for n in sizes for c in LABELS}
     for r in range(repeat + 1):  # round 0 warms page cache, .pyc files and DuckDB; not counted
         for n in sizes:
             # the CLI needs the file lock: the in-process DB is opened only between the CLI runs
