@@ -1,6 +1,6 @@
 """Benchmark: the app and a bare one-chart app in a real browser, loaded in alternating pairs.
 
-    .venv/bin/python bench/browser_pairs.py [--pairs 7] [--db PATH]
+    .venv/bin/python bench/browser_pairs.py [--pairs 5] [--db PATH]
     .venv/bin/python bench/browser_pairs.py --quick          # 3 pairs
 
 Two servers on 127.0.0.1: `python -m kora serve --db …` (Aachen + Beispieldaten unless --db) and
@@ -53,7 +53,7 @@ def load(browser: object, server: common.Server, url: str, shot: Path | None = N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=int, default=7)
+    parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--db", type=Path, help="a kora DB to copy (default: Aachen + Beispieldaten)")
     parser.add_argument("--quick", action="store_true", help="3 pairs")
     args = parser.parse_args()

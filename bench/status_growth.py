@@ -1,6 +1,6 @@
 """Benchmark: `status --json` for one Kommune and for all, at 20, 100 and 400 Kommunen, growth fitted.
 
-    .venv/bin/python bench/status_growth.py [--kommunen 20,100,400] [--repeat 5]
+    .venv/bin/python bench/status_growth.py [--kommunen 20,100,400] [--repeat 3]
     .venv/bin/python bench/status_growth.py --quick          # 20 and 100 Kommunen, 3 rounds
 
 Network DBs from kora.samples.network.build_network_db (each Kommune: 30 indicators × 120 months
@@ -116,7 +116,7 @@ def report(sizes: list[int], samples: dict[tuple[int, str], list[tuple[float, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kommunen", default="20,100,400", help="network sizes, comma-separated")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="20 and 100 Kommunen, 3 rounds")
     args = parser.parse_args()
     sizes = [20, 100] if args.quick else [int(x) for x in args.kommunen.split(",")]
