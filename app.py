@@ -1,7 +1,7 @@
 """KoRa-Monitor — Streamlit router: page config, access, navigation by role, shared sidebar.
 
 Pages are listed here explicitly (`st.navigation`), so `pages/` is never auto-discovered.
-Who may see which page follows the role (`ui.access()`): a Leser*in gets no upload page, only
+Who may see which page follows the role (`gate.access()`): a Leser*in gets no upload page, only
 Admins see Verwaltung and Audit-Log. Hiding is for clarity only — kora's write functions check
 the role again on the server. A configuration problem fails closed with a German message.
 The sidebar's Stand selector is shared by every page. Any error that escapes a page is shown
@@ -16,12 +16,12 @@ import streamlit as st
 
 from kora import fmt
 from kora.errors import KoraError
-from kora.web import ui
+from kora.web import gate, serve, state
 
 st.set_page_config(page_title="KoRa-Monitor Aachen", page_icon="🚲", layout="wide")
-ui.route_through_app()
+serve.route_through_app()
 
-access = ui.access()  # st.stop() with a German message when access is misconfigured
+access = gate.access()  # st.stop() with a German message when access is misconfigured
 actor = access.actor
 
 PAGES: dict[str, list] = {}
@@ -63,14 +63,14 @@ if not access.config.single_user:
     ]
 
 page = st.navigation(PAGES)
-if st.session_state.pop(ui.AFTER_LOGIN_KEY, False) and access.can_read and page.url_path == "anmeldung":
+if st.session_state.pop(gate.AFTER_LOGIN_KEY, False) and access.can_read and page.url_path == "anmeldung":
     st.switch_page(PAGES["Dashboard"][0])  # logged in: start on the Übersicht, not on "Mein Konto"
 
 try:
     with st.sidebar:
         if access.can_read:
-            ui.stand_selector()
-            if ui.has_demo():
+            state.stand_selector()
+            if state.has_demo():
                 st.caption("🧪 Beispieldaten geladen — keine echten Messwerte.")
         if access.config.single_user:
             st.info(
@@ -80,7 +80,7 @@ try:
         elif actor is not None:
             st.caption(f"👤 Angemeldet als **{fmt.markdown(actor.label)}**")
             if st.button("Abmelden", key="sidebar_logout", icon="🚪", type="tertiary"):
-                ui.logout()
+                gate.logout()
         else:
             st.caption("🔒 Nicht angemeldet")
         st.caption("KoRa-Monitor · Aktionsplan der Stadt Aachen")

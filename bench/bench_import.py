@@ -28,10 +28,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 import duckdb  # noqa: E402
 import machine  # noqa: E402  (bench/machine.py)
 
-from kora.access.auth import Actor  # noqa: E402
+from kora.access.roles import Actor  # noqa: E402
 from kora.db import open_database  # noqa: E402
 from kora.plan import setup as ops  # noqa: E402
-from kora.readings import importer  # noqa: E402
+from kora.readings.catalogue import Catalogue  # noqa: E402
+from kora.readings.check import parse_file  # noqa: E402
+from kora.readings.commit import import_file  # noqa: E402
 from tests.data.bigplan import big_long_csv, write_big_plan  # noqa: E402
 
 
@@ -52,12 +54,12 @@ def one_import(template_db: Path, work: Path, data: bytes) -> dict[str, float]:
     shutil.copy(template_db, db_file)
     db = open_database(db_file)
     try:
-        catalogue = importer.Catalogue.from_db(db)
+        catalogue = Catalogue.from_db(db)
         t0 = time.perf_counter()
-        checked = importer.parse_file(data, catalogue)
+        checked = parse_file(data, catalogue)
         t1 = time.perf_counter()
         assert not checked.problems, checked.problems[:3]
-        outcome = importer.import_file(db, data, filename="bench.csv", actor=Actor.cli("bench"))
+        outcome = import_file(db, data, filename="bench.csv", actor=Actor.cli("bench"))
         t2 = time.perf_counter()
         assert outcome.committed and outcome.result is not None and outcome.result.new == len(checked.readings)
     finally:

@@ -5,7 +5,7 @@ reported as a ratio to a bare one-chart `st.navigation` app measured in the same
 
     .venv/bin/python bench/bench_pages.py [--runs 5] [--loads 5] [--skip-browser]
 
-Goals (issue 5): rerun under 300 ms per page on Beispieldaten and on the network-scale DB;
+Goals: rerun under 300 ms per page on Beispieldaten and on the network-scale DB;
 navigation → first chart drawn at most 1.3× the bare app.
 """
 
@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import machine  # noqa: E402  (bench/machine.py)
 
-from kora.access.auth import Actor  # noqa: E402
+from kora.access.roles import Actor  # noqa: E402
 from kora.db import open_database  # noqa: E402
 from kora.plan import setup as ops  # noqa: E402
+from kora.samples.beispieldaten import load_demo  # noqa: E402
 
 PAGES = [
     "pages/dashboard/uebersicht.py",
@@ -54,7 +55,7 @@ st.plotly_chart(go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2])), theme=None)
 def make_db(path: Path, *, network: bool) -> None:
     db = open_database(path)
     ops.init(db, actor=Actor.cli("bench"))
-    ops.load_demo(db, actor=Actor.cli("bench"))
+    load_demo(db, actor=Actor.cli("bench"))
     if network:
         from kora.samples.network import build_network_db
 

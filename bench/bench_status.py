@@ -12,7 +12,7 @@ by round so machine noise hits all alike:
 * series — the chart series of one indicator.
 
 Reports the median in ms and as a ratio to the floor measured in the same run (shared machines
-vary; the ratio travels). Goal from issue 4: full status under 200 ms.
+vary; the ratio travels). Goal: full status under 200 ms.
 """
 
 from __future__ import annotations

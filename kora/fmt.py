@@ -86,6 +86,20 @@ def smart_number(value: float | int | None, *, unit: str = "", missing: str = "�
     return f"{text}\u00a0{unit}" if unit else text
 
 
+def exact_number(value: float | None) -> str:
+    """1234.5678 → '1.234,5678': every decimal up to six, for messages that quote a cell as written.
+
+    A problem message must show the number the file holds, not a rounded one ('0,049 liegt außerhalb …'
+    is useful, '0 liegt außerhalb …' is not). Missing values give ''.
+    """
+    if value is None or value != value:
+        return ""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
 def percent(fraction: float | None, digits: int = 0, *, missing: str = "–") -> str:
     """0.2 → '20 %' (German typography: space before %)."""
     if is_missing(fraction):
@@ -120,7 +134,7 @@ def month_numeric(month: dt.date) -> str:
 
 def date(value: dt.date | dt.datetime | None, *, missing: str = "–") -> str:
     """date(2025, 3, 31) → '31.03.2025'."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return missing
     return value.strftime("%d.%m.%Y")
 

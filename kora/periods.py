@@ -101,6 +101,9 @@ def is_ambiguous_slash_date(value: object) -> bool:
 
 
 def month_start(day: dt.date) -> dt.date:
+    """The first day of `day`'s month, always a date (a datetime loses its time of day)."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
     return day.replace(day=1)
 
 

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.db import Database, open_database
 from kora.plan import setup as ops
-from kora.plan.files import Plan, load_plan
+from kora.plan.files import load_plan
+from kora.plan.model import Plan
+from kora.samples.beispieldaten import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -42,7 +44,7 @@ def db(db_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def demo_db(db: Database) -> Database:
-    ops.load_demo(db, today=TODAY, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR)
     return db
 
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kora.access import accounts
 from kora.db import audit_store, open_database, readings_store
-from kora.plan import setup as ops
+from kora.plan import setup
 from tests.conftest import APP, OPERATOR
 
 PASSWORD = "ein-langes-passwort"
@@ -35,7 +35,7 @@ def people(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("KORA_LESEN", raising=False)
     db = open_database(app_env)
     try:
-        ops.init(db, actor=OPERATOR)
+        setup.init(db, actor=OPERATOR)
         accounts.add_user(db, OPERATOR, "lea", role="leser", password=PASSWORD, email="lea@aachen.de")
         accounts.add_user(
             db, OPERATOR, "kim", role="koordination", vorhaben=[2], password=PASSWORD, email="kim@aachen.de",
@@ -171,9 +171,9 @@ def test_coordinator_uploads_for_own_vorhaben_and_is_refused_for_another(people:
 
 
 def importer_history_names(db: object) -> list[str]:
-    from kora.readings import importer
+    from kora.readings.history import upload_history
 
-    return importer.upload_history(db)["Von"].tolist()  # type: ignore[arg-type]
+    return upload_history(db)["Von"].tolist()  # type: ignore[arg-type]
 
 
 def test_coordinator_keeps_milestones_of_own_vorhaben_only(people: Path) -> None:

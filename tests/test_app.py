@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kora.db import open_database
-from kora.plan import setup as ops
+from kora.plan import setup
+from kora.samples.beispieldaten import load_demo
 from tests.conftest import APP, OPERATOR, ROOT
 
 # Every page the Einzelplatz mode (the default in tests: no accounts, localhost) navigates to;
@@ -27,8 +28,8 @@ def run_app() -> AppTest:
 
 def with_demo(db_path: Path) -> None:
     db = open_database(db_path)
-    ops.init(db, actor=OPERATOR)
-    ops.load_demo(db, actor=OPERATOR)
+    setup.init(db, actor=OPERATOR)
+    load_demo(db, actor=OPERATOR)
     db.close()
 
 
@@ -76,12 +77,12 @@ def test_deep_link_opens_the_right_aktionsfeld(app_env: Path) -> None:
 
 
 def test_unexpected_error_shows_german_message_not_traceback(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kora.report import tables as views
+    from kora.report import tables
 
     def boom(*args: object, **kwargs: object) -> str:
         raise RuntimeError("kaputt")
 
-    monkeypatch.setattr(views, "headline", boom)
+    monkeypatch.setattr(tables, "headline", boom)
     with_demo(app_env)
     at = run_app()
     assert not at.exception

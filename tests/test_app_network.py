@@ -9,7 +9,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kora.db import open_database
-from kora.plan import setup as ops
+from kora.plan import setup
+from kora.samples.beispieldaten import load_demo
 from kora.samples.network import build_network_db
 from tests.conftest import APP, OPERATOR, ROOT, TODAY
 
@@ -21,8 +22,8 @@ PAGES += ["pages/vortrag/praesentation.py"]
 def network_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("network") / "kora.duckdb"
     db = open_database(path)
-    ops.init(db, actor=OPERATOR)
-    ops.load_demo(db, today=TODAY, actor=OPERATOR)
+    setup.init(db, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR)
     info = build_network_db(db)
     assert info.readings >= 200_000
     db.close()

@@ -12,14 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from kora.access import accounts, audit, auth
-from kora.access.auth import Actor, LoginFailed, LoginThrottle, resolve_access
+from kora.access import accounts, audit, login, modes, roles
+from kora.access.login import LoginFailed, LoginThrottle
+from kora.access.modes import resolve_access
+from kora.access.roles import Actor
 from kora.db import Database, audit_store
 from kora.errors import KoraError, PermissionDenied, ValidationError
-from kora.plan import edits as admin
-from kora.plan import setup as ops
-from kora.readings import importer
+from kora.plan import edits, setup
+from kora.readings.commit import import_file
+from kora.readings.history import upload_history
 from kora.readings.ingest import MAX_UPLOAD_BYTES
+from kora.report.export import audit_log
 from tests.conftest import OPERATOR, ROOT, TODAY
 
 GOOD_AUTH = {
@@ -83,24 +86,24 @@ def test_role_claim_mapping() -> None:
         login_accounts=0,
         address="0.0.0.0",
     )
-    mapping = {**{r: r for r in auth.ROLES}, **cfg.role_mapping}
-    assert auth.role_from_claims({"groups": ["Sonstige", "KoRa-Admins"]}, "groups", mapping) == "admin"
-    assert auth.role_from_claims({"groups": "kora-lesende"}, "groups", mapping) == "leser"
-    assert auth.role_from_claims({}, "groups", mapping) is None
+    mapping = {**{r: r for r in roles.ROLES}, **cfg.role_mapping}
+    assert login.role_from_claims({"groups": ["Sonstige", "KoRa-Admins"]}, "groups", mapping) == "admin"
+    assert login.role_from_claims({"groups": "kora-lesende"}, "groups", mapping) == "leser"
+    assert login.role_from_claims({}, "groups", mapping) is None
 
 
 def test_sso_claims(db: Database) -> None:
     admin_claims = {"email": "chef@aachen.de", "kora_rolle": "admin"}
-    actor, _ = auth.actor_from_claims(db, admin_claims, role_claim="kora_rolle")
+    actor, _ = login.actor_from_claims(db, admin_claims, role_claim="kora_rolle")
     assert actor is not None and actor.role == "admin"
-    nobody, why = auth.actor_from_claims(db, {"email": "x@aachen.de"}, default_role=None)
+    nobody, why = login.actor_from_claims(db, {"email": "x@aachen.de"}, default_role=None)
     assert nobody is None and "kein Zugang" in why
     accounts.add_user(db, OPERATOR, "ex", role="admin", email="ex@aachen.de")
     accounts.add_user(db, OPERATOR, "chef2", role="admin")
     accounts.set_disabled(db, OPERATOR, "ex")
-    gone, why = auth.actor_from_claims(db, {"email": "ex@aachen.de", "kora_rolle": "admin"}, role_claim="kora_rolle")
+    gone, why = login.actor_from_claims(db, {"email": "ex@aachen.de", "kora_rolle": "admin"}, role_claim="kora_rolle")
     assert gone is None and "deaktiviert" in why
-    missing, why = auth.actor_from_claims(db, {})
+    missing, why = login.actor_from_claims(db, {})
     assert missing is None and why
 
 
@@ -119,17 +122,17 @@ def test_passwords_are_argon2_hashed_and_never_stored_plain(db: Database) -> Non
 def test_local_login_success_failure_and_audit(db: Database) -> None:
     accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[2], password="richtig-langes-pw")
     throttle = LoginThrottle()
-    actor = auth.login_local(db, " KIM ", "richtig-langes-pw", throttle=throttle)
+    actor = login.login_local(db, " KIM ", "richtig-langes-pw", throttle=throttle)
     assert (actor.name, actor.role, actor.source, actor.vorhaben) == ("kim", "koordination", "lokal", frozenset({2}))
     with pytest.raises(LoginFailed, match="falsch"):
-        auth.login_local(db, "kim", "falsch-falsch", throttle=throttle)
+        login.login_local(db, "kim", "falsch-falsch", throttle=throttle)
     with pytest.raises(LoginFailed, match="falsch"):
-        auth.login_local(db, "niemand", "egal-egal-egal", throttle=throttle)
+        login.login_local(db, "niemand", "egal-egal-egal", throttle=throttle)
     rows = audit_store.audit_df(db, action="anmeldung")
     assert sorted(rows["outcome"]) == ["abgelehnt", "abgelehnt", "ok"]
     accounts.set_disabled(db, OPERATOR, "kim")
     with pytest.raises(LoginFailed):
-        auth.login_local(db, "kim", "richtig-langes-pw", throttle=throttle)
+        login.login_local(db, "kim", "richtig-langes-pw", throttle=throttle)
 
 
 def test_failed_logins_are_braked() -> None:
@@ -154,18 +157,18 @@ def test_throttled_login_is_refused_even_with_the_right_password(db: Database) -
     accounts.add_user(db, OPERATOR, "kim", role="leser", password="richtig-langes-pw")
     throttle = LoginThrottle(free=1, base_wait=60)
     with pytest.raises(LoginFailed):
-        auth.login_local(db, "kim", "falsch-falsch", throttle=throttle)
+        login.login_local(db, "kim", "falsch-falsch", throttle=throttle)
     with pytest.raises(LoginFailed, match="Zu viele Fehlversuche"):
-        auth.login_local(db, "kim", "richtig-langes-pw", throttle=throttle)
+        login.login_local(db, "kim", "richtig-langes-pw", throttle=throttle)
 
 
 def test_own_password_change_needs_the_old_one(db: Database) -> None:
     accounts.add_user(db, OPERATOR, "kim", role="leser", password="richtig-langes-pw")
-    kim = auth.login_local(db, "kim", "richtig-langes-pw", throttle=LoginThrottle())
+    kim = login.login_local(db, "kim", "richtig-langes-pw", throttle=LoginThrottle())
     with pytest.raises(ValidationError, match="bisherige"):
         accounts.change_password(db, kim, "kim", "ganz-neues-passwort", old_password="falsch")
     accounts.change_password(db, kim, "kim", "ganz-neues-passwort", old_password="richtig-langes-pw")
-    assert auth.login_local(db, "kim", "ganz-neues-passwort", throttle=LoginThrottle()).name == "kim"
+    assert login.login_local(db, "kim", "ganz-neues-passwort", throttle=LoginThrottle()).name == "kim"
 
 
 def test_account_validation(db: Database) -> None:
@@ -188,16 +191,16 @@ def test_account_validation(db: Database) -> None:
 
 
 def test_admin_edits_survive_a_plan_reload(db: Database) -> None:
-    admin.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2026, value=35, reason="Ratsbeschluss")
-    admin.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2028, value=25, reason="neues Jahr")
-    admin.set_plan_value(db, OPERATOR, "kritik_extern", field="baseline", value=58, reason="Nacherhebung")
-    admin.set_plan_value(db, OPERATOR, "kritik_extern", field="weight", value=2, reason="Schwerpunkt")
-    result = ops.init(db, reload=True, actor=OPERATOR)
+    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2026, value=35, reason="Ratsbeschluss")
+    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2028, value=25, reason="neues Jahr")
+    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="baseline", value=58, reason="Nacherhebung")
+    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="weight", value=2, reason="Schwerpunkt")
+    result = setup.init(db, reload=True, actor=OPERATOR)
     assert result.admin_changes == 4 and "erneut" in result.message()
-    ind = next(i for i in ops.plan_dict(db)["indicators"] if i["id"] == "kritik_extern")
+    ind = next(i for i in setup.plan_dict(db)["indicators"] if i["id"] == "kritik_extern")
     assert ind["targets"] == {"2025": 48.0, "2026": 35.0, "2027": 30.0, "2028": 25.0}
     assert (ind["baseline"], ind["weight"]) == (58.0, 2.0)
-    changes = admin.plan_changes(db)
+    changes = edits.plan_changes(db)
     assert changes["Grund"].tolist()[-1] == "Ratsbeschluss"
     assert changes["Feld"].tolist()[-1] == "Jahresziel 2026"
     assert changes[["Alt", "Neu"]].values.tolist()[-1] == ["40", "35"]
@@ -205,26 +208,26 @@ def test_admin_edits_survive_a_plan_reload(db: Database) -> None:
 
 def test_admin_edit_validation_and_no_op(db: Database) -> None:
     with pytest.raises(ValidationError, match="Grund"):
-        admin.set_plan_value(db, OPERATOR, "kritik_extern", field="weight", value=2, reason=" ")
+        edits.set_plan_value(db, OPERATOR, "kritik_extern", field="weight", value=2, reason=" ")
     with pytest.raises(ValidationError, match="außerhalb"):
-        admin.set_plan_value(db, OPERATOR, "ansprechpartner_bekannt", field="target", year=2026, value=120, reason="x")
+        edits.set_plan_value(db, OPERATOR, "ansprechpartner_bekannt", field="target", year=2026, value=120, reason="x")
     with pytest.raises(ValidationError, match="Ja/Nein"):
-        admin.set_plan_value(db, OPERATOR, "koordination_besetzt", field="target", year=2026, value=0.5, reason="x")
-    same = admin.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2026, value=40, reason="x")
+        edits.set_plan_value(db, OPERATOR, "koordination_besetzt", field="target", year=2026, value=0.5, reason="x")
+    same = edits.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2026, value=40, reason="x")
     assert not same.changed and "nichts geändert" in same.message
 
 
 def test_milestone_edit_rules(db: Database) -> None:
     with pytest.raises(ValidationError, match="Zukunft"):
-        admin.set_milestone(
+        edits.set_milestone(
             db, OPERATOR, "M2.1", status="erreicht", reached_on=TODAY.replace(year=2027), reason="x", today=TODAY
         )
     with pytest.raises(ValidationError, match="neue Fälligkeitsdatum"):
-        admin.set_milestone(db, OPERATOR, "M2.1", status="verschoben", reason="Verzug", today=TODAY)
-    admin.set_milestone(
+        edits.set_milestone(db, OPERATOR, "M2.1", status="verschoben", reason="Verzug", today=TODAY)
+    edits.set_milestone(
         db, OPERATOR, "M2.1", status="verschoben", due=TODAY.replace(year=2027), reason="Verzug", today=TODAY
     )
-    row = ops.plan_dict(db)["vorhaben"][1]["meilensteine"][0]
+    row = setup.plan_dict(db)["vorhaben"][1]["meilensteine"][0]
     assert (row["status"], row["faellig"]) == ("verschoben", "2027-11-26")
     assert audit_store.audit_df(db, action="meilenstein_aendern")["detail"].str.contains("Verzug").all()
 
@@ -234,9 +237,9 @@ def test_milestone_edit_rules(db: Database) -> None:
 
 def test_audit_page_data_filters_and_formula_safe_exports(db: Database) -> None:
     evil = accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[2], display_name="=HYPERLINK(1)")
-    admin.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2026, value=35, reason="=1+1 Beschluss")
+    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2026, value=35, reason="=1+1 Beschluss")
     with pytest.raises(PermissionDenied):
-        admin.set_plan_value(db, None, "kritik_extern", field="weight", value=3, reason="x")
+        edits.set_plan_value(db, None, "kritik_extern", field="weight", value=3, reason="x")
     table = audit.entries(db, OPERATOR)
     assert list(table.columns) == audit.COLUMNS
     assert set(table["Aktion"]) >= {"Plan geladen", "Benutzer angelegt", "Jahresziel geändert", "Gewicht geändert"}
@@ -247,11 +250,11 @@ def test_audit_page_data_filters_and_formula_safe_exports(db: Database) -> None:
     )
     assert only_targets["Grund"].tolist() == ["=1+1 Beschluss"]
     assert "40 → 35" in only_targets["Details"].iloc[0]
-    csv_text = audit.to_csv(only_targets).decode("utf-8-sig")
+    csv_text = audit_log.to_csv(only_targets).decode("utf-8-sig")
     assert "'=1+1 Beschluss" in csv_text and ";=1" not in csv_text
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(audit.to_xlsx(only_targets))).active
+    ws = load_workbook(io.BytesIO(audit_log.to_xlsx(only_targets))).active
     cells = [c for row in ws.iter_rows() for c in row if c.value == "=1+1 Beschluss"]
     assert cells and all(c.data_type == "s" for c in cells)
     assert evil == "kim"
@@ -312,8 +315,8 @@ def test_secrets_stay_out_of_the_repository() -> None:
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".streamlit/secrets.toml" in ignored
     example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"))
-    assert set(auth.REQUIRED_AUTH_KEYS) <= set(example["auth"])
-    problem = auth.auth_secrets_problem(example["auth"])
+    assert set(modes.REQUIRED_AUTH_KEYS) <= set(example["auth"])
+    problem = modes.auth_secrets_problem(example["auth"])
     assert problem is not None and "Platzhalter" in problem  # the example never works as is
 
 
@@ -373,14 +376,14 @@ def test_user_cli(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest
     finally:
         database.close()
     assert {"benutzer_anlegen", "passwort_aendern", "benutzer_deaktivieren"} <= set(actions)
-    assert actors & {auth.os_user()}  # the CLI records the machine operator
+    assert actors & {roles.os_user()}  # the CLI records the machine operator
 
 
 def test_cli_import_records_the_operator(db: Database) -> None:
     data = b"Indikator;Monat;Wert\r\nkritik_extern;01.2025;4\r\n"
-    outcome = importer.import_file(db, data, filename="m.csv", actor=Actor.cli(), today=TODAY)
+    outcome = import_file(db, data, filename="m.csv", actor=Actor.cli(), today=TODAY)
     assert outcome.committed
-    assert importer.upload_history(db)["Von"].tolist() == [auth.os_user()]
+    assert upload_history(db)["Von"].tolist() == [roles.os_user()]
 
 
 def test_serve_refuses_to_start_a_server_that_would_fail_closed(tmp_path: Path) -> None:
@@ -416,16 +419,16 @@ def test_admin_user_form_is_all_or_nothing(db: Database) -> None:
     )  # fmt: skip
     lea = next(u for u in accounts.user_choices(db) if u["username"] == "lea")
     assert (lea["role"], lea["display_name"], lea["email"]) == ("koordination", "Lea L.", "lea@aachen.de")
-    assert auth.login_local(db, "lea", "ein-neues-passwort").name == "lea"
+    assert login.login_local(db, "lea", "ein-neues-passwort").name == "lea"
 
 
 def test_admin_may_set_their_own_password_in_the_form(db: Database) -> None:
     accounts.add_user(db, OPERATOR, "ada", role="admin", password="richtig-langes-pw")
-    ada = auth.login_local(db, "ada", "richtig-langes-pw")
+    ada = login.login_local(db, "ada", "richtig-langes-pw")
     accounts.edit_user(
         db, ada, "ada", role="admin", display_name="Ada", email=None, password="noch-ein-langes-pw", disabled=False
     )
-    assert auth.login_local(db, "ada", "noch-ein-langes-pw").name == "ada"
+    assert login.login_local(db, "ada", "noch-ein-langes-pw").name == "ada"
 
 
 def test_two_admin_sessions_cannot_create_the_same_user_twice(db: Database) -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kora.db import Database, plan_store, readings_store
 from kora.errors import KoraError
-from kora.tracking import changes
+from kora.tracking import change_table, changes, compare
 from tests.conftest import TODAY
 
 NaN = float("nan")
@@ -87,7 +87,7 @@ def touched(**cell: object) -> pd.DataFrame:
     ],
 )
 def test_classify_readings(cell: dict[str, object], kind: str | None) -> None:
-    new, corrections = changes.classify_readings(touched(**cell), META)
+    new, corrections = compare.classify_readings(touched(**cell), META)
     assert len(new) == (kind == "new")
     assert len(corrections) == (kind in ("correction", "withdrawn"))
     if kind == "withdrawn":
@@ -111,7 +111,7 @@ def test_a_cell_is_new_or_corrected_or_nothing(
         value_after=NaN if after is None else after,
         comment_after="neu" if comment_changed else None,
     )
-    new, corrections = changes.classify_readings(cell, META)
+    new, corrections = compare.classify_readings(cell, META)
     assert len(new) + len(corrections) <= 1
     valued_before = had_before and before is not None
     assert len(new) == (not valued_before and after is not None)
@@ -134,17 +134,17 @@ def test_compare_indicators_and_improved() -> None:
         [("a", "off_track", 0.2), ("b", "on_track", 0.9), ("c", "at_risk", 0.5), ("d", "no_data", None)]
     )
     after = status_frame([("a", "at_risk", 0.5), ("b", "at_risk", 0.8), ("c", "at_risk", 0.6), ("d", "on_track", 1.0)])
-    cmp = changes.compare_indicators(before, after, comparable=True)
+    cmp = compare.compare_indicators(before, after, comparable=True)
     by_id = cmp.set_index("id")
     assert by_id.loc["a", "better"] is True and by_id.loc["b", "better"] is False
     assert by_id.loc["c", "better"] is None and by_id.loc["d", "better"] is None  # no_data: not better/worse
     assert by_id.loc["c", "delta"] == pytest.approx(0.1)
-    assert list(changes.status_changes(cmp)["id"]) == ["a", "b", "d"]  # better first, then worse, then the rest
-    assert list(changes.improved(cmp)["id"]) == ["a", "c"]  # b got worse; d has no comparable status
+    assert list(compare.status_changes(cmp)["id"]) == ["a", "b", "d"]  # better first, then worse, then the rest
+    assert list(compare.improved(cmp)["id"]) == ["a", "c"]  # b got worse; d has no comparable status
     # a new year restarts attainment: no deltas, only the status counts
-    across = changes.compare_indicators(before, after, comparable=False)
+    across = compare.compare_indicators(before, after, comparable=False)
     assert across["delta"].isna().all()
-    assert list(changes.improved(across)["id"]) == ["a"]
+    assert list(compare.improved(across)["id"]) == ["a"]
 
 
 def test_compare_milestones_lists_reached_first() -> None:
@@ -159,7 +159,7 @@ def test_compare_milestones_lists_reached_first() -> None:
     after = before.copy()
     after.loc[0, ["status", "due"]] = ["verschoben", dt.date(2026, 9, 1)]
     after.loc[2, ["status", "reached_on"]] = ["erreicht", dt.date(2026, 10, 2)]
-    out = changes.compare_milestones(before, after)
+    out = compare.compare_milestones(before, after)
     assert list(out["id"]) == ["M3", "M1"]
     assert list(out["status_after"]) == ["erreicht", "verschoben"]
 
@@ -174,7 +174,7 @@ def test_compare_milestones_lists_reached_first() -> None:
     ],
 )
 def test_previous_as_of(since: dt.date, as_of: dt.date, expected: dt.date) -> None:
-    assert changes.previous_as_of(since, as_of) == expected
+    assert compare.previous_as_of(since, as_of) == expected
 
 
 # --- against a real database ------------------------------------------------------------------
@@ -229,7 +229,7 @@ def test_termin_after_datenstand_is_a_german_error(demo_db: Database) -> None:
 def test_change_rows_keep_numbers_numeric(demo_db: Database) -> None:
     add_reading(demo_db, "kritik_extern", dt.date(2026, 10, 1), 7.0, at=dt.datetime(2026, 11, 20), comment="=1+1")
     result = changes.build_changes(demo_db, as_of=dt.date(2026, 10, 1), since=dt.date(2026, 11, 10))
-    rows = changes.change_rows(result)
+    rows = change_table.change_rows(result)
     correction = next(r for r in rows if r["Art"] == "Korrektur")
     assert isinstance(correction["Nachher"], float) and correction["Nachher"] == 7.0
     assert correction["Kommentar"] == "=1+1"
@@ -237,4 +237,4 @@ def test_change_rows_keep_numbers_numeric(demo_db: Database) -> None:
 
 
 def test_default_since_is_four_weeks_back() -> None:
-    assert changes.default_since(TODAY) == dt.date(2026, 10, 29)
+    assert compare.default_since(TODAY) == dt.date(2026, 10, 29)

@@ -98,3 +98,22 @@ def test_hover_names_months_in_german(demo_db: Database) -> None:
     running = next(t for t in fig.data if t.name == "Summe seit Jahresbeginn")
     assert running.customdata[2] == "März 2026"
     assert "%{customdata}" in running.hovertemplate and "%m/%Y" not in running.hovertemplate
+
+
+@pytest.mark.parametrize(
+    ("aggregation", "direction", "expected"),
+    [
+        ("sum", "up", "Summe seit Jahresbeginn"),
+        ("sum", "down", "Summe seit Jahresbeginn"),
+        ("mean", "down", "Jahreswert (Mittel)"),
+        ("last", "up", "Jahreswert (letzter Stand)"),
+        ("last", "yesno", "Stand"),
+    ],
+)
+def test_running_line_name(aggregation: str, direction: str, expected: str) -> None:
+    assert charts.running_name(aggregation, direction) == expected
+
+
+@pytest.mark.parametrize(("unit", "label"), [("km", " km"), ("%", " %"), ("Anzahl", ""), ("ja/nein", "")])
+def test_unit_label(unit: str, label: str) -> None:
+    assert charts.unit_label(unit) == label

@@ -15,6 +15,7 @@ from kora.db.migrations import MIGRATIONS
 from kora.errors import KoraError, PlanFileError
 from kora.plan import setup as ops
 from kora.plan.files import CATALOGUE_FILE
+from kora.samples.beispieldaten import has_demo, load_demo, remove_demo
 from tests.conftest import OPERATOR, ROOT, TODAY
 
 CONTENT_TABLES = (
@@ -97,15 +98,15 @@ def test_demo_loads_until_last_complete_month_and_is_labelled(demo_db: Database)
     assert current["month"].min().date() == dt.date(2025, 1, 1)
     assert current["month"].max().date() == dt.date(2026, 10, 1)
     assert current["is_demo"].all()
-    assert ops.has_demo(demo_db)
+    assert has_demo(demo_db)
 
 
 def test_demo_twice_is_refused_and_remove_leaves_nothing(demo_db: Database) -> None:
     with pytest.raises(KoraError, match="bereits geladen"):
-        ops.load_demo(demo_db, today=TODAY, actor=OPERATOR)
-    ops.remove_demo(demo_db, actor=OPERATOR)
+        load_demo(demo_db, today=TODAY, actor=OPERATOR)
+    remove_demo(demo_db, actor=OPERATOR)
     assert readings_store.count_readings(demo_db) == 0
-    assert not ops.has_demo(demo_db)
+    assert not has_demo(demo_db)
     assert (plan_store.milestones_df(demo_db, "aachen")["status"] == "offen").all()
 
 
@@ -171,5 +172,5 @@ def test_demo_refuses_a_db_with_real_readings(db: Database) -> None:
     )  # fmt: skip
     before = snapshot(db)
     with pytest.raises(KoraError, match="bereits echte Messwerte"):
-        ops.load_demo(db, today=TODAY, actor=OPERATOR)
+        load_demo(db, today=TODAY, actor=OPERATOR)
     assert snapshot(db) == before

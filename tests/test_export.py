@@ -18,8 +18,11 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from kora.db import Database
-from kora.report import export, slides
+from kora.report import export
+from kora.report.deck import Deck, Item, Section, Slide, Table
 from kora.report.export import pptx as pptx_export
+from kora.report.export import slide_fit
+from kora.tracking.stand import gather
 from kora.tracking.status import build_status
 from tests.conftest import ROOT, TODAY
 from tests.test_changes import add_reading
@@ -35,7 +38,7 @@ def bundle(demo_db: Database) -> export.Bundle:
     """Beispieldaten plus two corrections after the last Termin whose comments are hostile."""
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment=EVIL)
     add_reading(demo_db, "formate_aktiv", AS_OF, 4.0, at=dt.datetime(2026, 11, 20, 11), comment=SCRIPT)
-    return export.gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY)
+    return export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY))
 
 
 def status_json(db: Database, known_at: dt.date | None = None) -> dict:
@@ -76,7 +79,9 @@ def test_pptx_has_every_slide_with_german_title_and_native_charts(bundle: export
 def test_pptx_chart_numbers_match_status_json(demo_db: Database, known_at: dt.date | None) -> None:
     """`python -m kora status --json` and the PowerPoint charts show the same attainment."""
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10))  # changes it after known_at
-    bundle = export.gather(demo_db, as_of=AS_OF, known_at=known_at, since=dt.date(2026, 11, 1), made_on=TODAY)
+    bundle = export.make_bundle(
+        gather(demo_db, as_of=AS_OF, known_at=known_at, since=dt.date(2026, 11, 1), made_on=TODAY)
+    )
     payload = status_json(demo_db, known_at)
     prs = open_pptx(export.render("pptx", bundle))
     by_slide = {s.shapes.title.text: s for s in prs.slides}
@@ -125,9 +130,61 @@ def _runs_height(frame, width: int) -> float:  # type: ignore[no-untyped-def]
         size = max(r.font.size.pt for r in p.runs)
         indent = int(p._p.pPr.get("marL", 0)) if p._p.pPr is not None else 0
         avail = (width - (frame.margin_left or 0) - (frame.margin_right or 0) - indent) / 12700
-        lines = pptx_export.n_lines(text, size, avail, bold=any(r.font.bold for r in p.runs))
-        total += (p.space_before.pt if p.space_before is not None else 0) + lines * size * pptx_export.LINE
+        lines = slide_fit.n_lines(text, size, avail, bold=any(r.font.bold for r in p.runs))
+        total += (p.space_before.pt if p.space_before is not None else 0) + lines * size * slide_fit.LINE
     return total
+
+
+def _shape_problems(prs: Presentation, sh, where: str, *, in_body: bool, line: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """Off the slide, into the footer, text taller than its box, type under 12 pt."""
+    problems = []
+    if sh.left < 0 or sh.top < 0 or sh.left + sh.width > prs.slide_width or sh.top + sh.height > prs.slide_height:
+        problems.append(f"{where}: ragt über den Folienrand")
+    if in_body and sh.top + sh.height > line:
+        problems.append(f"{where}: reicht in die Fußzeile")
+    if sh.has_text_frame and sh.text_frame.text.strip():
+        frame = sh.text_frame
+        room = (sh.height - (frame.margin_top or 0) - (frame.margin_bottom or 0)) / 12700
+        if (need := _runs_height(frame, sh.width)) > room + 1:
+            problems.append(f"{where}: Text braucht {need:.0f} pt, Platz {room:.0f} pt")
+        small = {r.font.size.pt for p in frame.paragraphs for r in p.runs if r.font.size.pt < 12}
+        if small and in_body:
+            problems.append(f"{where}: Schrift {sorted(small)} pt unter 12 pt")
+    return problems
+
+
+def _table_problems(sh, where: str, *, line: int, whole_words: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    """Table type under 12 pt, words broken mid-word, a table that grows into the footer."""
+    problems = []
+    table = sh.table
+    content = 0.0
+    for i, row in enumerate(table.rows):
+        need = 0.0
+        for cell, column in zip(row.cells, table.columns, strict=True):
+            runs = [r for p in cell.text_frame.paragraphs for r in p.runs]
+            size = max(r.font.size.pt for r in runs)
+            if size < 12:
+                problems.append(f"{where}: Tabellenschrift {size} pt unter 12 pt")
+            avail = (column.width - cell.margin_left - cell.margin_right) / 12700
+            word = slide_fit.longest_word(cell.text, size, bold=i == 0)
+            if whole_words and word > avail:
+                problems.append(f"{where}: Spalte zu schmal für ein Wort in „{cell.text}“")
+            lines = sum(slide_fit.n_lines(p.text, size, avail, bold=i == 0) for p in cell.text_frame.paragraphs)
+            need = max(need, lines * size * slide_fit.LINE + (cell.margin_top + cell.margin_bottom) / 12700)
+        content += max(need, row.height / 12700)
+    if sh.top / 12700 + content > line / 12700:
+        problems.append(f"{where}: Tabelle braucht {content:.0f} pt und reicht in die Fußzeile")
+    return problems
+
+
+def _overlaps(number: int, body: list) -> list[str]:  # type: ignore[type-arg]
+    boxes = [(sh.name, sh.left, sh.top, sh.left + sh.width, sh.top + sh.height) for sh in body]
+    return [
+        f"Folie {number}: {a[0]} überdeckt {b[0]}"
+        for k, a in enumerate(boxes)
+        for b in boxes[k + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
 
 
 def layout_problems(prs: Presentation, *, whole_words: bool = True) -> list[str]:
@@ -143,51 +200,10 @@ def layout_problems(prs: Presentation, *, whole_words: bool = True) -> list[str]
         body = [sh for sh in slide.shapes if not _is_footer(sh)]
         for sh in slide.shapes:
             where = f"Folie {number}, {sh.name}"
-            if (
-                sh.left < 0
-                or sh.top < 0
-                or sh.left + sh.width > prs.slide_width
-                or sh.top + sh.height > prs.slide_height
-            ):
-                problems.append(f"{where}: ragt über den Folienrand")
-            if sh in body and sh.top + sh.height > line:
-                problems.append(f"{where}: reicht in die Fußzeile")
-            if sh.has_text_frame and sh.text_frame.text.strip():
-                frame = sh.text_frame
-                room = (sh.height - (frame.margin_top or 0) - (frame.margin_bottom or 0)) / 12700
-                if (need := _runs_height(frame, sh.width)) > room + 1:
-                    problems.append(f"{where}: Text braucht {need:.0f} pt, Platz {room:.0f} pt")
-                small = {r.font.size.pt for p in frame.paragraphs for r in p.runs if r.font.size.pt < 12}
-                if small and sh in body:
-                    problems.append(f"{where}: Schrift {sorted(small)} pt unter 12 pt")
+            problems += _shape_problems(prs, sh, where, in_body=sh in body, line=line)
             if sh.has_table:
-                table = sh.table
-                content = 0.0
-                for i, row in enumerate(table.rows):
-                    need = 0.0
-                    for cell, column in zip(row.cells, table.columns, strict=True):
-                        runs = [r for p in cell.text_frame.paragraphs for r in p.runs]
-                        size = max(r.font.size.pt for r in runs)
-                        if size < 12:
-                            problems.append(f"{where}: Tabellenschrift {size} pt unter 12 pt")
-                        avail = (column.width - cell.margin_left - cell.margin_right) / 12700
-                        word = pptx_export.longest_word(cell.text, size, bold=i == 0)
-                        if whole_words and word > avail:
-                            problems.append(f"{where}: Spalte zu schmal für ein Wort in „{cell.text}“")
-                        lines = sum(
-                            pptx_export.n_lines(p.text, size, avail, bold=i == 0) for p in cell.text_frame.paragraphs
-                        )
-                        need = max(
-                            need, lines * size * pptx_export.LINE + (cell.margin_top + cell.margin_bottom) / 12700
-                        )
-                    content += max(need, row.height / 12700)
-                if sh.top / 12700 + content > line / 12700:
-                    problems.append(f"{where}: Tabelle braucht {content:.0f} pt und reicht in die Fußzeile")
-        boxes = [(sh.name, sh.left, sh.top, sh.left + sh.width, sh.top + sh.height) for sh in body]
-        for k, a in enumerate(boxes):
-            for b in boxes[k + 1 :]:
-                if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]:
-                    problems.append(f"Folie {number}: {a[0]} überdeckt {b[0]}")
+                problems += _table_problems(sh, where, line=line, whole_words=whole_words)
+        problems += _overlaps(number, body)
     return problems
 
 
@@ -199,13 +215,13 @@ def test_pptx_layout_is_clean_on_every_slide(bundle: export.Bundle) -> None:
 LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
 
 
-def _stress_slides(deck: slides.Deck) -> tuple[slides.Slide, ...]:
+def _stress_slides(deck: Deck) -> tuple[Slide, ...]:
     field = deck.slide("feld-C")
     success = deck.slide("erfolge")
     row = ("⛔ nicht im Plan", "12.345,67 Stunden", "9,5 Monate", "100 %")
     many_rows = tuple((f"Indikator Nummer {i} mit einem ziemlich langen Namen", *row) for i in range(30))
     long_items = tuple(
-        slides.Item(f"Ein langer Eintrag Nummer {i}, der über mehrere Zeilen umbricht, " * 2, "Kommentar " * 30)
+        Item(f"Ein langer Eintrag Nummer {i}, der über mehrere Zeilen umbricht, " * 2, "Kommentar " * 30)
         for i in range(20)
     )
     return (
@@ -214,12 +230,10 @@ def _stress_slides(deck: slides.Deck) -> tuple[slides.Slide, ...]:
             title="Aktionsfeld X: " + "sehr langer Titel mit vielen Wörtern " * 5,
             subtitle="Vorhaben: " + " · ".join(f"{n}. {'Vorhaben mit langem Titel ' * 3}" for n in range(1, 8)),
         ),
-        dataclasses.replace(field, table=slides.Table(field.table.columns, many_rows, field.table.widths)),
-        dataclasses.replace(field, table=slides.Table(field.table.columns, ((LONG_WORD, "x", "1", "2", "3"),))),
-        dataclasses.replace(
-            success, sections=tuple(slides.Section(f"Abschnitt {k} " * 3, long_items) for k in range(4))
-        ),
-        dataclasses.replace(success, chart=None, sections=(slides.Section("Leer", (), empty="Nichts " * 40),)),
+        dataclasses.replace(field, table=Table(field.table.columns, many_rows, field.table.widths)),
+        dataclasses.replace(field, table=Table(field.table.columns, ((LONG_WORD, "x", "1", "2", "3"),))),
+        dataclasses.replace(success, sections=tuple(Section(f"Abschnitt {k} " * 3, long_items) for k in range(4))),
+        dataclasses.replace(success, chart=None, sections=(Section("Leer", (), empty="Nichts " * 40),)),
     )
 
 
@@ -247,7 +261,7 @@ def test_pptx_layout_holds_for_long_texts_and_many_rows(bundle: export.Bundle) -
     ],
 )
 def test_table_text_uses_symbols_every_font_has_and_short_units(text: str, shown: str) -> None:
-    assert pptx_export.cell_text(text) == shown
+    assert slide_fit.cell_text(text) == shown
 
 
 @pytest.mark.skipif(not (DEJAVU / "DejaVuSans-Bold.ttf").exists(), reason="DejaVu Sans nicht installiert")
@@ -263,12 +277,12 @@ def test_text_measure_is_never_narrower_than_dejavu_sans(bundle: export.Bundle) 
         texts += [*(s.table.columns if s.table else ()), *(c for r in (s.table.rows if s.table else ()) for c in r)]
         for sec in s.sections:
             texts += [sec.heading, sec.empty, *(x for i in sec.items for x in (i.text, i.detail))]
-        words |= {w for t in texts for w in pptx_export.cell_text(t).split()}
+        words |= {w for t in texts for w in slide_fit.cell_text(t).split()}
     assert len(words) > 100
     for word in words:
         for bold in (False, True):
             real = fonts[bold].getlength(word) / 1000
-            assert pptx_export.text_width(word, 1, bold=bold) >= 0.99 * real, (word, bold)
+            assert slide_fit.text_width(word, 1, bold=bold) >= 0.99 * real, (word, bold)
 
 
 # --- XLSX -------------------------------------------------------------------------------------
@@ -303,7 +317,7 @@ def test_xlsx_user_text_stays_text(bundle: export.Bundle) -> None:
 @pytest.mark.parametrize("text", ["=1+1", "+49 241 432-0", "-5 Tage", "@SUM(A1)", "\tTab", "\rCR", "\nLF"])
 def test_xlsx_every_formula_prefix_is_neutralised(demo_db: Database, text: str) -> None:
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment=text)
-    wb = open_xlsx(export.render("xlsx", export.gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY)))
+    wb = open_xlsx(export.render("xlsx", export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY))))
     found = [c for row in wb["Messwerte mit Versionen"].iter_rows() for c in row if c.value == text]
     assert found and all(c.data_type == "s" and c.quotePrefix for c in found)
 
@@ -336,7 +350,7 @@ def test_xlsx_numbers_are_numbers_and_match_status_json(bundle: export.Bundle, d
 
 def test_control_characters_do_not_break_the_files(demo_db: Database) -> None:
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment="a\x00b\x1fc\x0bd")
-    bundle = export.gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY)
+    bundle = export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY))
     for key in ("pptx", "html", "xlsx"):
         assert export.render(key, bundle)
     wb = open_xlsx(export.render("xlsx", bundle))

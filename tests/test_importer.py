@@ -1,4 +1,4 @@
-"""kora.readings.importer against real temporary DuckDB files: preview, commit, no-op, Korrekturgrund,
+"""kora.readings (check, preview, commit, revert) against real temporary DuckDB files: preview, commit, no-op, Korrekturgrund,
 revert, history, audit, concurrency, size limit, comment text and the CLI doors."""
 
 from __future__ import annotations
@@ -13,12 +13,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.db import Database, audit_store, readings_store
 from kora.errors import KoraError, NotFoundError, PermissionDenied, ValidationError
-from kora.readings import importer, templates
-from kora.readings.importer import commit_upload, import_file, preview_upload, revert_upload
+from kora.readings import templates
+from kora.readings.catalogue import Catalogue
+from kora.readings.check import parse_file
+from kora.readings.commit import CommitResult, ImportOutcome, commit_upload, import_file
+from kora.readings.history import indicator_options, month_options, reading_versions, upload_history
 from kora.readings.ingest import MAX_UPLOAD_BYTES
+from kora.readings.preview import Preview, preview_upload
+from kora.readings.revert import revert_upload
 from tests.conftest import OPERATOR, ROOT, TODAY
 from tests.test_db import snapshot
 
@@ -29,11 +34,11 @@ def csv(*rows: str) -> bytes:
     return (HEADER + "".join(r + "\r\n" for r in rows)).encode("cp1252")
 
 
-def preview(db: Database, data: bytes, name: str = "m.csv", user: str = "kim") -> importer.Preview:
+def preview(db: Database, data: bytes, name: str = "m.csv", user: str = "kim") -> Preview:
     return preview_upload(db, data, filename=name, actor=Actor.cli(user), today=TODAY)
 
 
-def commit(db: Database, data: bytes, *, reason: str | None = None, user: str = "kim") -> importer.CommitResult:
+def commit(db: Database, data: bytes, *, reason: str | None = None, user: str = "kim") -> CommitResult:
     return commit_upload(db, preview(db, data, user=user), actor=Actor.cli(user), reason=reason)
 
 
@@ -75,7 +80,7 @@ def test_changing_a_reported_value_needs_a_korrekturgrund(db: Database) -> None:
     result = commit(db, changed, reason="Doppelt gezählt")
     assert (result.new, result.changed) == (0, 1)
     assert current(db)[("kritik_extern", "2025-02")] == 6.0
-    versions = importer.reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, 2, 1))
+    versions = reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, 2, 1))
     assert versions["Wert"].tolist() == ["6", "5"]
     assert versions["Grund"].tolist() == ["Doppelt gezählt", ""]
 
@@ -134,7 +139,7 @@ def test_revert_restores_previous_values_and_withdraws_first_reports(db: Databas
     assert now[("kritik_extern", "2025-02")] == 5.0
     assert ("kritik_extern", "2025-03") not in now
     assert readings_store.count_readings(db) == n_versions + 2  # nothing deleted, two versions added
-    history = importer.upload_history(db)
+    history = upload_history(db)
     assert history["Status"].tolist()[:2] == [
         f"Rücknahme von Upload {second.upload_id}",
         f"zurückgenommen durch {result.revert_id}",
@@ -163,7 +168,7 @@ def test_revert_leaves_a_later_confirmation_with_the_same_value_alone(db: Databa
     with pytest.raises(KoraError, match="später durch andere Uploads geändert"):
         revert_upload(db, first.upload_id, actor=Actor.cli("otto"), reason="falsche Datei")
     assert current(db) == {("km_umgesetzt", "2025-01"): 1.0}
-    versions = importer.reading_versions(db, indicator_id="km_umgesetzt", month=dt.date(2025, 1, 1))
+    versions = reading_versions(db, indicator_id="km_umgesetzt", month=dt.date(2025, 1, 1))
     assert versions["Kommentar"].iloc[0] == "bestätigt durch Bauabnahme"
     # mixed: the confirmed cell is skipped, the cell only upload 1 wrote is withdrawn
     third = commit(db, csv("kritik_extern;01.2025;4;", "kritik_extern;02.2025;5;"), user="kim")
@@ -181,7 +186,7 @@ def test_wide_file_with_a_comment_column_commits_the_comment_with_each_month(db:
     assert p.errors == [] and p.n_new == 2
     commit_upload(db, p, actor=Actor.cli("kim"))
     for month in (1, 2):
-        versions = importer.reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, month, 1))
+        versions = reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, month, 1))
         assert versions["Kommentar"].tolist() == ["Zählung Bürgerbüro"]
 
 
@@ -197,14 +202,14 @@ def test_wide_file_with_a_comment_column_commits_the_comment_with_each_month(db:
 def test_revert_refusals_change_nothing(
     db: Database, setup: str, upload: int, reason: str, error: type[Exception], match: str
 ) -> None:
-    from kora.plan import setup as ops
+    from kora.samples.beispieldaten import load_demo
 
     if setup in ("upload", "reverted"):
         commit(db, FIRST)
     if setup == "reverted":
         revert_upload(db, 1, actor=Actor.cli("lea"), reason="weg")
     if setup == "demo":
-        ops.load_demo(db, today=TODAY, actor=OPERATOR)
+        load_demo(db, today=TODAY, actor=OPERATOR)
     before = snapshot(db)
     n = audit_count(db)
     with pytest.raises(error, match=match):
@@ -231,7 +236,7 @@ def test_two_sessions_committing_at_once_lose_and_duplicate_nothing(db: Database
     }
     files["same_a.csv"] = files["same_b.csv"] = csv("km_umgesetzt;05.2025;3,5;", "km_umgesetzt;06.2025;4;")
     barrier = threading.Barrier(len(files))
-    outcomes: dict[str, importer.ImportOutcome] = {}
+    outcomes: dict[str, ImportOutcome] = {}
     errors: list[BaseException] = []
 
     def run(name: str, data: bytes) -> None:
@@ -281,7 +286,7 @@ def test_comment_text_stays_text(db: Database) -> None:
     commit_upload(db, p, actor=Actor.cli("kim"))
     stored = readings_store.current_readings_df(db, kommune="aachen")["comment"].tolist()
     assert stored == [nasty]
-    versions = importer.reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, 1, 1))
+    versions = reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, 1, 1))
     assert versions["Kommentar"].tolist() == [nasty]
 
 
@@ -295,15 +300,15 @@ def test_anonymous_preview_is_refused_and_audited(db: Database) -> None:
 def test_history_lists_uploads_with_counts_who_and_when(db: Database) -> None:
     commit(db, FIRST, user="kim")
     commit(db, csv("kritik_extern;02.2025;6;", "kritik_extern;03.2025;1;"), reason="Nachtrag", user="lea")
-    history = importer.upload_history(db)
+    history = upload_history(db)
     assert history[["Nr", "Von", "Neu", "Geändert", "Unverändert", "Grund"]].values.tolist() == [
         [2, "lea", 1, 1, 0, "Nachtrag"],
         [1, "kim", 3, 0, 0, ""],
     ]
     assert all(len(t) == 16 for t in history["Zeitpunkt"])  # TT.MM.JJJJ HH:MM
-    options = importer.indicator_options(db)
+    options = indicator_options(db)
     assert [i for i, _ in options] == ["km_umgesetzt", "kritik_extern"]
-    months = importer.month_options(db, indicator_id="kritik_extern")
+    months = month_options(db, indicator_id="kritik_extern")
     assert [label for _, label in months] == ["03/2025", "02/2025", "01/2025"]
 
 
@@ -327,7 +332,7 @@ def test_template_lists_due_cells_and_imports_back(db: Database, tmp_path: Path)
     assert p.errors == [] and p.n_new == 2 * 22 - 0 and p.n_empty > 0
     # the XLSX template reads back (sheet Messwerte, date cells as months)
     xlsx = templates.template_xlsx(db, today=TODAY)
-    checked = importer.parse_file(xlsx, importer.Catalogue.from_db(db), today=TODAY)
+    checked = parse_file(xlsx, Catalogue.from_db(db), today=TODAY)
     assert [p.message for p in checked.problems] == [
         "Die Datei enthält keine Messwerte (alle Wert-Zellen sind leer). Bitte mindestens einen Wert eintragen."
     ]

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.db import Database, audit_store, open_database
 from kora.errors import ValidationError
 from kora.plan import setup as ops
-from kora.readings.importer import commit_upload, preview_upload
+from kora.readings.commit import commit_upload
+from kora.readings.preview import preview_upload
+from kora.samples.beispieldaten import load_demo
 from tests.conftest import OPERATOR, TODAY
 from tests.data.make_corpus import BROKEN, GOOD
 from tests.test_db import snapshot
@@ -32,7 +34,7 @@ EXPECTED = tomllib.loads((BROKEN / "expected.toml").read_text(encoding="utf-8"))
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     database = open_database(tmp_path_factory.mktemp("corpus") / "kora.duckdb")
     ops.init(database, actor=OPERATOR)
-    ops.load_demo(database, today=TODAY, actor=OPERATOR)  # a DB with history, so "unchanged" means something
+    load_demo(database, today=TODAY, actor=OPERATOR)  # a DB with history, so "unchanged" means something
     yield database
     database.close()
 

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from kora.periods import read_month as parse_month
-from kora.plan.files import Plan
-from kora.readings.importer import Catalogue, parse_file
+from kora.plan.model import Plan
+from kora.readings.catalogue import Catalogue
+from kora.readings.check import parse_file
 from kora.readings.ingest import (
     FileRejected,
     column_letter,

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kora.plan.files import load_plan
-from kora.readings.importer import Catalogue, parse_file
+from kora.readings.catalogue import Catalogue
+from kora.readings.check import parse_file
 from tests.conftest import TODAY
 from tests.data.make_corpus import MONTH_STYLES, german_number, point_number, write_csv
 

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kora import metrics
-from kora.metrics import STATUS_ORDER, STATUS_SCORES
+from kora import metrics, milestones, rollups
+from kora.metrics import STATUS_ORDER
+from kora.rollups import STATUS_SCORES
 
 YEAR = 2025
 
@@ -454,20 +455,20 @@ def test_vorhaben_rollup_weights_and_no_data() -> None:
     vorhaben = pd.DataFrame(
         {"nr": [1, 2, 3, 4], "aktionsfeld": ["A", "A", "B", "B"], "title": ["V1", "V2", "V3", "V4"]}
     )
-    out = metrics.vorhaben_rollup(ind, links, vorhaben).set_index("nr")
+    out = rollups.vorhaben_rollup(ind, links, vorhaben).set_index("nr")
     assert out.loc[1, "attainment"] == pytest.approx((0.2 + 3 * 0.8) / 4)
     assert out.loc[1, "score"] == pytest.approx(0.75) and out.loc[1, "status"] == "on_track"
     assert (out.loc[1, "n_on_track"], out.loc[1, "n_off_track"], out.loc[1, "n_no_data"]) == (1, 1, 1)
     assert math.isnan(out.loc[2, "attainment"]) and out.loc[2, "status"] == "no_data"
     assert out.loc[3, "status"] == "at_risk"
     assert out.loc[4, "status"] == "no_data" and out.loc[4, "n_no_data"] == 0  # no indicators at all
-    felder = metrics.aktionsfeld_rollup(
+    felder = rollups.aktionsfeld_rollup(
         out.reset_index(), pd.DataFrame({"code": ["A", "B"], "title": ["AF A", "AF B"]})
     )
     felder = felder.set_index("code")
     assert felder.loc["A", "attainment"] == pytest.approx(0.65)  # V2 has none: ignored
     assert felder.loc["A", "status"] == "on_track" and felder.loc["A", "n_no_data"] == 1  # Vorhaben counts
-    felder = metrics.aktionsfeld_rollup(
+    felder = rollups.aktionsfeld_rollup(
         out.reset_index(), pd.DataFrame({"code": ["A", "B"], "title": ["AF A", "AF B"]}), ind_status=ind,
         indicator_vorhaben=links,
     ).set_index("code")  # fmt: skip
@@ -475,7 +476,7 @@ def test_vorhaben_rollup_weights_and_no_data() -> None:
     assert [felder.loc["A", f"n_{s}"] for s in STATUS_ORDER] == [1, 0, 1, 1]
     assert [felder.loc["A", f"nv_{s}"] for s in STATUS_ORDER] == [1, 0, 0, 1]
     assert [felder.loc["B", f"n_{s}"] for s in STATUS_ORDER] == [0, 1, 0, 0]
-    plan = metrics.plan_rollup(felder.reset_index())
+    plan = rollups.plan_rollup(felder.reset_index())
     assert plan["attainment"] == pytest.approx((0.65 + 0.5) / 2)
     assert plan["status"] == "on_track"  # A on_track (1), B at_risk (0.5): mean 0.75 is on the on_track boundary
 
@@ -483,7 +484,7 @@ def test_vorhaben_rollup_weights_and_no_data() -> None:
 def test_rollup_status_thresholds() -> None:
     def plan_of(statuses: list[str]) -> str:
         frame = pd.DataFrame({"attainment": [0.5] * len(statuses), "status": statuses})
-        return metrics.plan_rollup(frame)["status"]
+        return rollups.plan_rollup(frame)["status"]
 
     assert plan_of(["on_track", "on_track", "at_risk"]) == "on_track"  # 0.83
     assert plan_of(["on_track", "at_risk"]) == "on_track"  # 0.75
@@ -512,13 +513,13 @@ def test_milestone_summary() -> None:
         ],
         columns=["id", "due", "due_planned", "status", "reached_on"],
     )
-    out = metrics.milestone_summary(ms, as_of=dt.date(2025, 6, 1))
+    out = milestones.milestone_summary(ms, as_of=dt.date(2025, 6, 1))
     assert out["due"] == 5  # M1, M2, M3, M4, M7 (planned dates)
     assert out["reached_on_time"] == 1
     assert out["share_on_time"] == pytest.approx(1 / 5)
     assert out["overdue"] == 2 and out["overdue_ids"] == ["M3", "M7"]
     assert out["reached"] == 2
-    empty = metrics.milestone_summary(ms.iloc[0:0], as_of=dt.date(2025, 6, 1))
+    empty = milestones.milestone_summary(ms.iloc[0:0], as_of=dt.date(2025, 6, 1))
     assert empty["share_on_time"] is None and empty["overdue"] == 0
 
 
@@ -604,7 +605,7 @@ def test_rollup_stays_within_its_children(children: list[tuple[float | None, str
     )
     links = pd.DataFrame({"indicator_id": ids, "nr": [nr for *_, nr in children]})
     vorhaben = pd.DataFrame({"nr": [1, 2, 3, 4], "aktionsfeld": ["A", "A", "B", "B"], "title": list("1234")})
-    out = metrics.vorhaben_rollup(ind, links, vorhaben)
+    out = rollups.vorhaben_rollup(ind, links, vorhaben)
     for row in out.itertuples(index=False):
         mine = ind[links["nr"] == row.nr]
         att = mine["attainment"].dropna()
@@ -617,12 +618,12 @@ def test_rollup_stays_within_its_children(children: list[tuple[float | None, str
             assert row.status == "no_data"
         else:
             assert scores.min() <= STATUS_SCORES[row.status] <= scores.max()
-    felder = metrics.aktionsfeld_rollup(out, pd.DataFrame({"code": ["A", "B"], "title": ["a", "b"]}))
+    felder = rollups.aktionsfeld_rollup(out, pd.DataFrame({"code": ["A", "B"], "title": ["a", "b"]}))
     for row in felder.itertuples(index=False):
         att = out.loc[out["aktionsfeld"] == row.code, "attainment"].dropna()
         if not att.empty:
             assert att.min() <= row.attainment <= att.max()
-    plan = metrics.plan_rollup(felder)
+    plan = rollups.plan_rollup(felder)
     att = felder["attainment"].dropna()
     if not att.empty:
         assert att.min() <= plan["attainment"] <= att.max()

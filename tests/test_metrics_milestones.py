@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kora import metrics
+from kora import milestones
 from kora.report import tables as views
 
 MS = pd.DataFrame(
@@ -33,11 +33,11 @@ MS = pd.DataFrame(
     ],
 )
 def test_flags_depend_on_the_stand(as_of: dt.date, reached: list[str], overdue: list[str], on_time: list[str]) -> None:
-    flags = metrics.milestone_flags(MS, as_of=as_of)
+    flags = milestones.milestone_flags(MS, as_of=as_of)
     assert list(flags.loc[flags["reached"], "id"]) == reached
     assert list(flags.loc[flags["overdue"], "id"]) == overdue
     assert list(flags.loc[flags["on_time"], "id"]) == on_time
-    summary = metrics.milestone_summary(MS, as_of=as_of)
+    summary = milestones.milestone_summary(MS, as_of=as_of)
     assert summary["overdue"] == len(overdue) == views.milestone_counts(views.milestone_frame(MS, as_of))["overdue"]
     assert summary["reached"] == len(reached)
 

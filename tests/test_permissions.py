@@ -15,13 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from kora.access import accounts, auth
-from kora.access.auth import Actor
+from kora.access import accounts, login, roles
+from kora.access.roles import Actor
 from kora.db import Database, audit_store, auth_store, open_database
 from kora.errors import PermissionDenied
-from kora.plan import edits as admin
-from kora.plan import setup as ops
-from kora.readings import importer
+from kora.plan import edits, setup
+from kora.readings.commit import commit_upload, import_file
+from kora.readings.preview import preview_upload
+from kora.readings.revert import revert_upload
+from kora.samples.beispieldaten import load_demo, remove_demo
 from tests.conftest import OPERATOR, TODAY
 
 IND = "zuarbeit_stunden"  # belongs to Vorhaben 2 only
@@ -60,11 +62,11 @@ def audit_rows(db: Database) -> list[tuple]:
 
 def _build_template(path: Path, *, with_upload: bool) -> Path:
     db = open_database(path)
-    ops.init(db, actor=OPERATOR)
+    setup.init(db, actor=OPERATOR)
     for name, (role, vorhaben) in PEOPLE.items():
         accounts.add_user(db, OPERATOR, name, role=role, vorhaben=vorhaben, email=f"{name}@aachen.de")
     if with_upload:
-        importer.import_file(db, NEW_FILE, filename="erst.csv", actor=OPERATOR, today=TODAY)
+        import_file(db, NEW_FILE, filename="erst.csv", actor=OPERATOR, today=TODAY)
     db.checkpoint()
     db.close()
     return path
@@ -96,7 +98,7 @@ def actor_for(db: Database, role: str) -> Actor | None:
         return None
     row = auth_store.user_by_name(db, ROLE_USER[role])
     assert row is not None
-    return auth.actor_for_row(db, row, source="lokal", kommune="aachen")
+    return roles.actor_for_row(db, row, source="lokal", kommune="aachen")
 
 
 # --- the write entry points (each gets the DB and the acting person) -----------------------------
@@ -104,34 +106,34 @@ def actor_for(db: Database, role: str) -> Actor | None:
 
 def upload_commit(db: Database, actor: Actor | None) -> None:
     data = (HEADER + f"{IND};03.2025;12;\r\n").encode()
-    preview = importer.preview_upload(db, data, filename="neu.csv", actor=OPERATOR, today=TODAY)
-    importer.commit_upload(db, preview, actor=actor)
+    preview = preview_upload(db, data, filename="neu.csv", actor=OPERATOR, today=TODAY)
+    commit_upload(db, preview, actor=actor)
 
 
 def correction(db: Database, actor: Actor | None) -> None:
-    preview = importer.preview_upload(db, CORRECTION, filename="korr.csv", actor=OPERATOR, today=TODAY)
+    preview = preview_upload(db, CORRECTION, filename="korr.csv", actor=OPERATOR, today=TODAY)
     assert preview.needs_reason
-    importer.commit_upload(db, preview, actor=actor, reason="Doppelt gezählt")
+    commit_upload(db, preview, actor=actor, reason="Doppelt gezählt")
 
 
 def revert(db: Database, actor: Actor | None) -> None:
-    importer.revert_upload(db, 1, actor=actor, reason="falsche Datei")
+    revert_upload(db, 1, actor=actor, reason="falsche Datei")
 
 
 def target_edit(db: Database, actor: Actor | None) -> None:
-    admin.set_plan_value(db, actor, IND, field="target", year=2026, value=9.0, reason="Beschluss AK")
+    edits.set_plan_value(db, actor, IND, field="target", year=2026, value=9.0, reason="Beschluss AK")
 
 
 def baseline_edit(db: Database, actor: Actor | None) -> None:
-    admin.set_plan_value(db, actor, IND, field="baseline", value=17.0, reason="Nacherhebung")
+    edits.set_plan_value(db, actor, IND, field="baseline", value=17.0, reason="Nacherhebung")
 
 
 def weight_edit(db: Database, actor: Actor | None) -> None:
-    admin.set_plan_value(db, actor, IND, field="weight", value=2.0, reason="Schwerpunkt")
+    edits.set_plan_value(db, actor, IND, field="weight", value=2.0, reason="Schwerpunkt")
 
 
 def milestone_edit(db: Database, actor: Actor | None) -> None:
-    admin.set_milestone(
+    edits.set_milestone(
         db, actor, MILESTONE, status="erreicht", reached_on=dt.date(2026, 3, 1), reason="Protokoll", today=TODAY
     )
 
@@ -163,15 +165,15 @@ def user_password(db: Database, actor: Actor | None) -> None:
 
 
 def demo_load(db: Database, actor: Actor | None) -> None:
-    ops.load_demo(db, actor=actor, today=TODAY)
+    load_demo(db, actor=actor, today=TODAY)
 
 
 def demo_remove(db: Database, actor: Actor | None) -> None:
-    ops.remove_demo(db, actor=actor)
+    remove_demo(db, actor=actor)
 
 
 def plan_reload(db: Database, actor: Actor | None) -> None:
-    ops.init(db, reload=True, actor=actor)
+    setup.init(db, reload=True, actor=actor)
 
 
 COORDINATOR_OK = {"koordination_dieses", "admin"}
@@ -201,7 +203,7 @@ ENTRY_POINTS: dict[str, tuple[Callable[[Database, Actor | None], None], set[str]
 def test_write_matrix(perm_db: Database, entry: str, role: str) -> None:
     write, allowed, action = ENTRY_POINTS[entry]
     if entry == "beispieldaten_entfernen":
-        ops.load_demo(perm_db, actor=OPERATOR, today=TODAY)
+        load_demo(perm_db, actor=OPERATOR, today=TODAY)
     actor = actor_for(perm_db, role)
     before = snapshot(perm_db)
     audit_before = audit_rows(perm_db)
@@ -219,7 +221,7 @@ def test_write_matrix(perm_db: Database, entry: str, role: str) -> None:
         assert snapshot(perm_db) == before, f"{entry} as {role} changed data"
         new = audit_rows(perm_db)[len(audit_before) :]
         assert [(a, o) for _, _, a, o in new] == [(action, "verweigert")]
-        assert new[0][1] == (ROLE_USER[role] if actor else auth.ANONYMOUS)
+        assert new[0][1] == (ROLE_USER[role] if actor else roles.ANONYMOUS)
 
 
 # --- the rules behind the matrix ------------------------------------------------------------------
@@ -240,20 +242,20 @@ def test_shared_indicator_may_be_written_by_a_coordinator_of_any_of_its_vorhaben
     accounts.set_assignments(perm_db, OPERATOR, "kim", vorhaben=[6])  # abstimmungsschleifen serves 4 and 6
     kim = actor_for(perm_db, "koordination_dieses")
     data = (HEADER + "abstimmungsschleifen;01.2025;3;\r\n").encode()
-    preview = importer.preview_upload(perm_db, data, filename="a.csv", actor=kim, today=TODAY)
+    preview = preview_upload(perm_db, data, filename="a.csv", actor=kim, today=TODAY)
     assert preview.forbidden == []
-    assert importer.commit_upload(perm_db, preview, actor=kim).new == 1
+    assert commit_upload(perm_db, preview, actor=kim).new == 1
 
 
 def test_mixed_file_is_refused_whole_and_the_preview_says_why(perm_db: Database) -> None:
     kim = actor_for(perm_db, "koordination_dieses")
     data = (HEADER + f"{IND};04.2025;11;\r\nkritik_extern;04.2025;40;\r\n").encode()
-    preview = importer.preview_upload(perm_db, data, filename="mix.csv", actor=kim, today=TODAY)
+    preview = preview_upload(perm_db, data, filename="mix.csv", actor=kim, today=TODAY)
     assert preview.forbidden == ["kritik_extern"]
     assert "kritik_extern" in preview.forbidden_message and "Vorhaben 2" in preview.forbidden_message
     before = snapshot(perm_db)
     with pytest.raises(PermissionDenied, match="kritik_extern"):
-        importer.commit_upload(perm_db, preview, actor=kim)
+        commit_upload(perm_db, preview, actor=kim)
     assert snapshot(perm_db) == before
 
 
@@ -264,7 +266,7 @@ def test_out_of_scope_preview_is_refused_and_audited_once(perm_db: Database) -> 
     data = (HEADER + f"{IND};04.2025;11;\r\nkritik_extern;04.2025;40;\r\n").encode()
     before = snapshot(perm_db)
     audit_before = audit_rows(perm_db)
-    preview = importer.preview_upload(perm_db, data, filename="mix.csv", actor=kim, today=TODAY)
+    preview = preview_upload(perm_db, data, filename="mix.csv", actor=kim, today=TODAY)
     assert preview.forbidden == ["kritik_extern"]
     assert snapshot(perm_db) == before
     new = audit_rows(perm_db)[len(audit_before) :]
@@ -273,10 +275,8 @@ def test_out_of_scope_preview_is_refused_and_audited_once(perm_db: Database) -> 
     assert row["object"] == "mix.csv" and "kritik_extern" in row["detail"]
     # in scope: a preview writes no audit row; a dry run of the refused file writes none either
     n = len(audit_rows(perm_db))
-    importer.preview_upload(
-        perm_db, (HEADER + f"{IND};04.2025;11;\r\n").encode(), filename="ok.csv", actor=kim, today=TODAY
-    )
-    importer.import_file(perm_db, data, filename="mix.csv", actor=kim, today=TODAY, dry_run=True)
+    preview_upload(perm_db, (HEADER + f"{IND};04.2025;11;\r\n").encode(), filename="ok.csv", actor=kim, today=TODAY)
+    import_file(perm_db, data, filename="mix.csv", actor=kim, today=TODAY, dry_run=True)
     assert len(audit_rows(perm_db)) == n
 
 
@@ -285,9 +285,7 @@ def test_out_of_scope_cli_import_is_refused_with_one_audit_row(perm_db: Database
     before = snapshot(perm_db)
     audit_before = audit_rows(perm_db)
     with pytest.raises(PermissionDenied, match="zuarbeit_stunden"):
-        importer.import_file(
-            perm_db, (HEADER + f"{IND};06.2025;9;\r\n").encode(), filename="x.csv", actor=otto, today=TODAY
-        )
+        import_file(perm_db, (HEADER + f"{IND};06.2025;9;\r\n").encode(), filename="x.csv", actor=otto, today=TODAY)
     assert snapshot(perm_db) == before
     new = audit_rows(perm_db)[len(audit_before) :]
     assert [(who, a, o) for _, who, a, o in new] == [("otto", "upload", "verweigert")]
@@ -295,24 +293,24 @@ def test_out_of_scope_cli_import_is_refused_with_one_audit_row(perm_db: Database
 
 def test_unchanged_cells_of_other_vorhaben_do_not_block_an_upload(perm_db: Database) -> None:
     """A coordinator may re-upload a sheet that repeats others' values unchanged: only writes count."""
-    importer.import_file(
+    import_file(
         perm_db, (HEADER + "kritik_extern;01.2025;50;\r\n").encode(), filename="o.csv", actor=OPERATOR, today=TODAY
     )
     kim = actor_for(perm_db, "koordination_dieses")
     data = (HEADER + f"{IND};05.2025;11;\r\nkritik_extern;01.2025;50;\r\n").encode()
-    preview = importer.preview_upload(perm_db, data, filename="voll.csv", actor=kim, today=TODAY)
+    preview = preview_upload(perm_db, data, filename="voll.csv", actor=kim, today=TODAY)
     assert preview.forbidden == []
-    assert importer.commit_upload(perm_db, preview, actor=kim).new == 1
+    assert commit_upload(perm_db, preview, actor=kim).new == 1
 
 
 def test_single_indicator_assignment(perm_db: Database) -> None:
     accounts.set_assignments(perm_db, OPERATOR, "otto", indicators=["formate_aktiv"])
     otto = actor_for(perm_db, "koordination_anderes")
     ok = (HEADER + "formate_aktiv;01.2025;2;\r\n").encode()
-    importer.import_file(perm_db, ok, filename="f.csv", actor=otto, today=TODAY)
+    import_file(perm_db, ok, filename="f.csv", actor=otto, today=TODAY)
     other_of_vorhaben_7 = (HEADER + "erwartungen_dokumentiert;01.2025;20;\r\n").encode()
     with pytest.raises(PermissionDenied):
-        importer.import_file(perm_db, other_of_vorhaben_7, filename="e.csv", actor=otto, today=TODAY)
+        import_file(perm_db, other_of_vorhaben_7, filename="e.csv", actor=otto, today=TODAY)
 
 
 def test_role_comes_from_the_database_not_from_the_session(perm_db: Database) -> None:
@@ -331,7 +329,7 @@ def test_role_comes_from_the_database_not_from_the_session(perm_db: Database) ->
 
 
 def test_sso_person_gets_the_role_of_the_account_with_the_same_email(perm_db: Database) -> None:
-    actor, why = auth.actor_from_claims(perm_db, {"email": "KIM@aachen.de", "name": "Kim Meier", "sub": "x1"})
+    actor, why = login.actor_from_claims(perm_db, {"email": "KIM@aachen.de", "name": "Kim Meier", "sub": "x1"})
     assert why is None and actor is not None
     assert (actor.role, actor.source, actor.vorhaben, actor.name) == (
         "koordination",
@@ -340,7 +338,7 @@ def test_sso_person_gets_the_role_of_the_account_with_the_same_email(perm_db: Da
         "kim@aachen.de",
     )
     upload_commit(perm_db, actor)  # allowed: Vorhaben 2
-    stranger, _ = auth.actor_from_claims(perm_db, {"email": "fremd@aachen.de"})
+    stranger, _ = login.actor_from_claims(perm_db, {"email": "fremd@aachen.de"})
     assert stranger is not None and stranger.role == "leser"
     with pytest.raises(PermissionDenied):
         upload_commit(perm_db, stranger)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kora.errors import PlanFileError
-from kora.plan.files import CATALOGUE_FILE, PLAN_FILE, Plan, load_plan
+from kora.plan.files import CATALOGUE_FILE, PLAN_FILE, load_plan
+from kora.plan.model import Plan
 from tests.conftest import SEED
 
 REQUIRED_IDS = {

@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from kora import periods
 from kora.db import open_database
-from kora.plan import setup as ops
+from kora.plan import setup
+from kora.samples.beispieldaten import load_demo
 from tests.conftest import APP, OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading
 
@@ -28,8 +29,8 @@ def open_page() -> AppTest:
 
 def with_demo(path: Path) -> None:
     db = open_database(path)
-    ops.init(db, actor=OPERATOR)
-    ops.load_demo(db, today=TODAY, actor=OPERATOR)
+    setup.init(db, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR)
     db.close()
 
 

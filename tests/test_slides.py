@@ -10,6 +10,7 @@ from kora import fmt
 from kora.db import Database
 from kora.plan import setup as ops
 from kora.report import slides
+from kora.report.deck import Deck
 from kora.tracking.changes import build_changes
 from kora.tracking.status import build_status
 from tests.conftest import TODAY
@@ -19,7 +20,7 @@ AS_OF = dt.date(2026, 10, 1)
 SINCE = dt.date(2026, 10, 29)
 
 
-def make_deck(db: Database, *, as_of: dt.date = AS_OF, since: dt.date = SINCE) -> tuple[slides.Deck, object]:
+def make_deck(db: Database, *, as_of: dt.date = AS_OF, since: dt.date = SINCE) -> tuple[Deck, object]:
     report = build_status(db, as_of=as_of)
     changes = build_changes(db, as_of=as_of, since=since, report=report)
     return slides.build_deck(report, changes, ops.plan_dict(db), made_on=TODAY), report

@@ -20,7 +20,7 @@ from kora.db import Database, open_database, readings_store, status_store
 from kora.errors import NotFoundError
 from kora.periods import normalize_known_at
 from kora.plan import setup as ops
-from kora.plan.files import Plan
+from kora.plan.model import Plan
 from kora.samples.network import build_network_db
 from kora.tracking.status import build_status, series
 from tests.conftest import OPERATOR, ROOT

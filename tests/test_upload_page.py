@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.db import open_database, readings_store
 from kora.plan import setup as ops
 from tests.conftest import APP, OPERATOR, ROOT
@@ -92,7 +92,7 @@ def test_identical_file_says_no_change(app_env: Path) -> None:
 
 @pytest.fixture
 def committed_db(app_env: Path) -> Path:
-    from kora.readings.importer import import_file
+    from kora.readings.commit import import_file
 
     db = open_database(app_env)
     try:

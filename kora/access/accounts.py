@@ -1,7 +1,7 @@
 """Accounts and coordinator assignments: add, change, disable, list (Admin only).
 
 One code path, two doors: `python -m kora user …` (the machine operator, admin) and the
-Verwaltung page call these functions; each checks the role with `auth.authorize` and writes
+Verwaltung page call these functions; each checks the role with `kora.access.roles.authorize` and writes
 one audit row. Accounts are never deleted (disabled instead), so the audit log and the
 readings keep naming real people. No default password exists anywhere: an account without a
 password can only log in through the city's SSO (matched by e-mail).
@@ -16,11 +16,14 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from kora.access import auth
-from kora.access.auth import ROLE_LABELS, ROLES, Actor, authorize, utcnow
+from kora.access.login import normalise_username
+from kora.access.passwords import hash_password, verify_password
+from kora.access.roles import ROLE_LABELS, ROLES, Actor, authorize
 from kora.db import Database, audit_store, auth_store, plan_store
+from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError, ValidationError
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.periods import utcnow
+from kora.plan.model import DEFAULT_KOMMUNE
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -30,7 +33,7 @@ T = TypeVar("T")
 
 
 def _username(username: str) -> str:
-    name = auth.normalise_username(username)
+    name = normalise_username(username)
     if not USERNAME.match(name):
         raise ValidationError(
             f"Benutzername „{username}“ ist nicht erlaubt: 2 bis 64 Zeichen, Kleinbuchstaben, Ziffern und . _ - @, "
@@ -138,7 +141,7 @@ def add_user(
 ) -> str:
     """Create an account; returns the (normalised) username. `password=None`: SSO only."""
     name_for_audit = (username or "").strip()
-    who = authorize(db, actor, "benutzer_anlegen", kommune=kommune, object=f"Benutzer {name_for_audit}")
+    who = authorize(db, actor, AuditAction.BENUTZER_ANLEGEN, kommune=kommune, object=f"Benutzer {name_for_audit}")
     name = _username(username)
     role = _role(role)
     mail = _email(email)
@@ -150,7 +153,7 @@ def add_user(
     pairs = _scope(db, kommune=kommune, vorhaben=vorhaben, indicators=indicators)
     if pairs and role != "koordination":
         raise ValidationError("Vorhaben und Indikatoren werden nur Koordinator*innen zugeordnet (--role koordination).")
-    hashed = auth.hash_password(password) if password is not None else None
+    hashed = hash_password(password) if password is not None else None
     now = utcnow()
     with db.write_lock, db.transaction():
         auth_store.insert_user(
@@ -168,7 +171,7 @@ def add_user(
         audit_store.write_audit(
             db,
             actor=who.audit_name,
-            action="benutzer_anlegen",
+            action=AuditAction.BENUTZER_ANLEGEN,
             object=f"Benutzer {name}",
             detail={
                 "rolle": role,
@@ -217,8 +220,8 @@ def edit_user(
     Three separate calls (update, password, disable) could leave a role changed next to an
     error about the password. An admin may set any password here, their own included.
     """
-    who = authorize(db, actor, "benutzer_aendern", kommune=kommune, object=f"Benutzer {username}")
-    row = _existing(db, auth.normalise_username(username))
+    who = authorize(db, actor, AuditAction.BENUTZER_AENDERN, kommune=kommune, object=f"Benutzer {username}")
+    row = _existing(db, normalise_username(username))
     fields: dict[str, Any] = {}
     if role is not None and _role(role) != row["role"]:
         fields["role"] = _role(role)
@@ -231,7 +234,7 @@ def edit_user(
         fields["disabled"] = disabled
     _guard_last_admin(db, row, new_role=fields.get("role"), disable=bool(fields.get("disabled")))
     if password:
-        fields["password_hash"] = auth.hash_password(password)  # raises on a weak password, before any write
+        fields["password_hash"] = hash_password(password)  # raises on a weak password, before any write
     if not fields:
         return
     now = utcnow()
@@ -242,7 +245,7 @@ def edit_user(
         audit_store.write_audit(
             db,
             actor=who.audit_name,
-            action="benutzer_aendern",
+            action=AuditAction.BENUTZER_AENDERN,
             object=f"Benutzer {row['username']}",
             detail={
                 k: ("neu gesetzt" if k == "password_hash" else {"alt": row[k], "neu": v}) for k, v in fields.items()
@@ -257,8 +260,8 @@ def set_disabled(
     db: Database, actor: Actor | None, username: str, *, disabled: bool = True, kommune: str = DEFAULT_KOMMUNE
 ) -> None:
     """Disable (or re-enable) an account. Nothing is deleted: history keeps the name."""
-    who = authorize(db, actor, "benutzer_deaktivieren", kommune=kommune, object=f"Benutzer {username}")
-    row = _existing(db, auth.normalise_username(username))
+    who = authorize(db, actor, AuditAction.BENUTZER_DEAKTIVIEREN, kommune=kommune, object=f"Benutzer {username}")
+    row = _existing(db, normalise_username(username))
     if bool(row["disabled"]) == disabled:
         return
     if disabled:
@@ -269,7 +272,7 @@ def set_disabled(
         audit_store.write_audit(
             db,
             actor=who.audit_name,
-            action="benutzer_deaktivieren" if disabled else "benutzer_aendern",
+            action=AuditAction.BENUTZER_DEAKTIVIEREN if disabled else AuditAction.BENUTZER_AENDERN,
             object=f"Benutzer {row['username']}",
             detail={"deaktiviert": disabled},
             kommune=kommune,
@@ -287,27 +290,31 @@ def change_password(
     kommune: str = DEFAULT_KOMMUNE,
 ) -> None:
     """Set a new password: an admin for anyone, a local user for themselves (with the old one)."""
-    name = auth.normalise_username(username)
-    own = actor is not None and actor.source == "lokal" and actor.name == name
-    if own:
+    name = normalise_username(username)
+    if actor is not None and actor.source == "lokal" and actor.name == name:  # their own password
         row = _existing(db, name)
-        if row["disabled"] or not auth.verify_password(row["password_hash"], old_password or ""):
+        if row["disabled"] or not verify_password(row["password_hash"], old_password or ""):
             audit_store.write_audit(
-                db, actor=actor.name, action="passwort_aendern", outcome="abgelehnt", object=f"Benutzer {name}",
+                db, actor=actor.name, action=AuditAction.PASSWORT_AENDERN, outcome="abgelehnt", object=f"Benutzer {name}",
                 detail={"grund": "bisheriges Passwort falsch"}, kommune=kommune,
             )  # fmt: skip
             raise ValidationError("Das bisherige Passwort ist falsch. Das Passwort wurde nicht geändert.")
         who_name = actor.name
     else:
-        who = authorize(db, actor, "passwort_aendern", kommune=kommune, object=f"Benutzer {name}")
+        who = authorize(db, actor, AuditAction.PASSWORT_AENDERN, kommune=kommune, object=f"Benutzer {name}")
         row = _existing(db, name)
         who_name = who.audit_name
-    hashed = auth.hash_password(password)
+    hashed = hash_password(password)
     now = utcnow()
     with db.write_lock, db.transaction():
         auth_store.update_user(db, row["username"], at=now, password_hash=hashed)
         audit_store.write_audit(
-            db, actor=who_name, action="passwort_aendern", object=f"Benutzer {row['username']}", kommune=kommune, at=now
+            db,
+            actor=who_name,
+            action=AuditAction.PASSWORT_AENDERN,
+            object=f"Benutzer {row['username']}",
+            kommune=kommune,
+            at=now,
         )
 
 
@@ -322,8 +329,8 @@ def set_assignments(
     kommune: str = DEFAULT_KOMMUNE,
 ) -> None:
     """Make a Koordinator*in responsible for exactly these Vorhaben and indicators."""
-    who = authorize(db, actor, "koordination_zuordnen", kommune=kommune, object=f"Benutzer {username}")
-    row = _existing(db, auth.normalise_username(username))
+    who = authorize(db, actor, AuditAction.KOORDINATION_ZUORDNEN, kommune=kommune, object=f"Benutzer {username}")
+    row = _existing(db, normalise_username(username))
     pairs = _scope(db, kommune=kommune, vorhaben=vorhaben, indicators=indicators)
     if pairs and row["role"] != "koordination":
         raise ValidationError(
@@ -339,7 +346,7 @@ def set_assignments(
         audit_store.write_audit(
             db,
             actor=who.audit_name,
-            action="koordination_zuordnen",
+            action=AuditAction.KOORDINATION_ZUORDNEN,
             object=f"Benutzer {row['username']}",
             detail={
                 "vorher": [f"{k} {r}" for k, r in before],

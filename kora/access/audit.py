@@ -1,44 +1,44 @@
-"""The audit log for people: German labels, filters, CSV and XLSX export (Admin only).
+"""The audit log for people: German labels, filters and the readable table (Admin only).
 
 The log itself is append-only (kora/db/audit_store.py only INSERTs; a test greps the whole
-code base for UPDATE/DELETE on audit_log). Exports are formula-safe: a cell that starts with
-=, +, -, @, tab or CR stays text in Excel (a name like "=HYPERLINK(…)" is not executed).
+code base for UPDATE/DELETE on audit_log). Reading it is itself checked and refused reads are
+audited. The CSV/XLSX files are made from `entries()` by kora.report.export.audit_log
+(presentation sits above access, so this module never imports it).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from kora import fmt, periods
-from kora.access.auth import Actor, authorize
+from kora import fmt
+from kora.access.roles import Actor, authorize
 from kora.db import Database, audit_store
+from kora.db.audit_store import AuditAction
 
-ACTION_LABELS = {
-    "upload": "Upload",
-    "upload_ruecknahme": "Rücknahme",
-    "plan_geladen": "Plan geladen",
-    "plan_neu_geladen": "Plan neu geladen",
-    "beispieldaten_geladen": "Beispieldaten geladen",
-    "beispieldaten_entfernt": "Beispieldaten entfernt",
-    "startwert_aendern": "Startwert geändert",
-    "zielwert_aendern": "Jahresziel geändert",
-    "gewicht_aendern": "Gewicht geändert",
-    "meilenstein_aendern": "Meilenstein geändert",
-    "koordination_zuordnen": "Koordination zugeordnet",
-    "benutzer_anlegen": "Benutzer angelegt",
-    "benutzer_aendern": "Benutzer geändert",
-    "benutzer_deaktivieren": "Benutzer deaktiviert",
-    "passwort_aendern": "Passwort geändert",
-    "anmeldung": "Anmeldung",
-    "abmeldung": "Abmeldung",
-    "audit_lesen": "Audit-Log gelesen",
+ACTION_LABELS: dict[AuditAction, str] = {
+    AuditAction.UPLOAD: "Upload",
+    AuditAction.UPLOAD_RUECKNAHME: "Rücknahme",
+    AuditAction.PLAN_GELADEN: "Plan geladen",
+    AuditAction.PLAN_NEU_GELADEN: "Plan neu geladen",
+    AuditAction.BEISPIELDATEN_GELADEN: "Beispieldaten geladen",
+    AuditAction.BEISPIELDATEN_ENTFERNT: "Beispieldaten entfernt",
+    AuditAction.STARTWERT_AENDERN: "Startwert geändert",
+    AuditAction.ZIELWERT_AENDERN: "Jahresziel geändert",
+    AuditAction.GEWICHT_AENDERN: "Gewicht geändert",
+    AuditAction.MEILENSTEIN_AENDERN: "Meilenstein geändert",
+    AuditAction.KOORDINATION_ZUORDNEN: "Koordination zugeordnet",
+    AuditAction.BENUTZER_ANLEGEN: "Benutzer angelegt",
+    AuditAction.BENUTZER_AENDERN: "Benutzer geändert",
+    AuditAction.BENUTZER_DEAKTIVIEREN: "Benutzer deaktiviert",
+    AuditAction.PASSWORT_AENDERN: "Passwort geändert",
+    AuditAction.ANMELDUNG: "Anmeldung",
+    AuditAction.ABMELDUNG: "Abmeldung",
+    AuditAction.AUDIT_LESEN: "Audit-Log gelesen",
 }
 OUTCOME_LABELS = {"ok": "ausgeführt", "abgelehnt": "abgelehnt", "verweigert": "verweigert (keine Berechtigung)"}
 COLUMNS = ["Nr", "Zeitpunkt", "Wer", "Aktion", "Objekt", "Ergebnis", "Grund", "Details"]
@@ -64,7 +64,11 @@ REASON_KEYS = ("grund", "korrekturgrund")
 
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    """German name of a stored action code; an unknown code (an older release's row) shows as is."""
+    try:
+        return ACTION_LABELS[AuditAction(action)]
+    except ValueError:
+        return action
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ def entries(
     db: Database, actor: Actor | None, flt: AuditFilter = AuditFilter(), *, limit: int = 50_000
 ) -> pd.DataFrame:
     """German table of audit rows matching `flt`, newest first (Admin only; refusals are audited)."""
-    authorize(db, actor, "audit_lesen", kommune=None, object="Audit-Log")
+    authorize(db, actor, AuditAction.AUDIT_LESEN, kommune=None, object="Audit-Log")
     raw = audit_store.audit_entries_df(
         db,
         actions=list(flt.actions) or None,
@@ -156,63 +160,12 @@ def entries(
 
 
 def _label(action: str, detail: dict[str, Any]) -> str:
-    if action == "upload" and (detail.get("geaendert") or 0) > 0:
+    if action == AuditAction.UPLOAD and (detail.get("geaendert") or 0) > 0:
         return "Upload (Korrektur)"
-    if action == "upload" and detail.get("keine_aenderung"):
+    if action == AuditAction.UPLOAD and detail.get("keine_aenderung"):
         return "Upload (keine Änderung)"
     return action_label(action)
 
 
 def facets(db: Database) -> dict[str, list[str]]:
     return audit_store.audit_facets(db)
-
-
-# --- export -------------------------------------------------------------------------------------
-
-
-def _safe_text(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(fmt.FORMULA_START):
-        return "'" + value
-    return value
-
-
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """Semicolon CSV in UTF-8 with BOM (opens in German Excel as is), formula-safe."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        writer.writerow([_safe_text(v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def to_xlsx(frame: pd.DataFrame, *, title: str = "Audit-Log KoRa-Monitor") -> bytes:
-    """One sheet, every text cell stored as text (never a formula), numbers numeric."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    from kora.report.export.xlsx import put
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Audit-Log"
-    put(ws, 1, 1, title)
-    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
-    put(ws, 2, 1, f"Exportiert am {periods.now_local().strftime('%d.%m.%Y %H:%M')} · {len(frame)} Einträge")
-    widths = {"Nr": 8, "Zeitpunkt": 20, "Wer": 26, "Aktion": 24, "Objekt": 36, "Ergebnis": 22, "Grund": 40}
-    for j, name in enumerate(frame.columns, start=1):
-        put(ws, 4, j, name)
-        ws.cell(row=4, column=j).font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(j)].width = widths.get(name, 60)
-    for i, row in enumerate(frame.itertuples(index=False), start=5):
-        for j, value in enumerate(row, start=1):
-            put(ws, i, j, value)
-    ws.freeze_panes = "A5"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def file_name(ext: str, *, today: dt.date | None = None) -> str:
-    return f"KoRa_Audit-Log_{(today or periods.today_local()).isoformat()}.{ext}"

@@ -1,6 +1,6 @@
 """`export`: the Brownbag deck as PowerPoint, self-contained HTML report or Excel workbook.
 
-Same data and slides as the Präsentationsmodus page (`kora.report.export.gather` + a renderer), so a
+Same data and slides as the Präsentationsmodus page (`kora.tracking.stand.gather` + a renderer), so a
 file made here for a Stand equals the one downloaded from the page.
 """
 
@@ -13,8 +13,10 @@ from pathlib import Path
 from kora.cli.common import add_db_argument, add_time_arguments, open_db
 from kora.errors import KoraError
 from kora.periods import last_complete_month, parse_day, parse_month
-from kora.plan import setup as ops
+from kora.plan import setup
+from kora.plan.model import DEFAULT_KOMMUNE
 from kora.report import export
+from kora.tracking.stand import gather
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -33,8 +35,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     known_at = parse_day(args.known_at) if args.known_at else None
     since = parse_day(args.since) if args.since else None
     with open_db(args) as db:
-        ops.ensure_ready(db)
-        bundle = export.gather(db, kommune=args.kommune, as_of=as_of, since=since, known_at=known_at)
+        setup.ensure_ready(db)
+        bundle = export.make_bundle(gather(db, kommune=args.kommune, as_of=as_of, since=since, known_at=known_at))
     data = export.render(key, bundle)
     out = Path(args.out) if args.out else Path(export.bundle_file_name(key, bundle))
     try:
@@ -74,5 +76,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="Datum des letzten Termins für „Was hat sich geändert?“ (Standard: 4 Wochen vor heute bzw. --known-at)",
     )
     p.add_argument("--out", metavar="DATEI", help="Zieldatei (Standard: KoRa_<kommune>_Stand_<JJJJ-MM>.<format>)")
-    p.add_argument("--kommune", default=ops.DEFAULT_KOMMUNE, help=f"Kommune (Standard: {ops.DEFAULT_KOMMUNE})")
+    p.add_argument("--kommune", default=DEFAULT_KOMMUNE, help=f"Kommune (Standard: {DEFAULT_KOMMUNE})")
     p.set_defaults(func=cmd_export)

@@ -1,6 +1,6 @@
 """`import`, `revert`, `history`, `template`: monthly readings from the command line.
 
-Same library calls as the upload and history pages (kora.readings.importer), so a scripted import
+Same library calls as the upload and history pages (kora.readings: commit, history, revert), so a scripted import
 behaves exactly like a browser upload. Exit codes: 0 = saved, no change or dry run without
 errors; 2 = rejected (errors printed, nothing saved).
 """
@@ -11,14 +11,23 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.errors import KoraError
 from kora.periods import parse_month
-from kora.plan import setup as ops
-from kora.readings import importer, templates
+from kora.plan import setup
+from kora.readings import templates
+from kora.readings.commit import import_file
+from kora.readings.history import month_options, reading_versions, upload_history
 from kora.readings.ingest import MAX_UPLOAD_BYTES
+from kora.readings.revert import revert_upload
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kora.db import Database
 
 MAX_PRINTED_ERRORS = 50
 
@@ -37,8 +46,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     data = _read(args.file)
     actor = Actor.cli(args.user)  # the machine operator (admin); --user is the name recorded
     with open_db(args) as db:
-        ops.ensure_ready(db)
-        outcome = importer.import_file(
+        setup.ensure_ready(db)
+        outcome = import_file(
             db, data, filename=Path(args.file).name, actor=actor, reason=args.reason, dry_run=args.dry_run
         )
     if args.json:
@@ -69,8 +78,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_revert(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
-        result = importer.revert_upload(db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason)
+        setup.ensure_ready(db)
+        result = revert_upload(db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason)
     if args.json:
         print_json(result.as_dict())
     else:
@@ -80,18 +89,18 @@ def cmd_revert(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         if args.indicator:
             month = parse_month(args.month) if args.month else None
             if args.month and month is None:
                 raise KoraError(f"Monat „{args.month}“ nicht erkannt (z. B. 2025-03).")
             frame = (
-                importer.reading_versions(db, indicator_id=args.indicator, month=month)
+                reading_versions(db, indicator_id=args.indicator, month=month)
                 if month
                 else _all_versions(db, args.indicator)
             )
         else:
-            frame = importer.upload_history(db)
+            frame = upload_history(db)
     if args.json:
         print_json(frame.to_dict(orient="records"))
     elif frame.empty:
@@ -101,12 +110,13 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _all_versions(db, indicator_id: str):  # type: ignore[no-untyped-def]
+def _all_versions(db: Database, indicator_id: str) -> pd.DataFrame:
+    """Every stored version of every month of one indicator (pandas imported late: CLI start-up)."""
     import pandas as pd
 
     parts = []
-    for month, label in importer.month_options(db, indicator_id=indicator_id):
-        part = importer.reading_versions(db, indicator_id=indicator_id, month=month)
+    for month, label in month_options(db, indicator_id=indicator_id):
+        part = reading_versions(db, indicator_id=indicator_id, month=month)
         part.insert(0, "Monat", label)
         parts.append(part)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -114,7 +124,7 @@ def _all_versions(db, indicator_id: str):  # type: ignore[no-untyped-def]
 
 def cmd_template(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         today = dt.date.fromisoformat(args.today) if args.today else None
         data = (
             templates.template_xlsx(db, today=today)

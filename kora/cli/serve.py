@@ -6,18 +6,18 @@ import argparse
 import os
 
 from kora.cli.common import add_db_argument, open_db
-from kora.plan import setup as ops
+from kora.plan import setup
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.db:
         os.environ["KORA_DB"] = args.db  # the dashboard process reads the same file
     with open_db(args) as db:
-        result = ops.init(db)
+        result = setup.init(db)
     print(result.message())
-    from kora.web import ui  # imports streamlit: only when the dashboard is really started
+    from kora.web import serve  # imports streamlit: only when the dashboard is really started
 
-    return ui.serve(args.extra_args)
+    return serve.serve(args.extra_args)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import argparse
 
-from kora.access.auth import Actor
+from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
-from kora.plan import setup as ops
+from kora.plan import setup
 from kora.plan.files import CATALOGUE_FILE, PLAN_FILE
+from kora.samples.beispieldaten import load_demo, remove_demo
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        result = ops.init(
+        result = setup.init(
             db, plan_path=args.plan, catalogue_path=args.catalogue, reload=args.reload_plan, actor=Actor.cli()
         )
     print(result.message())
@@ -24,20 +25,20 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         if args.remove:
-            n = ops.remove_demo(db, actor=Actor.cli())
+            n = remove_demo(db, actor=Actor.cli())
             print(f"Beispieldaten entfernt: {n} Messwert-Versionen.")
         else:
-            n = ops.load_demo(db, actor=Actor.cli())
+            n = load_demo(db, actor=Actor.cli())
             print(f"Beispieldaten geladen: {n} Messwert-Versionen (Januar 2025 bis zum letzten vollständigen Monat).")
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
-        plan = ops.plan_dict(db)
+        setup.ensure_ready(db)
+        plan = setup.plan_dict(db)
     if args.json:
         print_json(plan)
         return 0

@@ -8,21 +8,14 @@ from typing import Any
 from kora import fmt
 from kora.cli.common import add_db_argument, add_json_argument, add_time_arguments, open_db
 from kora.db import status_store
-from kora.fmt import is_missing
 from kora.labels import STATUS_LABELS
 from kora.periods import parse_day, parse_month
-from kora.plan import setup as ops
-from kora.tracking.status import StatusReport, build_status
+from kora.plan import setup
+from kora.plan.model import DEFAULT_KOMMUNE
+from kora.tracking.results import StatusReport
+from kora.tracking.status import build_status
 
 ALL = "alle"
-
-
-def percent(fraction: Any) -> str:
-    return fmt.percent(fraction)
-
-
-def with_unit(value: Any, unit: str, direction: str) -> str:
-    return fmt.value_with_unit(value, unit, direction=direction)
 
 
 def _short(text: str, width: int) -> str:
@@ -39,86 +32,113 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
     return [line(header), *(line(r) for r in rows)]
 
 
-def render(report: StatusReport, kommune_name: str) -> str:
-    """The readable German status table of `python -m kora status`."""
-    as_of = fmt.month_name(report.as_of)
-    out = [f"Zielerreichung {kommune_name} – Stand {as_of}"]
+def _heading(report: StatusReport, kommune_name: str) -> list[str]:
+    """Title, which corrections count (now or as known on a day), and the Beispieldaten warning."""
+    out = [f"Zielerreichung {kommune_name} – Stand {fmt.month_name(report.as_of)}"]
     if report.known_at is None:
         out.append("Datenstand: aktuell (alle gespeicherten Korrekturen)")
     else:
         out.append(f"Datenstand: wie bekannt am {report.known_at:%d.%m.%Y %H:%M} UTC")
     if report.demo:
         out.append("Hinweis: enthält Beispieldaten.")
-    plan = report.plan
-    out.append(f"\nGesamtplan: {percent(plan['attainment'])} · {STATUS_LABELS[plan['status']]}")
-    ms = report.milestones
-    if ms.get("due"):
-        overdue = f", {ms['overdue']} überfällig" if ms["overdue"] else ""
-        ids = f" ({', '.join(ms['overdue_ids'][:10])}{' …' if len(ms['overdue_ids']) > 10 else ''})" if overdue else ""
+    return out
+
+
+def _summary(plan: dict[str, Any], milestones: dict[str, Any]) -> list[str]:
+    """The whole plan in one line, and the milestones due so far (overdue ones named, at most ten)."""
+    out = [f"\nGesamtplan: {fmt.percent(plan['attainment'])} · {STATUS_LABELS[plan['status']]}"]
+    if milestones.get("due"):
+        overdue_ids = milestones["overdue_ids"]
+        overdue = f", {milestones['overdue']} überfällig" if milestones["overdue"] else ""
+        ids = f" ({', '.join(overdue_ids[:10])}{' …' if len(overdue_ids) > 10 else ''})" if overdue else ""
         out.append(
-            f"Meilensteine: {ms['reached_on_time']} von {ms['due']} fälligen fristgerecht erreicht "
-            f"({percent(ms['share_on_time'])}){overdue}{ids}"
+            f"Meilensteine: {milestones['reached_on_time']} von {milestones['due']} fälligen fristgerecht erreicht "
+            f"({fmt.percent(milestones['share_on_time'])}){overdue}{ids}"
         )
+    return out
 
-    multi = report.kommune is None
-    lead = ["Kommune"] if multi else []
 
-    def prefix(row: Any) -> list[str]:
-        return [str(row.kommune)] if multi else []
+def _lead(report: StatusReport) -> list[str]:
+    """A Kommune column first when the report covers all Kommunen (`--kommune alle`)."""
+    return ["Kommune"] if report.kommune is None else []
 
-    out.append("\nAktionsfelder")
-    out += _table(
-        [*lead, "Code", "Titel", "Zielerreichung", "Status"],
-        [
-            [*prefix(r), r.code, _short(r.title, 50), percent(r.attainment), STATUS_LABELS[r.status]]
-            for r in report.aktionsfelder.itertuples(index=False)
-        ],
-        right={len(lead) + 2},
-    )
-    out.append("\nVorhaben")
-    out += _table(
-        [*lead, "Nr", "AF", "Titel", "Zielerreichung", "Status"],
-        [
-            [*prefix(r), str(r.nr), r.aktionsfeld, _short(r.title, 50), percent(r.attainment), STATUS_LABELS[r.status]]
-            for r in report.vorhaben.itertuples(index=False)
-        ],
-        right={len(lead), len(lead) + 3},
-    )
-    out.append(f"\nIndikatoren (Jahr {report.as_of.year}, Werte seit Jahresbeginn)")
-    rows = []
-    for r in report.indicators.itertuples(index=False):
-        rows.append(
-            [
-                *prefix(r),
-                _short(r.name, 42),
-                with_unit(r.value, r.unit, r.direction),
-                with_unit(r.target, r.unit, r.direction),
-                percent(r.attainment),
-                with_unit(r.expected, r.unit, r.direction),
-                "–" if is_missing(r.needed_per_month) else with_unit(r.needed_per_month, r.unit, r.direction),
-                with_unit(r.forecast, r.unit, r.direction),
-                STATUS_LABELS[r.status],
-                f"{r.months_reported}/{r.months_due}",
-            ]
-        )
-    header = [
-        *lead,
-        "Indikator",
-        "Wert",
-        "Jahresziel",
-        "Zielerreichung",
-        "Soll",
-        "Nötig/Monat",
-        "Prognose",
-        "Status",
-        "Meldungen",
+
+def _prefix(report: StatusReport, row: Any) -> list[str]:
+    return [str(row.kommune)] if report.kommune is None else []
+
+
+def _aktionsfelder(report: StatusReport) -> list[str]:
+    lead = _lead(report)
+    rows = [
+        [*_prefix(report, r), r.code, _short(r.title, 50), fmt.percent(r.attainment), STATUS_LABELS[r.status]]
+        for r in report.aktionsfelder.itertuples(index=False)
     ]
-    out += _table(header, rows, right={len(lead) + i for i in (1, 2, 3, 4, 5, 6, 8)})
-    out.append(
-        "\nZielerreichung = (Wert − Start) / (Ziel − Start); Soll = Zielpfad zum Stand; "
-        "Nötig/Monat = für das Jahresziel je verbleibendem Monat noch nötig (bei „weniger ist besser“: noch erlaubt); "
-        "Prognose = erwarteter Jahreswert; Meldungen = gemeldete / fällige Monate."
-    )
+    return ["\nAktionsfelder", *_table([*lead, "Code", "Titel", "Zielerreichung", "Status"], rows, {len(lead) + 2})]
+
+
+def _vorhaben(report: StatusReport) -> list[str]:
+    lead = _lead(report)
+    rows = [
+        [
+            *_prefix(report, r),
+            str(r.nr),
+            r.aktionsfeld,
+            _short(r.title, 50),
+            fmt.percent(r.attainment),
+            STATUS_LABELS[r.status],
+        ]
+        for r in report.vorhaben.itertuples(index=False)
+    ]
+    header = [*lead, "Nr", "AF", "Titel", "Zielerreichung", "Status"]
+    return ["\nVorhaben", *_table(header, rows, {len(lead), len(lead) + 3})]
+
+
+INDICATOR_HEADER = ["Indikator", "Wert", "Jahresziel", "Zielerreichung", "Soll", "Nötig/Monat", "Prognose", "Status"]
+
+
+def indicator_cells(row: Any) -> list[str]:
+    """One indicator as German text cells; "Nötig/Monat" is "–" when nothing is needed any more."""
+
+    def with_unit(value: Any) -> str:
+        return fmt.value_with_unit(value, row.unit, direction=row.direction)
+
+    needed = "–" if fmt.is_missing(row.needed_per_month) else with_unit(row.needed_per_month)
+    return [
+        _short(row.name, 42),
+        with_unit(row.value),
+        with_unit(row.target),
+        fmt.percent(row.attainment),
+        with_unit(row.expected),
+        needed,
+        with_unit(row.forecast),
+        STATUS_LABELS[row.status],
+        f"{row.months_reported}/{row.months_due}",
+    ]
+
+
+def _indicators(report: StatusReport) -> list[str]:
+    lead = _lead(report)
+    rows = [[*_prefix(report, r), *indicator_cells(r)] for r in report.indicators.itertuples(index=False)]
+    header = [*lead, *INDICATOR_HEADER, "Meldungen"]
+    table = _table(header, rows, {len(lead) + i for i in (1, 2, 3, 4, 5, 6, 8)})
+    return [f"\nIndikatoren (Jahr {report.as_of.year}, Werte seit Jahresbeginn)", *table]
+
+
+LEGEND = (
+    "\nZielerreichung = (Wert − Start) / (Ziel − Start); Soll = Zielpfad zum Stand; "
+    "Nötig/Monat = für das Jahresziel je verbleibendem Monat noch nötig (bei „weniger ist besser“: noch erlaubt); "
+    "Prognose = erwarteter Jahreswert; Meldungen = gemeldete / fällige Monate."
+)
+
+
+def render(report: StatusReport, kommune_name: str) -> str:
+    """The readable German status table of `python -m kora status`."""
+    out = _heading(report, kommune_name)
+    out += _summary(report.plan, report.milestones)
+    out += _aktionsfelder(report)
+    out += _vorhaben(report)
+    out += _indicators(report)
+    out.append(LEGEND)
     return "\n".join(out)
 
 
@@ -127,7 +147,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     known_at = parse_day(args.known_at) if args.known_at else None
     kommune = None if args.kommune == ALL else args.kommune
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         report = build_status(db, kommune=kommune, as_of=as_of, known_at=known_at)
         names = status_store.kommunen_df(db, kommune)
     if args.json:
@@ -143,7 +163,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_argument(p)
     add_json_argument(p)
     add_time_arguments(p)
-    p.add_argument(
-        "--kommune", default=ops.DEFAULT_KOMMUNE, help=f"Kommune (Standard: {ops.DEFAULT_KOMMUNE}; '{ALL}' = alle)"
-    )
+    p.add_argument("--kommune", default=DEFAULT_KOMMUNE, help=f"Kommune (Standard: {DEFAULT_KOMMUNE}; '{ALL}' = alle)")
     p.set_defaults(func=cmd_status)

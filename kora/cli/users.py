@@ -14,10 +14,10 @@ import getpass
 import sys
 
 from kora.access import accounts
-from kora.access.auth import ROLE_LABELS, ROLES, Actor
+from kora.access.roles import ROLE_LABELS, ROLES, Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.errors import KoraError
-from kora.plan import setup as ops
+from kora.plan import setup
 
 
 def _split(text: str | None) -> list[str]:
@@ -46,7 +46,7 @@ def _password(args: argparse.Namespace) -> str | None:
 def cmd_add(args: argparse.Namespace) -> int:
     password = _password(args)
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         name = accounts.add_user(
             db,
             Actor.cli(),
@@ -88,7 +88,7 @@ def cmd_enable(args: argparse.Namespace) -> int:
 
 def cmd_assign(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        ops.ensure_ready(db)
+        setup.ensure_ready(db)
         if args.role:
             accounts.update_user(db, Actor.cli(), args.name, role=args.role)
         accounts.set_assignments(

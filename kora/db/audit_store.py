@@ -1,9 +1,17 @@
-"""SQL for the append-only audit log: who did what, when, with which outcome."""
+"""SQL for the append-only audit log: who did what, when, with which outcome.
+
+The action vocabulary (`AuditAction`) lives here, with the table it is stored in, so every layer
+that writes the log (access, plan, readings) and the log itself share one list; kora.db sits below
+kora.access, so the Enum cannot live up there. A misspelt action is an AttributeError at import
+time (`AuditAction.UPLAOD`), a type error for mypy, and a ValueError in `write_audit` for a bare
+string — never a silent new action nobody filters for.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -13,23 +21,48 @@ from kora.db.adapter import Database
 OUTCOMES = ("ok", "abgelehnt", "verweigert")
 
 
+class AuditAction(StrEnum):
+    """What the audit log records; the value is the stored code (German, as in existing rows)."""
+
+    UPLOAD = "upload"
+    UPLOAD_RUECKNAHME = "upload_ruecknahme"
+    PLAN_GELADEN = "plan_geladen"
+    PLAN_NEU_GELADEN = "plan_neu_geladen"
+    BEISPIELDATEN_GELADEN = "beispieldaten_geladen"
+    BEISPIELDATEN_ENTFERNT = "beispieldaten_entfernt"
+    STARTWERT_AENDERN = "startwert_aendern"
+    ZIELWERT_AENDERN = "zielwert_aendern"
+    GEWICHT_AENDERN = "gewicht_aendern"
+    MEILENSTEIN_AENDERN = "meilenstein_aendern"
+    KOORDINATION_ZUORDNEN = "koordination_zuordnen"
+    BENUTZER_ANLEGEN = "benutzer_anlegen"
+    BENUTZER_AENDERN = "benutzer_aendern"
+    BENUTZER_DEAKTIVIEREN = "benutzer_deaktivieren"
+    PASSWORT_AENDERN = "passwort_aendern"
+    ANMELDUNG = "anmeldung"
+    ABMELDUNG = "abmeldung"
+    AUDIT_LESEN = "audit_lesen"
+
+
 def write_audit(
     db: Database,
     *,
     actor: str,
-    action: str,
+    action: AuditAction,
     outcome: str = "ok",
     object: str | None = None,
     detail: dict[str, Any] | None = None,
     kommune: str | None = None,
     at: dt.datetime | None = None,
 ) -> None:
+    """Append one row. `action` must be an `AuditAction` (a bare string that is none raises ValueError)."""
+    code = AuditAction(action).value
     db.execute(
         "INSERT INTO audit_log (happened_at, actor, action, object, outcome, detail, kommune) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             at or dt.datetime.now(dt.UTC).replace(tzinfo=None),
             actor,
-            action,
+            code,
             object,
             outcome,
             json.dumps(detail, ensure_ascii=False, default=str) if detail else None,

@@ -1,8 +1,8 @@
 """SQL for access control: local accounts and coordinator assignments.
 
 Accounts are state (role, password hash, disabled) and are never deleted — the audit log and
-the readings keep naming them. Every change is audited by `kora.access.auth`, which also enforces
-that usernames and e-mail addresses are unique.
+the readings keep naming them. Every change is audited by `kora.access.accounts`, which also
+enforces that usernames and e-mail addresses are unique.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SQL the importer needs beyond readings_store: current cells for a diff, revert plans, pickers.
+"""SQL the readings checks, preview and revert need beyond readings_store: current cells for a diff, revert plans, pickers.
 
 Kept next to readings_store so all reading SQL stays in kora/db; "current" uses the same
 ordering as readings_store (newest recorded_at, then seq), so the import diff and the

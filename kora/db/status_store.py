@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
+from kora.db import plan_store
 from kora.db.adapter import Database
 
 
@@ -70,25 +71,9 @@ def aktionsfelder_df(db: Database, kommune: str | None) -> pd.DataFrame:
 
 
 def milestones_df(db: Database, kommune: str | None, *, known_at: dt.datetime | None = None) -> pd.DataFrame:
-    """Milestones with their latest status as known at `known_at` (same rules as plan_store)."""
-    return db.df(
-        """
-        WITH ev AS (
-            SELECT kommune, milestone_id, status, reached_on, due
-            FROM milestone_events
-            WHERE ($k IS NULL OR kommune = $k) AND ($known_at IS NULL OR recorded_at <= $known_at)
-            QUALIFY row_number() OVER (PARTITION BY kommune, milestone_id ORDER BY recorded_at DESC, seq DESC) = 1
-        )
-        SELECT m.kommune, m.id, m.nr, v.aktionsfeld, m.text, coalesce(ev.due, m.due) AS due, m.due AS due_planned,
-               coalesce(ev.status, 'offen') AS status, ev.reached_on
-        FROM milestones m
-        JOIN vorhaben v ON v.kommune = m.kommune AND v.nr = m.nr
-        LEFT JOIN ev ON ev.kommune = m.kommune AND ev.milestone_id = m.id
-        WHERE ($k IS NULL OR m.kommune = $k)
-        ORDER BY m.kommune, m.nr, m.sort
-        """,
-        {"k": kommune, "known_at": known_at},
-    )
+    """Milestones (of all Kommunen when `kommune` is None) with their latest status as known at
+    `known_at` — the one query of plan_store.milestone_state_query."""
+    return plan_store.milestone_state_df(db, kommune=kommune, known_at=known_at).drop(columns="status_since")
 
 
 def readings_df(

@@ -20,20 +20,23 @@ from typing import Any
 import pandas as pd
 
 from kora import fmt, periods
-from kora.access.auth import Actor, authorize, utcnow
+from kora.access.roles import Actor, authorize
 from kora.db import Database, admin_store, audit_store, auth_store, plan_store
+from kora.db.audit_store import AuditAction
 from kora.errors import NotFoundError, ValidationError
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.periods import utcnow
+from kora.plan import rules
+from kora.plan.model import DEFAULT_KOMMUNE, MILESTONE_STATUSES
 
 MAX_REASON = 500
 FIELD_ACTIONS = {
-    "baseline": "startwert_aendern",
-    "baseline_year": "startwert_aendern",
-    "target": "zielwert_aendern",
-    "weight": "gewicht_aendern",
+    "baseline": AuditAction.STARTWERT_AENDERN,
+    "baseline_year": AuditAction.STARTWERT_AENDERN,
+    "target": AuditAction.ZIELWERT_AENDERN,
+    "weight": AuditAction.GEWICHT_AENDERN,
 }
 FIELD_LABELS = {"baseline": "Startwert", "baseline_year": "Startjahr", "target": "Jahresziel", "weight": "Gewicht"}
-MILESTONE_STATUS = ("offen", "erreicht", "verschoben")
+MILESTONE_STATUS = MILESTONE_STATUSES  # the order of the page's select box
 
 
 def _reason(reason: str | None) -> str:
@@ -80,37 +83,44 @@ def _indicator(db: Database, kommune: str, indicator_id: str) -> dict[str, Any]:
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
 
 
+def _number(field: str, value: float | None) -> float:
+    """The typed value as a finite float; a page may pass text or NaN."""
+    try:
+        v = float(value)  # type: ignore[arg-type]  # None is caught below as "not a number"
+    except (TypeError, ValueError):
+        raise ValidationError(f"{FIELD_LABELS[field]}: „{value}“ ist keine Zahl.") from None
+    if not math.isfinite(v):
+        raise ValidationError(f"{FIELD_LABELS[field]}: bitte eine endliche Zahl angeben.")
+    return v
+
+
+def _rule_problem(ind: dict[str, Any], field: str, year: int | None, v: float) -> str | None:
+    """The shared catalogue rule (kora.plan.rules) for this field, as the file loader applies it."""
+    if field == "weight":
+        return rules.weight_problem(v)
+    if field == "baseline_year":
+        return rules.baseline_year_problem(v)
+    if field == "target" and (year is None or rules.target_year_problem(year) is not None):
+        return "braucht das Jahr des Ziels (z. B. 2026)."
+    bounds = rules.ValueBounds(
+        direction=str(ind["direction"]),
+        minimum=ind.get("minimum"),
+        maximum=ind.get("maximum"),
+        integer=bool(ind.get("is_integer")),
+        unit=str(ind.get("unit") or ""),
+    )
+    return rules.value_problem(v, bounds)
+
+
 def _validate(ind: dict[str, Any], field: str, year: int | None, value: float | None) -> float | None:
     if value is None:
         if field == "target":
             return None  # removes the yearly target
         raise ValidationError(f"Bitte einen Wert für {FIELD_LABELS[field]} angeben.")
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{FIELD_LABELS[field]}: „{value}“ ist keine Zahl.") from None
-    if not math.isfinite(v):
-        raise ValidationError(f"{FIELD_LABELS[field]}: bitte eine endliche Zahl angeben.")
-    if field == "weight":
-        if not 0 < v <= 100:
-            raise ValidationError("Das Gewicht muss größer als 0 und höchstens 100 sein.")
-        return v
-    if field == "baseline_year":
-        if not v.is_integer() or not 1990 <= v <= 2100:
-            raise ValidationError("Das Startjahr muss eine Jahreszahl zwischen 1990 und 2100 sein.")
-        return v
-    if field == "target" and (year is None or not 2000 <= int(year) <= 2100):
-        raise ValidationError("Bitte das Jahr des Ziels angeben (z. B. 2026).")
-    if ind["direction"] == "yesno" and v not in (0.0, 1.0):
-        raise ValidationError(f"„{ind['name']}“ ist ein Ja/Nein-Indikator: 1 (ja) oder 0 (nein).")
-    low, high = ind.get("minimum"), ind.get("maximum")
-    if (low is not None and v < low) or (high is not None and v > high):
-        raise ValidationError(
-            f"{FIELD_LABELS[field]} {_show(v)} liegt außerhalb des erlaubten Bereichs von „{ind['name']}“ "
-            f"({_show(low)} bis {_show(high)} {ind['unit']})."
-        )
-    if ind.get("is_integer") and not v.is_integer():
-        raise ValidationError(f"„{ind['name']}“ wird gezählt: bitte eine ganze Zahl angeben.")
+    v = _number(field, value)
+    problem = _rule_problem(ind, field, year, v)
+    if problem is not None:
+        raise ValidationError(f"{FIELD_LABELS[field]} von „{ind['name']}“ {problem}")
     return v
 
 
@@ -190,14 +200,36 @@ class MilestoneChange:
     message: str
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
+def _milestone_actor(db: Database, actor: Actor | None, milestone_id: str, kommune: str) -> Actor:
+    """Role first (no existence leak to readers), then the Vorhaben the milestone belongs to."""
+    obj = f"Meilenstein {milestone_id}"
+    authorize(db, actor, AuditAction.MEILENSTEIN_AENDERN, kommune=kommune, object=obj)
+    nr = auth_store.milestone_vorhaben(db, kommune=kommune, milestone_id=milestone_id)
+    if nr is None:
+        raise NotFoundError(f"Meilenstein „{milestone_id}“ gibt es nicht.")
+    return authorize(db, actor, AuditAction.MEILENSTEIN_AENDERN, kommune=kommune, vorhaben=[nr], object=obj)
+
+
+def _reached_on(status: str, reached_on: dt.date | None, today: dt.date) -> dt.date | None:
+    """Only a reached milestone has a reached date: today unless given, never in the future."""
+    if status not in MILESTONE_STATUS:
+        raise ValidationError(f"Status „{status}“ gibt es nicht: offen, erreicht oder verschoben.")
+    if status == "erreicht":
+        reached_on = reached_on or today
+        if reached_on > today:
+            raise ValidationError("Das Datum „erreicht am“ liegt in der Zukunft. Bitte das tatsächliche Datum angeben.")
+        return reached_on
+    if reached_on is not None:
+        raise ValidationError("Ein Datum „erreicht am“ gibt es nur mit Status „erreicht“.")
+    return None
+
+
+def _new_due(status: str, due: dt.date | None, *, old_due: dt.date | None, old_status: str) -> dt.date | None:
+    """The due date keeps its value unless given; postponing needs a new date."""
+    due = due or old_due
+    if status == "verschoben" and due is not None and due == old_due and old_status != "verschoben":
+        raise ValidationError("Verschoben: bitte das neue Fälligkeitsdatum angeben.")
+    return due
 
 
 def set_milestone(
@@ -213,56 +245,24 @@ def set_milestone(
     today: dt.date | None = None,
 ) -> MilestoneChange:
     """Record a milestone's new status (offen / erreicht / verschoben), due date and reached date."""
-    obj = f"Meilenstein {milestone_id}"
-    authorize(db, actor, "meilenstein_aendern", kommune=kommune, object=obj)  # role first: no existence leak
-    nr = auth_store.milestone_vorhaben(db, kommune=kommune, milestone_id=milestone_id)
-    if nr is None:
-        raise NotFoundError(f"Meilenstein „{milestone_id}“ gibt es nicht.")
-    who = authorize(db, actor, "meilenstein_aendern", kommune=kommune, vorhaben=[nr], object=obj)
+    who = _milestone_actor(db, actor, milestone_id, kommune)
     reason = _reason(reason)
-    if status not in MILESTONE_STATUS:
-        raise ValidationError(f"Status „{status}“ gibt es nicht: offen, erreicht oder verschoben.")
-    today = today or periods.today_local()
-    if status == "erreicht":
-        reached_on = reached_on or today
-        if reached_on > today:
-            raise ValidationError("Das Datum „erreicht am“ liegt in der Zukunft. Bitte das tatsächliche Datum angeben.")
-    elif reached_on is not None:
-        raise ValidationError("Ein Datum „erreicht am“ gibt es nur mit Status „erreicht“.")
+    reached_on = _reached_on(status, reached_on, today or periods.today_local())
     current = plan_store.milestones_df(db, kommune)
     row = current[current["id"] == milestone_id].iloc[0]
-    due = due or _date(row["due"])
-    if status == "verschoben" and due is not None and due == _date(row["due"]) and row["status"] != "verschoben":
-        raise ValidationError("Verschoben: bitte das neue Fälligkeitsdatum angeben.")
+    old_due = fmt.as_date(row["due"])
+    due = _new_due(status, due, old_due=old_due, old_status=str(row["status"]))
     now = utcnow()
+    detail = {"status_alt": row["status"], "status": status, "faellig_alt": old_due, "faellig": due}
     with db.write_lock, db.transaction():
         plan_store.add_milestone_event(
-            db,
-            kommune=kommune,
-            milestone_id=milestone_id,
-            status=status,
-            reached_on=reached_on,
-            due=due,
-            actor=who.audit_name,
-            reason=reason,
-            at=now,
-        )
+            db, kommune=kommune, milestone_id=milestone_id, status=status, reached_on=reached_on, due=due,
+            actor=who.audit_name, reason=reason, at=now,
+        )  # fmt: skip
         audit_store.write_audit(
-            db,
-            actor=who.audit_name,
-            action="meilenstein_aendern",
-            object=obj,
-            detail={
-                "status_alt": row["status"],
-                "status": status,
-                "faellig_alt": _date(row["due"]),
-                "faellig": due,
-                "erreicht_am": reached_on,
-                "grund": reason,
-            },
-            kommune=kommune,
-            at=now,
-        )
+            db, actor=who.audit_name, action=AuditAction.MEILENSTEIN_AENDERN, object=f"Meilenstein {milestone_id}",
+            detail={**detail, "erreicht_am": reached_on, "grund": reason}, kommune=kommune, at=now,
+        )  # fmt: skip
     return MilestoneChange(
         milestone_id, status, due, reached_on, f"Meilenstein {milestone_id}: Status „{status}“ gespeichert."
     )
@@ -290,9 +290,9 @@ def milestone_choices(db: Database, actor: Actor | None, *, kommune: str = DEFAU
                 "nr": int(r.nr),
                 "text": text,
                 "status": r.status,
-                "due": _date(r.due),
-                "due_planned": _date(r.due_planned),
-                "reached_on": _date(r.reached_on),
+                "due": fmt.as_date(r.due),
+                "due_planned": fmt.as_date(r.due_planned),
+                "reached_on": fmt.as_date(r.reached_on),
                 "label": f"{r.id} · Vorhaben {int(r.nr)} · {short} ({r.status})",
             }
         )

@@ -1,120 +1,35 @@
-"""The Aktionsplan and the indicator catalogue as typed, validated objects.
+"""Reading `data/aktionsplan.toml` and `data/indikatoren.toml` into the plan model.
 
 Both live as human-editable TOML files in `data/` so the city can change texts, targets and
 baselines without touching code. Loading validates everything up front and raises
 `PlanFileError` naming file, entry and field, so a broken file never half-loads into the DB.
+The numeric field rules come from `kora.plan.rules`, the same ones the admin edits use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kora.errors import PlanFileError
+from kora.plan import rules
+from kora.plan.model import (
+    AGGREGATIONS,
+    DIRECTIONS,
+    FREQUENCIES,
+    Aktionsfeld,
+    Idea,
+    Indicator,
+    Milestone,
+    Plan,
+    Vorhaben,
+)
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 PLAN_FILE = DATA_DIR / "aktionsplan.toml"
 CATALOGUE_FILE = DATA_DIR / "indikatoren.toml"
-
-# The Kommune a single-city installation works on (the plan file's `kommune`).
-DEFAULT_KOMMUNE = "aachen"
-
-DIRECTIONS = ("up", "down", "yesno")
-AGGREGATIONS = ("sum", "mean", "last")
-MILESTONE_STATUSES = ("offen", "erreicht", "verschoben")
-# How often an indicator is reported: quarterly surveys are due in March, June, September, December.
-FREQUENCIES = ("monatlich", "quartalsweise")
-
-
-@dataclass(frozen=True)
-class Aktionsfeld:
-    code: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Idea:
-    """One Umsetzungsidee; `teilvorhaben` numbers it when the seed groups ideas that way."""
-
-    text: str
-    teilvorhaben: int | None = None
-    punkte: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "teilvorhaben": self.teilvorhaben, "punkte": list(self.punkte)}
-
-
-@dataclass(frozen=True)
-class Milestone:
-    id: str
-    vorhaben: int
-    text: str
-    due: dt.date | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "vorhaben": self.vorhaben,
-            "text": self.text,
-            "faellig": self.due.isoformat() if self.due else None,
-        }
-
-
-@dataclass(frozen=True)
-class Vorhaben:
-    nr: int
-    aktionsfeld: str
-    title: str
-    zielsetzung: str
-    umsetzungsideen: tuple[Idea, ...]
-    meilensteine: tuple[Milestone, ...]
-    indikatoren_text: tuple[str, ...]
-    partner_cities: tuple[str, ...]
-    vorsaetze: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    id: str
-    name: str
-    messung: str
-    erhoben_von: str
-    unit: str
-    direction: str
-    aggregation: str
-    baseline: float | None
-    baseline_year: int | None
-    targets: dict[int, float]
-    vorhaben: tuple[int, ...]
-    quelle_text: str = ""
-    minimum: float | None = None
-    maximum: float | None = None
-    integer: bool = False
-    weight: float = 1.0
-    assumption: bool = True
-    frequency: str = "monatlich"
-
-
-@dataclass(frozen=True)
-class Plan:
-    kommune: str
-    kommune_name: str
-    title: str
-    intro: str
-    credit: str
-    start_month: dt.date
-    aktionsfelder: tuple[Aktionsfeld, ...]
-    vorhaben: tuple[Vorhaben, ...]
-    indicators: tuple[Indicator, ...] = field(default=())
-
-    def indicator(self, indicator_id: str) -> Indicator:
-        for ind in self.indicators:
-            if ind.id == indicator_id:
-                return ind
-        raise KeyError(indicator_id)
 
 
 # --- reading helpers -----------------------------------------------------------------------
@@ -207,73 +122,92 @@ def _parse_month(file: str, entry: str, field_name: str, value: Any) -> dt.date:
 # --- plan ----------------------------------------------------------------------------------
 
 
-def _read_plan_file(path: Path) -> Plan:
-    file = path.name
-    raw = _read_toml(path)
-    top = _Entry(file, "(Kopf)", raw)
-    kommune = top.text("kommune")
-    start = _parse_month(file, "(Kopf)", "plan_start", top.text("plan_start"))
-
+def _read_aktionsfelder(top: _Entry) -> tuple[Aktionsfeld, ...]:
+    """Aktionsfelder in file order; codes are unique because Vorhaben refer to them."""
     felder: list[Aktionsfeld] = []
     for i, item in enumerate(top.tables("aktionsfelder"), start=1):
-        e = _Entry(file, f"aktionsfelder[{i}]", item)
+        e = _Entry(top.file, f"aktionsfelder[{i}]", item)
         code = e.text("code")
         if code in {f.code for f in felder}:
             raise e.fail("code", f"Aktionsfeld {code} ist doppelt.")
         felder.append(Aktionsfeld(code=code, title=e.text("titel")))
     if not felder:
         raise top.fail("aktionsfelder", "mindestens ein Aktionsfeld ist nötig.")
-    codes = {f.code for f in felder}
+    return tuple(felder)
 
+
+def _read_ideas(e: _Entry, nr: int) -> tuple[Idea, ...]:
+    """The Umsetzungsideen of one Vorhaben (optional Teilvorhaben number and bullet points)."""
+    ideas = []
+    for j, idea in enumerate(e.tables("umsetzungsideen"), start=1):
+        ie = _Entry(e.file, f"Vorhaben {nr}, Umsetzungsidee {j}", idea)
+        ideas.append(
+            Idea(
+                text=ie.text("text"),
+                teilvorhaben=ie.integer("teilvorhaben", required=False),
+                punkte=ie.texts("punkte", required=False),
+            )
+        )
+    return tuple(ideas)
+
+
+def _read_milestones(e: _Entry, nr: int, seen_ids: set[str]) -> tuple[Milestone, ...]:
+    """Milestones of one Vorhaben; their ids are unique across the plan (events refer to them)."""
+    milestones = []
+    for j, ms in enumerate(e.tables("meilensteine"), start=1):
+        me = _Entry(e.file, f"Vorhaben {nr}, Meilenstein {j}", ms)
+        mid = me.text("id")
+        if mid in seen_ids:
+            raise me.fail("id", f"Meilenstein-ID {mid} ist doppelt.")
+        seen_ids.add(mid)
+        due = ms.get("faellig")
+        if due is not None and not isinstance(due, dt.date):
+            raise me.fail("faellig", f"Datum im Format JJJJ-MM-TT erwartet, gefunden: {due!r}.")
+        milestones.append(Milestone(id=mid, vorhaben=nr, text=me.text("text"), due=due))
+    return tuple(milestones)
+
+
+def _read_one_vorhaben(e: _Entry, codes: set[str], known_nrs: set[int], milestone_ids: set[str]) -> Vorhaben:
+    """One Vorhaben: a unique number, a known Aktionsfeld, its ideas, milestones and texts."""
+    nr = e.integer("nr")
+    assert nr is not None
+    e.entry = f"Vorhaben {nr}"
+    if nr in known_nrs:
+        raise e.fail("nr", f"Vorhaben-Nummer {nr} ist doppelt.")
+    feld = e.text("aktionsfeld")
+    if feld not in codes:
+        raise e.fail("aktionsfeld", f"unbekanntes Aktionsfeld {feld!r} (bekannt: {', '.join(sorted(codes))}).")
+    return Vorhaben(
+        nr=nr,
+        aktionsfeld=feld,
+        title=e.text("titel"),
+        zielsetzung=e.text("zielsetzung"),
+        umsetzungsideen=_read_ideas(e, nr),
+        meilensteine=_read_milestones(e, nr, milestone_ids),
+        indikatoren_text=e.texts("indikatoren_text"),
+        partner_cities=e.texts("partnerstaedte"),
+        vorsaetze=e.texts("vorsaetze"),
+    )
+
+
+def _read_vorhaben(top: _Entry, codes: set[str]) -> tuple[Vorhaben, ...]:
+    """All Vorhaben sorted by number; a plan without any is refused."""
     vorhaben: list[Vorhaben] = []
     milestone_ids: set[str] = set()
     for i, item in enumerate(top.tables("vorhaben"), start=1):
-        e = _Entry(file, f"vorhaben[{i}]", item)
-        nr = e.integer("nr")
-        assert nr is not None
-        e.entry = f"Vorhaben {nr}"
-        if nr in {v.nr for v in vorhaben}:
-            raise e.fail("nr", f"Vorhaben-Nummer {nr} ist doppelt.")
-        feld = e.text("aktionsfeld")
-        if feld not in codes:
-            raise e.fail("aktionsfeld", f"unbekanntes Aktionsfeld {feld!r} (bekannt: {', '.join(sorted(codes))}).")
-        ideas = []
-        for j, idea in enumerate(e.tables("umsetzungsideen"), start=1):
-            ie = _Entry(file, f"Vorhaben {nr}, Umsetzungsidee {j}", idea)
-            ideas.append(
-                Idea(
-                    text=ie.text("text"),
-                    teilvorhaben=ie.integer("teilvorhaben", required=False),
-                    punkte=ie.texts("punkte", required=False),
-                )
-            )
-        milestones = []
-        for j, ms in enumerate(e.tables("meilensteine"), start=1):
-            me = _Entry(file, f"Vorhaben {nr}, Meilenstein {j}", ms)
-            mid = me.text("id")
-            if mid in milestone_ids:
-                raise me.fail("id", f"Meilenstein-ID {mid} ist doppelt.")
-            milestone_ids.add(mid)
-            due = ms.get("faellig")
-            if due is not None and not isinstance(due, dt.date):
-                raise me.fail("faellig", f"Datum im Format JJJJ-MM-TT erwartet, gefunden: {due!r}.")
-            milestones.append(Milestone(id=mid, vorhaben=nr, text=me.text("text"), due=due))
-        vorhaben.append(
-            Vorhaben(
-                nr=nr,
-                aktionsfeld=feld,
-                title=e.text("titel"),
-                zielsetzung=e.text("zielsetzung"),
-                umsetzungsideen=tuple(ideas),
-                meilensteine=tuple(milestones),
-                indikatoren_text=e.texts("indikatoren_text"),
-                partner_cities=e.texts("partnerstaedte"),
-                vorsaetze=e.texts("vorsaetze"),
-            )
-        )
+        e = _Entry(top.file, f"vorhaben[{i}]", item)
+        vorhaben.append(_read_one_vorhaben(e, codes, {v.nr for v in vorhaben}, milestone_ids))
     if not vorhaben:
         raise top.fail("vorhaben", "mindestens ein Vorhaben ist nötig.")
+    return tuple(sorted(vorhaben, key=lambda v: v.nr))
 
+
+def _read_plan_file(path: Path) -> Plan:
+    top = _Entry(path.name, "(Kopf)", _read_toml(path))
+    kommune = top.text("kommune")
+    start = _parse_month(path.name, "(Kopf)", "plan_start", top.text("plan_start"))
+    felder = _read_aktionsfelder(top)
+    vorhaben = _read_vorhaben(top, {f.code for f in felder})
     return Plan(
         kommune=kommune,
         kommune_name=top.text("kommune_name"),
@@ -281,100 +215,136 @@ def _read_plan_file(path: Path) -> Plan:
         intro=top.text("einleitung", required=False),
         credit=top.text("bildnachweis", required=False),
         start_month=start,
-        aktionsfelder=tuple(felder),
-        vorhaben=tuple(sorted(vorhaben, key=lambda v: v.nr)),
+        aktionsfelder=felder,
+        vorhaben=vorhaben,
     )
 
 
 # --- catalogue -----------------------------------------------------------------------------
 
 
-def _read_catalogue_file(path: Path, vorhaben_nrs: set[int]) -> tuple[Indicator, ...]:
-    file = path.name
-    raw = _read_toml(path)
-    top = _Entry(file, "(Kopf)", raw)
-    indicators: list[Indicator] = []
-    for i, item in enumerate(top.tables("indikator"), start=1):
-        e = _Entry(file, f"indikator[{i}]", item)
-        ind_id = e.text("id")
-        e.entry = f"Indikator {ind_id}"
-        if not ind_id.replace("_", "").isalnum() or ind_id != ind_id.lower():
-            raise e.fail("id", "nur Kleinbuchstaben, Ziffern und _ erlaubt.")
-        if ind_id in {x.id for x in indicators}:
-            raise e.fail("id", f"Indikator-ID {ind_id} ist doppelt.")
-        direction = e.text("richtung")
-        if direction not in DIRECTIONS:
-            raise e.fail("richtung", f"{direction!r} ist nicht erlaubt; erlaubt: up, down, yesno.")
-        aggregation = e.text("aggregation")
-        if aggregation not in AGGREGATIONS:
-            raise e.fail("aggregation", f"{aggregation!r} ist nicht erlaubt; erlaubt: sum, mean, last.")
+def _indicator_id(e: _Entry, seen: set[str]) -> str:
+    """The id names the indicator in uploads and URLs: lower-case, digits and _, unique."""
+    ind_id = e.text("id")
+    e.entry = f"Indikator {ind_id}"
+    if not ind_id.replace("_", "").isalnum() or ind_id != ind_id.lower():
+        raise e.fail("id", "nur Kleinbuchstaben, Ziffern und _ erlaubt.")
+    if ind_id in seen:
+        raise e.fail("id", f"Indikator-ID {ind_id} ist doppelt.")
+    return ind_id
 
-        baseline_raw = item.get("baseline")
-        baseline = baseline_year = None
-        if baseline_raw is not None:
-            be = _Entry(file, f"Indikator {ind_id}", baseline_raw)
-            baseline = be.number("wert")
-            baseline_year = be.integer("jahr")
 
-        targets_raw = item.get("ziele", {})
-        if not isinstance(targets_raw, dict):
-            raise e.fail("ziele", 'muss eine Tabelle {"Jahr" = Wert} sein.')
-        targets: dict[int, float] = {}
-        for year_text, value in targets_raw.items():
-            if not str(year_text).isdigit() or not 2000 <= int(year_text) <= 2100:
-                raise e.fail("ziele", f"Jahr {year_text!r} ist keine Jahreszahl.")
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise e.fail("ziele", f"Ziel für {year_text} muss eine Zahl sein, gefunden: {value!r}.")
-            if direction == "yesno" and value not in (0, 1):
-                raise e.fail(
-                    "ziele", f"Ziel für {year_text} muss bei ja/nein-Indikatoren 0 oder 1 sein, gefunden: {value!r}."
-                )
-            targets[int(year_text)] = float(value)
-        if direction == "yesno" and baseline is not None and baseline not in (0, 1):
-            raise e.fail("baseline", "muss bei ja/nein-Indikatoren 0 oder 1 sein.")
+def _choice(e: _Entry, name: str, allowed: tuple[str, ...], *, default: str | None = None) -> str:
+    """A text field that must be one of a few known words."""
+    value = e.text(name) if default is None else e.text(name, required=False, default=default)
+    if value not in allowed:
+        raise e.fail(name, f"{value!r} ist nicht erlaubt; erlaubt: {', '.join(allowed)}.")
+    return value
 
-        raw_vorhaben = item.get("vorhaben")
-        if not isinstance(raw_vorhaben, list) or not raw_vorhaben:
-            raise e.fail("vorhaben", "Liste der Vorhaben-Nummern fehlt oder ist leer.")
-        for nr in raw_vorhaben:
-            if isinstance(nr, bool) or not isinstance(nr, int) or nr not in vorhaben_nrs:
-                raise e.fail(
-                    "vorhaben",
-                    f"unbekannte Vorhaben-Nummer {nr!r} (bekannt: {', '.join(map(str, sorted(vorhaben_nrs)))}).",
-                )
 
-        frequency = e.text("meldung", required=False, default="monatlich")
-        if frequency not in FREQUENCIES:
-            raise e.fail("meldung", f"{frequency!r} ist nicht erlaubt; erlaubt: {', '.join(FREQUENCIES)}.")
-        weight = e.number("gewicht", required=False)
-        if weight is not None and weight <= 0:
-            raise e.fail("gewicht", "muss größer als 0 sein.")
-        minimum = e.number("min", required=False)
-        maximum = e.number("max", required=False)
-        if direction == "yesno":
-            minimum, maximum = 0.0, 1.0
-        indicators.append(
-            Indicator(
-                id=ind_id,
-                name=e.text("name"),
-                messung=e.text("messung"),
-                erhoben_von=e.text("erhoben_von"),
-                unit=e.text("einheit"),
-                direction=direction,
-                aggregation=aggregation,
-                baseline=baseline,
-                baseline_year=baseline_year,
-                targets=targets,
-                vorhaben=tuple(raw_vorhaben),
-                quelle_text=e.text("quelle_text", required=False),
-                minimum=minimum,
-                maximum=maximum,
-                integer=e.flag("ganzzahlig", direction == "yesno"),
-                weight=weight if weight is not None else 1.0,
-                assumption=e.flag("annahme", True),
-                frequency=frequency,
-            )
-        )
+def _bounds(e: _Entry, direction: str) -> rules.ValueBounds:
+    """Allowed range of a reading; ja/nein indicators are 0 or 1 and counted by default."""
+    minimum = e.number("min", required=False)
+    maximum = e.number("max", required=False)
+    if direction == "yesno":
+        minimum, maximum = 0.0, 1.0
+    return rules.ValueBounds(
+        direction=direction,
+        minimum=minimum,
+        maximum=maximum,
+        integer=e.flag("ganzzahlig", direction == "yesno"),
+        unit=e.text("einheit", required=False),
+    )
+
+
+def _check(e: _Entry, field_name: str, problem: str | None, prefix: str = "") -> None:
+    """Turn a rule's problem text into a PlanFileError naming the field."""
+    if problem is not None:
+        raise e.fail(field_name, prefix + problem)
+
+
+def _baseline(e: _Entry, bounds: rules.ValueBounds) -> tuple[float | None, int | None]:
+    """The optional `baseline = {wert, jahr}`; both parts follow the shared rules."""
+    raw = e.data.get("baseline")
+    if raw is None:
+        return None, None
+    be = _Entry(e.file, e.entry, raw)
+    baseline = be.number("wert")
+    year = be.integer("jahr")
+    assert baseline is not None and year is not None
+    _check(e, "baseline", rules.value_problem(baseline, bounds))
+    _check(e, "baseline.jahr", rules.baseline_year_problem(year))
+    return baseline, year
+
+
+def _targets(e: _Entry, bounds: rules.ValueBounds) -> dict[int, float]:
+    """`ziele = {"2026" = 40}`: each year and value follows the shared rules."""
+    raw = e.data.get("ziele", {})
+    if not isinstance(raw, dict):
+        raise e.fail("ziele", 'muss eine Tabelle {"Jahr" = Wert} sein.')
+    targets: dict[int, float] = {}
+    for year_text, value in raw.items():
+        _check(e, "ziele", rules.target_year_problem(year_text))
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise e.fail("ziele", f"Ziel für {year_text} muss eine Zahl sein, gefunden: {value!r}.")
+        _check(e, "ziele", rules.value_problem(float(value), bounds), prefix=f"Ziel für {year_text} ")
+        targets[int(year_text)] = float(value)
+    return targets
+
+
+def _vorhaben_refs(e: _Entry, vorhaben_nrs: set[int]) -> tuple[int, ...]:
+    """Each indicator belongs to at least one Vorhaben of the plan."""
+    raw = e.data.get("vorhaben")
+    if not isinstance(raw, list) or not raw:
+        raise e.fail("vorhaben", "Liste der Vorhaben-Nummern fehlt oder ist leer.")
+    for nr in raw:
+        if isinstance(nr, bool) or not isinstance(nr, int) or nr not in vorhaben_nrs:
+            known = ", ".join(map(str, sorted(vorhaben_nrs)))
+            raise e.fail("vorhaben", f"unbekannte Vorhaben-Nummer {nr!r} (bekannt: {known}).")
+    return tuple(raw)
+
+
+def _weight(e: _Entry) -> float:
+    """The weight in a Vorhaben's summary (default 1), within the shared range."""
+    weight = e.number("gewicht", required=False)
+    if weight is None:
+        return 1.0
+    _check(e, "gewicht", rules.weight_problem(weight))
+    return weight
+
+
+def _read_indicator(e: _Entry, seen: set[str], vorhaben_nrs: set[int]) -> Indicator:
+    """One `[[indikator]]` table, field by field, in the order a reader of the file sees them."""
+    ind_id = _indicator_id(e, seen)
+    direction = _choice(e, "richtung", DIRECTIONS)
+    aggregation = _choice(e, "aggregation", AGGREGATIONS)
+    bounds = _bounds(e, direction)
+    baseline, baseline_year = _baseline(e, bounds)
+    targets = _targets(e, bounds)
+    return Indicator(
+        id=ind_id,
+        name=e.text("name"),
+        messung=e.text("messung"),
+        erhoben_von=e.text("erhoben_von"),
+        unit=e.text("einheit"),
+        direction=direction,
+        aggregation=aggregation,
+        baseline=baseline,
+        baseline_year=baseline_year,
+        targets=targets,
+        vorhaben=_vorhaben_refs(e, vorhaben_nrs),
+        quelle_text=e.text("quelle_text", required=False),
+        minimum=bounds.minimum,
+        maximum=bounds.maximum,
+        integer=bounds.integer,
+        weight=_weight(e),
+        assumption=e.flag("annahme", True),
+        frequency=_choice(e, "meldung", FREQUENCIES, default="monatlich"),
+    )
+
+
+def _check_catalogue(file: str, indicators: list[Indicator], vorhaben_nrs: set[int]) -> None:
+    """Across the catalogue: display names are unique and every Vorhaben has an indicator."""
     names = [x.name.casefold() for x in indicators]
     for ind in indicators:
         if names.count(ind.name.casefold()) > 1:
@@ -384,6 +354,15 @@ def _read_catalogue_file(path: Path, vorhaben_nrs: set[int]) -> tuple[Indicator,
         raise PlanFileError(
             file, "(Katalog)", "vorhaben", f"Vorhaben ohne Indikator: {', '.join(map(str, sorted(uncovered)))}."
         )
+
+
+def _read_catalogue_file(path: Path, vorhaben_nrs: set[int]) -> tuple[Indicator, ...]:
+    top = _Entry(path.name, "(Kopf)", _read_toml(path))
+    indicators: list[Indicator] = []
+    for i, item in enumerate(top.tables("indikator"), start=1):
+        e = _Entry(path.name, f"indikator[{i}]", item)
+        indicators.append(_read_indicator(e, {x.id for x in indicators}, vorhaben_nrs))
+    _check_catalogue(path.name, indicators, vorhaben_nrs)
     return tuple(indicators)
 
 

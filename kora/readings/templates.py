@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pandas as pd
 
 from kora import fmt
 from kora.db import Database, import_store
-from kora.plan.setup import DEFAULT_KOMMUNE
-from kora.readings.importer import Catalogue, last_reportable_month
+from kora.plan.model import DEFAULT_KOMMUNE
+from kora.readings.catalogue import Catalogue, last_reportable_month
 
 MAX_MONTHS = 24
 HEADER = ("Indikator", "Name", "Einheit", "Monat", "Wert", "Kommentar")
@@ -103,7 +104,7 @@ def template_xlsx(db: Database, *, kommune: str = DEFAULT_KOMMUNE, today: dt.dat
     return out.getvalue()
 
 
-def _text(cell, value: str) -> None:  # type: ignore[no-untyped-def]
+def _text(cell: Any, value: str) -> None:
     """Write text that spreadsheet programs must never run as a formula."""
     cell.value = value
     cell.data_type = "s"

@@ -8,6 +8,7 @@ and uses type large enough for a projector. Builders are pure, so tests inspect 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -92,6 +93,95 @@ def attainment_bars(
 # --- one indicator over the year -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _MonthAxis:
+    """The twelve months of a chart and the German hover texts every trace shares."""
+
+    months: pd.Series
+    names: list[str]  # hover: 'März 2025', not '03/2025'
+    y_format: str
+    unit_label: str
+
+    def hover(self, label: str) -> str:
+        return "%{customdata}: %{y" + self.y_format + "}" + self.unit_label + f"<extra>{label}</extra>"
+
+
+def unit_label(unit: str) -> str:
+    """' km' after a number; counts and ja/nein need no unit."""
+    return "" if unit in ("Anzahl", "ja/nein") else f" {unit}"
+
+
+def running_name(aggregation: str, direction: str) -> str:
+    """The legend name of the year-to-date line: what the Jahresziel is about."""
+    if direction == "yesno":
+        return "Stand"
+    return {"sum": "Summe seit Jahresbeginn", "mean": "Jahreswert (Mittel)"}.get(
+        aggregation, "Jahreswert (letzter Stand)"
+    )
+
+
+def _add_monthly(fig: go.Figure, series: pd.DataFrame, axis: _MonthAxis, aggregation: str) -> None:
+    """Monthly readings: bars for `sum` (they add up to the line), open markers otherwise."""
+    common = {"x": axis.months, "y": series["value"], "name": "Monatswert", "customdata": axis.names}
+    if aggregation == "sum":
+        fig.add_bar(**common, marker={"color": "#a6cee3"}, hovertemplate=axis.hover("Monatswert"))
+        return
+    fig.add_scatter(
+        **common, mode="markers", marker={"color": COLOR_VALUE, "size": 10, "symbol": "circle-open", "line": {"width": 2}},
+        hovertemplate=axis.hover("Monatswert"),
+    )  # fmt: skip
+
+
+def _add_lines(
+    fig: go.Figure, series: pd.DataFrame, axis: _MonthAxis, *, running: str, budget: bool, direction: str
+) -> None:
+    """The year-to-date line, the Zielpfad and the forecast (from kora.metrics' one forecast)."""
+    fig.add_scatter(
+        x=axis.months, y=series["running"], mode="lines+markers", name=running,
+        line={"color": COLOR_VALUE, "width": 4, "shape": "hv" if direction == "yesno" else "linear"},
+        marker={"size": 7}, connectgaps=False, customdata=axis.names, hovertemplate=axis.hover(running),
+    )  # fmt: skip
+    if "zielpfad" in series and series["zielpfad"].notna().any():
+        fig.add_scatter(
+            x=axis.months, y=series["zielpfad"], mode="lines", name="Zielpfad (höchstens)" if budget else "Zielpfad",
+            line={"color": COLOR_PATH, "width": 3, "dash": "dash"}, customdata=axis.names,
+            hovertemplate=axis.hover("Zielpfad"),
+        )  # fmt: skip
+    if "forecast" in series and series["forecast"].notna().any():
+        fig.add_scatter(
+            x=axis.months, y=series["forecast"], mode="lines", name="Prognose",
+            line={"color": COLOR_FORECAST, "width": 3, "dash": "dot"}, customdata=axis.names,
+            hovertemplate=axis.hover("Prognose"),
+        )  # fmt: skip
+
+
+def _add_marks(
+    fig: go.Figure, *, target: float | None, budget: bool, unit: str, as_of: dt.date, warning_since: dt.date | None
+) -> None:
+    """Jahresziel (or Obergrenze for a budget), the Stand month and the early warning."""
+    if target is not None and not is_missing(target):
+        fig.add_hline(
+            y=target,
+            line={"color": COLOR_TARGET, "width": 2},
+            annotation={
+                "text": f"{'Obergrenze' if budget else 'Jahresziel'} {fmt.smart_number(target)}{unit_label(unit)}",
+                "font": {"size": 14},
+            },
+            annotation_position="top left",
+        )
+    as_of_ts = pd.Timestamp(as_of)
+    fig.add_vline(x=as_of_ts, line={"color": "#666", "width": 1, "dash": "dot"})
+    fig.add_annotation(
+        x=as_of_ts, y=1, yref="paper", text=f"Stand {fmt.month_short(as_of)}", showarrow=False, yanchor="bottom",
+        font={"size": 12, "color": "#444"},
+    )  # fmt: skip
+    if warning_since is not None:
+        fig.add_annotation(
+            x=pd.Timestamp(warning_since), y=0, yref="paper", text=f"⚠️ Frühwarnung seit {fmt.month_short(warning_since)}",
+            showarrow=True, arrowhead=2, ay=-40, font={"size": 13, "color": COLOR_WARNING}, arrowcolor=COLOR_WARNING,
+        )  # fmt: skip
+
+
 def indicator_chart(
     series: pd.DataFrame,
     *,
@@ -112,96 +202,19 @@ def indicator_chart(
     quantity the Jahresziel is about); for mean/last the markers are monthly values.
     """
     months = pd.to_datetime(series["month"])
-    ticktext = [fmt.month_short(m.date()) for m in months]
-    month_names = [fmt.month_name(m.date()) for m in months]  # hover: 'März 2025', not '03/2025'
-    y_format = "" if direction == "yesno" else ":,.2~f"
-    fig = go.Figure()
-    unit_label = "" if unit in ("Anzahl", "ja/nein") else f" {unit}"
-    if aggregation == "sum":
-        fig.add_bar(
-            x=months,
-            y=series["value"],
-            name="Monatswert",
-            marker={"color": "#a6cee3"},
-            customdata=month_names,
-            hovertemplate="%{customdata}: %{y" + y_format + "}" + unit_label + "<extra>Monatswert</extra>",
-        )
-        running_name = "Summe seit Jahresbeginn"
-    else:
-        fig.add_scatter(
-            x=months,
-            y=series["value"],
-            mode="markers",
-            name="Monatswert",
-            marker={"color": COLOR_VALUE, "size": 10, "symbol": "circle-open", "line": {"width": 2}},
-            customdata=month_names,
-            hovertemplate="%{customdata}: %{y" + y_format + "}" + unit_label + "<extra>Monatswert</extra>",
-        )
-        running_name = "Jahreswert (Mittel)" if aggregation == "mean" else "Jahreswert (letzter Stand)"
-    if direction == "yesno":
-        running_name = "Stand"
-    fig.add_scatter(
-        x=months,
-        y=series["running"],
-        mode="lines+markers",
-        name=running_name,
-        line={"color": COLOR_VALUE, "width": 4, "shape": "hv" if direction == "yesno" else "linear"},
-        marker={"size": 7},
-        connectgaps=False,
-        customdata=month_names,
-        hovertemplate="%{customdata}: %{y" + y_format + "}" + unit_label + f"<extra>{running_name}</extra>",
+    axis = _MonthAxis(
+        months=months,
+        names=[fmt.month_name(m.date()) for m in months],
+        y_format="" if direction == "yesno" else ":,.2~f",
+        unit_label=unit_label(unit),
     )
     budget = direction == "down" and aggregation == "sum"  # lower is better: the target is a ceiling
-    if "zielpfad" in series and series["zielpfad"].notna().any():
-        fig.add_scatter(
-            x=months,
-            y=series["zielpfad"],
-            mode="lines",
-            name="Zielpfad (höchstens)" if budget else "Zielpfad",
-            line={"color": COLOR_PATH, "width": 3, "dash": "dash"},
-            customdata=month_names,
-            hovertemplate="%{customdata}: %{y" + y_format + "}" + unit_label + "<extra>Zielpfad</extra>",
-        )
-    if "forecast" in series and series["forecast"].notna().any():
-        fig.add_scatter(
-            x=months,
-            y=series["forecast"],
-            mode="lines",
-            name="Prognose",
-            line={"color": COLOR_FORECAST, "width": 3, "dash": "dot"},
-            customdata=month_names,
-            hovertemplate="%{customdata}: %{y" + y_format + "}" + unit_label + "<extra>Prognose</extra>",
-        )
-    if target is not None and not is_missing(target):
-        fig.add_hline(
-            y=target,
-            line={"color": COLOR_TARGET, "width": 2},
-            annotation={
-                "text": f"{'Obergrenze' if budget else 'Jahresziel'} {fmt.smart_number(target)}{unit_label}",
-                "font": {"size": 14},
-            },
-            annotation_position="top left",
-        )
-    as_of_ts = pd.Timestamp(as_of)
-    fig.add_vline(x=as_of_ts, line={"color": "#666", "width": 1, "dash": "dot"})
-    fig.add_annotation(
-        x=as_of_ts, y=1, yref="paper", text=f"Stand {fmt.month_short(as_of)}", showarrow=False, yanchor="bottom",
-        font={"size": 12, "color": "#444"},
-    )  # fmt: skip
-    if warning_since is not None:
-        fig.add_annotation(
-            x=pd.Timestamp(warning_since),
-            y=0,
-            yref="paper",
-            text=f"⚠️ Frühwarnung seit {fmt.month_short(warning_since)}",
-            showarrow=True,
-            arrowhead=2,
-            ay=-40,
-            font={"size": 13, "color": COLOR_WARNING},
-            arrowcolor=COLOR_WARNING,
-        )
-    title = f"{name}" + (f" — {status_text(status)}" if status else "")
-    _base_layout(fig, title=title, height=height)
+    fig = go.Figure()
+    _add_monthly(fig, series, axis, aggregation)
+    _add_lines(fig, series, axis, running=running_name(aggregation, direction), budget=budget, direction=direction)
+    _add_marks(fig, target=target, budget=budget, unit=unit, as_of=as_of, warning_since=warning_since)
+    _base_layout(fig, title=f"{name}" + (f" — {status_text(status)}" if status else ""), height=height)
+    ticktext = [fmt.month_short(m.date()) for m in months]
     fig.update_xaxes(tickvals=list(months), ticktext=ticktext, tickangle=0, tickfont={"size": 13})
     if direction == "yesno":
         fig.update_yaxes(tickvals=[0, 1], ticktext=["nein", "ja"], range=[-0.1, 1.2])

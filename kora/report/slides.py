@@ -10,16 +10,17 @@ here is Markdown or HTML, since reading comments are typed by users.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from kora import fmt, periods
 from kora.fmt import as_date, is_missing, status_text
-from kora.labels import STATUS_COLORS, STATUS_ICONS
+from kora.labels import STATUS_ICONS
 from kora.metrics import STATUS_ORDER
-from kora.tracking.changes import Changes, local_time, reached_in_year
+from kora.report.deck import Chart, Deck, Item, Metric, Section, Slide, Table, attainment_chart, then_and_now_chart
+from kora.tracking.compare import local_time, reached_in_year
+from kora.tracking.results import Changes, StatusReport
 
 MAX_ITEMS = 6  # list items per section on a slide; the rest is counted ("… und 4 weitere")
 MAX_CHANGE_ITEMS = 4  # the Änderungen slide has four sections next to a chart
@@ -28,111 +29,12 @@ MAX_CHART_BARS = 10
 LABEL_WIDTH = 46
 
 
-@dataclass(frozen=True)
-class Metric:
-    label: str
-    value: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Series:
-    name: str
-    values: tuple[float | None, ...]
-    color: str = "#0072B2"
-
-
-@dataclass(frozen=True)
-class Chart:
-    """Horizontal bars of attainment (0..1): one series coloured per bar by status, or several
-    series side by side (then and now)."""
-
-    title: str
-    categories: tuple[str, ...]
-    series: tuple[Series, ...]
-    colors: tuple[str, ...] = ()  # per category; only for single-series charts
-    keys: tuple[str, ...] = ()  # indicator id / Aktionsfeld code per category (tests, links)
-    value_title: str = "Zielerreichung"
-    number_format: str = "0 %"  # Excel/PowerPoint number format of the values
-
-
-@dataclass(frozen=True)
-class Item:
-    text: str
-    detail: str = ""
-    status: str | None = None
-
-
-@dataclass(frozen=True)
-class Section:
-    heading: str
-    items: tuple[Item, ...] = ()
-    more: int = 0  # items left out to fit the slide
-    empty: str = "–"
-
-
-@dataclass(frozen=True)
-class Table:
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...] = ()  # relative column widths
-
-
-@dataclass(frozen=True)
-class Slide:
-    key: str
-    title: str
-    subtitle: str = ""
-    metrics: tuple[Metric, ...] = ()
-    chart: Chart | None = None
-    table: Table | None = None
-    sections: tuple[Section, ...] = ()
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class Deck:
-    kommune: str
-    kommune_name: str
-    plan_title: str
-    as_of: dt.date
-    known_at: dt.datetime | None  # naive UTC, as in StatusReport
-    since: dt.date
-    made_on: dt.date
-    demo: bool
-    filters: tuple[tuple[str, str], ...]
-    slides: tuple[Slide, ...] = field(default_factory=tuple)
-
-    @property
-    def title(self) -> str:
-        return f"KoRa-Monitor {self.kommune_name}"
-
-    @property
-    def footer(self) -> str:
-        """'Stand Oktober 2026 · Datenstand: aktuell · …' — printed on every slide and sheet."""
-        return " · ".join(f"{label}: {value}" for label, value in self.filters)
-
-    def slide(self, key: str) -> Slide:
-        for s in self.slides:
-            if s.key == key:
-                return s
-        raise KeyError(key)
-
-
 # --- small text helpers ---------------------------------------------------------------------
-
-
-def _float(value: Any) -> float | None:
-    return None if is_missing(value) else float(value)
 
 
 def short(text: str, width: int = LABEL_WIDTH) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def value_text(value: Any, unit: str, direction: str) -> str:
-    return fmt.value_with_unit(_float(value), unit, direction=direction)
 
 
 def datenstand_text(known_at: dt.datetime | None) -> str:
@@ -152,49 +54,16 @@ def _section(heading: str, items: list[Item], empty: str, limit: int = MAX_ITEMS
     return Section(heading=heading, items=shown, more=more, empty=empty)
 
 
-def _attainment_chart(title: str, frame: pd.DataFrame, labels: list[str], keys: list[str]) -> Chart:
-    return Chart(
-        title=title,
-        categories=tuple(labels),
-        series=(Series("Zielerreichung", tuple(_float(a) for a in frame["attainment"])),),
-        colors=tuple(STATUS_COLORS.get(str(s), STATUS_COLORS["no_data"]) for s in frame["status"]),
-        keys=tuple(keys),
-    )
-
-
-def _then_and_now_chart(
-    title: str,
-    categories: list[str],
-    keys: list[str],
-    frame: pd.DataFrame,
-    *,
-    then: str,
-    now: str,
-    now_color: str,
-) -> Chart:
-    """Two series side by side: attainment at the last Termin and today (columns
-    attainment_before / attainment_after of `frame`)."""
-    return Chart(
-        title=title,
-        categories=tuple(categories),
-        series=(
-            Series(then, tuple(_float(a) for a in frame["attainment_before"]), "#56B4E9"),
-            Series(now, tuple(_float(a) for a in frame["attainment_after"]), now_color),
-        ),
-        keys=tuple(keys),
-    )
-
-
 # --- the slides -------------------------------------------------------------------------------
 
 
-def _indicator_ids(report: Any, nrs: set[int]) -> list[str]:
+def _indicator_ids(report: StatusReport, nrs: set[int]) -> list[str]:
     links = report.indicator_vorhaben
     wanted = set(links.loc[links["nr"].isin(nrs), "indicator_id"])
     return [i for i in report.indicators["id"] if i in wanted]
 
 
-def _title_slide(report: Any, changes: Changes, deck: dict[str, Any]) -> Slide:
+def _title_slide(report: StatusReport, changes: Changes, deck: dict[str, Any]) -> Slide:
     plan = report.plan
     ind = report.indicators
     ms = report.milestones
@@ -215,7 +84,7 @@ def _title_slide(report: Any, changes: Changes, deck: dict[str, Any]) -> Slide:
             ),
             Metric("Meilensteine überfällig", str(ms.get("overdue", 0))),
         ),
-        chart=_attainment_chart(
+        chart=attainment_chart(
             "Zielerreichung je Aktionsfeld",
             felder,
             [
@@ -232,7 +101,7 @@ def _title_slide(report: Any, changes: Changes, deck: dict[str, Any]) -> Slide:
     )
 
 
-def _field_slide(report: Any, changes: Changes, row: Any, milestones: pd.DataFrame) -> Slide:
+def _field_slide(report: StatusReport, changes: Changes, row: Any, milestones: pd.DataFrame) -> Slide:
     vorhaben = report.vorhaben[report.vorhaben["aktionsfeld"] == row.code]
     ids = _indicator_ids(report, set(vorhaben["nr"]))
     ind = report.indicators.set_index("id").loc[ids].reset_index()
@@ -245,9 +114,9 @@ def _field_slide(report: Any, changes: Changes, row: Any, milestones: pd.DataFra
         (
             r.name,
             status_text(r.status),
-            value_text(r.value, r.unit, r.direction),
-            "–" if r.direction == "yesno" else value_text(r.expected, r.unit, r.direction),
-            value_text(r.target, r.unit, r.direction),
+            fmt.value_with_unit(r.value, r.unit, direction=r.direction),
+            "–" if r.direction == "yesno" else fmt.value_with_unit(r.expected, r.unit, direction=r.direction),
+            fmt.value_with_unit(r.target, r.unit, direction=r.direction),
         )
         for r in ind.itertuples(index=False)
     ]
@@ -265,7 +134,7 @@ def _field_slide(report: Any, changes: Changes, row: Any, milestones: pd.DataFra
             Metric("Indikatoren im Plan", f"{n_on} von {len(ind)}"),
             Metric("Meilensteine erreicht", f"{n_ms_reached} von {len(ms)}"),
         ),
-        chart=_attainment_chart(
+        chart=attainment_chart(
             "Zielerreichung je Indikator",
             ind,
             [short(f"{STATUS_ICONS.get(s, '')} {n}") for n, s in zip(ind["name"], ind["status"], strict=True)],
@@ -281,14 +150,9 @@ def _field_slide(report: Any, changes: Changes, row: Any, milestones: pd.DataFra
     )
 
 
-def _successes_slide(report: Any, changes: Changes) -> Slide:
-    better = changes.improved
-    ind = report.indicators
-    on_track = ind[ind["status"] == "on_track"]
-    reached = reached_in_year(changes.milestone_state, report.as_of)
-    new_ids = set(changes.milestones_reached["id"])
-    since = fmt.date(changes.since)
-    better_items = []
+def _improved_items(better: pd.DataFrame) -> list[Item]:
+    """Improved indicators: attainment then → now (+Pp.), or the statuses across a year change."""
+    items = []
     for r in better.itertuples(index=False):
         if is_missing(r.delta):
             text = f"{r.name}: {status_text(r.status_before)} → {status_text(r.status_after)}"
@@ -297,26 +161,40 @@ def _successes_slide(report: Any, changes: Changes) -> Slide:
                 f"{r.name}: {fmt.percent(r.attainment_before)} → {fmt.percent(r.attainment_after)} "
                 f"({fmt.signed_points(r.delta)})"
             )
-        better_items.append(Item(text, status=r.status_after))
-    on_items = [
+        items.append(Item(text, status=r.status_after))
+    return items
+
+
+def _on_track_items(on_track: pd.DataFrame) -> list[Item]:
+    """Indicators im Plan with their value and Jahresziel."""
+    return [
         Item(
-            f"{r.name}: {value_text(r.value, r.unit, r.direction)}",
-            f"Jahresziel {value_text(r.target, r.unit, r.direction)}",
+            f"{r.name}: {fmt.value_with_unit(r.value, r.unit, direction=r.direction)}",
+            f"Jahresziel {fmt.value_with_unit(r.target, r.unit, direction=r.direction)}",
             status="on_track",
         )
         for r in on_track.itertuples(index=False)
     ]
-    ms_items = [
+
+
+def _reached_items(reached: pd.DataFrame, new_ids: set[str]) -> list[Item]:
+    """Milestones reached this year; those reached since the last Termin are marked (neu)."""
+    return [
         Item(
             f"{r.id} erreicht am {fmt.date(as_date(r.reached_on))}" + (" (neu)" if r.id in new_ids else ""),
             short(r.text, 110),
         )
         for r in reached.itertuples(index=False)
     ]
-    chart = None
+
+
+def _successes_chart(report: StatusReport, changes: Changes, on_track: pd.DataFrame) -> Chart | None:
+    """Then-and-now bars of the most improved indicators, else the indicators im Plan, else none."""
+    better = changes.improved
+    since = fmt.date(changes.since)
     top = better[better["delta"].notna()].head(MAX_CHART_BARS) if len(better) else better
     if len(top):
-        chart = _then_and_now_chart(
+        return then_and_now_chart(
             f"Zielerreichung am {since} und heute",
             [short(n) for n in top["name"]],
             list(top["id"]),
@@ -325,13 +203,37 @@ def _successes_slide(report: Any, changes: Changes) -> Slide:
             now=f"Stand {fmt.month_name(report.as_of)} (heute)",
             now_color="#009E73",
         )
-    elif len(on_track):
-        chart = _attainment_chart(
+    if len(on_track):
+        return attainment_chart(
             "Indikatoren im Plan",
             on_track.head(MAX_CHART_BARS),
             [short(n) for n in on_track["name"].head(MAX_CHART_BARS)],
             list(on_track["id"].head(MAX_CHART_BARS)),
         )
+    return None
+
+
+def _successes_notes(changes: Changes) -> str:
+    since = fmt.date(changes.since)
+    if changes.comparable:
+        return (
+            "Verbessert = besserer Status oder mindestens +0,5 Prozentpunkte Zielerreichung "
+            f"(Stand {fmt.month_name(changes.previous_as_of)} wie am {since} bekannt, gegen heute)."
+        )
+    return (
+        "Der letzte Termin lag im Vorjahr: Zielerreichungen beziehen sich auf verschiedene Jahresziele, "
+        "verglichen wird daher nur der Status."
+    )
+
+
+def _successes_slide(report: StatusReport, changes: Changes) -> Slide:
+    better = changes.improved
+    ind = report.indicators
+    on_track = ind[ind["status"] == "on_track"]
+    reached = reached_in_year(changes.milestone_state, report.as_of)
+    new_ids = set(changes.milestones_reached["id"])
+    since = fmt.date(changes.since)
+    year = report.as_of.year
     return Slide(
         key="erfolge",
         title="Erfolge",
@@ -339,29 +241,21 @@ def _successes_slide(report: Any, changes: Changes) -> Slide:
         metrics=(
             Metric(f"Verbessert seit {since}", str(len(better)), "Indikatoren"),
             Metric("Im Plan", f"{len(on_track)} von {len(ind)}", "Indikatoren"),
-            Metric(
-                f"Meilensteine erreicht {report.as_of.year}",
-                str(len(reached)),
-                f"davon {len(new_ids)} neu" if new_ids else "",
-            ),
+            Metric(f"Meilensteine erreicht {year}", str(len(reached)), f"davon {len(new_ids)} neu" if new_ids else ""),
         ),
-        chart=chart,
+        chart=_successes_chart(report, changes, on_track),
         sections=(
-            _section(f"Besser geworden seit {since}", better_items, "Seitdem hat sich kein Indikator verbessert."),
-            _section("Im Plan", on_items, "Noch kein Indikator ist im Plan."),
             _section(
-                f"Meilensteine erreicht {report.as_of.year}",
-                ms_items,
-                f"{report.as_of.year} wurde bis {fmt.month_name(report.as_of)} noch kein Meilenstein erreicht.",
+                f"Besser geworden seit {since}", _improved_items(better), "Seitdem hat sich kein Indikator verbessert."
+            ),
+            _section("Im Plan", _on_track_items(on_track), "Noch kein Indikator ist im Plan."),
+            _section(
+                f"Meilensteine erreicht {year}",
+                _reached_items(reached, new_ids),
+                f"{year} wurde bis {fmt.month_name(report.as_of)} noch kein Meilenstein erreicht.",
             ),
         ),
-        notes=(
-            "Verbessert = besserer Status oder mindestens +0,5 Prozentpunkte Zielerreichung "
-            f"(Stand {fmt.month_name(changes.previous_as_of)} wie am {since} bekannt, gegen heute)."
-            if changes.comparable
-            else "Der letzte Termin lag im Vorjahr: Zielerreichungen beziehen sich auf verschiedene Jahresziele, "
-            "verglichen wird daher nur der Status."
-        ),
+        notes=_successes_notes(changes),
     )
 
 
@@ -369,7 +263,7 @@ def _new_reading_items(new: pd.DataFrame) -> list[Item]:
     items = []
     for (name, unit, direction), part in new.groupby(["name", "unit", "direction"], sort=False):
         values = " · ".join(
-            f"{fmt.month_short(as_date(m))}: {value_text(v, unit, direction)}"
+            f"{fmt.month_short(as_date(m) or m)}: {fmt.value_with_unit(v, unit, direction=direction)}"
             for m, v in zip(part["month"], part["value"], strict=True)
         )
         comments = [str(c) for c in part["comment"] if not is_missing(c)]
@@ -379,10 +273,9 @@ def _new_reading_items(new: pd.DataFrame) -> list[Item]:
     return items
 
 
-def _changes_slide(report: Any, changes: Changes) -> Slide:
-    since = fmt.date(changes.since)
-    counts = changes.counts()
-    status_items = [
+def _status_change_items(status_changes: pd.DataFrame) -> list[Item]:
+    """Indicators whose status changed, with the attainment then and now when there is one."""
+    return [
         Item(
             f"{r.name}: {status_text(r.status_before)} → {status_text(r.status_after)}",
             ""
@@ -390,55 +283,74 @@ def _changes_slide(report: Any, changes: Changes) -> Slide:
             else f"Zielerreichung {fmt.percent(r.attainment_before)} → {fmt.percent(r.attainment_after)}",
             status=r.status_after,
         )
-        for r in changes.status_changes.itertuples(index=False)
+        for r in status_changes.itertuples(index=False)
     ]
-    ms_items = []
-    for r in changes.milestones.itertuples(index=False):
-        if r.status_after == "erreicht":
-            when = as_date(r.reached_on)
-            head = f"{r.id} erreicht" + (f" am {fmt.date(when)}" if when else "")
-        elif r.status_after == "verschoben":
-            head = f"{r.id} verschoben" + (f" auf {fmt.date(as_date(r.due_after))}" if as_date(r.due_after) else "")
-        else:
-            head = f"{r.id}: {r.status_before} → {r.status_after}"
-        ms_items.append(Item(head, short(r.text, 110)))
-    corr_items = []
-    for r in changes.corrections.itertuples(index=False):
-        month = fmt.month_short(as_date(r.month))
-        if r.withdrawn:
-            text = f"{r.name}, {month}: {value_text(r.value_before, r.unit, r.direction)} zurückgezogen"
-        elif r.value_changed:
-            text = (
-                f"{r.name}, {month}: {value_text(r.value_before, r.unit, r.direction)} → "
-                f"{value_text(r.value_after, r.unit, r.direction)}"
-            )
-        else:
-            text = f"{r.name}, {month}: Kommentar geändert"
+
+
+def _milestone_head(r: Any) -> str:
+    """'M1.2 erreicht am 03.03.2026', 'M2.1 verschoben auf 30.06.2027' or 'M3.1: offen → …'."""
+    if r.status_after == "erreicht":
+        when = as_date(r.reached_on)
+        return f"{r.id} erreicht" + (f" am {fmt.date(when)}" if when else "")
+    if r.status_after == "verschoben":
+        due = as_date(r.due_after)
+        return f"{r.id} verschoben" + (f" auf {fmt.date(due)}" if due else "")
+    return f"{r.id}: {r.status_before} → {r.status_after}"
+
+
+def _correction_text(r: Any) -> str:
+    """What a correction did to one cell: withdrawn, value before → after, or only the comment."""
+    month = fmt.month_short(as_date(r.month) or r.month)
+    before = fmt.value_with_unit(r.value_before, r.unit, direction=r.direction)
+    if r.withdrawn:
+        return f"{r.name}, {month}: {before} zurückgezogen"
+    if r.value_changed:
+        return f"{r.name}, {month}: {before} → {fmt.value_with_unit(r.value_after, r.unit, direction=r.direction)}"
+    return f"{r.name}, {month}: Kommentar geändert"
+
+
+def _correction_items(corrections: pd.DataFrame) -> list[Item]:
+    items = []
+    for r in corrections.itertuples(index=False):
         note = r.comment if not is_missing(r.comment) else r.reason
-        corr_items.append(Item(text, "" if is_missing(note) else short(f"Kommentar: {note}", DETAIL_WIDTH)))
-    chart = None
+        items.append(Item(_correction_text(r), "" if is_missing(note) else short(f"Kommentar: {note}", DETAIL_WIDTH)))
+    return items
+
+
+def _changes_chart(changes: Changes) -> Chart | None:
+    """Aktionsfelder then and now; none when the last Termin lay in another year."""
     felder = changes.aktionsfelder
-    if changes.comparable and len(felder):
-        chart = _then_and_now_chart(
-            "Zielerreichung je Aktionsfeld: damals und heute",
-            [short(f"{c} · {t}") for c, t in zip(felder["code"], felder["title"], strict=True)],
-            list(felder["code"]),
-            felder,
-            then=f"am {since} (Stand {fmt.month_name(changes.previous_as_of)})",
-            now=f"heute (Stand {fmt.month_name(changes.as_of)})",
-            now_color="#0072B2",
-        )
-    plan_line = (
-        f"Gesamt {fmt.percent(changes.plan_before.get('attainment'))} → {fmt.percent(changes.plan_after.get('attainment'))}"
-        if changes.comparable
-        else f"Gesamt {status_text(changes.plan_before.get('status'))} → {status_text(changes.plan_after.get('status'))}"
+    if not (changes.comparable and len(felder)):
+        return None
+    return then_and_now_chart(
+        "Zielerreichung je Aktionsfeld: damals und heute",
+        [short(f"{c} · {t}") for c, t in zip(felder["code"], felder["title"], strict=True)],
+        list(felder["code"]),
+        felder,
+        then=f"am {fmt.date(changes.since)} (Stand {fmt.month_name(changes.previous_as_of)})",
+        now=f"heute (Stand {fmt.month_name(changes.as_of)})",
+        now_color="#0072B2",
     )
+
+
+def _plan_line(changes: Changes) -> str:
+    """The whole plan then → now: attainment within a year, else the status."""
+    before, after = changes.plan_before, changes.plan_after
+    if changes.comparable:
+        return f"Gesamt {fmt.percent(before.get('attainment'))} → {fmt.percent(after.get('attainment'))}"
+    return f"Gesamt {status_text(before.get('status'))} → {status_text(after.get('status'))}"
+
+
+def _changes_slide(report: StatusReport, changes: Changes) -> Slide:
+    since = fmt.date(changes.since)
+    counts = changes.counts()
+    ms_items = [Item(_milestone_head(r), short(r.text, 110)) for r in changes.milestones.itertuples(index=False)]
     return Slide(
         key="aenderungen",
         title="Was hat sich seit dem letzten Termin geändert?",
         subtitle=(
             f"Seit dem {since}: damals Stand {fmt.month_name(changes.previous_as_of)}, "
-            f"heute Stand {fmt.month_name(changes.as_of)} · {plan_line}"
+            f"heute Stand {fmt.month_name(changes.as_of)} · {_plan_line(changes)}"
         ),
         metrics=(
             Metric("Neue Messwerte", str(counts["new_readings"])),
@@ -446,14 +358,20 @@ def _changes_slide(report: Any, changes: Changes) -> Slide:
             Metric("Meilensteine erreicht", str(counts["milestones_reached"])),
             Metric("Korrekturen", str(counts["corrections"])),
         ),
-        chart=chart,
+        chart=_changes_chart(changes),
         sections=(
             _section(
                 "Neue Messwerte", _new_reading_items(changes.new_readings), f"Seit dem {since} keine neuen Messwerte."
             ),
-            _section("Statusänderungen", status_items, "Kein Indikator hat seinen Status geändert."),
+            _section(
+                "Statusänderungen",
+                _status_change_items(changes.status_changes),
+                "Kein Indikator hat seinen Status geändert.",
+            ),
             _section("Meilensteine", ms_items, "Keine Meilensteine erreicht oder verschoben."),
-            _section("Korrekturen", corr_items, "Keine Korrekturen bereits gemeldeter Werte."),
+            _section(
+                "Korrekturen", _correction_items(changes.corrections), "Keine Korrekturen bereits gemeldeter Werte."
+            ),
         ),
         notes=(
             f"Verglichen wird der Datenstand am Ende des {since} mit dem Datenstand "
@@ -463,7 +381,7 @@ def _changes_slide(report: Any, changes: Changes) -> Slide:
     )
 
 
-def _support_slide(report: Any, plan: dict[str, Any]) -> Slide:
+def _support_slide(report: StatusReport, plan: dict[str, Any]) -> Slide:
     ind = report.indicators
     off = ind[ind["status"] == "off_track"]
     links = report.indicator_vorhaben
@@ -477,11 +395,11 @@ def _support_slide(report: Any, plan: dict[str, Any]) -> Slide:
         texts = []
         for r in mine.itertuples(index=False):
             soll = (
-                f"Ziel {value_text(r.target, r.unit, r.direction)}"
+                f"Ziel {fmt.value_with_unit(r.target, r.unit, direction=r.direction)}"
                 if r.direction == "yesno"
-                else f"Soll {value_text(r.expected, r.unit, r.direction)}"
+                else f"Soll {fmt.value_with_unit(r.expected, r.unit, direction=r.direction)}"
             )
-            texts.append(f"{r.name}: {value_text(r.value, r.unit, r.direction)} ({soll})")
+            texts.append(f"{r.name}: {fmt.value_with_unit(r.value, r.unit, direction=r.direction)} ({soll})")
         cities = ", ".join(v["partner_cities"]) or "keine genannt"
         rows.append((f"{v['nr']}. {short(v['title'], 70)}", "\n".join(texts), cities))
     warnings = int(off["warning_since"].map(lambda w: not is_missing(w)).sum())
@@ -507,7 +425,7 @@ def _support_slide(report: Any, plan: dict[str, Any]) -> Slide:
 
 
 def build_deck(
-    report: Any,
+    report: StatusReport,
     changes: Changes,
     plan: dict[str, Any],
     *,

@@ -14,12 +14,13 @@ import pandas as pd
 from kora import fmt
 from kora.fmt import as_date, is_missing, status_text
 from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, STATUS_LABELS
-from kora.metrics import milestone_flags
+from kora.milestones import milestone_flags
+from kora.tracking.results import StatusReport
 
 # --- Übersicht -------------------------------------------------------------------------------
 
 
-def field_cards(report: Any, previous: Any | None) -> list[dict[str, Any]]:
+def field_cards(report: StatusReport, previous: StatusReport | None) -> list[dict[str, Any]]:
     """One card per Aktionsfeld: attainment, status, change to the previous month, best/worst."""
     fields = report.aktionsfelder
     prev = (
@@ -35,7 +36,11 @@ def field_cards(report: Any, previous: Any | None) -> list[dict[str, Any]]:
         ids = _indicator_ids_for(report, nrs)
         mine = ind[ind["id"].isin(ids) & ind["attainment"].notna()].sort_values("attainment")
         before = prev.get(row.code)
-        delta = None if is_missing(before) or is_missing(row.attainment) else float(row.attainment) - float(before)
+        delta = (
+            None
+            if before is None or is_missing(before) or is_missing(row.attainment)
+            else float(row.attainment) - float(before)
+        )
         counts = {s: int((ind[ind["id"].isin(ids)]["status"] == s).sum()) for s in STATUS_LABELS}
         cards.append(
             {
@@ -61,12 +66,12 @@ def field_cards(report: Any, previous: Any | None) -> list[dict[str, Any]]:
     return cards
 
 
-def _indicator_ids_for(report: Any, nrs: set[int]) -> set[str]:
+def _indicator_ids_for(report: StatusReport, nrs: set[int]) -> set[str]:
     links = report.indicator_vorhaben
     return set(links.loc[links["nr"].isin(nrs), "indicator_id"])
 
 
-def headline(report: Any) -> str:
+def headline(report: StatusReport) -> str:
     """One sentence that answers 'which Aktionsfeld is off track, and by how much'.
 
     "By how much" is said as the field's attainment and how many of its indicators are off
@@ -104,7 +109,7 @@ def labelled(frame: pd.DataFrame, key_col: str, title_col: str, width: int = 48)
     return frame.assign(label=labels)
 
 
-def missing_for_month(report: Any) -> pd.DataFrame:
+def missing_for_month(report: StatusReport) -> pd.DataFrame:
     """Indicators whose latest due reading is missing at the Stand (data freshness).
 
     Monthly indicators are due every month, quarterly ones (catalogue `meldung`) at quarter end.
@@ -126,15 +131,15 @@ def missing_for_month(report: Any) -> pd.DataFrame:
 # --- Aktionsfeld / Vorhaben ------------------------------------------------------------------
 
 
-def field_row(report: Any, code: str) -> pd.Series:
+def field_row(report: StatusReport, code: str) -> pd.Series:
     return report.aktionsfelder.set_index("code").loc[code]
 
 
-def vorhaben_in_field(report: Any, code: str) -> pd.DataFrame:
+def vorhaben_in_field(report: StatusReport, code: str) -> pd.DataFrame:
     return report.vorhaben[report.vorhaben["aktionsfeld"] == code]
 
 
-def vorhaben_row(report: Any, nr: int) -> pd.Series:
+def vorhaben_row(report: StatusReport, nr: int) -> pd.Series:
     return report.vorhaben.set_index("nr").loc[nr]
 
 
@@ -142,7 +147,7 @@ def milestones_of(frame: pd.DataFrame, nr: int) -> pd.DataFrame:
     return frame[frame["nr"] == nr]
 
 
-def indicators_of(report: Any, nr: int) -> pd.DataFrame:
+def indicators_of(report: StatusReport, nr: int) -> pd.DataFrame:
     """Status rows of the indicators serving Vorhaben `nr`, in catalogue order."""
     ids = _indicator_ids_for(report, {nr})
     return report.indicators[report.indicators["id"].isin(ids)]

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from kora.metrics import milestone_summary
+from kora.milestones import milestone_summary
 from kora.periods import last_complete_month, month_range
-from kora.plan.files import Plan
+from kora.plan.model import Plan
 
 DEMO_START = dt.date(2025, 1, 1)
 
@@ -121,10 +121,11 @@ def demo_readings(plan: Plan, *, today: dt.date, seed: int = 2025) -> pd.DataFra
         profile = PROFILES.get(ind.id)
         rng = random.Random(f"{seed}-{ind.id}")
         for m, month in enumerate(months):
+            value: float | None
             if ind.id == "meilensteine_erreicht":
                 value = _milestone_share(plan, month)
             elif profile is None:
-                value: float | None = _generic(ind.direction, ind.baseline, m, rng)
+                value = _generic(ind.direction, ind.baseline, m, rng)
             else:
                 value = profile(m, rng)
             if value is None:
@@ -195,4 +196,4 @@ def demo_milestone_events(plan: Plan, *, today: dt.date) -> list[tuple[str, str,
     return out
 
 
-__all__ = ["demo_milestone_events", "demo_readings", "last_complete_month"]
+__all__ = ["demo_milestone_events", "demo_readings"]

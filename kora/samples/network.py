@@ -18,7 +18,7 @@ import pandas as pd
 
 from kora.db import Database, plan_store, readings_store
 from kora.periods import add_months
-from kora.plan.files import Aktionsfeld, Idea, Indicator, Milestone, Plan, Vorhaben
+from kora.plan.model import Aktionsfeld, Idea, Indicator, Milestone, Plan, Vorhaben
 
 SYNTH_USER = "Synthetisch"
 DEFAULT_LAST_MONTH = dt.date(2026, 10, 1)
@@ -65,70 +65,70 @@ def _targets(kind: tuple[str, str, str], baseline: float, years: list[int]) -> d
 
 def synthetic_plan(index: int, *, indicators: int, years: list[int], rng: np.random.Generator) -> Plan:
     """A plan with 3 Aktionsfelder, 6 Vorhaben and `indicators` indicators of every kind."""
-    kommune = kommune_id(index)
-    felder = tuple(Aktionsfeld(code=c, title=f"Synthetisches Aktionsfeld {c}") for c in FELDER)
-    last_year = years[-1]
-    vorhaben = tuple(
-        Vorhaben(
-            nr=nr,
-            aktionsfeld=FELDER[(nr - 1) // 2 % len(FELDER)],
-            title=f"Synthetisches Vorhaben {nr}",
-            zielsetzung="Synthetische Daten für Last- und Seitentests.",
-            umsetzungsideen=(Idea(text="Synthetische Umsetzungsidee"),),
-            meilensteine=(
-                Milestone(
-                    id=f"S{nr}.1", vorhaben=nr, text="Synthetischer Meilenstein 1", due=dt.date(last_year, 3, 31)
-                ),
-                Milestone(
-                    id=f"S{nr}.2", vorhaben=nr, text="Synthetischer Meilenstein 2", due=dt.date(last_year, 9, 30)
-                ),
-            ),
-            indikatoren_text=("synthetisch",),
-            partner_cities=(),
-            vorsaetze=(),
-        )
-        for nr in range(1, N_VORHABEN + 1)
-    )
-    inds = []
-    for i in range(indicators):
-        kind = KINDS[i % len(KINDS)]
-        direction, aggregation, unit = kind
-        if direction == "yesno":
-            baseline = 0.0
-        elif aggregation == "sum":
-            baseline = round(float(rng.uniform(5, 60)), 1)
-        else:
-            baseline = round(float(rng.uniform(10, 40)), 1)
-        nrs = (i % N_VORHABEN + 1,) if i % 5 else tuple(sorted({i % N_VORHABEN + 1, (i + 1) % N_VORHABEN + 1}))
-        inds.append(
-            Indicator(
-                id=f"ind{i + 1:02d}",
-                name=f"Synthetischer Indikator {i + 1:02d}",
-                messung="synthetisch",
-                erhoben_von=SYNTH_USER,
-                unit=unit,
-                direction=direction,
-                aggregation=aggregation,
-                baseline=baseline,
-                baseline_year=years[0] - 1,
-                targets=_targets(kind, baseline, years),
-                vorhaben=nrs,
-                minimum=0.0,
-                maximum=1.0 if direction == "yesno" else (100.0 if unit == "%" else None),
-                integer=direction == "yesno",
-                weight=2.0 if i % 10 == 0 else 1.0,
-            )
-        )
     return Plan(
-        kommune=kommune,
+        kommune=kommune_id(index),
         kommune_name=f"Netzkommune {index:02d} (synthetisch)",
         title="Synthetischer Aktionsplan (Netzwerk-Test)",
         intro="Synthetische Daten, erzeugt von kora.samples.network.",
         credit="",
         start_month=dt.date(years[0], 1, 1),
-        aktionsfelder=felder,
-        vorhaben=vorhaben,
-        indicators=tuple(inds),
+        aktionsfelder=tuple(Aktionsfeld(code=c, title=f"Synthetisches Aktionsfeld {c}") for c in FELDER),
+        vorhaben=tuple(_vorhaben(nr, last_year=years[-1]) for nr in range(1, N_VORHABEN + 1)),
+        indicators=tuple(_indicator(i, years=years, rng=rng) for i in range(indicators)),
+    )
+
+
+def _vorhaben(nr: int, *, last_year: int) -> Vorhaben:
+    """Vorhaben `nr` (two per Aktionsfeld) with two milestones due in March and September of the last year."""
+    return Vorhaben(
+        nr=nr,
+        aktionsfeld=FELDER[(nr - 1) // 2 % len(FELDER)],
+        title=f"Synthetisches Vorhaben {nr}",
+        zielsetzung="Synthetische Daten für Last- und Seitentests.",
+        umsetzungsideen=(Idea(text="Synthetische Umsetzungsidee"),),
+        meilensteine=(
+            Milestone(id=f"S{nr}.1", vorhaben=nr, text="Synthetischer Meilenstein 1", due=dt.date(last_year, 3, 31)),
+            Milestone(id=f"S{nr}.2", vorhaben=nr, text="Synthetischer Meilenstein 2", due=dt.date(last_year, 9, 30)),
+        ),
+        indikatoren_text=("synthetisch",),
+        partner_cities=(),
+        vorsaetze=(),
+    )
+
+
+def indicator_vorhaben(i: int) -> tuple[int, ...]:
+    """The Vorhaben of indicator i: one, cycling; every fifth indicator (i % 5 == 0) counts for two."""
+    if i % 5:
+        return (i % N_VORHABEN + 1,)
+    return tuple(sorted({i % N_VORHABEN + 1, (i + 1) % N_VORHABEN + 1}))
+
+
+def _indicator(i: int, *, years: list[int], rng: np.random.Generator) -> Indicator:
+    """Indicator i of the kind KINDS[i % 7], with a random baseline and targets rising from it."""
+    kind = KINDS[i % len(KINDS)]
+    direction, aggregation, unit = kind
+    if direction == "yesno":
+        baseline = 0.0
+    elif aggregation == "sum":
+        baseline = round(float(rng.uniform(5, 60)), 1)
+    else:
+        baseline = round(float(rng.uniform(10, 40)), 1)
+    return Indicator(
+        id=f"ind{i + 1:02d}",
+        name=f"Synthetischer Indikator {i + 1:02d}",
+        messung="synthetisch",
+        erhoben_von=SYNTH_USER,
+        unit=unit,
+        direction=direction,
+        aggregation=aggregation,
+        baseline=baseline,
+        baseline_year=years[0] - 1,
+        targets=_targets(kind, baseline, years),
+        vorhaben=indicator_vorhaben(i),
+        minimum=0.0,
+        maximum=1.0 if direction == "yesno" else (100.0 if unit == "%" else None),
+        integer=direction == "yesno",
+        weight=2.0 if i % 10 == 0 else 1.0,
     )
 
 
@@ -158,6 +158,23 @@ def _monthly_values(ind: Indicator, months: pd.DatetimeIndex, rng: np.random.Gen
     return np.round(np.clip(out, lo, hi), 2)
 
 
+@dataclass(frozen=True)
+class _Calendar:
+    """The months of the synthetic series and when each version of a month is recorded."""
+
+    months: pd.DatetimeIndex
+    years: list[int]
+    last_month: dt.date
+    report_day: np.ndarray  # the 5th of the following month, 9:00; version v is 12·v days later
+
+    @classmethod
+    def ending(cls, last_month: dt.date, *, years: int) -> _Calendar:
+        first = add_months(last_month, -(years * 12 - 1))
+        months = pd.date_range(pd.Timestamp(first), periods=years * 12, freq="MS")
+        report_day = (months + pd.offsets.MonthBegin(1) + pd.Timedelta(days=4, hours=9)).to_numpy()
+        return cls(months, list(range(first.year, last_month.year + 1)), last_month, report_day)
+
+
 def build_network_db(
     db: Database,
     *,
@@ -175,74 +192,91 @@ def build_network_db(
     `known_at` has something to show. Bulk-inserted; deterministic for a given seed.
     """
     rng = np.random.default_rng(seed)
-    n_months = years * 12
-    first = add_months(last_month, -(n_months - 1))
-    months = pd.date_range(pd.Timestamp(first), periods=n_months, freq="MS")
-    year_list = list(range(first.year, last_month.year + 1))
-    report_day = (months + pd.offsets.MonthBegin(1) + pd.Timedelta(days=4, hours=9)).to_numpy()
+    calendar = _Calendar.ending(last_month, years=years)
     ids: list[str] = []
     frames: list[pd.DataFrame] = []
     with db.write_lock, db.transaction():
         for k in range(1, kommunen + 1):
-            plan = synthetic_plan(k, indicators=indicators, years=year_list, rng=rng)
+            plan = synthetic_plan(k, indicators=indicators, years=calendar.years, rng=rng)
             plan_store.write_plan(db, plan, actor=SYNTH_USER)
             ids.append(plan.kommune)
-            uploads = [
-                readings_store.new_upload(
-                    db,
-                    kommune=plan.kommune,
-                    kind="upload",
-                    user=SYNTH_USER,
-                    at=dt.datetime.combine(last_month, dt.time(9)) + dt.timedelta(days=35 + 12 * v),
-                    filename=f"synthetisch-v{v + 1}.csv",
-                    reason="synthetische Daten",
-                    n_new=indicators * n_months if v == 0 else 0,
-                    n_changed=0 if v == 0 else indicators * n_months,
-                )
-                for v in range(versions)
+            uploads = _uploads(db, plan.kommune, calendar=calendar, indicators=indicators, versions=versions)
+            frames += [
+                frame for ind in plan.indicators for frame in _versions(ind, plan.kommune, uploads, calendar, rng)
             ]
-            for ind in plan.indicators:
-                final = _monthly_values(ind, months, rng)
-                for v in range(versions):
-                    last = v == versions - 1
-                    if last or ind.direction == "yesno":
-                        vals = final
-                    else:
-                        vals = np.round(final * (1 + rng.normal(0, 0.05, n_months)), 2)
-                    frames.append(
-                        pd.DataFrame(
-                            {
-                                "kommune": plan.kommune,
-                                "indicator_id": ind.id,
-                                "month": months,
-                                "value": vals,
-                                "upload_id": uploads[v],
-                                "recorded_at": report_day + np.timedelta64(12 * v, "D"),
-                                "reason": None if v == 0 else "Korrektur (synthetisch)",
-                            }
-                        )
-                    )
-            for nr in range(1, N_VORHABEN + 1):
-                due = dt.date(year_list[-1], 3, 31)
-                reached = due + dt.timedelta(days=int(rng.integers(-20, 40)))
-                if reached <= last_month:
-                    plan_store.add_milestone_event(
-                        db,
-                        kommune=plan.kommune,
-                        milestone_id=f"S{nr}.1",
-                        status="erreicht",
-                        reached_on=reached,
-                        due=None,
-                        actor=SYNTH_USER,
-                        reason="synthetisch",
-                        at=dt.datetime.combine(reached, dt.time(16)),
-                    )
+            _milestone_events(db, plan.kommune, calendar=calendar, rng=rng)
         rows = pd.concat(frames, ignore_index=True)
         rows = rows.assign(comment=None, source="synthetisch", recorded_by=SYNTH_USER)
         readings_store.insert_readings(db, rows)
+    first = calendar.months[0].date()
     return NetworkInfo(
         kommunen=tuple(ids), indicators_per_kommune=indicators, months=(first, last_month), readings=len(rows)
     )
+
+
+def _uploads(db: Database, kommune: str, *, calendar: _Calendar, indicators: int, versions: int) -> list[int]:
+    """One upload per version (the first reports everything new, later ones change everything)."""
+    n_cells = indicators * len(calendar.months)
+    return [
+        readings_store.new_upload(
+            db,
+            kommune=kommune,
+            kind="upload",
+            user=SYNTH_USER,
+            at=dt.datetime.combine(calendar.last_month, dt.time(9)) + dt.timedelta(days=35 + 12 * v),
+            filename=f"synthetisch-v{v + 1}.csv",
+            reason="synthetische Daten",
+            n_new=n_cells if v == 0 else 0,
+            n_changed=0 if v == 0 else n_cells,
+        )
+        for v in range(versions)
+    ]
+
+
+def _versions(
+    ind: Indicator, kommune: str, uploads: list[int], calendar: _Calendar, rng: np.random.Generator
+) -> list[pd.DataFrame]:
+    """The versions of one indicator's series: the last is final, earlier ones a few percent off (not ja/nein)."""
+    final = _monthly_values(ind, calendar.months, rng)
+    out = []
+    for v, upload_id in enumerate(uploads):
+        if v == len(uploads) - 1 or ind.direction == "yesno":
+            vals = final
+        else:
+            vals = np.round(final * (1 + rng.normal(0, 0.05, len(final))), 2)
+        out.append(
+            pd.DataFrame(
+                {
+                    "kommune": kommune,
+                    "indicator_id": ind.id,
+                    "month": calendar.months,
+                    "value": vals,
+                    "upload_id": upload_id,
+                    "recorded_at": calendar.report_day + np.timedelta64(12 * v, "D"),
+                    "reason": None if v == 0 else "Korrektur (synthetisch)",
+                }
+            )
+        )
+    return out
+
+
+def _milestone_events(db: Database, kommune: str, *, calendar: _Calendar, rng: np.random.Generator) -> None:
+    """The first milestone of each Vorhaben is reached around its due date, if that lies before the last month."""
+    for nr in range(1, N_VORHABEN + 1):
+        due = dt.date(calendar.years[-1], 3, 31)
+        reached = due + dt.timedelta(days=int(rng.integers(-20, 40)))
+        if reached <= calendar.last_month:
+            plan_store.add_milestone_event(
+                db,
+                kommune=kommune,
+                milestone_id=f"S{nr}.1",
+                status="erreicht",
+                reached_on=reached,
+                due=None,
+                actor=SYNTH_USER,
+                reason="synthetisch",
+                at=dt.datetime.combine(reached, dt.time(16)),
+            )
 
 
 __all__ = ["NetworkInfo", "build_network_db", "kommune_id", "synthetic_plan"]

@@ -6,292 +6,28 @@ Readings and milestone events are append-only, so "since the last Termin" is exa
 the Stand then is the last complete month before the Termin (never later than the Stand now),
 the data then is what had been recorded by the end of that day.
 
-The comparisons are pure functions on DataFrames (tested with hand-made frames);
-`build_changes` only fetches their inputs.
+The comparisons are pure functions in `kora.tracking.compare`; `build_changes` only fetches
+their inputs and packs a `kora.tracking.results.Changes`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from kora import fmt, periods
 from kora.db import Database, changes_store, plan_store
 from kora.errors import KoraError
-from kora.fmt import is_missing
-from kora.labels import STATUS_LABELS
-from kora.metrics import STATUS_SCORES
 from kora.periods import normalize_known_at
-from kora.plan.files import DEFAULT_KOMMUNE
-from kora.tracking.status import StatusReport, build_status
-
-DEFAULT_GAP = dt.timedelta(days=28)  # Brownbags are roughly monthly
-IMPROVED_MIN = 0.005  # half a percentage point: less is rounding noise on a slide
-
-
-def default_since(today: dt.date | None = None) -> dt.date:
-    """Date of the last Termin when nobody says otherwise: four weeks ago."""
-    return (today or periods.today_local()) - DEFAULT_GAP
-
-
-def previous_as_of(since: dt.date, as_of: dt.date) -> dt.date:
-    """The Stand shown at the last Termin: the last complete month then, at most today's Stand."""
-    return min(periods.last_complete_month(since), periods.month_start(as_of))
-
-
-def _same(a: Any, b: Any) -> bool:
-    if is_missing(a) or is_missing(b):
-        return is_missing(a) and is_missing(b)
-    return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-12)
-
-
-def _text(value: Any) -> str | None:
-    return None if is_missing(value) else str(value)
-
-
-def local_time(stamp: Any) -> dt.datetime | None:
-    """Naive UTC (as stored) → naive local wall time (kora.periods.to_local)."""
-    return periods.to_local(stamp)
-
-
-# --- readings ---------------------------------------------------------------------------------
-
-NEW_COLUMNS = [
-    "indicator_id", "name", "unit", "direction", "month", "value", "comment",
-    "recorded_at", "recorded_by", "is_demo",
-]  # fmt: skip
-CORRECTION_COLUMNS = [
-    "indicator_id", "name", "unit", "direction", "month", "value_before", "value_after", "comment_before",
-    "comment", "recorded_at", "recorded_by", "reason", "withdrawn", "value_changed", "n_versions", "is_demo",
-]  # fmt: skip
-
-
-def _meta(indicators: pd.DataFrame) -> pd.DataFrame:
-    cols = [c for c in ("id", "name", "unit", "direction") if c in indicators.columns]
-    return indicators[cols].drop_duplicates("id").rename(columns={"id": "indicator_id"})
-
-
-def classify_readings(touched: pd.DataFrame, indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split touched cells (changes_store.touched_cells_df) into (new readings, corrections).
-
-    New: the cell had no value before (never reported, or withdrawn) and has one now.
-    Correction: the cell had a value and now has another value, none (withdrawn) or the same
-    value with a different comment. A cell reported and withdrawn within the window, or
-    re-sent unchanged, is no change for the audience and is left out.
-    """
-    if touched.empty:
-        return pd.DataFrame(columns=NEW_COLUMNS), pd.DataFrame(columns=CORRECTION_COLUMNS)
-    t = touched.merge(_meta(indicators), on="indicator_id", how="left")
-    t["name"] = t["name"].where(t["name"].notna(), t["indicator_id"])
-    for col, default in (("unit", ""), ("direction", "up")):
-        t[col] = t[col].where(t[col].notna(), default)
-    before = t["value_before"].map(lambda v: not is_missing(v)) & t["had_before"].astype(bool)
-    after = t["value_after"].map(lambda v: not is_missing(v))
-    new = t[~before & after].rename(columns={"value_after": "value", "comment_after": "comment"})
-    cand = t[before].copy()
-    cand["withdrawn"] = ~after[before]
-    cand["value_changed"] = [not _same(a, b) for a, b in zip(cand["value_before"], cand["value_after"], strict=True)]
-    comment_changed = [_text(a) != _text(b) for a, b in zip(cand["comment_before"], cand["comment_after"], strict=True)]
-    corr = cand[cand["value_changed"] | cand["withdrawn"] | pd.Series(comment_changed, index=cand.index, dtype=bool)]
-    corr = corr.rename(columns={"comment_after": "comment"})
-    return (
-        new[NEW_COLUMNS].sort_values(["recorded_at", "indicator_id", "month"], kind="stable").reset_index(drop=True),
-        corr[CORRECTION_COLUMNS]
-        .sort_values(["recorded_at", "indicator_id", "month"], kind="stable")
-        .reset_index(drop=True),
-    )
-
-
-# --- status ---------------------------------------------------------------------------------
-
-STATUS_CHANGE_COLUMNS = [
-    "id", "name", "status_before", "status_after", "attainment_before", "attainment_after", "delta", "better",
-]  # fmt: skip
-
-
-def _score(status: Any) -> float | None:
-    return STATUS_SCORES.get(str(status)) if not is_missing(status) else None
-
-
-def compare_indicators(before: pd.DataFrame, after: pd.DataFrame, *, comparable: bool) -> pd.DataFrame:
-    """Every indicator of `after` with its status and attainment then and now.
-
-    delta = attainment now − then (None when the two Stände lie in different years: a new
-    Jahresziel restarts attainment, so the difference would mean nothing). better: True/False
-    when the status score rose/fell, None when equal or when either side has no data.
-    """
-    prev = before.set_index("id") if len(before) else pd.DataFrame(columns=["status", "attainment"])
-    rows = []
-    for r in after.itertuples(index=False):
-        s_before = prev["status"].get(r.id) if r.id in prev.index else None
-        a_before = prev["attainment"].get(r.id) if r.id in prev.index else None
-        a_before = None if is_missing(a_before) else float(a_before)
-        a_after = None if is_missing(r.attainment) else float(r.attainment)
-        delta = a_after - a_before if comparable and a_before is not None and a_after is not None else None
-        sb, sa = _score(s_before), _score(r.status)
-        better = None if sb is None or sa is None or sb == sa else sa > sb
-        rows.append(
-            {
-                "id": r.id,
-                "name": r.name,
-                "status_before": s_before if not is_missing(s_before) else "no_data",
-                "status_after": r.status,
-                "attainment_before": a_before,
-                "attainment_after": a_after,
-                "delta": delta,
-                "better": better,
-            }
-        )
-    return pd.DataFrame(rows, columns=STATUS_CHANGE_COLUMNS)
-
-
-def status_changes(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Indicators whose status differs then and now (better first, then worse, then the rest)."""
-    changed = comparison[comparison["status_before"] != comparison["status_after"]].copy()
-    order = changed["better"].map({True: 0, False: 1}).fillna(2)
-    return changed.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
-
-
-def improved(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Indicators that got better: a better status, or (same year) at least +0,5 Pp. attainment
-    without a worse status. Largest gain first."""
-    better = comparison["better"].map(lambda b: b is True)
-    worse = comparison["better"].map(lambda b: b is False)
-    gained = comparison["delta"].map(lambda d: not is_missing(d) and d >= IMPROVED_MIN)
-    out = comparison[better | (gained & ~worse)].copy()
-    out["_d"] = out["delta"].map(lambda d: -1.0 if is_missing(d) else float(d))
-    return out.sort_values("_d", ascending=False, kind="stable").drop(columns="_d").reset_index(drop=True)
-
-
-def compare_rollup(before: pd.DataFrame, after: pd.DataFrame, key: str, *, comparable: bool) -> pd.DataFrame:
-    """Aktionsfelder (key 'code') or Vorhaben (key 'nr') then and now."""
-    prev = before.set_index(key) if len(before) else pd.DataFrame(columns=["status", "attainment"])
-    rows = []
-    for r in after.to_dict("records"):
-        k = r[key]
-        a_before = prev["attainment"].get(k) if k in prev.index else None
-        a_before = None if is_missing(a_before) else float(a_before)
-        a_after = None if is_missing(r["attainment"]) else float(r["attainment"])
-        rows.append(
-            {
-                key: k,
-                "title": r["title"],
-                "status_before": prev["status"].get(k) if k in prev.index else "no_data",
-                "status_after": r["status"],
-                "attainment_before": a_before,
-                "attainment_after": a_after,
-                "delta": a_after - a_before if comparable and None not in (a_before, a_after) else None,
-            }
-        )
-    return pd.DataFrame(rows, columns=[key, "title", *STATUS_CHANGE_COLUMNS[2:7]])
-
-
-# --- milestones -----------------------------------------------------------------------------
-
-MILESTONE_COLUMNS = [
-    "id", "nr", "aktionsfeld", "text", "status_before", "status_after", "reached_on", "due_before", "due_after",
-    "status_since",
-]  # fmt: skip
-
-
-def compare_milestones(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Milestones whose status or due date changed (plan_store.milestones_df then and now).
-    Reached ones first."""
-    if after.empty:
-        return pd.DataFrame(columns=MILESTONE_COLUMNS)
-    prev = before.set_index("id")
-    rows = []
-    for r in after.to_dict("records"):
-        old = prev.loc[r["id"]] if r["id"] in prev.index else None
-        s_before = "offen" if old is None else old["status"]
-        d_before = None if old is None else old["due"]
-        due_changed = not (is_missing(d_before) and is_missing(r["due"])) and (
-            is_missing(d_before) or is_missing(r["due"]) or pd.Timestamp(d_before) != pd.Timestamp(r["due"])
-        )
-        if s_before == r["status"] and not due_changed:
-            continue
-        rows.append(
-            {
-                "id": r["id"],
-                "nr": int(r["nr"]),
-                "aktionsfeld": r["aktionsfeld"],
-                "text": r["text"],
-                "status_before": s_before,
-                "status_after": r["status"],
-                "reached_on": r.get("reached_on"),
-                "due_before": d_before,
-                "due_after": r["due"],
-                "status_since": r.get("status_since"),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=MILESTONE_COLUMNS)
-    order = (frame["status_after"] != "erreicht").astype(int)
-    return frame.assign(_o=order).sort_values(["_o", "nr"], kind="stable").drop(columns="_o").reset_index(drop=True)
-
-
-def reached_in_year(milestones: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Milestones reached in the Stand's year up to the end of the Stand month (newest first)."""
-    if milestones.empty:
-        return milestones
-    end = pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)
-    start = pd.Timestamp(dt.date(as_of.year, 1, 1))
-    reached_on = pd.to_datetime(milestones["reached_on"])
-    mask = (milestones["status"] == "erreicht") & reached_on.notna() & (reached_on >= start) & (reached_on <= end)
-    return milestones[mask].assign(_r=reached_on[mask]).sort_values("_r", ascending=False).drop(columns="_r")
-
-
-# --- the bundle -------------------------------------------------------------------------------
-
-
-@dataclass
-class Changes:
-    """Everything "since the last Termin" for one Stand; frames as built above."""
-
-    kommune: str
-    since: dt.date
-    since_at: dt.datetime  # end of the `since` day, naive UTC
-    until: dt.datetime | None  # the Datenstand of the comparison (None = now)
-    as_of: dt.date
-    previous_as_of: dt.date
-    new_readings: pd.DataFrame
-    corrections: pd.DataFrame
-    indicators: pd.DataFrame  # compare_indicators (all indicators)
-    aktionsfelder: pd.DataFrame
-    milestones: pd.DataFrame  # compare_milestones (changed ones)
-    milestone_state: pd.DataFrame = field(default_factory=pd.DataFrame)  # all milestones as known now
-    plan_before: dict[str, Any] = field(default_factory=dict)
-    plan_after: dict[str, Any] = field(default_factory=dict)
-    comparable: bool = True
-
-    @property
-    def status_changes(self) -> pd.DataFrame:
-        return status_changes(self.indicators)
-
-    @property
-    def improved(self) -> pd.DataFrame:
-        return improved(self.indicators)
-
-    @property
-    def milestones_reached(self) -> pd.DataFrame:
-        return self.milestones[self.milestones["status_after"] == "erreicht"]
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "new_readings": len(self.new_readings),
-            "corrections": len(self.corrections),
-            "status_changes": len(self.status_changes),
-            "milestones_reached": len(self.milestones_reached),
-            "milestones_changed": len(self.milestones),
-        }
-
-    @property
-    def empty(self) -> bool:
-        return not any(self.counts().values())
+from kora.plan.model import DEFAULT_KOMMUNE
+from kora.tracking.compare import (
+    classify_readings,
+    compare_indicators,
+    compare_milestones,
+    compare_rollup,
+    previous_as_of,
+)
+from kora.tracking.results import Changes, StatusReport
+from kora.tracking.status import build_status
 
 
 def _to_day(since: dt.date | dt.datetime) -> dt.date:
@@ -316,6 +52,7 @@ def build_changes(
     assert since_at is not None
     until = normalize_known_at(known_at)
     if until is not None and since_at >= until:
+        assert known_at is not None  # until is known_at, normalised
         raise KoraError(
             f"Der letzte Termin ({fmt.date(_to_day(since))}) muss vor dem Datenstand "
             f"({fmt.date(_to_day(known_at))}) liegen."
@@ -345,85 +82,3 @@ def build_changes(
         plan_after=now.plan,
         comparable=comparable,
     )
-
-
-# --- a German table of everything, for the page and the Excel sheet -----------------------
-
-
-def status_word(status: Any) -> str:
-    return STATUS_LABELS.get(str(status), str(status)) if not is_missing(status) else "–"
-
-
-def change_rows(changes: Changes) -> list[dict[str, Any]]:
-    """One row per change: Art, Was, Monat, Vorher, Nachher, Kommentar, Gespeichert, Von.
-
-    Values stay numbers (None when absent) so the Excel sheet keeps them numeric; statuses and
-    milestone states are words.
-    """
-    rows: list[dict[str, Any]] = []
-    for r in changes.new_readings.itertuples(index=False):
-        rows.append(
-            {
-                "Art": "Neuer Messwert",
-                "Was": r.name,
-                "Monat": r.month,
-                "Vorher": None,
-                "Nachher": _num(r.value),
-                "Einheit": r.unit,
-                "Kommentar": _text(r.comment),
-                "Gespeichert": local_time(r.recorded_at),
-                "Von": _text(r.recorded_by),
-            }
-        )
-    for r in changes.corrections.itertuples(index=False):
-        rows.append(
-            {
-                "Art": "Messwert zurückgezogen" if r.withdrawn else "Korrektur",
-                "Was": r.name,
-                "Monat": r.month,
-                "Vorher": _num(r.value_before),
-                "Nachher": _num(r.value_after),
-                "Einheit": r.unit,
-                "Kommentar": _text(r.comment) or _text(r.reason),
-                "Gespeichert": local_time(r.recorded_at),
-                "Von": _text(r.recorded_by),
-            }
-        )
-    for r in status_changes(changes.indicators).itertuples(index=False):
-        rows.append(
-            {
-                "Art": "Status",
-                "Was": r.name,
-                "Monat": changes.as_of,
-                "Vorher": status_word(r.status_before),
-                "Nachher": status_word(r.status_after),
-                "Einheit": "",
-                "Kommentar": None,
-                "Gespeichert": None,
-                "Von": None,
-            }
-        )
-    for r in changes.milestones.itertuples(index=False):
-        rows.append(
-            {
-                "Art": "Meilenstein",
-                "Was": f"{r.id}: {r.text}",
-                "Monat": None,
-                "Vorher": r.status_before,
-                "Nachher": r.status_after,
-                "Einheit": "",
-                "Kommentar": None
-                if r.status_after != "erreicht" or is_missing(r.reached_on)
-                else f"erreicht am {fmt.date(pd.Timestamp(r.reached_on).date())}",
-                "Gespeichert": local_time(r.status_since),
-                "Von": None,
-            }
-        )
-    return rows
-
-
-def _num(value: Any) -> float | None:
-    if is_missing(value):
-        return None
-    v = float(value)
-    return None if np.isnan(v) else v

@@ -9,19 +9,17 @@ shown at a Brownbag with "Stand 31.03." can be reproduced after later correction
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kora import metrics, periods
+from kora import metrics, periods, rollups
 from kora.db import Database, status_store
 from kora.errors import NotFoundError
+from kora.milestones import milestone_summary
 from kora.periods import normalize_known_at
-from kora.plan.files import DEFAULT_KOMMUNE
+from kora.plan.model import DEFAULT_KOMMUNE
+from kora.tracking.results import StatusReport
 
 
 def _as_of(as_of: dt.date | None) -> dt.date:
@@ -30,85 +28,6 @@ def _as_of(as_of: dt.date | None) -> dt.date:
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     return as_of.replace(day=1)
-
-
-# --- JSON cleaning ---------------------------------------------------------------------------
-
-
-def _clean(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        v = float(value)
-        return None if math.isnan(v) or math.isinf(v) else round(v, 10)
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    return value
-
-
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    cols = [c for c in columns if c in frame.columns]
-    return [{c: _clean(v) for c, v in zip(cols, row, strict=True)} for row in frame[cols].itertuples(index=False)]
-
-
-COUNT_COLUMNS = [f"n_{s}" for s in metrics.STATUS_ORDER]
-# `status --json` carries every status column but the roll-up weight, keyed by Kommune.
-JSON_INDICATOR_COLUMNS = ["kommune", *(c for c in metrics.INDICATOR_STATUS_COLUMNS if c != "weight")]
-
-
-# --- the report ------------------------------------------------------------------------------
-
-
-@dataclass
-class StatusReport:
-    """Everything the dashboards show for one Stand; DataFrames as built by `kora.metrics`."""
-
-    kommune: str | None
-    as_of: dt.date
-    known_at: dt.datetime | None
-    indicators: pd.DataFrame
-    vorhaben: pd.DataFrame
-    aktionsfelder: pd.DataFrame
-    plan: dict[str, Any]
-    milestones: dict[str, Any]
-    indicator_vorhaben: pd.DataFrame
-    kommunen: pd.DataFrame = field(default_factory=pd.DataFrame)  # per-Kommune roll-up (kommune=None)
-    demo: bool = False  # any Beispieldaten among the readings used
-
-    def to_dict(self) -> dict[str, Any]:
-        """The payload of `python -m kora status --json` (fractions as numbers, NaN → null)."""
-        out: dict[str, Any] = {
-            "kommune": self.kommune,
-            "as_of": self.as_of.strftime("%Y-%m"),
-            "known_at": None if self.known_at is None else self.known_at.isoformat(),
-            "demo": self.demo,
-            "plan": _clean(self.plan),
-            "milestones": _clean(self.milestones),
-            "aktionsfelder": _records(
-                self.aktionsfelder, ["kommune", "code", "title", "attainment", "status", *COUNT_COLUMNS]
-            ),
-            "vorhaben": _records(
-                self.vorhaben, ["kommune", "nr", "aktionsfeld", "title", "attainment", "status", *COUNT_COLUMNS]
-            ),
-            "indicators": _records(self.indicators, JSON_INDICATOR_COLUMNS),
-        }
-        if self.kommune is None:
-            out["kommunen"] = _records(self.kommunen, ["kommune", "attainment", "status", *COUNT_COLUMNS])
-        return out
-
-    def to_json(self) -> str:
-        """Exactly the text `python -m kora status --json` prints."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
 def _inputs(
@@ -183,8 +102,8 @@ def build_status(
     inputs = _inputs(db, kommune, month, known)
     ind = metrics.indicator_status(inputs["indicators"], inputs["targets"], inputs["readings"], as_of=month)
     links = status_store.indicator_vorhaben_df(db, kommune)
-    vorhaben = metrics.vorhaben_rollup(ind, links, status_store.vorhaben_df(db, kommune), inputs["indicators"])
-    felder = metrics.aktionsfeld_rollup(
+    vorhaben = rollups.vorhaben_rollup(ind, links, status_store.vorhaben_df(db, kommune), inputs["indicators"])
+    felder = rollups.aktionsfeld_rollup(
         vorhaben, status_store.aktionsfelder_df(db, kommune), ind_status=ind, indicator_vorhaben=links
     )
     milestones = status_store.milestones_df(db, kommune, known_at=known)
@@ -195,13 +114,13 @@ def build_status(
         indicators=ind,
         vorhaben=vorhaben,
         aktionsfelder=felder,
-        plan=metrics.plan_rollup(felder, ind),
-        milestones=metrics.milestone_summary(milestones, as_of=month),
+        plan=rollups.plan_rollup(felder, ind),
+        milestones=milestone_summary(milestones, as_of=month),
         indicator_vorhaben=links,
         demo=bool(ind["demo"].any()) if len(ind) else False,
     )
     if kommune is None:
-        report.kommunen = metrics.kommune_rollup(felder, ind)
+        report.kommunen = rollups.kommune_rollup(felder, ind)
     return report
 
 
@@ -223,4 +142,4 @@ def series(
     )
 
 
-__all__ = ["StatusReport", "build_status", "series"]
+__all__ = ["build_status", "series"]

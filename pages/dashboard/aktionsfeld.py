@@ -5,12 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from kora import fmt
-from kora.report import charts
-from kora.report import tables as views
-from kora.web import ui
+from kora.report import charts, tables
+from kora.web import state, style
 
-plan = ui.plan()
-as_of = ui.stand()
+plan = state.plan()
+as_of = state.stand()
 codes = [f["code"] for f in plan["aktionsfelder"]]
 titles = {f["code"]: f["title"] for f in plan["aktionsfelder"]}
 
@@ -25,16 +24,16 @@ code = st.segmented_control(
 code = code or codes[0]
 st.query_params["feld"] = code
 
-report = ui.status(as_of)
-field = views.field_row(report, code)
+report = state.status(as_of)
+field = tables.field_row(report, code)
 st.title(f"Aktionsfeld {code}: {titles[code]}")
 st.caption(f"Stand {fmt.month_name(as_of)}")
-st.markdown(f"### {views.status_text(field['status'])} · Zielerreichung {fmt.percent(field['attainment'])}")
+st.markdown(f"### {tables.status_text(field['status'])} · Zielerreichung {fmt.percent(field['attainment'])}")
 
-vorhaben = views.vorhaben_in_field(report, code)
-ui.chart(
+vorhaben = tables.vorhaben_in_field(report, code)
+style.chart(
     charts.attainment_bars(
-        views.labelled(vorhaben, "nr", "title"),
+        tables.labelled(vorhaben, "nr", "title"),
         label_col="label",
         title="Zielerreichung je Vorhaben",
     ),
@@ -42,23 +41,23 @@ ui.chart(
 )
 
 for v in vorhaben.itertuples(index=False):
-    st.header(views.vorhaben_label(v.nr, v.title, 120))
+    st.header(tables.vorhaben_label(v.nr, v.title, 120))
     st.page_link("pages/dashboard/vorhaben.py", label="Vorhaben im Detail →", query_params={"nr": str(v.nr)}, icon="📋")
-    for _, row in views.indicators_of(report, v.nr).iterrows():
+    for _, row in tables.indicators_of(report, v.nr).iterrows():
         chart_col, facts_col = st.columns([2, 1], vertical_alignment="center")
         with chart_col:
-            ui.chart(
+            style.chart(
                 charts.indicator_chart(
-                    ui.series(row["id"], as_of),
+                    state.series(row["id"], as_of),
                     name=row["name"],
                     unit=row["unit"],
                     aggregation=row["aggregation"],
                     direction=row["direction"],
                     target=row["target"],
                     as_of=as_of,
-                    warning_since=views.as_date(row["warning_since"]),
+                    warning_since=tables.as_date(row["warning_since"]),
                     status=row["status"],
                 ),
                 key=f"chart_{v.nr}_{row['id']}",
             )
-        facts_col.markdown(views.facts_markdown(row, as_of))
+        facts_col.markdown(tables.facts_markdown(row, as_of))

@@ -5,12 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from kora import fmt
-from kora.report import charts
-from kora.report import tables as views
-from kora.web import ui
+from kora.report import charts, tables
+from kora.web import state, style
 
-plan = ui.plan()
-as_of = ui.stand()
+plan = state.plan()
+as_of = state.stand()
 codes = [f["code"] for f in plan["aktionsfelder"]]
 titles = {f["code"]: f["title"] for f in plan["aktionsfelder"]}
 
@@ -19,12 +18,12 @@ st.caption(f"Stand {fmt.month_name(as_of)} · überfällig = fällig bis Monatse
 chosen = st.multiselect(
     "Aktionsfelder", codes, default=codes, format_func=lambda c: f"{c} · {titles[c]}", key="ms_fields"
 )
-frame = views.milestones_in(views.milestone_frame(ui.milestones(), as_of), chosen)
-summary = views.milestone_counts(frame)
+frame = tables.milestones_in(tables.milestone_frame(state.milestones(), as_of), chosen)
+summary = tables.milestone_counts(frame)
 cols = st.columns(4)
 cols[0].metric("Meilensteine", summary["total"])
 cols[1].metric("✅ erreicht", summary["erreicht"])
 cols[2].metric("⛔ überfällig", summary["overdue"])
 cols[3].metric("↪️ verschoben", summary["verschoben"])
-ui.chart(charts.milestone_timeline(frame, as_of=as_of), key="all_milestones")
-st.dataframe(views.milestone_table(frame), hide_index=True, key="milestone_table")
+style.chart(charts.milestone_timeline(frame, as_of=as_of), key="all_milestones")
+st.dataframe(tables.milestone_table(frame), hide_index=True, key="milestone_table")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kora.report import tables as views
-from kora.web import ui
+from kora.report import tables
+from kora.web import state
 
-plan = ui.plan()
+plan = state.plan()
 st.title("Städtenetzwerk")
 st.caption("Möglicher Erfahrungstransfer laut Aktionsplan: ● = die Stadt wird für dieses Vorhaben genannt.")
-st.dataframe(views.partner_matrix(plan), key="partner_matrix")
-st.markdown("**Vorhaben:**  \n" + "  \n".join(views.vorhaben_label(v["nr"], v["title"], 120) for v in plan["vorhaben"]))
-city = st.selectbox("Wen fragen? Partnerstadt wählen", views.partner_cities(plan), key="city_select")
-st.markdown(views.bullet_markdown(views.partners_for(plan, city)))
+st.dataframe(tables.partner_matrix(plan), key="partner_matrix")
+st.markdown(
+    "**Vorhaben:**  \n" + "  \n".join(tables.vorhaben_label(v["nr"], v["title"], 120) for v in plan["vorhaben"])
+)
+city = st.selectbox("Wen fragen? Partnerstadt wählen", tables.partner_cities(plan), key="city_select")
+st.markdown(tables.bullet_markdown(tables.partners_for(plan, city)))

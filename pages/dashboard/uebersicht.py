@@ -5,37 +5,36 @@ from __future__ import annotations
 import streamlit as st
 
 from kora import fmt, periods
-from kora.plan import setup as ops
-from kora.report import charts
-from kora.report import tables as views
-from kora.web import ui
+from kora.report import charts, tables
+from kora.samples.beispieldaten import load_demo
+from kora.web import gate, state, style
 
-plan = ui.plan()
-as_of = ui.stand()
+plan = state.plan()
+as_of = state.stand()
 st.title(f"KoRa-Monitor · {plan['kommune_name']}")
 st.caption(f"{plan['title']} · Stand {fmt.month_name(as_of)}")
 
-actor = ui.current_actor()
-if not ui.has_readings():
+actor = gate.current_actor()
+if not state.has_readings():
     if actor is not None and actor.is_admin:  # Beispieldaten are Admin only (kora checks again)
         st.info("Es sind noch keine Messwerte erfasst. Laden Sie Beispieldaten, um das Dashboard auszuprobieren.")
     else:
         st.info("Es sind noch keine Messwerte erfasst.")
     if actor is not None and actor.is_admin and st.button("Beispieldaten laden", key="load_demo", type="primary"):
         with st.spinner("Beispieldaten werden geladen …"):
-            n = ops.load_demo(ui.database(), actor=actor)
-        ui.clear_caches()
+            n = load_demo(state.database(), actor=actor)
+        state.clear_caches()
         st.success(f"Beispieldaten geladen: {n} Messwerte.")
         st.rerun()
-elif ui.has_demo():
+elif state.has_demo():
     st.warning("Angezeigt werden **Beispieldaten**, keine echten Messwerte der Stadt.", icon="🧪")
 
-report = ui.status(as_of)
-previous = ui.status(periods.add_months(as_of, -1)) if as_of.month > 1 else None
-st.markdown(views.headline(report))
+report = state.status(as_of)
+previous = state.status(periods.add_months(as_of, -1)) if as_of.month > 1 else None
+st.markdown(tables.headline(report))
 
 columns = st.columns(len(report.aktionsfelder))
-for column, card in zip(columns, views.field_cards(report, previous), strict=True):
+for column, card in zip(columns, tables.field_cards(report, previous), strict=True):
     with column.container(border=True):
         st.markdown(f"**Aktionsfeld {card['code']}**  \n{card['title']}")
         st.metric("Zielerreichung", card["attainment_text"], card["delta_text"], delta_color="normal")
@@ -48,9 +47,9 @@ for column, card in zip(columns, views.field_cards(report, previous), strict=Tru
             "pages/dashboard/aktionsfeld.py", label="Details ansehen →", query_params={"feld": card["code"]}, icon="🎯"
         )
 
-ui.chart(
+style.chart(
     charts.attainment_bars(
-        views.labelled(report.aktionsfelder, "code", "title"),
+        tables.labelled(report.aktionsfelder, "code", "title"),
         label_col="label",
         title="Zielerreichung je Aktionsfeld",
     ),
@@ -60,7 +59,7 @@ ui.chart(
 left, right = st.columns(2)
 with left:
     st.subheader("Datenstand")
-    missing = views.missing_for_month(report)
+    missing = tables.missing_for_month(report)
     if missing.empty:
         st.success(f"Alle Indikatoren sind für {fmt.month_name(as_of)} gemeldet.")
     else:

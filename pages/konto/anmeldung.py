@@ -1,6 +1,6 @@
 """Anmelden / Mein Konto: local login form or the city's single sign-on; who am I, log out.
 
-Thin page: password checks, throttling and audit rows are `kora.access.auth` (via ui.login_local);
+Thin page: password checks, throttling and audit rows are `kora.access.login` (via gate.login_local);
 the SSO round trip is Streamlit's `st.login` (OpenID Connect).
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from kora import fmt
-from kora.access import accounts, auth
+from kora.access import accounts, passwords, roles
 from kora.errors import KoraError
-from kora.web import ui
+from kora.web import gate, state
 
-access = ui.current_access()
-actor = ui.current_actor()
+access = gate.current_access()
+actor = gate.current_actor()
 mode = access.config.mode if access else "lokal"
 
 if actor is None:
@@ -26,7 +26,7 @@ if actor is None:
     if mode == "oidc":
         st.write("Melden Sie sich mit Ihrem Konto der Stadtverwaltung an (Single Sign-on).")
         if st.button("Mit dem Stadt-Login anmelden", type="primary", key="sso_login", icon="🔑"):
-            ui.sso_login()
+            gate.sso_login()
     else:
         st.write(
             "Melden Sie sich mit dem Benutzernamen und Passwort an, die Sie von der KoRa-Administration erhalten haben."
@@ -39,19 +39,19 @@ if actor is None:
             submitted = st.form_submit_button("Anmelden", type="primary")
         if submitted:
             try:
-                ui.login_local(username, password)
+                gate.login_local(username, password)
             except KoraError as err:
                 st.error(fmt.markdown(str(err)), icon="🚫")
             else:
-                ui.clear_caches()
+                state.clear_caches()
                 st.rerun()
         st.caption("Passwort vergessen? Die Administration setzt es neu (python -m kora user passwd NAME).")
 else:
     st.title("Mein Konto")
     st.write(f"Angemeldet als **{fmt.markdown(actor.display_name or actor.name)}** ({fmt.markdown(actor.name)}).")
     cols = st.columns(3)
-    cols[0].metric("Rolle", auth.ROLE_LABELS[actor.role])
-    cols[1].metric("Anmeldung", auth.SOURCE_LABELS[actor.source])
+    cols[0].metric("Rolle", roles.ROLE_LABELS[actor.role])
+    cols[1].metric("Anmeldung", roles.SOURCE_LABELS[actor.source])
     if actor.role == "koordination":
         cols[2].metric("Zuständig für", actor.scope_text())
     if actor.role == "leser":
@@ -65,7 +65,7 @@ else:
                     "Bisheriges Passwort", type="password", key="pw_old", autocomplete="current-password"
                 )
                 new = st.text_input(
-                    f"Neues Passwort (mindestens {auth.MIN_PASSWORD} Zeichen)",
+                    f"Neues Passwort (mindestens {passwords.MIN_PASSWORD} Zeichen)",
                     type="password",
                     key="pw_new",
                     autocomplete="new-password",
@@ -77,10 +77,10 @@ else:
                     st.error("Die beiden neuen Passwörter stimmen nicht überein.")
                 else:
                     try:
-                        accounts.change_password(ui.database(), actor, actor.name, new, old_password=old)
+                        accounts.change_password(state.database(), actor, actor.name, new, old_password=old)
                     except KoraError as err:
                         st.error(fmt.markdown(str(err)))
                     else:
                         st.success("Passwort geändert.", icon="✅")
     if st.button("Abmelden", key="logout", icon="🚪"):
-        ui.logout()
+        gate.logout()

@@ -1,6 +1,6 @@
 """Historie: every upload with counts, who and when; revert an upload; versions of one cell.
 
-Thin page over `kora.readings.importer` (same calls as `python -m kora history` / `revert`). A revert
+Thin page over `kora.readings.history` and `kora.readings.revert` (same calls as `python -m kora history` / `revert`). A revert
 adds versions and deletes nothing, so it can itself be reverted. Everyone who may read sees
 the history; reverting is offered to Koordinator*innen and Admins (kora checks the scope).
 """
@@ -11,27 +11,28 @@ import streamlit as st
 
 from kora import fmt
 from kora.errors import KoraError
-from kora.readings import importer
-from kora.web import ui
+from kora.readings.history import indicator_options, month_options, reading_versions, upload_choices, upload_history
+from kora.readings.revert import revert_upload
+from kora.web import gate, state
 
 SUCCESS_KEY = "history_success"
 
 
 st.title("Historie")
-db = ui.database()
-actor = ui.current_actor()
+db = state.database()
+actor = gate.current_actor()
 
 if SUCCESS_KEY in st.session_state:
     st.success(st.session_state.pop(SUCCESS_KEY), icon="✅")
 
 st.subheader("Uploads")
-uploads = importer.upload_history(db)
+uploads = upload_history(db)
 if uploads.empty:
     st.info("Es wurden noch keine Messwerte hochgeladen.")
 else:
     st.dataframe(uploads, hide_index=True, key="history_uploads")
 
-choices = importer.upload_choices(db) if actor is not None and actor.can_write_readings else []
+choices = upload_choices(db) if actor is not None and actor.can_write_readings else []
 if choices:
     st.subheader("Upload zurücknehmen")
     st.caption(
@@ -54,18 +55,18 @@ if choices:
             if st.button("Zurücknehmen", key=f"revert_{choice.id}", disabled=not ready):
                 try:
                     with st.spinner("Rücknahme wird gespeichert …"):
-                        result = importer.revert_upload(db, choice.id, actor=actor, reason=reason)
+                        result = revert_upload(db, choice.id, actor=actor, reason=reason)
                 except KoraError as err:
                     st.error(fmt.markdown(str(err)))
                 else:
-                    ui.clear_caches()
+                    state.clear_caches()
                     st.session_state[SUCCESS_KEY] = result.message
                     st.rerun()
             if not ready:
                 st.caption("Grund ausfüllen, dann „Zurücknehmen“.")
 
 st.subheader("Versionen je Indikator und Monat")
-indicators = importer.indicator_options(db)
+indicators = indicator_options(db)
 if not indicators:
     st.info("Noch keine Messwerte vorhanden.")
 else:
@@ -73,11 +74,9 @@ else:
     indicator = st.selectbox(
         "Indikator", [i for i, _ in indicators], format_func=labels.__getitem__, key="history_indicator"
     )
-    months = importer.month_options(db, indicator_id=indicator)
+    months = month_options(db, indicator_id=indicator)
     month_labels = dict(months)
     month = st.selectbox("Monat", [m for m, _ in months], format_func=month_labels.__getitem__, key="history_month")
     if month is not None:
         st.caption("Neueste Version zuerst; die oberste Zeile ist der aktuelle Wert.")
-        st.dataframe(
-            importer.reading_versions(db, indicator_id=indicator, month=month), hide_index=True, key="history_versions"
-        )
+        st.dataframe(reading_versions(db, indicator_id=indicator, month=month), hide_index=True, key="history_versions")

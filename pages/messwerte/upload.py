@@ -1,8 +1,8 @@
 """Messwerte hochladen: file -> German preview per cell -> Korrekturgrund if needed -> save.
 
-Thin page: reading, checking, diffing and saving are `kora.readings.importer` (the same calls as
+Thin page: reading, checking, diffing and saving are `kora.readings` (check, preview, commit) (the same calls as
 `python -m kora import`); this script only draws. Comments are shown in tables as plain text.
-The acting person comes from the login (`ui.current_actor()`); kora checks their role and
+The acting person comes from the login (`gate.current_actor()`); kora checks their role and
 scope again when saving.
 """
 
@@ -12,9 +12,11 @@ import streamlit as st
 
 from kora import fmt
 from kora.errors import KoraError
-from kora.readings import importer, templates
+from kora.readings import templates
+from kora.readings.commit import commit_upload
 from kora.readings.ingest import MAX_UPLOAD_BYTES
-from kora.web import ui
+from kora.readings.preview import preview_upload
+from kora.web import gate, state
 
 PREVIEW_KEY = "upload_preview"
 SUCCESS_KEY = "upload_success"
@@ -23,7 +25,7 @@ MAX_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 
 
 st.title("Messwerte hochladen")
-actor = ui.current_actor()
+actor = gate.current_actor()
 if actor is None or not actor.can_write_readings:
     st.warning(
         "Messwerte hochladen dürfen nur Koordinator*innen und Admins. Bitte melden Sie sich mit einem solchen Konto an.",
@@ -37,9 +39,9 @@ st.write(
     "Vor dem Speichern sehen Sie jede Zelle: neu, geändert (alt → neu) oder unverändert."
 )
 
-db = ui.database()
+db = state.database()
 
-with st.expander("Vorlage herunterladen", expanded=not ui.has_readings()):
+with st.expander("Vorlage herunterladen", expanded=not state.has_readings()):
     st.caption(
         "Die Vorlage enthält alle Indikatoren und die Monate, für die noch Werte fehlen. "
         "Leere Zellen gelten als „nicht gemeldet“ (nie als 0). Ja/Nein-Indikatoren: „ja“ oder „nein“."
@@ -90,7 +92,7 @@ else:
     cached = st.session_state.get(PREVIEW_KEY)
     if cached is None or cached[0] != file_key:
         with st.spinner("Datei wird geprüft …"):
-            preview = importer.preview_upload(db, file.getvalue(), filename=file.name, actor=actor)
+            preview = preview_upload(db, file.getvalue(), filename=file.name, actor=actor)
         st.session_state[PREVIEW_KEY] = (file_key, preview)
     else:
         preview = cached[1]
@@ -129,12 +131,12 @@ else:
             if st.button("Speichern", type="primary", key="upload_commit", disabled=missing_reason):
                 try:
                     with st.spinner("Messwerte werden gespeichert …"):
-                        result = importer.commit_upload(db, preview, actor=actor, reason=reason)
+                        result = commit_upload(db, preview, actor=actor, reason=reason)
                 except KoraError as err:
                     st.session_state.pop(PREVIEW_KEY, None)
                     st.error(fmt.markdown(str(err)))
                 else:
-                    ui.clear_caches()
+                    state.clear_caches()
                     st.session_state.pop(PREVIEW_KEY, None)
                     st.session_state[SUCCESS_KEY] = result.message
                     st.session_state[ROUND_KEY] = round_no + 1

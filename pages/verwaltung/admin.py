@@ -10,27 +10,27 @@ from __future__ import annotations
 import streamlit as st
 
 from kora import fmt, periods
-from kora.access import accounts, auth
+from kora.access import accounts, passwords, roles
 from kora.errors import KoraError
-from kora.plan import edits as admin
-from kora.web import ui
+from kora.plan import edits
+from kora.web import gate, state
 
 FLASH_KEY = "admin_flash"
 
-actor = ui.current_actor()
+actor = gate.current_actor()
 st.title("Verwaltung" if actor is not None and actor.is_admin else "Meilensteine pflegen")
 if actor is None or not actor.can_write_readings:
     st.warning("Die Verwaltung ist Admins und Koordinator*innen vorbehalten.", icon="🔒")
     st.stop()
 
-db = ui.database()
-plan = ui.plan()
+db = state.database()
+plan = state.plan()
 if FLASH_KEY in st.session_state:
     st.success(st.session_state.pop(FLASH_KEY), icon="✅")
 
 
 def done(message: str) -> None:
-    ui.clear_caches()
+    state.clear_caches()
     st.session_state[FLASH_KEY] = message
     st.rerun()
 
@@ -67,17 +67,17 @@ def targets_tab() -> None:
         field = st.radio(
             "Was soll geändert werden?",
             ["target", "baseline", "baseline_year", "weight"],
-            format_func=admin.FIELD_LABELS.__getitem__,
+            format_func=edits.FIELD_LABELS.__getitem__,
             horizontal=True,
             key="adm_field",
         )
         year = st.selectbox("Jahr (nur für Jahresziele)", years, index=len(years) - 2, key="adm_year")
         value = st.number_input("Neuer Wert", value=None, step=1.0, format="%g", key="adm_value")
-        reason = st.text_input("Grund der Änderung (Pflicht)", max_chars=admin.MAX_REASON, key="adm_reason")
+        reason = st.text_input("Grund der Änderung (Pflicht)", max_chars=edits.MAX_REASON, key="adm_reason")
         submitted = st.form_submit_button("Änderung speichern", type="primary")
     if submitted:
         try:
-            change = admin.set_plan_value(
+            change = edits.set_plan_value(
                 db, actor, ind_id, field=field, value=value, reason=reason, year=year if field == "target" else None
             )
         except KoraError as err:
@@ -87,7 +87,7 @@ def targets_tab() -> None:
                 done(change.message)
             st.info(change.message)
     with st.expander("Bisherige Änderungen an Startwerten, Zielen und Gewichten"):
-        changes = admin.plan_changes(db)
+        changes = edits.plan_changes(db)
         if changes.empty:
             st.caption("Noch keine Änderungen: es gelten die Werte der Plan-Dateien.")
         else:
@@ -95,7 +95,7 @@ def targets_tab() -> None:
 
 
 def milestones_tab() -> None:
-    choices = admin.milestone_choices(db, actor)
+    choices = edits.milestone_choices(db, actor)
     if not choices:
         st.info(
             f"Ihnen sind keine Vorhaben zugeordnet ({fmt.markdown(actor.scope_text())}). Bitte die Administration fragen."
@@ -113,8 +113,8 @@ def milestones_tab() -> None:
         # keys per milestone: the fields start from the chosen milestone's current values
         status = st.radio(
             "Neuer Status",
-            list(admin.MILESTONE_STATUS),
-            index=list(admin.MILESTONE_STATUS).index(m["status"]) if m["status"] in admin.MILESTONE_STATUS else 0,
+            list(edits.MILESTONE_STATUS),
+            index=list(edits.MILESTONE_STATUS).index(m["status"]) if m["status"] in edits.MILESTONE_STATUS else 0,
             horizontal=True,
             key=f"adm_ms_status_{mid}",
         )
@@ -126,11 +126,11 @@ def milestones_tab() -> None:
             format="DD.MM.YYYY",
             key=f"adm_ms_reached_{mid}",
         )
-        reason = st.text_input("Grund / Nachweis (Pflicht)", max_chars=admin.MAX_REASON, key="adm_ms_reason")
+        reason = st.text_input("Grund / Nachweis (Pflicht)", max_chars=edits.MAX_REASON, key="adm_ms_reason")
         submitted = st.form_submit_button("Meilenstein speichern", type="primary")
     if submitted:
         try:
-            result = admin.set_milestone(
+            result = edits.set_milestone(
                 db,
                 actor,
                 mid,
@@ -190,9 +190,9 @@ def users_tab() -> None:
         username = c1.text_input("Benutzername (z. B. kim.meier)", max_chars=64)
         display = c2.text_input("Anzeigename (z. B. Kim Meier)", max_chars=100)
         email = c1.text_input("E-Mail (ordnet den Stadt-Login zu)", max_chars=200)
-        role = c2.selectbox("Rolle", list(auth.ROLES), format_func=auth.ROLE_LABELS.__getitem__, index=1)
+        role = c2.selectbox("Rolle", list(roles.ROLES), format_func=roles.ROLE_LABELS.__getitem__, index=1)
         password = c1.text_input(
-            f"Erstes Passwort (mindestens {auth.MIN_PASSWORD} Zeichen; leer = nur Stadt-Login)",
+            f"Erstes Passwort (mindestens {passwords.MIN_PASSWORD} Zeichen; leer = nur Stadt-Login)",
             type="password",
             autocomplete="new-password",
         )
@@ -226,9 +226,9 @@ def users_tab() -> None:
             c1, c2 = st.columns(2)
             role = c1.selectbox(
                 "Rolle",
-                list(auth.ROLES),
-                index=list(auth.ROLES).index(person["role"]),
-                format_func=auth.ROLE_LABELS.__getitem__,
+                list(roles.ROLES),
+                index=list(roles.ROLES).index(person["role"]),
+                format_func=roles.ROLE_LABELS.__getitem__,
             )
             display = c2.text_input("Anzeigename", value=person["display_name"], max_chars=100)
             email = c1.text_input("E-Mail", value=person["email"] or "", max_chars=200)

@@ -1,7 +1,8 @@
 """Audit-Log (Admin): who did what when — uploads, corrections, reverts, rejected files, target
 changes, logins and refused actions; filters and formula-safe CSV/XLSX export.
 
-Thin page over `kora.access.audit` (which checks the Admin role itself). The log is append-only.
+Thin page over `kora.access.audit` (which checks the Admin role itself); the files come from
+`kora.report.export.audit_log`. The log is append-only.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import streamlit as st
 
 from kora import periods
 from kora.access import audit
-from kora.web import ui
+from kora.report.export import audit_log
+from kora.web import gate, state
 
 st.title("Audit-Log")
-actor = ui.current_actor()
+actor = gate.current_actor()
 if actor is None or not actor.is_admin:
     st.warning("Das Audit-Log sehen nur Admins.", icon="🔒")
     st.stop()
 
-db = ui.database()
+db = state.database()
 st.caption(
     "Jede Änderung, jede abgelehnte Datei, jede Anmeldung und jeder verweigerte Zugriff — mit Name, Zeit und Grund. "
     "Einträge werden nie geändert oder gelöscht."
@@ -69,16 +71,16 @@ st.dataframe(
 left, right = st.columns(2)
 left.download_button(
     "Als Excel (.xlsx) herunterladen",
-    data=lambda: audit.to_xlsx(table),  # built only when clicked
-    file_name=audit.file_name("xlsx"),
+    data=lambda: audit_log.to_xlsx(table),  # built only when clicked
+    file_name=audit_log.file_name("xlsx"),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="audit_xlsx",
     icon="📥",
 )
 right.download_button(
     "Als CSV herunterladen",
-    data=lambda: audit.to_csv(table),
-    file_name=audit.file_name("csv"),
+    data=lambda: audit_log.to_csv(table),
+    file_name=audit_log.file_name("csv"),
     mime="text/csv",
     key="audit_csv",
     icon="📥",

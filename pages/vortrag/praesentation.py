@@ -14,8 +14,9 @@ import streamlit as st
 from kora import fmt, periods
 from kora.report import export, slides
 from kora.report.export.figures import plotly_figure
-from kora.tracking.changes import default_since
-from kora.web import ui
+from kora.tracking.compare import default_since
+from kora.tracking.stand import gather
+from kora.web import state, style
 
 SLIDE = "praes_slide"
 MOVED = "praes_moved_at"
@@ -58,7 +59,7 @@ def show_slide(deck: slides.Deck, index: int) -> None:
         for column, m in zip(st.columns(len(s.metrics)), s.metrics, strict=True):
             column.metric(esc(m.label), m.value, m.note or None, delta_color="off", delta_arrow="off", border=True)
     if s.chart is not None:
-        ui.chart(plotly_figure(s.chart), key=f"praes_chart_{s.key}")
+        style.chart(plotly_figure(s.chart), key=f"praes_chart_{s.key}")
     if s.table is not None:
         st.table(
             [{esc(c): esc(v) for c, v in zip(s.table.columns, row, strict=True)} for row in s.table.rows],
@@ -76,7 +77,7 @@ def show_slide(deck: slides.Deck, index: int) -> None:
             st.markdown(esc(s.notes))
 
 
-as_of = ui.stand()
+as_of = state.stand()
 today = periods.today_local()
 
 with st.popover("⚙️ Einstellungen", key="praes_settings"):
@@ -96,12 +97,14 @@ with st.popover("⚙️ Einstellungen", key="praes_settings"):
         help="Für den Beamer; mit F11 zusätzlich den Browser im Vollbild zeigen. Ausschalten, um zu anderen Seiten zu wechseln.",
     )
 
-ui.projector_style(fullscreen=fullscreen)
+style.projector_style(fullscreen=fullscreen)
 
-if not ui.has_readings():
+if not state.has_readings():
     st.info("Es sind noch keine Messwerte erfasst: die Folien zeigen den Plan ohne Zahlen.")
 
-bundle = export.gather(ui.database(), as_of=as_of, since=since, report=ui.status(as_of), made_on=today)
+bundle = export.make_bundle(
+    gather(state.database(), as_of=as_of, since=since, report=state.status(as_of), made_on=today)
+)
 deck = bundle.deck
 n = len(deck.slides)
 if int(st.session_state.get(SLIDE, 0)) >= n:

@@ -10,8 +10,8 @@ import pytest
 
 from kora.access import accounts
 from kora.db import open_database
-from kora.plan import edits as admin
-from kora.plan import setup as ops
+from kora.plan import edits, setup
+from kora.samples.beispieldaten import load_demo
 from tests.browser.conftest import Server, shot, wait_for_app
 from tests.browser.test_dashboard import ERRORS, settle
 from tests.conftest import OPERATOR, TODAY
@@ -25,14 +25,14 @@ PASSWORD = "ein-langes-passwort"
 def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db_path = tmp_path_factory.mktemp("lokal") / "kora.duckdb"
     db = open_database(db_path)
-    ops.init(db, actor=OPERATOR)
-    ops.load_demo(db, actor=OPERATOR, today=TODAY)
+    setup.init(db, actor=OPERATOR)
+    load_demo(db, actor=OPERATOR, today=TODAY)
     accounts.add_user(db, OPERATOR, "lea", role="leser", password=PASSWORD, display_name="Lea Lesend")
     accounts.add_user(
         db, OPERATOR, "kim", role="koordination", vorhaben=[2, 4], password=PASSWORD, display_name="Kim Meier"
     )
     accounts.add_user(db, OPERATOR, "ada", role="admin", password=PASSWORD, display_name="Ada Admin")
-    admin.set_plan_value(
+    edits.set_plan_value(
         db, OPERATOR, "kritik_extern", field="target", year=2026, value=38, reason="Beschluss Lenkungskreis 11/2026"
     )
     db.close()

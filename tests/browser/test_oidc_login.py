@@ -16,7 +16,7 @@ import pytest
 
 from kora.access import accounts
 from kora.db import audit_store, open_database
-from kora.plan import setup as ops
+from kora.plan import setup
 from tests.browser.conftest import Server, shot, wait_for_app
 from tests.conftest import OPERATOR
 
@@ -38,7 +38,7 @@ def sso_server(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     folder = tmp_path_factory.mktemp("sso")
     db_path = folder / "kora.duckdb"
     db = open_database(db_path)
-    ops.init(db, actor=OPERATOR)
+    setup.init(db, actor=OPERATOR)
     accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[2], email=KIM["email"], display_name="Kim M.")
     db.close()
     secrets = folder / "secrets.toml"

@@ -3,7 +3,7 @@
 `read_upload(data)` decides the format by content (XLSX or text), decodes, parses the grid,
 finds the header and returns one record per non-empty value cell with the row and column
 Excel shows. Checking those records against the indicator catalogue and the database is
-`kora.readings.importer`'s job.
+`kora.readings.check`'s job.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Find the header row and turn a grid into one record per reported cell.
+"""Turn a grid into one record per reported cell (the header row is found by `header.py`).
 
 Two layouts, recognised by their header:
 - long: one row per reading, columns Indikator, Monat, Wert (+ Kommentar, Kommune, Quelle);
@@ -17,7 +17,6 @@ reported" and are counted, never turned into 0.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,46 +24,15 @@ import pandas as pd
 
 from kora.periods import read_month
 from kora.readings.ingest.columns import repeat_label, repeat_text
-from kora.readings.ingest.problems import FileRejected, Problem, column_label, column_letter, display
+from kora.readings.ingest.header import find_header, role_of
+from kora.readings.ingest.problems import Problem, column_label, column_letter, display
 
-ROLES: dict[str, set[str]] = {
-    "indicator": {
-        "indikator",
-        "indicator",
-        "indikator id",
-        "indicator id",
-        "id",
-        "kennzahl",
-        "kennzahl id",
-        "indikatoren",
-    },
-    "name": {"name", "bezeichnung", "indikatorname", "indikator name", "indicator name", "titel"},
-    "month": {"monat", "month", "period", "periode", "zeitraum", "berichtsmonat", "datum", "date"},
-    "value": {"wert", "value", "messwert", "werte"},
-    "comment": {"kommentar", "comment", "bemerkung", "bemerkungen", "anmerkung", "notiz", "hinweis"},
-    "kommune": {"kommune", "municipality", "stadt", "city"},
-    "source": {"quelle", "source", "datenquelle"},
-    "info": {"einheit", "unit", "vorhaben", "aktionsfeld"},
-}
-_ROLE_OF = {alias: role for role, aliases in ROLES.items() for alias in aliases}
 EMPTY_MARKERS = {"#nv", "#n/a", "#n/v"}
-HEADER_SEARCH_ROWS = 10
 ALLOWED_LONG = "Indikator, Monat, Wert, Kommentar (optional: Kommune, Quelle, Name, Einheit)"
 ALLOWED_WIDE = (
     "Indikator (oder Name), Monatsspalten wie „Jan 25“, „03.2025“ oder „2025-03“ und eine Spalte Kommentar "
     "(optional: Name, Einheit)"
 )
-
-
-def normalise_header(value: object) -> str:
-    text = display(value).casefold()
-    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
-    text = re.sub(r"[_\-:*]", " ", text)
-    return " ".join(text.split())
-
-
-def role_of(value: object) -> str | None:
-    return _ROLE_OF.get(normalise_header(value))
 
 
 @dataclass
@@ -126,48 +94,6 @@ def _blank_rows(grid: pd.DataFrame) -> pd.Series:
     return pd.Series(blank, index=grid.index)
 
 
-def _header_kind(cells: list[object]) -> str | None:
-    roles = [role_of(c) for c in cells]
-    if "month" in roles and ("value" in roles or "indicator" in roles or "name" in roles):
-        return "lang"
-    if "value" in roles and ("indicator" in roles or "name" in roles):
-        return "lang"  # month column missing: reported as a problem on the header
-    months = [i for i, c in enumerate(cells) if role_of(c) is None and read_month(c) is not None]
-    if not months:
-        return None
-    first_month = months[0]
-    before = cells[:first_month]
-    if any(role_of(c) in ("indicator", "name") for c in before):
-        return "breit"
-    if before and display(before[0]) == "":
-        return "breit"
-    return None
-
-
-def find_header(grid: pd.DataFrame, blank: pd.Series) -> tuple[int, str]:
-    candidates = [int(i) for i in grid.index[~blank.to_numpy()][:HEADER_SEARCH_ROWS]]
-    if not candidates:
-        raise FileRejected(
-            Problem(None, None, None, "Die Datei enthält keine Daten. Bitte die ausgefüllte Vorlage hochladen.")
-        )
-    for line in candidates:
-        kind = _header_kind(list(grid.loc[line]))
-        if kind:
-            return line, kind
-    first = candidates[0]
-    shown = "; ".join(t for t in (display(c) for c in grid.loc[first]) if t)[:120]
-    raise FileRejected(
-        Problem(
-            line=first,
-            column=None,
-            value=shown,
-            message="Keine Kopfzeile erkannt. Erwartet wird eine Zeile mit den Spalten Indikator, Monat, Wert "
-            "(und optional Kommentar) oder – im breiten Format – Indikator und Monatsspalten wie „Jan 25“ "
-            "oder „2025-03“. Am einfachsten die Vorlage herunterladen und ausfüllen.",
-        )
-    )
-
-
 def extract(grid: pd.DataFrame) -> Extracted:
     """Records of all non-empty value cells; problems for header and column issues."""
     blank = _blank_rows(grid)
@@ -221,7 +147,24 @@ def _unknown_columns(
     return problems
 
 
-def _long(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
+@dataclass
+class LongColumns:
+    """Where the long layout's roles are (role -> column index), and what is wrong with the header.
+
+    `missing` names the required roles without a column; then no record can be read (a typed
+    result, so control flow never depends on the wording of a German message).
+    """
+
+    cols: dict[str, int]
+    problems: list[Problem]
+    missing: tuple[str, ...]
+
+
+REQUIRED_LONG = (("indicator", "Indikator"), ("month", "Monat"), ("value", "Wert"))
+
+
+def long_columns(headers: list[object], line: int) -> LongColumns:
+    """Assign each header its role; a doubled role or a missing Indikator/Monat/Wert column is a problem."""
     problems: list[Problem] = []
     cols: dict[str, int] = {}
     for i, header in enumerate(headers):
@@ -242,32 +185,51 @@ def _long(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
         cols[role] = i
     if "indicator" not in cols and "name" in cols:
         cols["indicator"] = cols.pop("name")
-    for role, label in (("indicator", "Indikator"), ("month", "Monat"), ("value", "Wert")):
-        if role not in cols:
-            problems.append(
-                Problem(
-                    line=line,
-                    column=None,
-                    value=None,
-                    message=f"Die Spalte „{label}“ fehlt in der Kopfzeile. Benötigt werden Indikator, Monat und Wert.",
-                )
-            )
-    used = set(cols.values())
-    problems += _unknown_columns(body, headers, used, line)
-    if any(p.line == line and "fehlt" in p.message for p in problems):
-        return Extracted(_empty_records(), "lang", line, problems)
+    missing = tuple(role for role, _ in REQUIRED_LONG if role not in cols)
+    for role, label in REQUIRED_LONG:
+        if role in missing:
+            message = f"Die Spalte „{label}“ fehlt in der Kopfzeile. Benötigt werden Indikator, Monat und Wert."
+            problems.append(Problem(line=line, column=None, value=None, message=message))
+    return LongColumns(cols, problems, missing)
 
-    value = body[cols["value"]]
+
+def _empty_values(value: pd.Series) -> tuple[np.ndarray, pd.Series | None]:
+    """Value cells that hold nothing or #NV ("not reported"); text cells come back stripped (else None)."""
     if value.dtype == object:
-        empty_value = (_is_empty(value) | _na_marker(value)).to_numpy(dtype=bool)
-    else:  # text cells: strip once, then the same two tests as _is_empty and _na_marker
-        stripped = value.str.strip()
-        empty_value = (stripped == "").to_numpy(dtype=bool)
-        marked = stripped.str.startswith("#").to_numpy(dtype=bool)
-        if marked.any():
-            empty_value = empty_value | (marked & stripped.str.casefold().isin(EMPTY_MARKERS).to_numpy(dtype=bool))
+        return (_is_empty(value) | _na_marker(value)).to_numpy(dtype=bool), None
+    # text cells: strip once, then the same two tests as _is_empty and _na_marker
+    stripped = value.str.strip()
+    empty_value = (stripped == "").to_numpy(dtype=bool)
+    marked = stripped.str.startswith("#").to_numpy(dtype=bool)
+    if marked.any():
+        empty_value = empty_value | (marked & stripped.str.casefold().isin(EMPTY_MARKERS).to_numpy(dtype=bool))
+    return empty_value, stripped
+
+
+def _long(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
+    """One record per row with a value; rows without one are counted as not reported."""
+    found = long_columns(headers, line)
+    problems = found.problems + _unknown_columns(body, headers, set(found.cols.values()), line)
+    if found.missing:
+        return Extracted(_empty_records(), "lang", line, problems)
+    empty_value, stripped = _empty_values(body[found.cols["value"]])
     n_empty = int(empty_value.sum())
     rows = body.loc[~empty_value] if n_empty else body
+    if stripped is None:
+        value_raw = _raw_values(rows[found.cols["value"]])
+    else:  # already stripped
+        value_raw = (stripped[~empty_value] if n_empty else stripped).reset_index(drop=True)
+    records = _long_records(rows, found.cols, headers, value_raw)
+    notes = []
+    if n_empty:
+        notes.append(f"{n_empty} Zeile(n) ohne Wert: gelten als „nicht gemeldet“ und werden nicht gespeichert.")
+    return Extracted(records, "lang", line, problems, notes, n_empty)
+
+
+def _long_records(
+    rows: pd.DataFrame, cols: dict[str, int], headers: list[object], value_raw: pd.Series
+) -> pd.DataFrame:
+    """The records of the rows with a value: text per role, one column label per role."""
     n = len(rows)
 
     def text(role: str) -> pd.Series:
@@ -280,19 +242,14 @@ def _long(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
 
     month_cells = rows[cols["month"]]
     month_raw = _as_text(month_cells).reset_index(drop=True)
-    if value.dtype == object:
-        value_raw = _raw_values(rows[cols["value"]])
-    else:  # already stripped above
-        value_raw = (stripped[~empty_value] if n_empty else stripped).reset_index(drop=True)
-    records = pd.DataFrame(
+    # text cells: month_raw is the stripped text _parse_months would compute again
+    month = _parse_months(month_cells) if month_cells.dtype == object else _parse_months(month_raw, stripped=True)
+    return pd.DataFrame(
         {
             "line": rows.index.to_numpy(dtype="int64"),
             "ind_raw": text("indicator"),
             "ind_col": label("indicator"),
-            # text cells: month_raw is the stripped text _parse_months would compute again
-            "month": _parse_months(month_cells)
-            if month_cells.dtype == object
-            else _parse_months(month_raw, stripped=True),
+            "month": month,
             "month_raw": month_raw,
             "month_col": label("month"),
             "value_raw": value_raw,
@@ -305,10 +262,6 @@ def _long(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
         },
         index=pd.RangeIndex(n),
     )
-    notes = []
-    if n_empty:
-        notes.append(f"{n_empty} Zeile(n) ohne Wert: gelten als „nicht gemeldet“ und werden nicht gespeichert.")
-    return Extracted(records, "lang", line, problems, notes, n_empty)
 
 
 def _raw_values(cells: pd.Series) -> pd.Series:
@@ -338,8 +291,25 @@ def _month64(month: dt.date | None) -> np.datetime64:
     return np.datetime64("NaT", "us") if month is None else np.datetime64(month, "us")
 
 
-def _wide(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
-    """One record per filled month cell; a Kommentar column's text goes with every reading of its row."""
+@dataclass
+class WideColumns:
+    """Where the wide layout's parts are: indicator column, optional comment column, month columns."""
+
+    ind_col: int
+    comment_col: int | None
+    months: dict[int, dt.date]
+    doubled: set[int]  # further comment columns (reported here, not again as unknown columns)
+    problems: list[Problem]
+
+    @property
+    def used(self) -> set[int]:
+        return {self.ind_col, *self.months, *self.doubled} | (
+            {self.comment_col} if self.comment_col is not None else set()
+        )
+
+
+def wide_columns(headers: list[object], line: int) -> WideColumns:
+    """Indicator column (an id column wins over a name column; default: the first), comment, months."""
     problems: list[Problem] = []
     ind_col: int | None = None
     comment_col: int | None = None
@@ -350,37 +320,58 @@ def _wide(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
         takes_over = ind_col is None or role_of(headers[ind_col]) == "name"
         if (role == "indicator" and takes_over) or (role == "name" and ind_col is None):
             ind_col = i
-        elif role == "comment":
-            if comment_col is None:
-                comment_col = i
-            else:
-                doubled.add(i)  # reported here, not again as an unknown column
-                problems.append(
-                    Problem(
-                        line=line,
-                        column=column_label(i, header),
-                        value=display(header),
-                        message=f"Die Spalte „{display(header)}“ kommt doppelt vor (auch Spalte "
-                        f"{column_letter(comment_col)}). Im breiten Format gibt es einen Kommentar je Zeile; "
-                        "bitte die Kommentare in einer Spalte zusammenfassen.",
-                    )
-                )
+        elif role == "comment" and comment_col is None:
+            comment_col = i
+        elif role == "comment" and comment_col is not None:
+            doubled.add(i)
+            problems.append(_doubled_comment(i, header, first=comment_col, line=line))
         elif role is None and (month := read_month(header)) is not None:
             months[i] = month
-    if ind_col is None:
-        ind_col = 0
-    used = {ind_col, *months, *doubled} | ({comment_col} if comment_col is not None else set())
-    problems += _unknown_columns(body, headers, used, line, allowed=ALLOWED_WIDE)
-    ind_label = column_label(ind_col, headers[ind_col]) if display(headers[ind_col]) else column_letter(ind_col)
-    if not len(body) or not months:
+    return WideColumns(0 if ind_col is None else ind_col, comment_col, months, doubled, problems)
+
+
+def _doubled_comment(i: int, header: object, *, first: int, line: int) -> Problem:
+    """A second Kommentar column in the wide layout: one comment per row, so the coordinator merges them."""
+    return Problem(
+        line=line,
+        column=column_label(i, header),
+        value=display(header),
+        message=f"Die Spalte „{display(header)}“ kommt doppelt vor (auch Spalte "
+        f"{column_letter(first)}). Im breiten Format gibt es einen Kommentar je Zeile; "
+        "bitte die Kommentare in einer Spalte zusammenfassen.",
+    )
+
+
+def _wide(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
+    """One record per filled month cell; a Kommentar column's text goes with every reading of its row."""
+    found = wide_columns(headers, line)
+    problems = found.problems + _unknown_columns(body, headers, found.used, line, allowed=ALLOWED_WIDE)
+    if not len(body) or not found.months:
         return Extracted(_empty_records(), "breit", line, problems)
+    comment_text = _as_text(body[found.comment_col]) if found.comment_col is not None else None
+    parts, reported, n_empty = _wide_parts(body, headers, found, comment_text)
+    notes = _wide_notes(body, headers, found, comment_text, reported)
+    if not parts:
+        return Extracted(_empty_records(), "breit", line, problems, notes[1:], n_empty)
+    records = pd.concat(parts, ignore_index=True)
+    records = records.sort_values(["line", "_order"], kind="stable", ignore_index=True).drop(columns="_order")
+    if n_empty:
+        notes.append(f"{n_empty} leere Zelle(n): gelten als „nicht gemeldet“ und werden nicht gespeichert.")
+    return Extracted(records, "breit", line, problems, notes, n_empty)
+
+
+def _wide_parts(
+    body: pd.DataFrame, headers: list[object], found: WideColumns, comment_text: pd.Series | None
+) -> tuple[list[pd.DataFrame], np.ndarray, int]:
+    """Records per month column (to be sorted by row), rows with any value, empty cells of named indicators."""
+    ind_col = found.ind_col
+    ind_label = column_label(ind_col, headers[ind_col]) if display(headers[ind_col]) else column_letter(ind_col)
+    comment_label = column_label(found.comment_col, headers[found.comment_col]) if found.comment_col is not None else ""
     ind_text = _as_text(body[ind_col])
-    comment_text = _as_text(body[comment_col]) if comment_col is not None else None
-    comment_label = column_label(comment_col, headers[comment_col]) if comment_col is not None else ""
     reported = np.zeros(len(body), dtype=bool)
     parts = []
     n_empty = 0
-    for i, month in months.items():
+    for i, month in found.months.items():
         cells = body[i]
         empty = _is_empty(cells) | _na_marker(cells)
         n_empty += int((empty & (ind_text != "")).sum())
@@ -409,24 +400,27 @@ def _wide(body: pd.DataFrame, headers: list[object], line: int) -> Extracted:
                 }
             )
         )
-    notes = [f"Breites Format: {len(months)} Monatsspalte(n) erkannt."]
-    if comment_text is not None:
-        notes[0] = notes[0][:-1] + f"; der Kommentar aus Spalte {comment_label} gilt für jeden Wert seiner Zeile."
-        orphan = (~reported) & (comment_text != "").to_numpy(dtype=bool)
-        if orphan.any():  # a comment without any value of its row: nothing to attach it to
-            lines = [int(x) for x in body.index[orphan]]
-            shown = ", ".join(str(x) for x in lines[:10]) + (" …" if len(lines) > 10 else "")
-            notes.append(
-                f"{'Zeile' if len(lines) == 1 else 'Zeilen'} {shown}: Kommentar ohne Wert in derselben Zeile "
-                "wird nicht gespeichert (ein Kommentar gehört zu den Werten seiner Zeile)."
-            )
-    if not parts:
-        return Extracted(_empty_records(), "breit", line, problems, notes[1:], n_empty)
-    records = pd.concat(parts, ignore_index=True)
-    records = records.sort_values(["line", "_order"], kind="stable", ignore_index=True).drop(columns="_order")
-    if n_empty:
-        notes.append(f"{n_empty} leere Zelle(n): gelten als „nicht gemeldet“ und werden nicht gespeichert.")
-    return Extracted(records, "breit", line, problems, notes, n_empty)
+    return parts, reported, n_empty
+
+
+def _wide_notes(
+    body: pd.DataFrame, headers: list[object], found: WideColumns, comment_text: pd.Series | None, reported: np.ndarray
+) -> list[str]:
+    """How the sheet was read; comments of rows without any value are named (they cannot be stored)."""
+    notes = [f"Breites Format: {len(found.months)} Monatsspalte(n) erkannt."]
+    if comment_text is None or found.comment_col is None:
+        return notes
+    comment_label = column_label(found.comment_col, headers[found.comment_col])
+    notes[0] = notes[0][:-1] + f"; der Kommentar aus Spalte {comment_label} gilt für jeden Wert seiner Zeile."
+    orphan = (~reported) & (comment_text != "").to_numpy(dtype=bool)
+    if orphan.any():  # a comment without any value of its row: nothing to attach it to
+        lines = [int(x) for x in body.index[orphan]]
+        shown = ", ".join(str(x) for x in lines[:10]) + (" …" if len(lines) > 10 else "")
+        notes.append(
+            f"{'Zeile' if len(lines) == 1 else 'Zeilen'} {shown}: Kommentar ohne Wert in derselben Zeile "
+            "wird nicht gespeichert (ein Kommentar gehört zu den Werten seiner Zeile)."
+        )
+    return notes
 
 
 def _empty_records() -> pd.DataFrame:

@@ -4,7 +4,7 @@ openpyxl in read-only mode with cached formula results (`data_only`). The sheet 
 named like "Messwerte", else the first worksheet. Typed cells stay typed (numbers, dates,
 booleans), so nothing is re-parsed from text. A number formatted as percent is stored as 0.45
 and shown by Excel as 45 %; which of the two is meant depends on the indicator, which only the
-importer knows, so such a cell is read as a `PercentCell` carrying both (see there).
+check of values knows (`kora.readings.check_values`), so such a cell is read as a `PercentCell` carrying both (see there).
 `reset_dimensions()` guards against writers that store a wrong sheet size (openpyxl would
 otherwise stop early and silently drop rows).
 """
@@ -15,6 +15,8 @@ import datetime as dt
 import io
 import warnings
 import zipfile
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -34,7 +36,7 @@ def pick_sheet(names: list[str]) -> str:
 class PercentCell(float):
     """A number cell formatted as percent: the float is the stored value (0.45), `percent` what
     Excel shows (45). For an indicator in % the shown number is meant; for any other unit the
-    cell is ambiguous (0,5 km shown as „50 %“: 0,5 or 50?) and the importer rejects it rather
+    cell is ambiguous (0,5 km shown as „50 %“: 0,5 or 50?) and the check rejects it rather
     than guess — multiplying by 100 turned 0,5 km into 50 km."""
 
     __slots__ = ()
@@ -56,24 +58,18 @@ def _number(value: float, number_format: str | None) -> float:
     return value
 
 
+READ_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError)
+UNREADABLE = (
+    "Die Excel-Arbeitsmappe ist beschädigt oder kann nicht gelesen werden ({error}). "
+    "Bitte in Excel öffnen und als .xlsx neu speichern."
+)
+DAMAGED = "Die Excel-Arbeitsmappe ist beschädigt ({error}). Bitte in Excel öffnen und neu speichern."
+TOO_LARGE = "Das Tabellenblatt ist zu groß. Bitte nur die Messwerte hochladen."
+
+
 def read_grid(data: bytes) -> tuple[pd.DataFrame, str]:
     """(grid of object cells with Excel row numbers as index, sheet name)."""
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as err:
-        raise FileRejected(
-            Problem(
-                None,
-                None,
-                None,
-                "Die Excel-Arbeitsmappe ist beschädigt oder kann nicht gelesen werden "
-                f"({type(err).__name__}). Bitte in Excel öffnen und als .xlsx neu speichern.",
-            )
-        ) from None
+    wb = _open_workbook(data)
     try:
         sheets = [ws.title for ws in wb.worksheets]
         if not sheets:
@@ -81,45 +77,70 @@ def read_grid(data: bytes) -> tuple[pd.DataFrame, str]:
         name = pick_sheet(sheets)
         ws = wb[name]
         ws.reset_dimensions()
-        rows: list[list[object]] = []
-        row_numbers: list[int] = []
-        cells = 0
-        current = 0
-        for row in ws.iter_rows():
-            current += 1
-            values: list[object] = []
-            for cell in row:
-                if getattr(cell, "row", None) is not None and cell.row != current:
-                    current = cell.row
-                value = cell.value
-                if isinstance(value, float | int) and not isinstance(value, bool):
-                    value = _number(float(value), getattr(cell, "number_format", None))
-                elif isinstance(value, dt.time):
-                    value = value.isoformat()
-                values.append(value)
-            cells += len(values)
-            if cells > MAX_CELLS:
-                raise FileRejected(
-                    Problem(None, None, None, "Das Tabellenblatt ist zu groß. Bitte nur die Messwerte hochladen.")
-                )
-            rows.append(values)
-            row_numbers.append(current)
+        rows, row_numbers = read_rows(ws.iter_rows())
     except FileRejected:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as err:
-        raise FileRejected(
-            Problem(
-                None,
-                None,
-                None,
-                f"Die Excel-Arbeitsmappe ist beschädigt ({type(err).__name__}). Bitte in Excel öffnen und neu speichern.",
-            )
-        ) from None
+    except READ_ERRORS as err:  # a broken part of the zip shows only while the sheet is read
+        raise FileRejected(Problem(None, None, None, DAMAGED.format(error=type(err).__name__))) from None
     finally:
         wb.close()
+    return to_grid(rows, row_numbers), name
+
+
+def _open_workbook(data: bytes) -> Any:
+    """openpyxl's read-only workbook with cached formula results; unreadable bytes are a FileRejected."""
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except READ_ERRORS as err:
+        raise FileRejected(Problem(None, None, None, UNREADABLE.format(error=type(err).__name__))) from None
+
+
+def cell_value(cell: Any) -> object:
+    """A cell as the grid holds it: numbers as float (PercentCell when percent-formatted), times as text.
+
+    The number format is looked up for numbers only (a style lookup per cell would slow big sheets).
+    """
+    value = cell.value
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return _number(float(value), getattr(cell, "number_format", None))
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return value
+
+
+def read_rows(sheet_rows: Iterable[Sequence[Any]]) -> tuple[list[list[object]], list[int]]:
+    """Cell values per row and each row's Excel number; more than MAX_CELLS cells is a FileRejected.
+
+    Read-only sheets skip empty rows: a cell's own row number (when it has one) is the truth.
+    """
+    rows: list[list[object]] = []
+    row_numbers: list[int] = []
+    cells = 0
+    current = 0
+    for row in sheet_rows:
+        current += 1
+        values: list[object] = []
+        for cell in row:
+            if getattr(cell, "row", None) is not None and cell.row != current:
+                current = cell.row
+            values.append(cell_value(cell))
+        cells += len(values)
+        if cells > MAX_CELLS:
+            raise FileRejected(Problem(None, None, None, TOO_LARGE))
+        rows.append(values)
+        row_numbers.append(current)
+    return rows, row_numbers
+
+
+def to_grid(rows: list[list[object]], row_numbers: list[int]) -> pd.DataFrame:
+    """Rows padded to one width, indexed by Excel row number, columns 0..n-1 (one empty column when no rows)."""
     width = max((len(r) for r in rows), default=1)
     grid = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], index=row_numbers, dtype=object)
     if grid.empty:
         grid = pd.DataFrame({0: pd.Series([], dtype=object)})
     grid.columns = range(grid.shape[1])
-    return grid, name
+    return grid

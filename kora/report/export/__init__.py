@@ -1,6 +1,7 @@
 """Exports people keep after a Brownbag: PowerPoint, a self-contained HTML report, Excel.
 
-`gather` collects one Stand's data and deck; `render(format, bundle)` turns it into file bytes.
+`kora.tracking.stand.gather` collects one Stand's data, `make_bundle` adds the deck, and
+`render(format, bundle)` turns it into file bytes.
 None of the renderers needs a browser or other system software at run time: PowerPoint charts
 are native chart parts (python-pptx), the HTML report draws its own SVG, Excel is openpyxl.
 PDF is left out on purpose (README: "Export"): the HTML report prints to PDF from any browser.
@@ -8,7 +9,7 @@ PDF is left out on purpose (README: "Export"): the HTML report prints to PDF fro
 
 from __future__ import annotations
 
-from kora.report.export.bundle import Bundle, gather
+from kora.report.export.bundle import Bundle, make_bundle
 from kora.report.export.common import FORMATS, Format, file_name
 
 
@@ -33,4 +34,4 @@ def bundle_file_name(key: str, bundle: Bundle) -> str:
     return file_name(bundle.deck.kommune, bundle.deck.as_of.strftime("%Y-%m"), key)
 
 
-__all__ = ["FORMATS", "Bundle", "Format", "bundle_file_name", "file_name", "gather", "render"]
+__all__ = ["FORMATS", "Bundle", "Format", "bundle_file_name", "file_name", "make_bundle", "render"]

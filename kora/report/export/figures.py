@@ -1,4 +1,4 @@
-"""A deck chart (`kora.report.slides.Chart`) as a plotly figure, for the Präsentationsmodus page.
+"""A deck chart (`kora.report.deck.Chart`) as a plotly figure, for the Präsentationsmodus page.
 
 The same bars as the PowerPoint chart and the HTML report's SVG: first category on top,
 attainment 0–100 %, value labels in German, status colours per bar (icon in the label).
@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from kora import fmt
 from kora.report.charts import FONT
-from kora.report.slides import Chart
+from kora.report.deck import Chart
 
 PROJECTOR_FONT = {**FONT, "size": 18}
 TICKS = [0, 0.25, 0.5, 0.75, 1.0]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 
 from kora import fmt
+from kora.report.deck import Chart, Deck, Metric, Section, Slide, Table
 from kora.report.export.common import xml_safe
-from kora.report.slides import Chart, Deck, Metric, Section, Slide, Table
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
@@ -86,10 +86,6 @@ GROUP_GAP = 10
 CHAR_W = 7.4  # average glyph width at 14 px, for the label column
 
 
-def _percent(value: float | None) -> str:
-    return fmt.percent(value)
-
-
 def svg_chart(chart: Chart) -> str:
     """Horizontal bars 0–100 %, first category on top; several series side by side with a legend."""
     n_series = max(1, len(chart.series))
@@ -114,7 +110,7 @@ def svg_chart(chart: Chart) -> str:
         x = x0 + BAR_W * tick
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 6}" stroke="#e3e3e3"/>')
         parts.append(
-            f'<text x="{x:.1f}" y="{top - 10}" font-size="13" fill="#666" text-anchor="middle">{esc(_percent(tick))}</text>'
+            f'<text x="{x:.1f}" y="{top - 10}" font-size="13" fill="#666" text-anchor="middle">{esc(fmt.percent(tick))}</text>'
         )
     for i, category in enumerate(chart.categories):
         y = top + i * group_h
@@ -127,7 +123,7 @@ def svg_chart(chart: Chart) -> str:
             color = chart.colors[i] if n_series == 1 and chart.colors else series.color
             by = y + j * bar_h
             w = 0.0 if value is None else max(0.0, min(1.0, float(value))) * BAR_W
-            label = "–" if value is None else _percent(value)
+            label = "–" if value is None else fmt.percent(value)
             parts.append(
                 f'<rect x="{x0}" y="{by + 2}" width="{w:.1f}" height="{bar_h - 4}" fill="{esc(color)}">'
                 f"<title>{esc(category)} · {esc(series.name)}: {esc(label)}</title></rect>"

@@ -24,11 +24,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kora import fmt
-from kora.fmt import is_missing
-from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, KIND_LABELS, STATUS_LABELS
+from kora.fmt import as_date, is_missing
+from kora.labels import AGGREGATION_LABELS, DIRECTION_LABELS, KIND_LABELS
 from kora.report.export.bundle import Bundle
 from kora.report.export.common import xml_safe
-from kora.tracking import changes as changes_mod
+from kora.tracking.change_table import change_rows, status_word
+from kora.tracking.compare import local_time
 
 MAX_CELL = 32_767  # Excel's limit for one cell
 HEADER_ROW = 4
@@ -109,18 +110,6 @@ def _sheet(
     return ws
 
 
-def _date(value: Any) -> dt.date | None:
-    if is_missing(value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    return value
-
-
-def _status(value: Any) -> str:
-    return "–" if is_missing(value) else STATUS_LABELS.get(str(value), str(value))
-
-
 # --- sheets ----------------------------------------------------------------------------------
 
 
@@ -179,10 +168,10 @@ def _attainment(wb: Workbook, bundle: Bundle) -> None:
         nrs = sorted(int(n) for n in links.loc[links["indicator_id"] == r.id, "nr"])
         rows.append(
             [
-                r.id, r.name, r.unit, ", ".join(str(n) for n in nrs), _status(r.status),
+                r.id, r.name, r.unit, ", ".join(str(n) for n in nrs), status_word(r.status),
                 r.value, r.start, r.target, r.attainment, r.attainment_raw, r.expected, r.gap,
                 r.needed_per_month, r.forecast, None if is_missing(r.will_reach) else bool(r.will_reach),
-                _date(r.warning_since), r.months_reported, r.months_due, _date(r.last_month), r.year,
+                as_date(r.warning_since), r.months_reported, r.months_due, as_date(r.last_month), r.year,
                 DIRECTION_LABELS.get(r.direction, r.direction), AGGREGATION_LABELS.get(r.aggregation, r.aggregation),
                 bool(r.demo),
             ]
@@ -202,17 +191,17 @@ def _rollups(wb: Workbook, bundle: Bundle) -> None:
     ]  # fmt: skip
     plan = report.plan
     rows: list[list[Any]] = [
-        ["Plan", "", bundle.deck.plan_title, "", plan.get("attainment"), _status(plan.get("status"))]
+        ["Plan", "", bundle.deck.plan_title, "", plan.get("attainment"), status_word(plan.get("status"))]
         + [plan.get(c) for c in counts]
     ]
     for r in report.aktionsfelder.to_dict("records"):
         rows.append(
-            ["Aktionsfeld", r["code"], r["title"], r["code"], r["attainment"], _status(r["status"])]
+            ["Aktionsfeld", r["code"], r["title"], r["code"], r["attainment"], status_word(r["status"])]
             + [r.get(c) for c in counts]
         )
     for r in report.vorhaben.to_dict("records"):
         rows.append(
-            ["Vorhaben", int(r["nr"]), r["title"], r["aktionsfeld"], r["attainment"], _status(r["status"])]
+            ["Vorhaben", int(r["nr"]), r["title"], r["aktionsfeld"], r["attainment"], status_word(r["status"])]
             + [r.get(c) for c in counts]
         )
     _sheet(wb, "Aktionsfelder und Vorhaben", "Zielerreichung der Aktionsfelder und Vorhaben", bundle, cols, rows)
@@ -224,7 +213,7 @@ def _changes(wb: Workbook, bundle: Bundle) -> None:
         Col("Einheit", 10), Col("Kommentar", 48), Col("Gespeichert (Ortszeit)", 17, STAMP), Col("Von", 18),
     ]  # fmt: skip
     keys = ["Art", "Was", "Monat", "Vorher", "Nachher", "Einheit", "Kommentar", "Gespeichert", "Von"]
-    rows = [[row[k] for k in keys] for row in changes_mod.change_rows(bundle.changes)]
+    rows = [[row[k] for k in keys] for row in change_rows(bundle.changes)]
     c = bundle.changes
     _sheet(
         wb,
@@ -267,10 +256,10 @@ def _milestones(wb: Workbook, bundle: Bundle) -> None:
             int(r["nr"]),
             r["aktionsfeld"],
             r["text"],
-            _date(r["due"]),
-            _date(r["due_planned"]),
+            as_date(r["due"]),
+            as_date(r["due_planned"]),
             r["status"],
-            _date(r["reached_on"]),
+            as_date(r["reached_on"]),
         ]
         for r in frame.to_dict("records")
     ]
@@ -310,9 +299,9 @@ def _versions(wb: Workbook, bundle: Bundle) -> None:
     ]  # fmt: skip
     rows = [
         [
-            r["indicator_id"], names.get(r["indicator_id"], r["indicator_id"]), _date(r["month"]), r["version"],
+            r["indicator_id"], names.get(r["indicator_id"], r["indicator_id"]), as_date(r["month"]), r["version"],
             r["value"], units.get(r["indicator_id"], ""), bool(r["is_current"]), r["comment"], r["source"],
-            changes_mod.local_time(r["recorded_at"]), r["recorded_by"], r["reason"], r["upload_id"],
+            local_time(r["recorded_at"]), r["recorded_by"], r["reason"], r["upload_id"],
             KIND_LABELS.get(r["kind"], r["kind"]), r["filename"],
         ]
         for r in frame.to_dict("records")

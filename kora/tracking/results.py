@@ -1,0 +1,155 @@
+"""The results of goal tracking as plain data: `StatusReport` and `Changes`.
+
+Why a module of its own: dashboards, exports and the CLI all consume these types, and
+`kora.report` must never touch the database. The builders that query it live next door
+(`kora.tracking.status`, `kora.tracking.changes`); this module imports no database code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kora import metrics
+from kora.tracking.compare import improved, status_changes
+
+# --- JSON cleaning ---------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else round(v, 10)
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    cols = [c for c in columns if c in frame.columns]
+    return [{c: _clean(v) for c, v in zip(cols, row, strict=True)} for row in frame[cols].itertuples(index=False)]
+
+
+COUNT_COLUMNS = [f"n_{s}" for s in metrics.STATUS_ORDER]
+# `status --json` carries every status column but the roll-up weight, keyed by Kommune.
+JSON_INDICATOR_COLUMNS = ["kommune", *(c for c in metrics.INDICATOR_STATUS_COLUMNS if c != "weight")]
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+@dataclass
+class StatusReport:
+    """Everything the dashboards show for one Stand; DataFrames as built by `kora.metrics`."""
+
+    kommune: str | None
+    as_of: dt.date
+    known_at: dt.datetime | None
+    indicators: pd.DataFrame
+    vorhaben: pd.DataFrame
+    aktionsfelder: pd.DataFrame
+    plan: dict[str, Any]
+    milestones: dict[str, Any]
+    indicator_vorhaben: pd.DataFrame
+    kommunen: pd.DataFrame = field(default_factory=pd.DataFrame)  # per-Kommune roll-up (kommune=None)
+    demo: bool = False  # any Beispieldaten among the readings used
+
+    def to_dict(self) -> dict[str, Any]:
+        """The payload of `python -m kora status --json` (fractions as numbers, NaN → null)."""
+        out: dict[str, Any] = {
+            "kommune": self.kommune,
+            "as_of": self.as_of.strftime("%Y-%m"),
+            "known_at": None if self.known_at is None else self.known_at.isoformat(),
+            "demo": self.demo,
+            "plan": _clean(self.plan),
+            "milestones": _clean(self.milestones),
+            "aktionsfelder": _records(
+                self.aktionsfelder, ["kommune", "code", "title", "attainment", "status", *COUNT_COLUMNS]
+            ),
+            "vorhaben": _records(
+                self.vorhaben, ["kommune", "nr", "aktionsfeld", "title", "attainment", "status", *COUNT_COLUMNS]
+            ),
+            "indicators": _records(self.indicators, JSON_INDICATOR_COLUMNS),
+        }
+        if self.kommune is None:
+            out["kommunen"] = _records(self.kommunen, ["kommune", "attainment", "status", *COUNT_COLUMNS])
+        return out
+
+    def to_json(self) -> str:
+        """Exactly the text `python -m kora status --json` prints."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+
+@dataclass
+class Changes:
+    """Everything "since the last Termin" for one Stand; frames as built above."""
+
+    kommune: str
+    since: dt.date
+    since_at: dt.datetime  # end of the `since` day, naive UTC
+    until: dt.datetime | None  # the Datenstand of the comparison (None = now)
+    as_of: dt.date
+    previous_as_of: dt.date
+    new_readings: pd.DataFrame
+    corrections: pd.DataFrame
+    indicators: pd.DataFrame  # compare_indicators (all indicators)
+    aktionsfelder: pd.DataFrame
+    milestones: pd.DataFrame  # compare_milestones (changed ones)
+    milestone_state: pd.DataFrame = field(default_factory=pd.DataFrame)  # all milestones as known now
+    plan_before: dict[str, Any] = field(default_factory=dict)
+    plan_after: dict[str, Any] = field(default_factory=dict)
+    comparable: bool = True
+
+    @property
+    def status_changes(self) -> pd.DataFrame:
+        return status_changes(self.indicators)
+
+    @property
+    def improved(self) -> pd.DataFrame:
+        return improved(self.indicators)
+
+    @property
+    def milestones_reached(self) -> pd.DataFrame:
+        return self.milestones[self.milestones["status_after"] == "erreicht"]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "new_readings": len(self.new_readings),
+            "corrections": len(self.corrections),
+            "status_changes": len(self.status_changes),
+            "milestones_reached": len(self.milestones_reached),
+            "milestones_changed": len(self.milestones),
+        }
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts().values())
+
+
+@dataclass(frozen=True)
+class Stand:
+    """Everything one export of a Stand needs from the database, fetched once (see `gather`)."""
+
+    report: StatusReport
+    changes: Changes
+    plan: dict[str, Any]  # kora.plan.setup.plan_dict
+    versions: pd.DataFrame  # changes_store.versions_df: every version up to known_at, months ≤ as_of
+    made_on: dt.date  # the day the deck is dated

@@ -1,0 +1,164 @@
+"""Server and session state for the pages: the cached DuckDB connection, cached loaders, the Stand.
+
+Streamlit's guidance, followed here: `st.cache_resource` for the one DuckDB connection of the
+server process (DuckDB allows one read-write process per file), a cursor per session (a shared
+connection used from several threads is "busy"), `st.cache_data(ttl=…)` for loaders keyed by
+their arguments, and an explicit `clear_caches()` after every write so dashboards show new
+numbers at once. The Stand (as-of month) lives in the session and in the URL, so a link shows
+the same month to the next person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kora import fmt, periods
+from kora.db import Database, open_database, plan_store, resolve_db_path
+from kora.errors import KoraError
+from kora.plan import setup
+from kora.plan.model import DEFAULT_KOMMUNE
+from kora.samples import beispieldaten
+
+LOADER_TTL = dt.timedelta(minutes=10)
+
+
+@st.cache_resource(show_spinner="Datenbank wird geöffnet …")
+def _connection(path: str) -> Database:
+    db = open_database(path)
+    setup.ensure_ready(db)
+    return db
+
+
+def db_path() -> str:
+    return str(resolve_db_path())
+
+
+def database() -> Database:
+    """This session's cursor on the process-wide connection."""
+    path = db_path()
+    key = f"_kora_cursor::{path}"
+    cur = st.session_state.get(key)
+    if cur is None:
+        cur = _connection(path).cursor()
+        st.session_state[key] = cur
+    return cur
+
+
+def fresh_cursor(path: str) -> Database:
+    """A cursor for a cached loader (loaders may run in any thread)."""
+    return _connection(path).cursor()
+
+
+def clear_caches() -> None:
+    """Call after every write: readings, plan, milestones or accounts changed."""
+    st.cache_data.clear()
+
+
+# --- cached loaders --------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _plan(path: str, kommune: str) -> dict[str, Any]:
+    return setup.plan_dict(fresh_cursor(path), kommune)
+
+
+def plan(kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:
+    return _plan(db_path(), kommune)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _reading_flags(path: str, kommune: str) -> tuple[bool, bool]:
+    cur = fresh_cursor(path)
+    return beispieldaten.has_readings(cur, kommune), beispieldaten.has_demo(cur, kommune)
+
+
+def has_readings(kommune: str = DEFAULT_KOMMUNE) -> bool:
+    return _reading_flags(db_path(), kommune)[0]
+
+
+def has_demo(kommune: str = DEFAULT_KOMMUNE) -> bool:
+    return _reading_flags(db_path(), kommune)[1]
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _milestones(path: str, kommune: str) -> pd.DataFrame:
+    return plan_store.milestones_df(fresh_cursor(path), kommune)
+
+
+def milestones(kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _milestones(db_path(), kommune)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner="Zielerreichung wird berechnet …")
+def _status(path: str, kommune: str, as_of: dt.date, known_at: dt.datetime | None) -> Any:
+    from kora.tracking.status import build_status
+
+    return build_status(fresh_cursor(path), kommune=kommune, as_of=as_of, known_at=known_at)
+
+
+def status(as_of: dt.date | None = None, *, kommune: str = DEFAULT_KOMMUNE, known_at: dt.datetime | None = None) -> Any:
+    """The StatusReport (kora.tracking.status) for the Stand chosen in the sidebar."""
+    return _status(db_path(), kommune, as_of or stand(), known_at)
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False)
+def _series(path: str, kommune: str, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
+    from kora.tracking.status import series as build_series
+
+    return build_series(fresh_cursor(path), indicator_id, kommune=kommune, as_of=as_of, known_at=None)
+
+
+def series(indicator_id: str, as_of: dt.date | None = None, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+    return _series(db_path(), kommune, indicator_id, as_of or stand())
+
+
+# --- the Stand (as-of month), shared by every page -----------------------------------------
+
+STAND_KEY = "stand"
+
+
+def stand_options() -> list[dt.date]:
+    start = plan_start()
+    return periods.month_range(start, periods.last_complete_month())
+
+
+def plan_start() -> dt.date:
+    info = plan().get("plan_start")
+    return dt.date.fromisoformat(info) if info else dt.date(2025, 1, 1)
+
+
+def stand_from_link(wanted: str | None, options: list[dt.date]) -> dt.date:
+    """The month a shared link asks for (?stand=2026-10), else the newest: a bad link still opens."""
+    default = options[-1]
+    if not wanted:
+        return default
+    try:
+        parsed = periods.parse_month(wanted)
+    except KoraError:
+        return default
+    return parsed if parsed in options else default
+
+
+def stand_selector() -> dt.date:
+    """Sidebar select box for the Stand; kept in the URL (?stand=2026-10) for shareable links."""
+    options = stand_options()
+    if st.session_state.get(STAND_KEY) not in options:
+        st.session_state[STAND_KEY] = stand_from_link(st.query_params.get("stand"), options)
+    chosen = st.selectbox(
+        "Stand (Berichtsmonat)",
+        options,
+        key=STAND_KEY,
+        format_func=fmt.month_name,
+        help="Alle Seiten zeigen die Zielerreichung zu diesem Monat.",
+    )
+    st.query_params["stand"] = chosen.strftime("%Y-%m")
+    return chosen
+
+
+def stand() -> dt.date:
+    value = st.session_state.get(STAND_KEY)
+    return value if isinstance(value, dt.date) else stand_options()[-1]
