@@ -214,13 +214,13 @@ def monthly_csv(n_rows: int, n_indicators: int, *, last: dt.date, seed: int) -> 
 
 
 def init_db(path: Path, plan: Path, catalogue: Path) -> None:
-    from kora.access.auth import Actor
+    from kora.access.roles import Actor
     from kora.db import open_database
-    from kora.plan import setup as ops
+    from kora.plan import setup
 
     db = open_database(path)
     try:
-        ops.init(db, plan_path=plan, catalogue_path=catalogue, actor=Actor.cli(BENCH_USER))
+        setup.init(db, plan_path=plan, catalogue_path=catalogue, actor=Actor.cli(BENCH_USER))
         db.checkpoint()
     finally:
         db.close()
@@ -236,7 +236,7 @@ def add_history(path: Path, *, n_indicators: int, last: dt.date, versions: int, 
     import pandas as pd
 
     from kora.db import open_database, readings_store
-    from kora.plan import setup as ops
+    from kora.plan.model import DEFAULT_KOMMUNE
 
     n_months = months_since_start(last)
     months = pd.to_datetime(month_list(last, n_months))
@@ -248,13 +248,13 @@ def add_history(path: Path, *, n_indicators: int, last: dt.date, versions: int, 
             for v in range(versions):
                 at = dt.datetime(2011, 1, 1) + dt.timedelta(days=30 * v)
                 upload = readings_store.new_upload(
-                    db, kommune=ops.DEFAULT_KOMMUNE, kind="upload", user=BENCH_USER, at=at,
+                    db, kommune=DEFAULT_KOMMUNE, kind="upload", user=BENCH_USER, at=at,
                     filename=f"historie-v{v + 1}.csv", reason=None if v == 0 else "Korrektur (synthetisch)",
                     n_new=n_indicators * n_months if v == 0 else 0, n_changed=0 if v == 0 else n_indicators * n_months,
                 )  # fmt: skip
                 frame = pd.DataFrame(
                     {
-                        "kommune": ops.DEFAULT_KOMMUNE,
+                        "kommune": DEFAULT_KOMMUNE,
                         "indicator_id": np.repeat(ids, n_months),
                         "month": np.tile(months, n_indicators),
                         "value": rng.integers(0, 100, n_indicators * n_months).astype(float),
@@ -279,14 +279,14 @@ def import_in_process(path: Path, data: bytes, *, filename: str, reason: str) ->
     Returns ((wall, CPU) seconds of import_file alone, its German result message); opening the
     DB is not timed.
     """
-    from kora.access.auth import Actor
+    from kora.access.roles import Actor
     from kora.db import open_database
-    from kora.readings import importer
+    from kora.readings.commit import import_file
 
     db = open_database(path)
     try:
         with Stopwatch() as sw:
-            outcome = importer.import_file(db, data, filename=filename, actor=Actor.cli(BENCH_USER), reason=reason)
+            outcome = import_file(db, data, filename=filename, actor=Actor.cli(BENCH_USER), reason=reason)
         elapsed = (sw.wall, sw.cpu)
         if not outcome.committed or outcome.result is None:
             raise RuntimeError(f"import not saved: {outcome.as_dict()}")
