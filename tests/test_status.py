@@ -354,3 +354,17 @@ def test_known_at_shows_the_targets_as_they_were(demo_db: Database) -> None:
     assert then.loc["km_umgesetzt", "target"] == 5.0
     assert now.loc["kritik_extern", "weight"] == 3.0
     assert then.loc["kritik_extern", "weight"] == 1.0
+
+
+def test_all_series_equals_series_one_by_one(demo_db: Database) -> None:
+    """The page's one-read series are exactly the per-indicator series (values and attrs)."""
+    from kora.tracking.status import all_series
+
+    as_of = D(2026, 10, 1)
+    every = all_series(demo_db, kommune="aachen", as_of=as_of)
+    ids = status_store.indicators_df(demo_db, "aachen")["id"].tolist()
+    assert sorted(every) == sorted(ids)
+    for indicator_id in ids:
+        one = series(demo_db, indicator_id, kommune="aachen", as_of=as_of)
+        pd.testing.assert_frame_equal(every[indicator_id], one)
+        assert every[indicator_id].attrs == one.attrs
