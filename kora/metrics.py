@@ -87,7 +87,7 @@ import numpy as np
 import pandas as pd
 
 from kora.frame_keys import numbers
-from kora.series_matrix import series_matrix
+from kora.series_matrix import SeriesMatrix, series_matrix
 
 STATUS_ORDER = ("on_track", "at_risk", "off_track", "no_data")
 
@@ -417,17 +417,52 @@ def _one_indicator(
     return ind, targets[targets["indicator_id"] == indicator_id], readings[readings["indicator_id"] == indicator_id]
 
 
-def _forecast_line(a: _Arrays, e: _Eval, running_now: float) -> list[float]:
-    """Twelve points: NaN before the as-of month c, the running value at c, then `_forecast_at`."""
+def _forecast_lines(a: _Arrays, e: _Eval) -> np.ndarray:
+    """(n, 12): NaN before the as-of month c, the running value at c, then `_forecast_at` (rows with reports)."""
     c = e.ytd.c
-    line = [np.nan] * 12
-    if e.ytd.n_rep[0] > 0:
-        line[c - 1] = running_now
-        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            for m in range(c + 1, 13):
-                line[m - 1] = float(_forecast_at(a, e.ytd, e.tr, m)[0])
-    return line
+    lines = np.full((len(e.ytd.n_rep), 12), np.nan)
+    rows = e.ytd.n_rep > 0
+    lines[rows, c - 1] = e.ytd.value[rows]
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for m in range(c + 1, 13):
+            lines[rows, m - 1] = _forecast_at(a, e.ytd, e.tr, m)[rows]
+    return lines
+
+
+def _series_frames(prep: SeriesMatrix) -> list[pd.DataFrame]:
+    """One chart frame per row of `prep`, every row evaluated at once (12 evaluations in all)."""
+    a = _Arrays(prep.meta)
+    k = prep.k
+    evals = [_evaluate(prep.values, a, c) for c in range(1, 13)]
+    forecasts = _forecast_lines(a, evals[k - 1])
+    months = [dt.date(prep.year, m, 1) for m in range(1, 13)]
+    frames = []
+    for i, row in enumerate(prep.meta.to_dict("records")):
+        frame = pd.DataFrame(
+            {
+                "month": months,
+                "value": prep.values[i],
+                "running": [float(evals[c - 1].ytd.value[i]) if c <= k else np.nan for c in range(1, 13)],
+                "zielpfad": [float(ev.expected[i]) for ev in evals],
+                "forecast": forecasts[i].tolist(),
+                "target": a.target[i],
+            }
+        )
+        frame.attrs.update(
+            {
+                "indicator_id": row["id"],
+                "year": prep.year,
+                "as_of": dt.date(prep.year, k, 1),
+                "target": None if np.isnan(a.target[i]) else float(a.target[i]),
+                "start": None if np.isnan(a.start[i]) else float(a.start[i]),
+                "direction": row["direction"],
+                "aggregation": row["aggregation"],
+                "unit": row.get("unit", ""),
+            }
+        )
+        frames.append(frame)
+    return frames
 
 
 def indicator_series(
@@ -444,37 +479,18 @@ def indicator_series(
     mean so far or last; NaN after as_of), zielpfad (expected at that month), forecast (the
     projected running value: equal to running at as_of, NaN before, and in December the
     status's forecast), target (constant).
-    `attrs` holds target, start, year, as_of, direction, aggregation, unit.
+    `attrs` holds indicator_id, target, start, year, as_of, direction, aggregation, unit.
     """
     prep = series_matrix(*_one_indicator(indicator_id, indicators, targets, readings), as_of=as_of)
-    a = _Arrays(prep.meta)
-    k = prep.k
-    evals = [_evaluate(prep.values, a, c) for c in range(1, 13)]
-    running = [float(evals[c - 1].ytd.value[0]) if c <= k else np.nan for c in range(1, 13)]
-    frame = pd.DataFrame(
-        {
-            "month": [dt.date(prep.year, m, 1) for m in range(1, 13)],
-            "value": prep.values[0],
-            "running": running,
-            "zielpfad": [float(ev.expected[0]) for ev in evals],
-            "forecast": _forecast_line(a, evals[k - 1], running[k - 1]),
-            "target": a.target[0],
-        }
-    )
-    row = prep.meta.iloc[0]
-    frame.attrs.update(
-        {
-            "indicator_id": indicator_id,
-            "year": prep.year,
-            "as_of": dt.date(prep.year, k, 1),
-            "target": None if np.isnan(a.target[0]) else float(a.target[0]),
-            "start": None if np.isnan(a.start[0]) else float(a.start[0]),
-            "direction": row["direction"],
-            "aggregation": row["aggregation"],
-            "unit": row.get("unit", ""),
-        }
-    )
-    return frame
+    return _series_frames(prep)[0]
 
 
-__all__ = ["INDICATOR_STATUS_COLUMNS", "STATUS_ORDER", "indicator_series", "indicator_status"]
+def every_indicator_series(
+    indicators: pd.DataFrame, targets: pd.DataFrame, readings: pd.DataFrame, *, as_of: dt.date
+) -> dict[str, pd.DataFrame]:
+    """`indicator_series` of every indicator of ONE Kommune's frames, evaluated together (a page's charts)."""
+    prep = series_matrix(indicators, targets, readings, as_of=as_of)
+    return {frame.attrs["indicator_id"]: frame for frame in _series_frames(prep)}
+
+
+__all__ = ["INDICATOR_STATUS_COLUMNS", "STATUS_ORDER", "every_indicator_series", "indicator_series", "indicator_status"]

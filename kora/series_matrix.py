@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kora.frame_keys import index_of, key_strings
+from kora.frame_keys import index_of, joint_keys
 from kora.periods import month_start
 
 
@@ -35,9 +35,8 @@ def _with_targets(meta: pd.DataFrame, targets: pd.DataFrame, key_cols: list[str]
     meta = meta.assign(target=np.nan, _prev_target=np.nan, _prev_year=np.nan)
     if not (len(targets) and n):
         return meta
-    meta_keys = key_strings(meta, [*tkeys, "id"])
+    meta_keys, t_keys = joint_keys(meta, [*tkeys, "id"], targets, [*tkeys, "indicator_id"])
     t_year = targets["year"].to_numpy(dtype=np.int64)
-    t_keys = key_strings(targets, [*tkeys, "indicator_id"])
     t_val = targets["target"].to_numpy(dtype=float)
     this = t_year == year
     if this.any():  # a year beyond the catalogue's targets has none: status no_data
@@ -67,7 +66,8 @@ def _reading_matrix(
     keep = ~np.isnan(value) & (r_year == year) & (r_month <= k)
     if keep.any():
         rkeys = [c for c in key_cols if c in readings.columns]
-        pos = index_of(key_strings(meta, [*rkeys, "id"]), key_strings(readings, [*rkeys, "indicator_id"])[keep])
+        meta_keys, r_keys = joint_keys(meta, [*rkeys, "id"], readings, [*rkeys, "indicator_id"])
+        pos = index_of(meta_keys, r_keys[keep])
         ok = pos >= 0
         values[pos[ok], r_month[keep][ok] - 1] = value[keep][ok]
         if "is_demo" in readings.columns:

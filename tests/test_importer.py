@@ -405,3 +405,24 @@ def test_cli_template(db_path: Path, tmp_path: Path) -> None:
         proc = run_cli("template", "--format", fmt, "--out", str(out), db_path=db_path)
         assert proc.returncode == 0, proc.stderr
         assert out.stat().st_size > 100
+
+
+def test_diff_reads_only_the_files_cells_and_keeps_the_newest_version(db: Database) -> None:
+    """The diff's read follows the file (its indicators × month span), not the history; newest version wins."""
+    from kora.db import import_store
+
+    commit(db, FIRST)
+    commit(db, csv("kritik_extern;02.2025;9;"), reason="Nachzählung")
+    commit(db, csv("kritik_extern;06.2025;1;", "km_umgesetzt;06.2025;1;"))
+    cells = import_store.current_cells(
+        db,
+        kommune="aachen",
+        indicator_ids=["kritik_extern"],
+        first_month=dt.date(2025, 2, 1),
+        last_month=dt.date(2025, 3, 1),
+    )
+    assert [(r.indicator_id, pd.Timestamp(r.month).strftime("%Y-%m"), r.value) for r in cells.itertuples()] == [
+        ("kritik_extern", "2025-02", 9.0)
+    ]
+    p = preview(db, csv("kritik_extern;02.2025;9;", "kritik_extern;03.2025;2;"))
+    assert (p.n_new, p.n_changed, p.n_unchanged) == (1, 0, 1)

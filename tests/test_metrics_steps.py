@@ -116,6 +116,23 @@ def test_index_of(parents: list[str], children: list[str], expected: list[int]) 
 
 
 @pytest.mark.parametrize(
+    ("parent", "child", "expected"),
+    [
+        ({"k": ["a", "a", "b"], "id": [1, 2, 1]}, {"k": ["b", "a", "a", "c"], "id": [1, 2, 3, 1]}, [2, 1, -1, -1]),
+        ({"k": ["a", "a"], "id": [1, 1]}, {"k": ["a"], "id": [1]}, [1]),  # duplicates: the last one wins
+        ({"k": ["a", None], "id": ["1", "2"]}, {"k": [None, "a"], "id": [2, 1]}, [1, 0]),  # text match, as key_strings
+    ],
+)
+def test_positions_with_integer_keys_match_text_keys(parent: dict, child: dict, expected: list[int]) -> None:
+    from kora.frame_keys import index_of, key_strings, positions
+
+    parents, children = pd.DataFrame(parent), pd.DataFrame(child)
+    assert positions(parents, children).tolist() == expected
+    by_text = index_of(key_strings(parents, list(parents.columns)), key_strings(children, list(children.columns)))
+    assert by_text.tolist() == expected
+
+
+@pytest.mark.parametrize(
     ("targets", "year", "target", "prev_target", "prev_year"),
     [
         ({2025: 5.0, 2026: 8.0}, 2026, 8.0, 5.0, 2025),

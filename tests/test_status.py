@@ -136,9 +136,35 @@ def test_bad_arguments_give_german_errors(km_db: Path, args: list[str], message:
 
 def test_to_json_is_exactly_the_cli_output(km_db: Path) -> None:
     with open_database(km_db) as db:
-        text = build_status(db, as_of=D(2025, 6, 1)).to_json()
+        report = build_status(db, as_of=D(2025, 6, 1))
     out = kora("status", "--json", "--as-of", "2025-06", db=km_db)
-    assert out.stdout == text + "\n"
+    assert out.stdout == report.to_json() + "\n"
+    assert "\n" not in report.to_json()  # compact unless asked
+    pretty = kora("status", "--json", "--pretty", "--as-of", "2025-06", db=km_db)
+    assert pretty.stdout == report.to_json(pretty=True) + "\n"
+    assert pretty.stdout.startswith("{\n  ") and json.loads(pretty.stdout) == json.loads(out.stdout)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+            st.integers(-(2**40), 2**40),
+            st.booleans(),
+            st.one_of(st.none(), st.text(max_size=5)),
+            st.one_of(st.none(), st.dates()),
+        ),
+        max_size=20,
+    )
+)
+def test_json_records_convert_column_wise_exactly_as_per_value(rows: list[tuple]) -> None:
+    """The column-wise conversion gives the very values the per-cell `_clean` gives (rounding included)."""
+    from kora.tracking.results import _clean, _records
+
+    columns = ["f", "i", "b", "s", "d"]
+    frame = pd.DataFrame(rows, columns=columns).astype({"f": "float64", "i": "int64", "b": "bool", "s": "str"})
+    expected = [{c: _clean(v) for c, v in zip(columns, row, strict=True)} for row in frame.itertuples(index=False)]
+    assert json.dumps(_records(frame, columns)) == json.dumps(expected)
 
 
 # --- two time axes: corrections and known_at ---------------------------------------------------
@@ -328,3 +354,17 @@ def test_known_at_shows_the_targets_as_they_were(demo_db: Database) -> None:
     assert then.loc["km_umgesetzt", "target"] == 5.0
     assert now.loc["kritik_extern", "weight"] == 3.0
     assert then.loc["kritik_extern", "weight"] == 1.0
+
+
+def test_all_series_equals_series_one_by_one(demo_db: Database) -> None:
+    """The page's one-read series are exactly the per-indicator series (values and attrs)."""
+    from kora.tracking.status import all_series
+
+    as_of = D(2026, 10, 1)
+    every = all_series(demo_db, kommune="aachen", as_of=as_of)
+    ids = status_store.indicators_df(demo_db, "aachen")["id"].tolist()
+    assert sorted(every) == sorted(ids)
+    for indicator_id in ids:
+        one = series(demo_db, indicator_id, kommune="aachen", as_of=as_of)
+        pd.testing.assert_frame_equal(every[indicator_id], one)
+        assert every[indicator_id].attrs == one.attrs

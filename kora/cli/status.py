@@ -151,7 +151,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         report = build_status(db, kommune=kommune, as_of=as_of, known_at=known_at)
         names = status_store.kommunen_df(db, kommune)
     if args.json:
-        print(report.to_json())
+        print(report.to_json(pretty=args.pretty))
         return 0
     name = names["name"].iloc[0] if kommune is not None and len(names) else "alle Kommunen"
     print(render(report, name))
@@ -163,5 +163,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_argument(p)
     add_json_argument(p)
     add_time_arguments(p)
+    p.add_argument("--pretty", action="store_true", help="JSON eingerückt ausgeben (Standard: kompakt)")
     p.add_argument("--kommune", default=None, help=f"Kommune (Standard: die eigene, KORA_KOMMUNE; '{ALL}' = alle)")
     p.set_defaults(func=cmd_status)

@@ -25,16 +25,30 @@ def catalogue_rows(db: Database, *, kommune: str) -> list[tuple]:
     )
 
 
-def current_cells(db: Database, *, kommune: str, indicator_ids: list[str]) -> pd.DataFrame:
-    """Newest version (withdrawn ones included, value NULL) of every cell of these indicators."""
+def current_cells(
+    db: Database, *, kommune: str, indicator_ids: list[str], first_month: dt.date, last_month: dt.date
+) -> pd.DataFrame:
+    """Newest version (withdrawn ones included, value NULL) of every cell of these indicators in these months.
+
+    The caller passes the file's indicators and its month span, so the rows read follow the
+    file, not the history (a monthly file into years of versions reads one month's cells, not
+    every version of every touched indicator). `arg_max_null` over the struct picks the newest
+    version per cell in one aggregate — cheaper than a window over the versions, and NULL values
+    (withdrawn cells) are kept.
+    """
     return db.df(
         """
-        SELECT indicator_id, month, value, comment, upload_id
-        FROM readings
-        WHERE kommune = $k AND list_contains($ids, indicator_id)
-        QUALIFY row_number() OVER (PARTITION BY indicator_id, month ORDER BY recorded_at DESC, seq DESC) = 1
+        SELECT indicator_id, month, unnest(newest)
+        FROM (
+            SELECT indicator_id, month,
+                   arg_max_null({'value': value, 'comment': comment, 'upload_id': upload_id},
+                                (recorded_at, seq)) AS newest
+            FROM readings
+            WHERE kommune = $k AND month BETWEEN $first AND $last AND list_contains($ids, indicator_id)
+            GROUP BY indicator_id, month
+        )
         """,
-        {"k": kommune, "ids": indicator_ids},
+        {"k": kommune, "ids": indicator_ids, "first": first_month, "last": last_month},
     )
 
 

@@ -207,9 +207,22 @@ def _sha256(data: bytes) -> str:
 
 
 def current_for(db: Database, kommune: str, readings: pd.DataFrame) -> pd.DataFrame:
-    """What is stored now for the cells of the file's indicators (one query, whatever the file's size)."""
+    """What is stored now for the file's cells: its indicators within its month span (one query).
+
+    Bounded by the file (indicators × months it names), not by the history; cells of that span
+    the file does not name are dropped by `diff`'s left join.
+    """
+    if not len(readings):
+        return empty_current()
     ids = sorted(readings["indicator_id"].unique().tolist())
-    return import_store.current_cells(db, kommune=kommune, indicator_ids=ids)
+    months = readings["month"]
+    return import_store.current_cells(
+        db,
+        kommune=kommune,
+        indicator_ids=ids,
+        first_month=months.min().date(),
+        last_month=months.max().date(),
+    )
 
 
 def preview_upload(

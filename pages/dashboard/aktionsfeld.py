@@ -33,7 +33,8 @@ st.markdown(f"### {tables.status_text(field['status'])} · Zielerreichung {fmt.p
 
 vorhaben = tables.vorhaben_in_field(report, code)
 style.chart(
-    charts.attainment_bars(
+    state.figure(
+        charts.attainment_bars,
         tables.labelled(vorhaben, "nr", "title"),
         label_col="label",
         title="Zielerreichung je Vorhaben",
@@ -48,7 +49,8 @@ for v in vorhaben.itertuples(index=False):
         chart_col, facts_col = st.columns([2, 1], vertical_alignment="center")
         with chart_col:
             style.chart(
-                charts.indicator_chart(
+                state.figure(
+                    charts.indicator_chart,
                     state.series(row["id"], as_of),
                     name=row["name"],
                     unit=row["unit"],

@@ -48,7 +48,8 @@ for column, card in zip(columns, tables.field_cards(report, previous), strict=Tr
         )
 
 style.chart(
-    charts.attainment_bars(
+    state.figure(
+        charts.attainment_bars,
         tables.labelled(report.aktionsfelder, "code", "title"),
         label_col="label",
         title="Zielerreichung je Aktionsfeld",
