@@ -67,7 +67,7 @@ if not access.config.single_user:
 
 if locked:
     PAGES.setdefault("Konto", []).extend(locked)
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)  # every page in view: collapsed, Streamlit hides all past the tenth
 if st.session_state.pop(gate.AFTER_LOGIN_KEY, False) and access.can_read and page.url_path == "anmeldung":
     st.switch_page(PAGES["Dashboard"][0])  # logged in: start on the Übersicht, not on "Mein Konto"
 
