@@ -281,3 +281,28 @@ def test_check_upload_reports_every_step_in_row_order() -> None:
     checked = check_upload(read_upload(data), CATALOGUE, today=TODAY)
     assert [p.line for p in checked.problems] == [2, 3, 4, 5, 6, 7]
     assert checked.readings["month"].dt.month.tolist() == [7]
+
+
+def test_many_bad_cells_are_listed_up_to_a_cap_and_counted() -> None:
+    """Issue 15: 300 unreadable values give 20 located problems plus one count, not 300 lines."""
+    from kora.readings.findings import MAX_PER_KIND
+
+    rows = [f"km;03.2025;x{i};" for i in range(300)]
+    checked = check_upload(
+        read_upload(("Indikator;Monat;Wert;Kommentar\r\n" + "\r\n".join(rows)).encode()), CATALOGUE, today=TODAY
+    )
+    assert len(checked.problems) == MAX_PER_KIND + 1
+    assert checked.problems[-1].line is None
+    assert "280 weitere Fehler" in checked.problems[-1].message
+
+
+def test_a_duplicate_flood_names_the_first_lines_only() -> None:
+    """Issue 15: every message listed every line (quadratic); now the first ten lines and a count."""
+    rows = [f"km;03.2025;{i};" for i in range(500)]
+    checked = check_upload(
+        read_upload(("Indikator;Monat;Wert;Kommentar\r\n" + "\r\n".join(rows)).encode()), CATALOGUE, today=TODAY
+    )
+    assert len(checked.problems) <= 25
+    assert all(len(p.message) < 600 for p in checked.problems)
+    assert "(490 weitere)" in checked.problems[0].message
+    assert "weitere Fehler" in checked.problems[-1].message
