@@ -147,13 +147,7 @@ def _cli_import(file: Path, db_path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="issue 15 part B: XML entity → traceback"))
-        for n in ("entity_expansion.xlsx", "external_entity.xlsx")
-    ],
-)
+@pytest.mark.parametrize("name", ["entity_expansion.xlsx", "external_entity.xlsx"])
 def test_cli_answers_hostile_xml_in_german_without_traceback(name: str, tmp_path: Path) -> None:
     result = _cli_import(corpus.HERE / name, tmp_path / "kora.duckdb")
     assert "Traceback" not in result.stderr, result.stderr[-500:]
