@@ -306,3 +306,40 @@ def test_a_duplicate_flood_names_the_first_lines_only() -> None:
     assert all(len(p.message) < 600 for p in checked.problems)
     assert "(490 weitere)" in checked.problems[0].message
     assert "weitere Fehler" in checked.problems[-1].message
+
+
+PLAUSIBLE = Catalogue(
+    "aachen",
+    "Aachen",
+    dt.date(2025, 1, 1),
+    (Rule("km", "Radwege umgesetzt", "km", "up", 0.0, None, False, plausible_max=5.0), ANZAHL),
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem", "note"),
+    [
+        ("3", None, None),
+        ("1.234", None, "über dem plausiblen Monatswert"),  # German thousands: 1234 km in a month
+        ("5.001", "nicht plausibel", None),  # 5001 km: beyond 1000 × 5 km
+        ("1e308", "nicht plausibel", None),
+        ("1e309", "zu groß", None),  # was stored as inf
+        ("-1e309", "zu groß", None),
+    ],
+)
+def test_values_must_be_finite_and_plausible(value: str, problem: str | None, note: str | None) -> None:
+    checked = check_upload(
+        read_upload(f"Indikator;Monat;Wert;Kommentar\r\nkm;03.2025;{value};\r\n".encode()), PLAUSIBLE, today=TODAY
+    )
+    assert [problem in m for m in messages(checked.problems)] == ([True] if problem else [])
+    assert [note in n for n in checked.notes] == ([True] if note else [])
+
+
+def test_without_a_plausible_maximum_only_absurd_values_are_refused() -> None:
+    checked = check_upload(
+        read_upload(b"Indikator;Monat;Wert;Kommentar\r\nanzahl;03.2025;1e13;\r\nanzahl;04.2025;999999;\r\n"),
+        PLAUSIBLE,
+        today=TODAY,
+    )
+    assert [p.line for p in checked.problems] == [2]
+    assert "nicht plausibel" in checked.problems[0].message

@@ -158,3 +158,26 @@ def test_to_grid(rows: list[list[object]], numbers: list[int], shape: tuple[int,
     grid = to_grid(rows, numbers)
     assert grid.shape == shape and list(grid.columns) == list(range(shape[1]))
     assert grid.index.tolist() == numbers and (grid.dtypes == np.dtype(object)).all()
+
+
+def test_mixed_encodings_are_read_line_by_line_and_reported() -> None:
+    from kora.readings.ingest import sniff
+
+    data = "a;Straße ü\r\n".encode() + "b;Lärm\r\n".encode("cp1252")
+    decoded = sniff.decode_text(data)
+    assert decoded.text == "a;Straße ü\r\nb;Lärm\r\n"
+    assert (
+        len(decoded.notes) == 1
+        and "Zeichenkodierungen: UTF-8 in Zeile 1 und Windows-1252 in Zeile 2" in decoded.notes[0]
+    )
+    assert sniff.decode_text("b;Lärm\r\n".encode("cp1252")).notes == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "warned"), [("StraÃŸe", True), ("GrÃ¼n", True), ("5 â‚¬", True), ("Straße", False), ("Ära", False)]
+)
+def test_mojibake_is_reported(text: str, warned: bool) -> None:
+    from kora.readings.ingest import sniff
+
+    notes = sniff.decode_text(f"x;y\r\nkm;{text}\r\n".encode()).notes
+    assert [("Zeile 2" in n and "Ã¼" in n) for n in notes] == ([True] if warned else [])

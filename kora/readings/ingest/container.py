@@ -110,7 +110,7 @@ def inspect_workbook(data: bytes) -> bytes:
                 if not info.filename.endswith((".xml", ".rels", ".vml")):
                     continue
                 sheet = bool(_SHEET.fullmatch(info.filename))
-                content = _read_part(zf, info, keep=sheet)
+                content: bytes | bytearray = _read_part(zf, info, keep=sheet)
                 if sheet and _EMPTY_ROW.search(content):
                     content = compacted[info.filename] = _EMPTY_ROW.sub(b"", content)
                 if sheet:
