@@ -162,7 +162,6 @@ def test_cli_answers_hostile_xml_in_german_without_traceback(name: str, tmp_path
 MARKUP_FILES = [e for e in ENTRIES.values() if e.get("render_check") == "historie"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 part B: Historie shows file names as Markdown (expander labels)")
 def test_history_page_shows_markup_file_names_as_text(app_env: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
@@ -186,7 +185,6 @@ def test_history_page_shows_markup_file_names_as_text(app_env: Path) -> None:
         assert not any(BIDI.search(label) for label in shown)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 part B: bidi controls from comments reach PPTX and HTML unfiltered")
 def test_exports_carry_comment_markup_as_plain_text(db: Database) -> None:
     data = (corpus.HERE / "comments_markup.csv").read_bytes()
     assert _import(db, "comments_markup.csv", data).committed

@@ -50,7 +50,7 @@ def upload_history(db: Database, *, kommune: str = DEFAULT_KOMMUNE, include_demo
 @dataclass(frozen=True)
 class UploadChoice:
     id: int
-    label: str
+    label: str  # Markdown-safe (user text escaped with kora.fmt.markdown): pages show it as an expander label
     revertible: bool
     why_not: str
 
@@ -61,7 +61,9 @@ def upload_choices(db: Database, *, kommune: str = DEFAULT_KOMMUNE, limit: int =
     frame = frame[frame["kind"] != "demo"].head(limit)
     out = []
     for r in frame.itertuples(index=False):
-        label = f"Nr. {int(r.id)} · {KIND_LABELS[r.kind]} · {r.filename or ''} · {r.user_name} · {fmt.local_stamp(r.created_at)}"
+        # the page shows the label as Markdown (an expander): user text is escaped here, once
+        name, user = fmt.markdown(r.filename or ""), fmt.markdown(r.user_name)
+        label = f"Nr. {int(r.id)} · {KIND_LABELS[r.kind]} · {name} · {user} · {fmt.local_stamp(r.created_at)}"
         if not pd.isna(r.reverted_by):
             out.append(UploadChoice(int(r.id), label, False, f"bereits zurückgenommen durch {int(r.reverted_by)}"))
         else:

@@ -444,7 +444,7 @@ def _corpus() -> list[tuple[dict[str, object], Builder]]:
                 part_b=False,
                 committed=True,
                 render_check="slides",
-                render_part_b=True,
+                render_part_b=False,
             ),
             fixed(lambda: csv_bytes(MARKUP_COMMENTS)),
         ),
@@ -494,7 +494,7 @@ def _corpus() -> list[tuple[dict[str, object], Builder]]:
             "",
             upload_name=upload_name,
             render_check="historie",
-            render_part_b=True,
+            render_part_b=False,
             part_b=False,
             committed=True,
         )
