@@ -70,7 +70,7 @@ def terminal_output(args: argparse.Namespace) -> Iterator[None]:
         yield
         return
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = TerminalText(out), TerminalText(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = TerminalText(out), TerminalText(err)
     try:
         yield
     finally:
