@@ -21,13 +21,13 @@ import pandas as pd
 import streamlit as st
 
 from kora import fmt, periods
-from kora.access import backup_inbox
 from kora.access.backup import BackupResult, create_backup
 from kora.access.roles import Actor
 from kora.db import Database, open_database, plan_store, resolve_db_path
 from kora.errors import DatabaseDamagedError, DatabaseLockedError, DatabaseReadOnlyError, KoraError
 from kora.plan import setup
 from kora.plan.model import DEFAULT_KOMMUNE
+from kora.readings import import_inbox
 from kora.samples import beispieldaten
 
 LOADER_TTL = dt.timedelta(minutes=10)
@@ -42,14 +42,14 @@ def _connection(path: str) -> Database:
 
 
 def serve_backup_orders(db: Database) -> threading.Event:
-    """The server holds the file, so it makes the backups the CLI orders (docs/backup.md, hook 1).
+    """The server holds the file, so it runs the backups and imports the CLI orders (docs/backup.md, hook 1).
 
     One daemon thread per process (the connection is cached once per process), on its own cursor;
     the returned event stops it.
     """
     stop = threading.Event()
     thread = threading.Thread(
-        target=backup_inbox.poll_orders, args=(db.cursor(), stop), daemon=True, name="kora-sicherungsauftraege"
+        target=import_inbox.poll_orders, args=(db.cursor(), stop), daemon=True, name="kora-auftraege"
     )
     thread.start()
     return stop
