@@ -200,3 +200,12 @@ def test_exports_carry_comment_markup_as_plain_text(db: Database) -> None:
     assert "<script>alert" not in html_text
     assert "hlinkClick" not in slides_xml
     assert not BIDI.search(html_text) and not BIDI.search(slides_xml)
+
+
+def test_history_tables_show_bidi_controls_as_codes(db: Database) -> None:
+    from kora.readings.history import upload_history
+
+    data = corpus.csv_bytes([("km_umgesetzt", "2026-01", "0,5", "")])
+    assert _import(db, "rechnung\u202ecsv.exe.csv", data).committed
+    shown = upload_history(db)["Datei"].tolist()
+    assert shown == ["rechnung‹U+202E›csv.exe.csv"]
