@@ -16,7 +16,7 @@ from kora.db import audit_store, open_database
 from kora.db.adapter import _translate, read_only_reason
 from kora.errors import DatabaseDamagedError, DatabaseReadOnlyError
 from kora.plan import setup
-from tests.conftest import APP, ROOT
+from tests.conftest import APP, OPERATOR, ROOT
 
 FLOOR = ROOT / "tests" / "data" / "hostile" / "floor_valid.csv"
 
@@ -179,3 +179,20 @@ def test_a_pending_migration_is_preceded_by_a_verified_backup(filled_path: Path)
     with duckdb.connect(str(backups[0]), read_only=True) as con:
         assert con.execute("SELECT max(version) FROM schema_migrations").fetchone() == (3,)
         assert con.execute("SELECT count(*) FROM readings").fetchone()[0] > 0
+
+
+def test_admin_page_offers_a_verified_backup_download(app_env: Path) -> None:
+    """docs/backup.md hook 2: the admin makes a backup while the dashboard holds the file, and downloads it."""
+    from streamlit.testing.v1 import AppTest
+
+    with open_database(app_env) as db:
+        setup.init(db, actor=OPERATOR)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at = at.switch_page("pages/verwaltung/admin.py").run()
+    at = at.button(key="adm_backup").click().run()
+    assert not at.exception and not at.error
+    assert any("Sicherung" in s.value for s in at.success)
+    downloads = at.get("download_button")
+    assert downloads and downloads[0].proto.label.endswith(".duckdb herunterladen")
+    assert "python -m kora restore" in at.code[0].value
