@@ -20,6 +20,7 @@ from kora.web import gate, login_form, serve, state
 
 st.set_page_config(page_title=f"KoRa-Monitor {gate.own_kommune_name()}", page_icon="🚲", layout="wide")
 serve.route_through_app()
+state.require_database()  # a locked, damaged or unwritable file: a German page with what to do, then stop
 
 access = gate.access()  # st.stop() with a German message when access is misconfigured
 actor = access.actor
@@ -73,6 +74,8 @@ if st.session_state.pop(gate.AFTER_LOGIN_KEY, False) and access.can_read and pag
 
 try:
     with st.sidebar:
+        if state.database().read_only:
+            st.warning(fmt.markdown(state.read_only_banner()), icon="🔒")
         if access.can_read:
             state.stand_selector()
             if state.has_demo():

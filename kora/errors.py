@@ -35,6 +35,14 @@ class DatabaseLockedError(DatabaseError):
     """Another process holds the read-write lock on the DuckDB file."""
 
 
+class DatabaseDamagedError(DatabaseError):
+    """The file is not a DuckDB database or its blocks fail their checksums: no writes, restore a backup."""
+
+
+class DatabaseReadOnlyError(DatabaseError):
+    """The database is open read-only (KORA_READONLY or a file that cannot be written): no changes."""
+
+
 class NotFoundError(KoraError):
     """A requested Aktionsfeld, Vorhaben, indicator or upload does not exist."""
 

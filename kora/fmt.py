@@ -7,6 +7,7 @@ installed locales, so formatting is done here explicitly and tested.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
@@ -166,6 +167,27 @@ def value_with_unit(value: float | None, unit: str, *, direction: str = "up") ->
     return smart_number(value, unit=unit)
 
 
+# Unicode bidi controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM): in user text they
+# reorder what is shown ("rechnung\u202ecsv.exe" displays as "rechnungexe.vsc"), so they are shown as codes.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Terminal control characters (ESC sequences recolour, move the cursor or rewrite earlier lines).
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible_text(text: object) -> str:
+    """User text with every bidi control shown as its code (‹U+202E›), for any output format.
+
+    The one rule for names, file names, comments and reasons before they reach Markdown (`markdown`),
+    HTML/PPTX/XLSX (`kora.report.export.common.xml_safe`) or the terminal (`terminal`).
+    """
+    return _BIDI.sub(lambda m: f"‹U+{ord(m.group()):04X}›", str(text))
+
+
+def terminal(text: object) -> str:
+    """User text for the terminal: bidi controls visible, control characters (ESC …) as ‹^X› codes."""
+    return _TERMINAL_CONTROLS.sub(lambda m: f"‹0x{ord(m.group()):02X}›", visible_text(text))
+
+
 # Every character with a meaning in Streamlit's Markdown (CommonMark + GFM autolinks + HTML + KaTeX).
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&\"'=")
 
@@ -175,10 +197,11 @@ def markdown(text: object) -> str:
 
     The one escaping rule for st.markdown/st.error/st.caption: names, file names, reasons,
     comments and plan texts ("Planer*innen") never become emphasis, links, images, HTML or maths,
-    and `https:…` is not auto-linked. Line breaks stay line breaks.
+    and `https:…` is not auto-linked. Line breaks stay line breaks; bidi controls are shown as
+    codes (`visible_text`).
     """
     out = []
-    for ch in str(text):
+    for ch in visible_text(text):
         if ch in _MARKDOWN_SPECIAL:
             out.append("\\" + ch)
         elif ch == "\n":

@@ -194,7 +194,7 @@ def test_admin_changes_a_target_with_reason_and_sees_it_in_the_audit_log(people:
     at = login(start(), "ada")
     at = at.switch_page(ADMIN).run()
     assert not at.exception and not at.error
-    assert [t.label for t in at.tabs] == ["Ziele & Startwerte", "Meilensteine", "Koordination", "Benutzer"]
+    assert [t.label for t in at.tabs] == ["Ziele & Startwerte", "Meilensteine", "Koordination", "Benutzer", "Sicherung"]
     at.selectbox(key="adm_indicator").set_value("kritik_extern")
     at.radio(key="adm_field").set_value("target")
     at.selectbox(key="adm_year").set_value(2026)

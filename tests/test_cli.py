@@ -60,3 +60,14 @@ def test_help_and_usage_errors_are_german(tmp_path: Path) -> None:
     bad = kora("status", "--as-of", db=tmp_path / "x.duckdb")
     assert bad.returncode == 2
     assert "Fehler: Argument --as-of" in bad.stderr
+
+
+def test_user_text_reaches_the_terminal_inert(tmp_path: Path) -> None:
+    """Issue 15: a file name with an ESC sequence or a bidi override is printed as visible codes."""
+    assert kora("init", db=tmp_path / "k.duckdb").returncode == 0
+    name = tmp_path / "rechnung\u202ecsv\x1b[31m.csv"
+    name.write_bytes(b"Indikator;Monat;Wert\r\nkm_umgesetzt;2026-03;0,5\r\n")
+    assert kora("import", str(name), db=tmp_path / "k.duckdb").returncode == 0
+    out = kora("history", db=tmp_path / "k.duckdb")
+    assert "rechnung‹U+202E›csv‹0x1B›[31m.csv" in out.stdout, out.stdout
+    assert "\x1b" not in out.stdout and "\u202e" not in out.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given
@@ -89,3 +90,25 @@ def test_parse_month_errors_are_german() -> None:
     assert last_complete_month(dt.date(2026, 1, 15)) == dt.date(2025, 12, 1)
     with pytest.raises(KoraError, match="JJJJ-MM"):
         parse_month("Juni")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("rechnung\u202ecsv.exe.csv", "rechnung‹U+202E›csv.exe.csv"),
+        ("Abschnitt \u2067x\u2069", "Abschnitt ‹U+2067›x‹U+2069›"),
+        ("Straße ü", "Straße ü"),
+    ],
+)
+def test_visible_text_shows_bidi_controls_as_codes(text: str, shown: str) -> None:
+    assert fmt.visible_text(text) == shown
+    assert "\u202e" not in fmt.markdown(text) and "\u2067" not in fmt.markdown(text)
+
+
+def test_terminal_text_neutralises_escape_sequences_and_keeps_lines() -> None:
+    assert fmt.terminal("a\x1b[2Jb\tc\nd\u202e") == "a‹0x1B›[2Jb\tc\nd‹U+202E›"
+
+
+@given(st.text())
+def test_markdown_never_lets_bidi_controls_through(text: str) -> None:
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]", fmt.markdown(text))

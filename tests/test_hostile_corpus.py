@@ -147,13 +147,7 @@ def _cli_import(file: Path, db_path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="issue 15 part B: XML entity → traceback"))
-        for n in ("entity_expansion.xlsx", "external_entity.xlsx")
-    ],
-)
+@pytest.mark.parametrize("name", ["entity_expansion.xlsx", "external_entity.xlsx"])
 def test_cli_answers_hostile_xml_in_german_without_traceback(name: str, tmp_path: Path) -> None:
     result = _cli_import(corpus.HERE / name, tmp_path / "kora.duckdb")
     assert "Traceback" not in result.stderr, result.stderr[-500:]
@@ -168,7 +162,6 @@ def test_cli_answers_hostile_xml_in_german_without_traceback(name: str, tmp_path
 MARKUP_FILES = [e for e in ENTRIES.values() if e.get("render_check") == "historie"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 part B: Historie shows file names as Markdown (expander labels)")
 def test_history_page_shows_markup_file_names_as_text(app_env: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
@@ -192,7 +185,6 @@ def test_history_page_shows_markup_file_names_as_text(app_env: Path) -> None:
         assert not any(BIDI.search(label) for label in shown)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 part B: bidi controls from comments reach PPTX and HTML unfiltered")
 def test_exports_carry_comment_markup_as_plain_text(db: Database) -> None:
     data = (corpus.HERE / "comments_markup.csv").read_bytes()
     assert _import(db, "comments_markup.csv", data).committed
@@ -208,3 +200,12 @@ def test_exports_carry_comment_markup_as_plain_text(db: Database) -> None:
     assert "<script>alert" not in html_text
     assert "hlinkClick" not in slides_xml
     assert not BIDI.search(html_text) and not BIDI.search(slides_xml)
+
+
+def test_history_tables_show_bidi_controls_as_codes(db: Database) -> None:
+    from kora.readings.history import upload_history
+
+    data = corpus.csv_bytes([("km_umgesetzt", "2026-01", "0,5", "")])
+    assert _import(db, "rechnung\u202ecsv.exe.csv", data).committed
+    shown = upload_history(db)["Datei"].tolist()
+    assert shown == ["rechnung‹U+202E›csv.exe.csv"]

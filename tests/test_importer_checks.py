@@ -281,3 +281,65 @@ def test_check_upload_reports_every_step_in_row_order() -> None:
     checked = check_upload(read_upload(data), CATALOGUE, today=TODAY)
     assert [p.line for p in checked.problems] == [2, 3, 4, 5, 6, 7]
     assert checked.readings["month"].dt.month.tolist() == [7]
+
+
+def test_many_bad_cells_are_listed_up_to_a_cap_and_counted() -> None:
+    """Issue 15: 300 unreadable values give 20 located problems plus one count, not 300 lines."""
+    from kora.readings.findings import MAX_PER_KIND
+
+    rows = [f"km;03.2025;x{i};" for i in range(300)]
+    checked = check_upload(
+        read_upload(("Indikator;Monat;Wert;Kommentar\r\n" + "\r\n".join(rows)).encode()), CATALOGUE, today=TODAY
+    )
+    assert len(checked.problems) == MAX_PER_KIND + 1
+    assert checked.problems[-1].line is None
+    assert "280 weitere Fehler" in checked.problems[-1].message
+
+
+def test_a_duplicate_flood_names_the_first_lines_only() -> None:
+    """Issue 15: every message listed every line (quadratic); now the first ten lines and a count."""
+    rows = [f"km;03.2025;{i};" for i in range(500)]
+    checked = check_upload(
+        read_upload(("Indikator;Monat;Wert;Kommentar\r\n" + "\r\n".join(rows)).encode()), CATALOGUE, today=TODAY
+    )
+    assert len(checked.problems) <= 25
+    assert all(len(p.message) < 600 for p in checked.problems)
+    assert "(490 weitere)" in checked.problems[0].message
+    assert "weitere Fehler" in checked.problems[-1].message
+
+
+PLAUSIBLE = Catalogue(
+    "aachen",
+    "Aachen",
+    dt.date(2025, 1, 1),
+    (Rule("km", "Radwege umgesetzt", "km", "up", 0.0, None, False, plausible_max=5.0), ANZAHL),
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem", "note"),
+    [
+        ("3", None, None),
+        ("1.234", None, "über dem plausiblen Monatswert"),  # German thousands: 1234 km in a month
+        ("5.001", "nicht plausibel", None),  # 5001 km: beyond 1000 × 5 km
+        ("1e308", "nicht plausibel", None),
+        ("1e309", "zu groß", None),  # was stored as inf
+        ("-1e309", "zu groß", None),
+    ],
+)
+def test_values_must_be_finite_and_plausible(value: str, problem: str | None, note: str | None) -> None:
+    checked = check_upload(
+        read_upload(f"Indikator;Monat;Wert;Kommentar\r\nkm;03.2025;{value};\r\n".encode()), PLAUSIBLE, today=TODAY
+    )
+    assert [problem in m for m in messages(checked.problems)] == ([True] if problem else [])
+    assert [note in n for n in checked.notes] == ([True] if note else [])
+
+
+def test_without_a_plausible_maximum_only_absurd_values_are_refused() -> None:
+    checked = check_upload(
+        read_upload(b"Indikator;Monat;Wert;Kommentar\r\nanzahl;03.2025;1e13;\r\nanzahl;04.2025;999999;\r\n"),
+        PLAUSIBLE,
+        today=TODAY,
+    )
+    assert [p.line for p in checked.problems] == [2]
+    assert "nicht plausibel" in checked.problems[0].message

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kora.plan.files import load_plan
+from kora.plan.rules import impossible_above
 from kora.readings.catalogue import Catalogue
 from kora.readings.check import parse_file
 from tests.conftest import TODAY
@@ -32,6 +33,7 @@ def value_strategy(indicator_id: str) -> st.SearchStrategy[float]:
     if ind.direction == "yesno":
         return st.sampled_from([0.0, 1.0])
     high = ind.maximum if ind.maximum is not None else 2_000_000
+    high = min(high, impossible_above(ind.plausible_max))  # above it a value is refused (issue 15), not misread
     if ind.integer:
         return st.integers(0, int(high)).map(float)
     return st.integers(0, int(high * 100)).map(lambda k: round(k / 100, 2))

@@ -12,7 +12,7 @@ import pytest
 from kora.readings.ingest import FileRejected
 from kora.readings.ingest.header import normalise_header, role_of
 from kora.readings.ingest.layout import _empty_values, extract, long_columns, wide_columns
-from kora.readings.ingest.xlsx import MAX_CELLS, PercentCell, cell_value, read_rows, to_grid
+from kora.readings.ingest.xlsx import MAX_CELLS, MAX_COLUMNS, PercentCell, cell_value, read_rows, to_grid
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_cell_value(source: SimpleNamespace, expected: object) -> None:
     [
         ([[cell("a"), cell(1)], [cell("b"), cell(2)]], [["a", 1.0], ["b", 2.0]], [1, 2]),
         ([[cell("a", row=1)], [cell("b", row=5)]], [["a"], ["b"]], [1, 5]),  # read-only sheets skip empty rows
-        ([[]], [[]], [1]),
+        ([[]], [], []),  # empty rows are not kept (issue 15: a million of them cost 20 s)
     ],
 )
 def test_read_rows(rows: list[list[SimpleNamespace]], values: list[list[object]], numbers: list[int]) -> None:
@@ -136,9 +136,15 @@ def test_read_rows(rows: list[list[SimpleNamespace]], values: list[list[object]]
 
 
 def test_read_rows_refuses_a_sheet_above_the_cell_limit() -> None:
-    wide = [[cell(None)] * 1000 for _ in range(MAX_CELLS // 1000 + 1)]
+    wide = [[cell(1.0)] * 1000 for _ in range(MAX_CELLS // 1000 + 1)]
     with pytest.raises(FileRejected, match="zu groß"):
         read_rows(wide)
+
+
+def test_read_rows_drops_trailing_empty_cells_and_refuses_too_many_columns() -> None:
+    assert read_rows([[cell("a"), cell(None), cell(None)]]) == ([["a"]], [1])
+    with pytest.raises(FileRejected, match="Spalten"):
+        read_rows([[cell(1.0)] * (MAX_COLUMNS + 1)])
 
 
 @pytest.mark.parametrize(
@@ -152,3 +158,26 @@ def test_to_grid(rows: list[list[object]], numbers: list[int], shape: tuple[int,
     grid = to_grid(rows, numbers)
     assert grid.shape == shape and list(grid.columns) == list(range(shape[1]))
     assert grid.index.tolist() == numbers and (grid.dtypes == np.dtype(object)).all()
+
+
+def test_mixed_encodings_are_read_line_by_line_and_reported() -> None:
+    from kora.readings.ingest import sniff
+
+    data = "a;Straße ü\r\n".encode() + "b;Lärm\r\n".encode("cp1252")
+    decoded = sniff.decode_text(data)
+    assert decoded.text == "a;Straße ü\r\nb;Lärm\r\n"
+    assert (
+        len(decoded.notes) == 1
+        and "Zeichenkodierungen: UTF-8 in Zeile 1 und Windows-1252 in Zeile 2" in decoded.notes[0]
+    )
+    assert sniff.decode_text("b;Lärm\r\n".encode("cp1252")).notes == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "warned"), [("StraÃŸe", True), ("GrÃ¼n", True), ("5 â‚¬", True), ("Straße", False), ("Ära", False)]
+)
+def test_mojibake_is_reported(text: str, warned: bool) -> None:
+    from kora.readings.ingest import sniff
+
+    notes = sniff.decode_text(f"x;y\r\nkm;{text}\r\n".encode()).notes
+    assert [("Zeile 2" in n and "Ã¼" in n) for n in notes] == ([True] if warned else [])

@@ -182,3 +182,12 @@ def test_new_due(status: str, due: dt.date | None, old_due: dt.date | None, old_
             call()
     else:
         assert call() == expected
+
+
+@pytest.mark.parametrize(("value", "ok"), [(5.0, True), (0.0, False), (-1.0, False), (2e9, False), (150.0, False)])
+def test_plausible_max_is_positive_and_inside_the_allowed_range(value: float, ok: bool) -> None:
+    from kora.plan import rules
+
+    bounds = rules.ValueBounds(direction="up", minimum=0.0, maximum=100.0)
+    assert (rules.plausible_max_problem(value, bounds) is None) is ok
+    assert rules.impossible_above(5.0) == 5000.0

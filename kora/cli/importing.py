@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
-from kora.errors import KoraError
+from kora.db import resolve_db_path
+from kora.errors import DatabaseLockedError, KoraError
 from kora.kommunen import own_kommune
 from kora.periods import parse_month
 from kora.plan import setup
-from kora.readings import templates
+from kora.readings import import_inbox, templates
 from kora.readings.commit import import_file
 from kora.readings.history import month_options, reading_versions, upload_history
 from kora.readings.ingest import MAX_UPLOAD_BYTES
@@ -43,10 +44,44 @@ def _read(path: str) -> bytes:
     return p.read_bytes()
 
 
+def _import_through_dashboard(args: argparse.Namespace, data: bytes, locked: DatabaseLockedError) -> int:
+    """The dashboard holds the file: hand the import to it (`--wait` seconds) and print its outcome."""
+    outcome = import_inbox.import_through_server(
+        resolve_db_path(args.db),
+        data,
+        filename=Path(args.file).name,
+        requested_by=Actor.cli(args.user).audit_name,
+        reason=args.reason,
+        dry_run=args.dry_run,
+        timeout=args.wait,
+        locked=locked,
+    )
+    outcome["ueber_dashboard"] = True
+    if args.json:
+        print_json(outcome)
+        return 0 if outcome.get("ok") else 2
+    for note in outcome.get("notes", []):
+        print(f"Hinweis: {note}")
+    errors = outcome.get("errors", [])
+    for problem in errors[:MAX_PRINTED_ERRORS]:
+        where = f"Zeile {problem['line']}: " if problem.get("line") else ""
+        print(f"  {where}{problem['message']}", file=sys.stderr)
+    print(
+        f"{outcome.get('message', '')} (ausgeführt vom laufenden Dashboard)", file=sys.stderr if errors else sys.stdout
+    )
+    return 0 if outcome.get("ok") else 2
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     data = _read(args.file)
     actor = Actor.cli(args.user)  # the machine operator (admin); --user is the name recorded
-    with open_db(args) as db:
+    try:
+        db = open_db(args)
+    except DatabaseLockedError as locked:
+        if args.wait <= 0:
+            raise
+        return _import_through_dashboard(args, data, locked)
+    with db:
         setup.ensure_ready(db)
         outcome = import_file(
             db,
@@ -156,6 +191,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--user",
         help="Name, der mit den Werten gespeichert wird (Standard: Benutzer des Betriebssystems; "
         "das Audit-Log nennt zusätzlich den Betriebssystem-Benutzer)",
+    )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SEKUNDEN",
+        help="läuft das Dashboard, den Import bis zu so vielen Sekunden von ihm ausführen lassen "
+        "(Standard 0: sofort mit der Sperr-Meldung abbrechen)",
     )
     p.set_defaults(func=cmd_import)
 

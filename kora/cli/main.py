@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO
 
-from kora import __version__
+from kora import __version__, fmt
 from kora.cli import COMMAND_MODULES
 from kora.errors import KoraError
 
@@ -46,23 +48,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class TerminalText:
+    """A text stream that writes user text inertly (`kora.fmt.terminal`): a file or user name with
+    ESC sequences or bidi controls cannot recolour, rewrite or reorder what the operator sees."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(fmt.terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def terminal_output(args: argparse.Namespace) -> Iterator[None]:
+    """Filter stdout/stderr for text output; JSON escapes control characters itself, `serve` owns its streams."""
+    if getattr(args, "json", False) or args.command == "serve":
+        yield
+        return
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalText(out), TerminalText(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "passes_extra_args", False):
         parser.error(f"unbekannte Argumente: {' '.join(extra)}")
     args.extra_args = extra
-    try:
-        return int(args.func(args) or 0)
-    except KoraError as err:
-        print(f"Fehler: {err}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # `python -m kora plan --json | head`
-        sys.stderr.close()
-        return 0
-    except KeyboardInterrupt:
-        print("Abgebrochen.", file=sys.stderr)
-        return 130
+    with terminal_output(args):
+        try:
+            return int(args.func(args) or 0)
+        except KoraError as err:
+            print(f"Fehler: {err}", file=sys.stderr)
+            return 2
+        except BrokenPipeError:  # `python -m kora plan --json | head`
+            sys.stderr.close()
+            return 0
+        except KeyboardInterrupt:
+            print("Abgebrochen.", file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":

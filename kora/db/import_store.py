@@ -18,7 +18,7 @@ def catalogue_rows(db: Database, *, kommune: str) -> list[tuple]:
     """What validation needs of each indicator, in catalogue order (a light query, run per upload)."""
     return db.rows(
         """
-        SELECT id, name, unit, direction, minimum, maximum, is_integer, frequency
+        SELECT id, name, unit, direction, minimum, maximum, is_integer, frequency, plausible_max
         FROM indicators WHERE kommune = ? ORDER BY sort
         """,
         [kommune],

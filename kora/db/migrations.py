@@ -295,6 +295,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        6,
+        "plausible monthly maximum per indicator",
+        """
+        -- Above it the upload preview warns (1.234 km in one month is German thousands notation for
+        -- 1234 km, but implausible), far above it (IMPOSSIBLE_FACTOR) the value is refused.
+        ALTER TABLE indicators ADD COLUMN plausible_max DOUBLE
+        """,
+    ),
 ]
 
 

@@ -43,8 +43,8 @@ INSERT_SQL = {
     "indicators": """
         INSERT INTO indicators (kommune, id, name, messung, erhoben_von, unit, direction, aggregation, baseline,
                                 baseline_year, quelle_text, minimum, maximum, is_integer, weight, assumption,
-                                sort, frequency)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                sort, frequency, plausible_max)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     """,
     "indicator_targets": "INSERT INTO indicator_targets VALUES (?, ?, ?, ?)",
     "indicator_vorhaben": "INSERT INTO indicator_vorhaben VALUES (?, ?, ?)",
@@ -73,7 +73,7 @@ def _indicator_rows(plan: Plan) -> list[tuple[Any, ...]]:
         (
             plan.kommune, x.id, x.name, x.messung, x.erhoben_von, x.unit, x.direction, x.aggregation,
             x.baseline, x.baseline_year, x.quelle_text, x.minimum, x.maximum, x.integer,
-            x.weight, x.assumption, i, x.frequency,
+            x.weight, x.assumption, i, x.frequency, x.plausible_max,
         )
         for i, x in enumerate(plan.indicators)
     ]  # fmt: skip
@@ -150,7 +150,7 @@ def indicators_df(db: Database, kommune: str) -> pd.DataFrame:
         """
         SELECT i.id, i.name, i.messung, i.erhoben_von, i.unit, i.direction, i.aggregation,
                i.baseline, i.baseline_year, i.quelle_text, i.minimum, i.maximum, i.is_integer,
-               i.weight, i.assumption, i.frequency,
+               i.weight, i.assumption, i.frequency, i.plausible_max,
                coalesce((SELECT list(iv.nr ORDER BY iv.nr) FROM indicator_vorhaben iv
                          WHERE iv.kommune = i.kommune AND iv.indicator_id = i.id), []) AS vorhaben
         FROM indicators i WHERE i.kommune = ? ORDER BY i.sort

@@ -340,7 +340,16 @@ def _read_indicator(e: _Entry, seen: set[str], vorhaben_nrs: set[int]) -> Indica
         weight=_weight(e),
         assumption=e.flag("annahme", True),
         frequency=_choice(e, "meldung", FREQUENCIES, default="monatlich"),
+        plausible_max=_plausible_max(e, bounds),
     )
+
+
+def _plausible_max(e: _Entry, bounds: rules.ValueBounds) -> float | None:
+    """`plausibel_max`: above it a monthly value is warned about (see kora.plan.rules.plausible_max_problem)."""
+    value = e.number("plausibel_max", required=False)
+    if value is not None:
+        _check(e, "plausibel_max", rules.plausible_max_problem(value, bounds))
+    return value
 
 
 def _check_catalogue(file: str, indicators: list[Indicator], vorhaben_nrs: set[int]) -> None:

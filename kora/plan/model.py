@@ -86,6 +86,7 @@ class Indicator:
     maximum: float | None = None
     integer: bool = False
     weight: float = 1.0
+    plausible_max: float | None = None  # a monthly value above it is warned about (`plausibel_max`)
     assumption: bool = True
     frequency: str = "monatlich"
 

@@ -53,6 +53,28 @@ def target_year_problem(year: object) -> str | None:
     return None
 
 
+IMPOSSIBLE_FACTOR = 1000.0
+"""A monthly value this many times above the plausible maximum is refused, not only warned about."""
+ABSOLUTE_MAX = 1e12
+"""Without a plausible maximum: no monthly reading of this plan comes near it, and sums of such values stay finite."""
+
+
+def plausible_max_problem(value: float, bounds: ValueBounds) -> str | None:
+    """The plausible maximum is positive and inside the allowed range (where there is one)."""
+    if not 0 < value <= ABSOLUTE_MAX / IMPOSSIBLE_FACTOR:
+        return f"muss größer als 0 und höchstens {fmt.smart_number(ABSOLUTE_MAX / IMPOSSIBLE_FACTOR)} sein."
+    if (bounds.minimum is not None and value < bounds.minimum) or (
+        bounds.maximum is not None and value > bounds.maximum
+    ):
+        return "muss innerhalb des erlaubten Bereichs (min bis max) liegen."
+    return None
+
+
+def impossible_above(plausible_max: float | None) -> float:
+    """The largest monthly value that is stored at all (with a warning above `plausible_max`)."""
+    return ABSOLUTE_MAX if plausible_max is None else plausible_max * IMPOSSIBLE_FACTOR
+
+
 def value_problem(value: float, bounds: ValueBounds) -> str | None:
     """A baseline or target must be a value a reading of the indicator could have."""
     if bounds.direction == "yesno" and value not in (0.0, 1.0):

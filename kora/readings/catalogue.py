@@ -27,6 +27,7 @@ class Rule:
     maximum: float | None
     integer: bool
     frequency: str = "monatlich"  # "quartalsweise": due in March, June, September, December only
+    plausible_max: float | None = None  # above: the preview warns; far above (kora.plan.rules): refused
 
     def due_in(self, month: dt.date) -> bool:
         return self.frequency != "quartalsweise" or month.month % 3 == 0
@@ -54,9 +55,10 @@ class Catalogue:
                 maximum=None if maximum is None else float(maximum),
                 integer=bool(is_integer),
                 frequency=frequency or "monatlich",
+                plausible_max=None if plausible is None else float(plausible),
             )
-            for ind_id, name, unit, direction, minimum, maximum, is_integer, frequency in import_store.catalogue_rows(
-                db, kommune=kommune
+            for ind_id, name, unit, direction, minimum, maximum, is_integer, frequency, plausible in (
+                import_store.catalogue_rows(db, kommune=kommune)
             )
         )
         start = info["plan_start"]
@@ -67,7 +69,15 @@ class Catalogue:
     def from_plan(cls, plan: Plan) -> Catalogue:
         rules = tuple(
             Rule(
-                i.id, i.name, i.unit, i.direction, i.minimum, i.maximum, i.integer, getattr(i, "frequency", "monatlich")
+                i.id,
+                i.name,
+                i.unit,
+                i.direction,
+                i.minimum,
+                i.maximum,
+                i.integer,
+                getattr(i, "frequency", "monatlich"),
+                getattr(i, "plausible_max", None),
             )
             for i in plan.indicators
         )

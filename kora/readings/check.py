@@ -16,9 +16,9 @@ import pandas as pd
 
 from kora.readings.catalogue import Catalogue, last_reportable_month
 from kora.readings.check_columns import check_comments, check_indicators, check_kommune, check_months
-from kora.readings.check_values import check_ranges, read_values
+from kora.readings.check_values import check_ranges, plausibility_notes, read_values
 from kora.readings.duplicates import cell_keys, merge_duplicates
-from kora.readings.findings import column_labels, sorted_problems
+from kora.readings.findings import capped, column_labels
 from kora.readings.ingest import FileRejected, Problem, Upload, read_upload
 from kora.readings.ingest.columns import take_text
 
@@ -67,12 +67,11 @@ def check_upload(upload: Upload, catalogue: Catalogue, *, today: dt.date | None 
     bad = np.logical_or.reduce([f.bad for f in findings])
     if bad.any():
         readings, cell = readings[~bad], cell[~bad]
-    merged = merge_duplicates(readings, {r.id: r for r in catalogue.rules}, cell)
+    rules = {r.id: r for r in catalogue.rules}
+    merged = merge_duplicates(readings, rules, cell)
     problems = [*ex.problems, *(p for f in findings for p in f.problems), *merged.problems]
-    notes = [*ex.notes, *merged.notes]
-    return Checked(
-        merged.readings, sorted_problems(problems), notes, ex.n_empty, ex.layout, upload.description, values.decimal
-    )
+    notes = [*ex.notes, *merged.notes, *plausibility_notes(merged.readings, rules)]
+    return Checked(merged.readings, capped(problems), notes, ex.n_empty, ex.layout, upload.description, values.decimal)
 
 
 def empty_readings() -> pd.DataFrame:

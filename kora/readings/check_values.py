@@ -9,6 +9,7 @@ decimal style is decided once for the whole file (`detect_decimal`), never guess
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 
 from kora import fmt
 from kora.periods import read_month
+from kora.plan.rules import impossible_above
 from kora.readings.catalogue import Rule
 from kora.readings.check_columns import Indicators
 from kora.readings.findings import Finding, problems_from
@@ -92,7 +94,7 @@ def typed_value(value: object, rule: Rule, *, yesno: bool, percent: bool) -> flo
             return value.percent  # Excel shows 45 %, the indicator is in %: 45
         return percent_cell_message(rule, value)
     if isinstance(value, float | int):
-        return float(value)
+        return float(value) if math.isfinite(value) else too_big_message(str(value))
     if isinstance(value, dt.date | dt.datetime):
         return DATE_CELL
     return "Dieser Zellinhalt ist keine Zahl."
@@ -137,6 +139,8 @@ def _read_numbers(
     out.values[index] = parsed
     for i in index[np.isnan(parsed)]:
         out.reject(int(i), number_message(str(raw.iat[i]), out.decimal))
+    for i in index[np.isinf(parsed)]:  # "1e309" is a number to the parser, infinity to the database
+        out.reject(int(i), too_big_message(str(raw.iat[i])))
 
 
 def check_ranges(records: pd.DataFrame, indicators: Indicators, values: np.ndarray) -> Finding:
@@ -145,7 +149,7 @@ def check_ranges(records: pd.DataFrame, indicators: Indicators, values: np.ndarr
     A record without a usable value (unknown indicator, unreadable cell) is marked bad here too.
     """
     yesno = indicators.spread(lambda r: r.direction == "yesno", False, bool) & indicators.known
-    has_value = ~np.isnan(values) & indicators.known
+    has_value = np.isfinite(values) & indicators.known
     minimum = indicators.spread(lambda r: np.nan if r.minimum is None else r.minimum, np.nan, float)
     maximum = indicators.spread(lambda r: np.nan if r.maximum is None else r.maximum, np.nan, float)
     integer = indicators.spread(lambda r: r.integer, False, bool)
@@ -154,9 +158,19 @@ def check_ranges(records: pd.DataFrame, indicators: Indicators, values: np.ndarr
         above = has_value & ~np.isnan(maximum) & (values > maximum)
         fractional = has_value & integer & ~yesno & (np.abs(values - np.round(values)) > 1e-9)
     yes_no_number = has_value & yesno & (values != 0.0) & (values != 1.0)
-    range_bad = (below | above) & ~yesno
+    limit = indicators.spread(lambda r: impossible_above(r.plausible_max), np.inf, float)
+    with np.errstate(invalid="ignore"):
+        impossible = has_value & ~(below | above) & (np.abs(values) > limit)
+    range_bad = (below | above | impossible) & ~yesno
     problems = problems_from(
-        records, range_bad, "value_col", lambda row, i: range_message(indicators.rule_of(i), values[i])
+        records,
+        range_bad,
+        "value_col",
+        lambda row, i: (
+            implausible_message(indicators.rule_of(i), values[i], refused=True)
+            if impossible[i]
+            else range_message(indicators.rule_of(i), values[i])
+        ),
     )
     problems += problems_from(
         records,
@@ -217,3 +231,44 @@ def range_message(rule: Rule, value: float) -> str:
     low = "" if rule.minimum is None else fmt.exact_number(rule.minimum)
     high = "" if rule.maximum is None else fmt.exact_number(rule.maximum)
     return f"{shown} liegt außerhalb des erlaubten Bereichs ({low} bis {high} {rule.unit}). Bitte den Wert prüfen."
+
+
+def too_big_message(raw: str) -> str:
+    """A number beyond what a computer stores (1e309): refused, never stored as „unendlich“."""
+    return (
+        f"„{raw.strip()}“ ist zu groß für eine Zahl (größer als etwa 1,8 · 10^308). "
+        "Bitte den Wert prüfen und als normale Zahl eintragen."
+    )
+
+
+def implausible_message(rule: Rule, value: float, *, refused: bool) -> str:
+    """Above the catalogue's plausible monthly maximum: a warning, or (far above) a refusal."""
+    shown = fmt.exact_number(value) if abs(value) < 1e15 else f"{value:.3g}".replace(".", ",")
+    unit = f" {rule.unit}" if rule.unit and rule.unit != "Anzahl" else ""
+    if rule.plausible_max is None:
+        limit = f"höchstens {fmt.smart_number(impossible_above(None))}"
+    else:
+        limit = f"plausibel sind bis {fmt.smart_number(rule.plausible_max)}{unit} im Monat"
+    if refused:
+        return (
+            f"{shown}{unit} für „{rule.name}“ ist nicht plausibel ({limit}) und wird nicht gespeichert. "
+            "Bitte den Wert prüfen (Tausenderpunkt statt Komma? Einheit?)."
+        )
+    return (
+        f"{shown}{unit} für „{rule.name}“ liegt über dem plausiblen Monatswert ({limit}). "
+        "Bitte prüfen, ob der Wert stimmt (z. B. „1.234“ ist eintausendzweihundertvierunddreißig, "
+        "„1,234“ wäre eins Komma zwei drei vier)."
+    )
+
+
+def plausibility_notes(readings: pd.DataFrame, rules: dict[str, Rule], *, limit: int = 5) -> list[str]:
+    """Warnings for stored-to-be values above their indicator's plausible monthly maximum (first few plus a count)."""
+    maxima = readings["indicator_id"].map(lambda i: rules[i].plausible_max if i in rules else None)
+    high = readings[(maxima.notna() & (readings["value"] > maxima.astype("float64"))).to_numpy(dtype=bool)]
+    notes = [
+        f"Zeile {int(row.line)}: " + implausible_message(rules[row.indicator_id], float(row.value), refused=False)
+        for row in high.head(limit).itertuples(index=False)
+    ]
+    if len(high) > limit:
+        notes.append(f"… und {len(high) - limit} weitere Werte über dem plausiblen Monatswert.")
+    return notes

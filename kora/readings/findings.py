@@ -14,7 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kora import fmt
 from kora.readings.ingest import Problem, display
+
+MAX_PER_KIND = 20  # problems listed per kind of finding; the rest are counted (issue 15: bounded answers)
+MAX_PROBLEMS = 100  # problems listed per file in all, the rest counted
 
 # `message` of `problems_from`: one sentence for all masked records, or one per record
 Message = str | Callable[[Any, int], str]
@@ -55,10 +59,15 @@ def _shown_cell(row: Any, column: str) -> str | None:
 
 
 def problems_from(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, message: Message) -> list[Problem]:
-    """Problems for the masked records; `message` is a str or a callable(row, position) -> str."""
-    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
-    if not len(positions):
+    """Problems for the masked records; `message` is a str or a callable(row, position) -> str.
+
+    Only the first MAX_PER_KIND records get their own problem; the rest are counted in one more
+    (a file with 100 000 bad cells is answered with 21 lines, not 100 000).
+    """
+    all_positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if not len(all_positions):
         return []
+    positions = all_positions[:MAX_PER_KIND]
     out = []
     for pos, row in zip(positions, frame.iloc[positions].itertuples(index=False), strict=True):
         out.append(
@@ -69,7 +78,30 @@ def problems_from(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str
                 message=message(row, int(pos)) if callable(message) else message,
             )
         )
+    if len(all_positions) > len(positions):
+        out.append(more_problem(len(all_positions) - len(positions), f"wie in Zeile {out[-1].line}"))
     return out
+
+
+def more_problem(n: int, kind: str) -> Problem:
+    """The count that stands for problems not listed one by one (located after the listed ones)."""
+    return Problem(
+        line=None,
+        column=None,
+        value=None,
+        message=f"… und {fmt.exact_number(n)} weitere Fehler ({kind}), nicht einzeln aufgeführt. "
+        "Bitte die Datei nach dem gleichen Muster prüfen.",
+    )
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """Sorted by row and column, at most MAX_PROBLEMS listed; counts of unlisted problems stay at the end."""
+    listed = sorted_problems([p for p in problems if p.line is not None or not p.message.startswith("… und ")])
+    counts = [p for p in problems if p.line is None and p.message.startswith("… und ")]
+    if len(listed) > MAX_PROBLEMS:
+        counts.append(more_problem(len(listed) - MAX_PROBLEMS, "weitere Zeilen"))
+        listed = listed[:MAX_PROBLEMS]
+    return listed + counts
 
 
 def column_order(label: str | None) -> int:

@@ -35,13 +35,13 @@ def upload_history(db: Database, *, kommune: str = DEFAULT_KOMMUNE, include_demo
         {
             "Nr": frame["id"].astype("int64"),
             "Art": frame["kind"].map(KIND_LABELS),
-            "Datei": frame["filename"].fillna(""),
-            "Von": frame["user_name"],
+            "Datei": frame["filename"].fillna("").map(fmt.visible_text),  # tables show text as text; bidi as codes
+            "Von": frame["user_name"].map(fmt.visible_text),
             "Zeitpunkt": [fmt.local_stamp(t) for t in frame["created_at"]],
             "Neu": frame["n_new"].astype("int64"),
             "Geändert": frame["n_changed"].astype("int64"),
             "Unverändert": frame["n_unchanged"].astype("int64"),
-            "Grund": frame["reason"].fillna(""),
+            "Grund": frame["reason"].fillna("").map(fmt.visible_text),
             "Status": [status(r) for r in frame.itertuples(index=False)],
         }
     ).reset_index(drop=True)
@@ -50,7 +50,7 @@ def upload_history(db: Database, *, kommune: str = DEFAULT_KOMMUNE, include_demo
 @dataclass(frozen=True)
 class UploadChoice:
     id: int
-    label: str
+    label: str  # Markdown-safe (user text escaped with kora.fmt.markdown): pages show it as an expander label
     revertible: bool
     why_not: str
 
@@ -61,7 +61,9 @@ def upload_choices(db: Database, *, kommune: str = DEFAULT_KOMMUNE, limit: int =
     frame = frame[frame["kind"] != "demo"].head(limit)
     out = []
     for r in frame.itertuples(index=False):
-        label = f"Nr. {int(r.id)} · {KIND_LABELS[r.kind]} · {r.filename or ''} · {r.user_name} · {fmt.local_stamp(r.created_at)}"
+        # the page shows the label as Markdown (an expander): user text is escaped here, once
+        name, user = fmt.markdown(r.filename or ""), fmt.markdown(r.user_name)
+        label = f"Nr. {int(r.id)} · {KIND_LABELS[r.kind]} · {name} · {user} · {fmt.local_stamp(r.created_at)}"
         if not pd.isna(r.reverted_by):
             out.append(UploadChoice(int(r.id), label, False, f"bereits zurückgenommen durch {int(r.reverted_by)}"))
         else:
@@ -93,10 +95,10 @@ def reading_versions(
     return pd.DataFrame(
         {
             "Wert": ["zurückgezogen" if pd.isna(v) else fmt.exact_number(v) for v in frame["value"]],
-            "Kommentar": frame["comment"].fillna(""),
+            "Kommentar": frame["comment"].fillna("").map(fmt.visible_text),
             "Erfasst am": [fmt.local_stamp(t) for t in frame["recorded_at"]],
             "Von": frame["recorded_by"],
-            "Grund": frame["reason"].fillna(""),
+            "Grund": frame["reason"].fillna("").map(fmt.visible_text),
             "Upload": frame["upload_id"].astype("int64"),
             "Art": frame["kind"].map(KIND_LABELS),
         }

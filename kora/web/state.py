@@ -13,16 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
+import tempfile
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from kora import fmt, periods
+from kora.access.backup import BackupResult, create_backup
+from kora.access.roles import Actor
 from kora.db import Database, open_database, plan_store, resolve_db_path
-from kora.errors import KoraError
+from kora.errors import DatabaseDamagedError, DatabaseLockedError, DatabaseReadOnlyError, KoraError
 from kora.plan import setup
+from kora.readings import import_inbox
 from kora.samples import beispieldaten
 
 LOADER_TTL = dt.timedelta(minutes=10)
@@ -32,7 +39,41 @@ LOADER_TTL = dt.timedelta(minutes=10)
 def _connection(path: str) -> Database:
     db = open_database(path)
     setup.ensure_ready(db)
+    serve_backup_orders(db)
     return db
+
+
+def serve_backup_orders(db: Database) -> threading.Event:
+    """The server holds the file, so it runs the backups and imports the CLI orders (docs/backup.md, hook 1).
+
+    One daemon thread per process (the connection is cached once per process), on its own cursor;
+    the returned event stops it.
+    """
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=import_inbox.poll_orders, args=(db.cursor(), stop), daemon=True, name="kora-auftraege"
+    )
+    thread.start()
+    return stop
+
+
+@dataclass(frozen=True)
+class BackupDownload:
+    data: bytes
+    file_name: str
+    result: BackupResult
+
+
+def backup_download(db: Database, *, actor: Actor | None) -> BackupDownload:
+    """A verified backup as bytes for `st.download_button` (role check and audit row in `create_backup`).
+
+    The copy is made in a temporary folder and removed again: the download is the only copy.
+    """
+    name = f"kora-sicherung-{dt.datetime.now():%Y%m%d-%H%M}.duckdb"
+    with tempfile.TemporaryDirectory(prefix="kora-download-") as tmp:
+        result = create_backup(db, Path(tmp) / name, actor=actor)
+        data = (Path(tmp) / name).read_bytes()
+    return BackupDownload(data, name, result)
 
 
 def db_path() -> str:
@@ -48,6 +89,37 @@ def database() -> Database:
         cur = _connection(path).cursor()
         st.session_state[key] = cur
     return cur
+
+
+WHAT_TO_DO = {
+    DatabaseLockedError: "Meist läuft gerade ein Import oder eine Sicherung über die Kommandozeile. "
+    "Bitte in einer Minute neu laden; hält es an, das andere Programm beenden.",
+    DatabaseDamagedError: "Bitte die Administration informieren: sie spielt die letzte Sicherung zurück (README, "
+    "„Sicherung und Wiederherstellung“). Bis dahin werden keine Daten verändert.",
+    DatabaseReadOnlyError: "Bitte die Administration informieren (Rechte oder Laufwerk prüfen). Zum reinen Ansehen "
+    "kann das Dashboard mit KORA_READONLY=1 gestartet werden.",
+}
+
+
+def require_database() -> Database:
+    """This session's cursor, or a German page saying what happened and what to do (never a traceback)."""
+    try:
+        return database()
+    except KoraError as err:
+        st.title("KoRa-Monitor")
+        st.error(fmt.markdown(str(err)), icon="🛑")
+        advice = next((text for kind, text in WHAT_TO_DO.items() if isinstance(err, kind)), None)
+        st.info(
+            fmt.markdown(
+                advice or "Bitte die Seite neu laden; besteht der Fehler weiter, die Administration informieren."
+            )
+        )
+        st.stop()
+        raise  # st.stop() raises; this line only tells type checkers
+
+
+def read_only_banner() -> str:
+    return f"Nur-Lese-Modus ({database().read_only}): Ansehen und Exporte ja, Änderungen nein."
 
 
 def fresh_cursor(path: str) -> Database:

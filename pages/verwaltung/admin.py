@@ -259,9 +259,34 @@ def users_tab() -> None:
                 done(f"Benutzer „{who}“ gespeichert.")
 
 
+def backup_tab() -> None:
+    st.caption(
+        "Eine Sicherung ist eine vollständige, geprüfte Kopie der Datenbank (alle Messwerte, Versionen, "
+        "Benutzer und das Audit-Log). Sie wird hier erstellt, während das Dashboard läuft, und nur heruntergeladen."
+    )
+    if st.button("Sicherung erstellen", key="adm_backup", icon="💾"):
+        try:
+            with st.spinner("Sicherung wird erstellt und geprüft …"):
+                st.session_state["adm_backup_file"] = state.backup_download(db, actor=actor)
+        except KoraError as err:
+            st.error(fmt.markdown(str(err)))
+    made = st.session_state.get("adm_backup_file")
+    if made is not None:
+        st.success(fmt.markdown(made.result.message), icon="✅")
+        st.download_button(
+            f"{made.file_name} herunterladen",
+            data=made.data,
+            file_name=made.file_name,
+            mime="application/octet-stream",
+            key="adm_backup_download",
+        )
+    st.caption("Wiederherstellen (Dashboard vorher beenden):")
+    st.code("python -m kora restore SICHERUNG.duckdb --db data/kora.duckdb --force", language="bash")
+
+
 if actor.is_admin:
-    t_targets, t_milestones, t_coord, t_users = st.tabs(
-        ["Ziele & Startwerte", "Meilensteine", "Koordination", "Benutzer"]
+    t_targets, t_milestones, t_coord, t_users, t_backup = st.tabs(
+        ["Ziele & Startwerte", "Meilensteine", "Koordination", "Benutzer", "Sicherung"]
     )
     with t_targets:
         targets_tab()
@@ -271,6 +296,8 @@ if actor.is_admin:
         coordination_tab()
     with t_users:
         users_tab()
+    with t_backup:
+        backup_tab()
 else:
     st.caption(
         f"Als Koordinator\\*in pflegen Sie hier die Meilensteine Ihrer Vorhaben ({fmt.markdown(actor.scope_text())})."

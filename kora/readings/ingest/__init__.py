@@ -42,13 +42,16 @@ def read_grid(data: bytes) -> tuple[str, str, pd.DataFrame]:
     decoded = sniff.decode_text(data)
     delimiter = text.sniff_delimiter(decoded.text)
     grid = text.read_grid(decoded.text, delimiter)
+    grid.attrs["notes"] = list(decoded.notes)  # encoding warnings travel with the grid to the Upload
     desc = f"Text/CSV ({decoded.encoding}, Trennzeichen {text.DELIMITER_NAMES[delimiter]})"
     return kind, desc, grid
 
 
 def read_upload(data: bytes) -> Upload:
     kind, description, grid = read_grid(data)
-    return Upload(kind, description, extract(grid))
+    extracted = extract(grid)
+    extracted.notes[:0] = grid.attrs.get("notes", [])
+    return Upload(kind, description, extracted)
 
 
 __all__ = [

@@ -41,6 +41,7 @@ _CONTENT = re.compile(rb"[^ \t\r\n\x00\xef\xbb\xbf\xff\xfe]")
 class Decoded:
     text: str
     encoding: str  # human name, e.g. "UTF-8 mit BOM"
+    notes: tuple[str, ...] = ()  # warnings for the preview: mixed encodings, mojibake ("StraÃŸe")
 
 
 def reject(message: str, *, value: str | None = None) -> FileRejected:
@@ -122,11 +123,14 @@ def decode_text(data: bytes) -> Decoded:
         except UnicodeDecodeError:
             raise reject("Die Datei ist als UTF-8 markiert, enthält aber ungültige Zeichen. " + SAVE_AS) from None
     try:
-        return Decoded(data.decode("utf-8"), "UTF-8")
+        return with_mojibake_notes(Decoded(data.decode("utf-8"), "UTF-8"))
     except UnicodeDecodeError:
         pass
     try:
         text = data.decode("cp1252")
+        mixed = decode_mixed(data)
+        if mixed is not None:
+            return with_mojibake_notes(mixed)
     except UnicodeDecodeError as err:
         raise reject(
             f"Die Zeichenkodierung der Datei ist nicht erkennbar (Byte {err.object[err.start]:#04x} an Position {err.start}). "
@@ -134,7 +138,67 @@ def decode_text(data: bytes) -> Decoded:
         ) from None
     if _control_ratio(text) > 0.01:
         raise reject("Die Datei ist keine Text- oder Excel-Datei (sie enthält Binärdaten). " + SAVE_AS)
-    return Decoded(text, "Windows-1252")
+    return with_mojibake_notes(Decoded(text, "Windows-1252"))
+
+
+# UTF-8 read as Windows-1252: "ü" -> "Ã¼", "ß" -> "ÃŸ", "€" -> "â‚¬", "„" -> "â€ž"
+MOJIBAKE = re.compile("Ã[^\x00-\x7f]|â‚¬|â€")
+MAX_LINES_NAMED = 5
+
+
+def decode_mixed(data: bytes) -> Decoded | None:
+    """Lines in UTF-8 and lines in Windows-1252 in one file (pasted together): each line read in its own.
+
+    None when the file is plain Windows-1252 (no line with valid multi-byte UTF-8). Valid
+    multi-byte UTF-8 practically never occurs in real Windows-1252 text, so a line that decodes
+    as UTF-8 is UTF-8; the preview says which lines were read how.
+    """
+    lines = data.split(b"\n")
+    utf8: list[int] = []
+    cp1252: list[int] = []
+    out: list[str] = []
+    for number, raw in enumerate(lines, start=1):
+        if raw.isascii():
+            out.append(raw.decode("ascii"))
+            continue
+        try:
+            out.append(raw.decode("utf-8"))
+            utf8.append(number)
+        except UnicodeDecodeError:
+            out.append(raw.decode("cp1252"))
+            cp1252.append(number)
+    if not utf8:
+        return None
+    note = (
+        "Die Datei mischt zwei Zeichenkodierungen: UTF-8 in Zeile "
+        f"{_lines(utf8)} und Windows-1252 in Zeile {_lines(cp1252)}. Jede Zeile wurde in ihrer eigenen "
+        "Zeichenkodierung gelesen; bitte Umlaute in der Vorschau prüfen und die Datei künftig in Excel als "
+        "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
+    )
+    return Decoded("\n".join(out), "UTF-8 und Windows-1252 gemischt", (note,))
+
+
+def with_mojibake_notes(decoded: Decoded) -> Decoded:
+    """A warning when the text holds typical mojibake ("StraÃŸe"): UTF-8 once read as Windows-1252."""
+    hits = []
+    for match in MOJIBAKE.finditer(decoded.text):
+        line = decoded.text.count("\n", 0, match.start()) + 1
+        if line not in hits:
+            hits.append(line)
+        if len(hits) > MAX_LINES_NAMED:
+            break
+    if not hits:
+        return decoded
+    note = (
+        f"In Zeile {_lines(hits)} stehen Zeichenfolgen wie „Ã¼“ oder „ÃŸ“: das sind Umlaute, die schon einmal mit "
+        "falscher Zeichenkodierung gespeichert wurden (gemeint war z. B. „ü“, „ß“). Bitte die Texte prüfen und korrigieren."
+    )
+    return Decoded(decoded.text, decoded.encoding, (*decoded.notes, note))
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:MAX_LINES_NAMED])
+    return shown + (f" (und {len(numbers) - MAX_LINES_NAMED} weiteren)" if len(numbers) > MAX_LINES_NAMED else "")
 
 
 def _looks_utf16_without_bom(data: bytes) -> bool:

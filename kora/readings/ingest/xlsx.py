@@ -20,9 +20,11 @@ from typing import Any
 
 import pandas as pd
 
+from kora.readings.ingest import container
 from kora.readings.ingest.problems import FileRejected, Problem
 
-MAX_CELLS = 3_000_000
+MAX_CELLS = container.MAX_CELLS  # also counted in the XML before parsing; this guards what openpyxl yields
+MAX_COLUMNS = 1000  # a wide layout has one column per month: 1000 is 80 years
 SHEET_HINT = "messwert"
 
 
@@ -65,11 +67,19 @@ UNREADABLE = (
 )
 DAMAGED = "Die Excel-Arbeitsmappe ist beschädigt ({error}). Bitte in Excel öffnen und neu speichern."
 TOO_LARGE = "Das Tabellenblatt ist zu groß. Bitte nur die Messwerte hochladen."
+TOO_WIDE = (
+    "Zeile {row} des Tabellenblatts hat Inhalt in {n} Spalten (erlaubt sind höchstens {limit}). "
+    "Bitte nur die Messwerte hochladen."
+)
 
 
 def read_grid(data: bytes) -> tuple[pd.DataFrame, str]:
-    """(grid of object cells with Excel row numbers as index, sheet name)."""
-    wb = _open_workbook(data)
+    """(grid of object cells with Excel row numbers as index, sheet name).
+
+    The zip is inspected first (`kora.readings.ingest.container`: unpacked size, XML entities,
+    empty rows dropped), so openpyxl only ever sees a bounded, entity-free workbook.
+    """
+    wb = _open_workbook(container.inspect_workbook(data))
     try:
         sheets = [ws.title for ws in wb.worksheets]
         if not sheets:
@@ -139,6 +149,7 @@ def read_rows(sheet_rows: Iterable[Sequence[Any]], *, limit: int = MAX_CELLS) ->
     """Cell values per row and each row's Excel number; more than `limit` cells is a FileRejected.
 
     Read-only sheets skip empty rows: a cell's own row number (when it has one) is the truth.
+    Empty rows are not kept (a gap of a million rows costs nothing then).
     """
     rows: list[list[object]] = []
     row_numbers: list[int] = []
@@ -151,6 +162,14 @@ def read_rows(sheet_rows: Iterable[Sequence[Any]], *, limit: int = MAX_CELLS) ->
             if getattr(cell, "row", None) is not None and cell.row != current:
                 current = cell.row
             values.append(cell_value(cell))
+        while values and values[-1] is None:  # styled empty cells at the end of a row hold nothing
+            values.pop()
+        if not values:  # an empty row (openpyxl fills gaps with them): the index keeps Excel's numbers
+            continue
+        if len(values) > MAX_COLUMNS:
+            raise FileRejected(
+                Problem(current, None, None, TOO_WIDE.format(row=current, n=len(values), limit=MAX_COLUMNS))
+            )
         cells += len(values)
         if cells > limit:
             raise FileRejected(Problem(None, None, None, TOO_LARGE))

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kora import fmt
+
 # Characters XML 1.0 forbids (PowerPoint/Excel files are XML): a stray control character in a
 # pasted comment must not make the whole export fail.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def xml_safe(text: object) -> str:
-    return _XML_ILLEGAL.sub("", str(text))
+    """Text for PPTX/XLSX/HTML: XML-illegal characters dropped, bidi controls shown (`kora.fmt.visible_text`)."""
+    return _XML_ILLEGAL.sub("", fmt.visible_text(text))
 
 
 @dataclass(frozen=True)
