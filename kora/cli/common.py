@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from kora.db import Database, open_database
@@ -35,3 +36,15 @@ def open_db(args: argparse.Namespace) -> Database:
 def print_json(payload: Any) -> None:
     json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+MAX_PRINTED_ERRORS = 50
+
+
+def print_problems(message: str, problems: Sequence[object]) -> None:
+    """A refused file on stderr: the summary, the first problems, and how many more `--json` lists."""
+    print(message, file=sys.stderr)
+    for problem in problems[:MAX_PRINTED_ERRORS]:
+        print(f"  {problem}", file=sys.stderr)
+    if len(problems) > MAX_PRINTED_ERRORS:
+        print(f"  … und {len(problems) - MAX_PRINTED_ERRORS} weitere (alle mit --json).", file=sys.stderr)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kora.access.roles import Actor
-from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
+from kora.cli.common import MAX_PRINTED_ERRORS, add_db_argument, add_json_argument, open_db, print_json, print_problems
 from kora.db import resolve_db_path
 from kora.errors import DatabaseLockedError, KoraError
 from kora.kommunen import own_kommune
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from kora.db import Database
-
-MAX_PRINTED_ERRORS = 50
 
 
 def _read(path: str) -> bytes:
@@ -101,11 +99,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for note in p.notes:
         print(f"Hinweis: {note}")
     if p.errors:
-        print(p.message(), file=sys.stderr)
-        for problem in p.errors[:MAX_PRINTED_ERRORS]:
-            print(f"  {problem}", file=sys.stderr)
-        if len(p.errors) > MAX_PRINTED_ERRORS:
-            print(f"  … und {len(p.errors) - MAX_PRINTED_ERRORS} weitere (alle mit --json).", file=sys.stderr)
+        print_problems(p.message(), p.errors)
         return 2
     if outcome.error:
         print(f"Fehler: {outcome.error}", file=sys.stderr)

@@ -8,12 +8,11 @@ exactly like a browser upload. Exit codes: 0 = saved, no change or clean dry run
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from kora.access.roles import Actor
-from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
-from kora.cli.importing import MAX_PRINTED_ERRORS, _read
+from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json, print_problems
+from kora.cli.importing import _read
 from kora.errors import KoraError
 from kora.massnahmen import history, quelle, revert, template, upload
 from kora.periods import parse_day, parse_month
@@ -44,11 +43,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for note in p.notes:
         print(f"Hinweis: {note}")
     if p.errors:
-        print(p.message(), file=sys.stderr)
-        for problem in p.errors[:MAX_PRINTED_ERRORS]:
-            print(f"  {problem}", file=sys.stderr)
-        if len(p.errors) > MAX_PRINTED_ERRORS:
-            print(f"  … und {len(p.errors) - MAX_PRINTED_ERRORS} weitere (alle mit --json).", file=sys.stderr)
+        print_problems(p.message(), p.errors)
         return 2
     print(("Probelauf (nichts gespeichert): " + p.message()) if outcome.result is None else outcome.result.message)
     return 0

@@ -30,6 +30,7 @@ from kora.massnahmen import refresh, rules
 from kora.massnahmen.check import Parsed, check_files
 from kora.massnahmen.diff import diff_events, diff_list
 from kora.periods import utcnow
+from kora.readings import findings
 from kora.readings.ingest import Problem
 from kora.readings.versions import AuditRow, UploadRow
 
@@ -88,14 +89,8 @@ class ListPreview:
         )
 
     def error_table(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "Zeile": pd.array([p.line for p in self.errors], dtype="Int64"),
-                "Spalte": [p.column or "" for p in self.errors],
-                "Wert": [p.value or "" for p in self.errors],
-                "Meldung": [p.message for p in self.errors],
-            }
-        )
+        """German table for the page: Zeile, Spalte, Wert, Meldung (as for readings)."""
+        return findings.error_table(self.errors)
 
     def table(self, *, only_changes: bool = False) -> pd.DataFrame:
         """German per-Maßnahme preview: Zeile, Nr, Maßnahme, Status, Änderungen."""

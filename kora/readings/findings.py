@@ -7,7 +7,7 @@ Records are handled column-wise (numpy masks), because a file may hold 100 000 r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,3 +120,15 @@ def column_order(label: str | None) -> int:
 def sorted_problems(problems: list[Problem]) -> list[Problem]:
     """By row, then column (stable: problems of one cell keep the order the checks found them in)."""
     return sorted(problems, key=lambda p: (p.line or 0, column_order(p.column)))
+
+
+def error_table(problems: Sequence[Problem]) -> pd.DataFrame:
+    """German table of a refused file's problems for the pages: Zeile, Spalte, Wert, Meldung."""
+    return pd.DataFrame(
+        {
+            "Zeile": pd.array([p.line for p in problems], dtype="Int64"),
+            "Spalte": [p.column or "" for p in problems],
+            "Wert": [p.value or "" for p in problems],
+            "Meldung": [p.message for p in problems],
+        }
+    )

@@ -23,6 +23,7 @@ from kora.db.audit_store import AuditAction
 from kora.errors import PermissionDenied
 from kora.labels import CHANGE_LABELS
 from kora.plan.model import DEFAULT_KOMMUNE
+from kora.readings import findings
 from kora.readings.catalogue import Catalogue
 from kora.readings.check import Checked, empty_readings, parse_file
 from kora.readings.ingest import Problem
@@ -129,14 +130,7 @@ class Preview:
 
     def error_table(self) -> pd.DataFrame:
         """German table for the page: Zeile, Spalte, Wert, Meldung."""
-        return pd.DataFrame(
-            {
-                "Zeile": pd.array([p.line for p in self.errors], dtype="Int64"),
-                "Spalte": [p.column or "" for p in self.errors],
-                "Wert": [p.value or "" for p in self.errors],
-                "Meldung": [p.message for p in self.errors],
-            }
-        )
+        return findings.error_table(self.errors)
 
     def table(self, *, only_changes: bool = False) -> pd.DataFrame:
         """German preview table; a changed cell shows 'alt → neu'. Comments stay plain text."""

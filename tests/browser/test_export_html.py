@@ -114,9 +114,13 @@ def test_praesentationsmodus_with_arrow_keys_on_a_projector(demo_app: Server, pa
     )
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"] h1')?.innerText.startsWith('KoRa')")
-    for _ in range(6):
+    for _ in range(6):  # wait for each slide before the next click: a click during a rerun may be dropped
+        before = heading.inner_text()
         page.get_by_role("button", name=re.compile("Weiter")).click()
-        page.wait_for_timeout(400)
+        page.wait_for_function(
+            "(b) => { const h = document.querySelector('[data-testid=\"stMain\"] h1'); return h && h.innerText !== b; }",
+            arg=before,
+        )
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stMain\"] h1')?.innerText.startsWith('Was hat sich')"
     )
