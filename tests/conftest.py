@@ -59,3 +59,14 @@ def app_env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield db_path
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_brake() -> Iterator[None]:
+    """The login brake lives for a server process; pytest is one process for hundreds of logins from
+    "localhost", so each test starts (and ends) with a brake that has seen no failures."""
+    from kora.access.login import THROTTLE
+
+    THROTTLE.reset()
+    yield
+    THROTTLE.reset()

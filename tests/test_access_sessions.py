@@ -119,7 +119,10 @@ def test_short_configured_key_is_named() -> None:
 
 
 @pytest.fixture
-def client() -> TestClient:
+def client(monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    """`routes()` marks the cookie flow as installed for the whole process; keep that mark to this test,
+    or every later AppTest login would send its browser to a cookie route that AppTest cannot follow."""
+    monkeypatch.setattr(session_routes, "_INSTALLED", [])
     return TestClient(Starlette(routes=session_routes.routes()), follow_redirects=False)
 
 

@@ -84,6 +84,15 @@ class LoginThrottle:
         self._bursts: dict[tuple[str, str], Burst] = {}
         self._lock = threading.Lock()
 
+    def reset(self) -> None:
+        """Forget every failure, brake and trusted client (a fresh server process starts like this)."""
+        with self._lock:
+            self._pair.clear()
+            self._client.clear()
+            self._recent.clear()
+            self._trusted.clear()
+            self._bursts.clear()
+
     # --- the brakes -----------------------------------------------------------------------------
 
     def _remaining(self, entry: tuple[int, float] | None, free: int, now: float) -> int:
