@@ -25,31 +25,46 @@ def catalogue_rows(db: Database, *, kommune: str) -> list[tuple]:
     )
 
 
-def current_cells(
-    db: Database, *, kommune: str, indicator_ids: list[str], first_month: dt.date, last_month: dt.date
-) -> pd.DataFrame:
-    """Newest version (withdrawn ones included, value NULL) of every cell of these indicators in these months.
-
-    The caller passes the file's indicators and its month span, so the rows read follow the
-    file, not the history (a monthly file into years of versions reads one month's cells, not
-    every version of every touched indicator). `arg_max_null` over the struct picks the newest
-    version per cell in one aggregate — cheaper than a window over the versions, and NULL values
-    (withdrawn cells) are kept.
-    """
-    return db.df(
-        """
-        SELECT indicator_id, month, unnest(newest)
-        FROM (
-            SELECT indicator_id, month,
-                   arg_max_null({'value': value, 'comment': comment, 'upload_id': upload_id},
-                                (recorded_at, seq)) AS newest
-            FROM readings
-            WHERE kommune = $k AND month BETWEEN $first AND $last AND list_contains($ids, indicator_id)
-            GROUP BY indicator_id, month
-        )
-        """,
-        {"k": kommune, "ids": indicator_ids, "first": first_month, "last": last_month},
+_NEWEST_CELLS = """
+    SELECT indicator_id, month, unnest(newest)
+    FROM (
+        SELECT indicator_id, month,
+               arg_max_null({{'value': value, 'comment': comment, 'upload_id': upload_id}},
+                            (recorded_at, seq)) AS newest
+        FROM readings
+        WHERE kommune = $k AND list_contains($ids, indicator_id){months}
+        GROUP BY indicator_id, month
     )
+"""
+
+
+def current_cells_sql(*, with_months: bool) -> str:
+    """The newest-version query, with the month filter only when the caller has a span (the filter is
+    what keeps a monthly file's diff from reading the whole history)."""
+    return _NEWEST_CELLS.format(months=" AND month BETWEEN $first AND $last" if with_months else "")
+
+
+def current_cells(
+    db: Database,
+    *,
+    kommune: str,
+    indicator_ids: list[str],
+    first_month: dt.date | None = None,
+    last_month: dt.date | None = None,
+) -> pd.DataFrame:
+    """Newest version (withdrawn ones included, value NULL) of every cell of these indicators,
+    in the months `first_month`..`last_month` when given, else in every month.
+
+    An upload passes the file's month span, so the rows read follow the file, not the history;
+    re-deriving indicators passes none (a value that disappears must be withdrawn). `arg_max_null`
+    over the struct picks the newest version per cell in one aggregate — cheaper than a window,
+    and NULL values (withdrawn cells) are kept.
+    """
+    params: dict[str, object] = {"k": kommune, "ids": indicator_ids}
+    with_months = first_month is not None and last_month is not None
+    if with_months:
+        params |= {"first": first_month, "last": last_month}
+    return db.df(current_cells_sql(with_months=with_months), params)
 
 
 def readings_state(db: Database, *, kommune: str) -> tuple[int, int]:

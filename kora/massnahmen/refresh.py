@@ -26,10 +26,6 @@ from kora.readings.versions import AuditRow, Batch, BeforeReadings, UploadRow, w
 DERIVED_REASON = "abgeleitet aus der Maßnahmenliste"
 
 
-# Derived values are compared with every stored month (a value that disappears must be withdrawn).
-ALL_MONTHS = {"first_month": dt.date(1900, 1, 1), "last_month": dt.date(2100, 12, 1)}
-
-
 def derived_sources(db: Database, *, kommune: str) -> dict[str, str]:
     """Indicators whose values are derived (quelle massnahmen or meilensteine) -> quelle."""
     return {k: v for k, v in massnahmen_store.quellen(db, kommune=kommune).items() if v != "meldung"}
@@ -101,7 +97,7 @@ def derived_versions(
     ids = indicator_ids if indicator_ids is not None else sorted(derived_sources(db, kommune=kommune))
     values = compute(db, kommune=kommune, indicator_ids=ids, today=today) if ids else pd.DataFrame()
     todo = (
-        changes(values, import_store.current_cells(db, kommune=kommune, indicator_ids=ids, **ALL_MONTHS))
+        changes(values, import_store.current_cells(db, kommune=kommune, indicator_ids=ids))
         if len(values)
         else pd.DataFrame({"indicator_id": [], "month": [], "value": []})
     )
