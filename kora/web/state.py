@@ -176,16 +176,26 @@ def _this_run() -> dict[Any, Any] | None:
     return memo[1]
 
 
+def once_per_run(key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
+    """`load()`, asked once per run of this session for `key` (every call outside a run).
+
+    Saves Streamlit's per-call cache-key hashing (~0,2 ms) where a page asks the same loader
+    many times in one run (one chart per indicator, each cut from the same series dict).
+    """
+    run = _this_run()
+    if run is None:
+        return load()
+    if key not in run:
+        run[key] = load()
+    return run[key]
+
+
 def data_version(path: str, kommune: str) -> DataVersion:
     """The Kommune's data version as of this run (kora.db.data_version): part of every loader's key."""
-    run = _this_run()
-    key = ("data_version", path, kommune)
-    if run is not None and key in run:
-        return run[key]  # type: ignore[no-any-return]
-    version = data_version_store.data_version(fresh_cursor(path), kommune=kommune)
-    if run is not None:
-        run[key] = version
-    return version
+    return once_per_run(  # type: ignore[no-any-return]
+        ("data_version", path, kommune),
+        lambda: data_version_store.data_version(fresh_cursor(path), kommune=kommune),
+    )
 
 
 # --- cached loaders --------------------------------------------------------------------------
@@ -200,12 +210,7 @@ def _own_kommune() -> str:
     """Loaders default to the session's Kommune (kora.web.gate decides it from the person), once per run."""
     from kora.web.gate import own_kommune  # gate imports this module: resolved at call time
 
-    run = _this_run()
-    if run is None:
-        return own_kommune()
-    if "own_kommune" not in run:
-        run["own_kommune"] = own_kommune()
-    return run["own_kommune"]  # type: ignore[no-any-return]
+    return once_per_run(("own_kommune",), own_kommune)  # type: ignore[no-any-return]
 
 
 @st.cache_resource(ttl=LOADER_TTL, max_entries=500, show_spinner=False)
@@ -217,7 +222,7 @@ def plan(kommune: str | None = None) -> dict[str, Any]:
     """The plan dict (`python -m kora plan --json` shape). Shared between sessions: read, never modify."""
     kommune = kommune or _own_kommune()
     path = db_path()
-    return _plan(path, kommune, data_version(path, kommune).plan)
+    return once_per_run(("plan", path, kommune), lambda: _plan(path, kommune, data_version(path, kommune).plan))
 
 
 @st.cache_resource(ttl=LOADER_TTL, max_entries=500, show_spinner=False)
@@ -229,7 +234,9 @@ def _reading_flags(path: str, kommune: str, version: tuple[int, int]) -> tuple[b
 def _flags(kommune: str | None) -> tuple[bool, bool]:
     kommune = kommune or _own_kommune()
     path = db_path()
-    return _reading_flags(path, kommune, data_version(path, kommune).data)
+    return once_per_run(  # type: ignore[no-any-return]
+        ("flags", path, kommune), lambda: _reading_flags(path, kommune, data_version(path, kommune).data)
+    )
 
 
 def has_readings(kommune: str | None = None) -> bool:
@@ -272,7 +279,12 @@ def status(as_of: dt.date | None = None, *, kommune: str | None = None, known_at
     """The StatusReport (kora.tracking.status) for the Stand chosen in the sidebar."""
     kommune = kommune or _own_kommune()
     path = db_path()
-    return _shallow(_status(path, kommune, data_version(path, kommune).data, as_of or stand(), known_at))
+    as_of = as_of or stand()
+    report = once_per_run(
+        ("status", path, kommune, as_of, known_at),
+        lambda: _status(path, kommune, data_version(path, kommune).data, as_of, known_at),
+    )
+    return _shallow(report)
 
 
 @st.cache_resource(ttl=LOADER_TTL, max_entries=500, show_spinner=False)
@@ -287,7 +299,10 @@ def series(indicator_id: str, as_of: dt.date | None = None, *, kommune: str | No
     kommune = kommune or _own_kommune()
     path = db_path()
     as_of = as_of or stand()
-    every = _all_series(path, kommune, data_version(path, kommune).data, as_of)
+    every = once_per_run(
+        ("all_series", path, kommune, as_of),
+        lambda: _all_series(path, kommune, data_version(path, kommune).data, as_of),
+    )
     if indicator_id not in every:
         from kora.tracking.status import series as build_series  # raises the German NotFoundError
 

@@ -144,6 +144,8 @@ def decode_text(data: bytes) -> Decoded:
 # UTF-8 read as Windows-1252: "ü" -> "Ã¼", "ß" -> "ÃŸ", "€" -> "â‚¬", "„" -> "â€ž"
 MOJIBAKE = re.compile("Ã[^\x00-\x7f]|â‚¬|â€")
 MAX_LINES_NAMED = 5
+# Every well-formed multi-byte UTF-8 sequence matches (a superset: overlong forms match too).
+UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def decode_mixed(data: bytes) -> Decoded | None:
@@ -153,6 +155,8 @@ def decode_mixed(data: bytes) -> Decoded | None:
     multi-byte UTF-8 practically never occurs in real Windows-1252 text, so a line that decodes
     as UTF-8 is UTF-8; the preview says which lines were read how.
     """
+    if not UTF8_MULTIBYTE.search(data):
+        return None  # no line can read as UTF-8 beyond ASCII: skip the per-line loop (~1 s per 100 000 lines)
     lines = data.split(b"\n")
     utf8: list[int] = []
     cp1252: list[int] = []
