@@ -192,7 +192,7 @@ def once_per_run(key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
 
 def data_version(path: str, kommune: str) -> DataVersion:
     """The Kommune's data version as of this run (kora.db.data_version): part of every loader's key."""
-    return once_per_run(  # type: ignore[no-any-return]
+    return once_per_run(
         ("data_version", path, kommune),
         lambda: data_version_store.data_version(fresh_cursor(path), kommune=kommune),
     )
@@ -210,7 +210,7 @@ def _own_kommune() -> str:
     """Loaders default to the session's Kommune (kora.web.gate decides it from the person), once per run."""
     from kora.web.gate import own_kommune  # gate imports this module: resolved at call time
 
-    return once_per_run(("own_kommune",), own_kommune)  # type: ignore[no-any-return]
+    return once_per_run(("own_kommune",), own_kommune)
 
 
 @st.cache_resource(ttl=LOADER_TTL, max_entries=500, show_spinner=False)
@@ -234,7 +234,7 @@ def _reading_flags(path: str, kommune: str, version: tuple[int, int]) -> tuple[b
 def _flags(kommune: str | None) -> tuple[bool, bool]:
     kommune = kommune or _own_kommune()
     path = db_path()
-    return once_per_run(  # type: ignore[no-any-return]
+    return once_per_run(
         ("flags", path, kommune), lambda: _reading_flags(path, kommune, data_version(path, kommune).data)
     )
 
