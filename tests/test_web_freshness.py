@@ -86,12 +86,15 @@ def test_upload_commit_and_revert_show_at_once(server_db: Database) -> None:
     assert_status_fresh(server_db)
 
 
-def test_only_what_a_reading_upload_touches_reloads(server_db: Database) -> None:
+def test_only_what_a_reading_upload_touches_reloads(server_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """A monthly upload leaves the plan (a ~100 ms load) cached; the readings reload."""
+    loads: list[str] = []
+    real = setup.plan_dict
+    monkeypatch.setattr(state.setup, "plan_dict", lambda db, kommune: loads.append(kommune) or real(db, kommune))
     plan = state.plan(K)
     series = state.series("kritik_extern", AS_OF, kommune=K)
     upload(server_db, 4243)
-    assert state.plan(K) is plan  # the very same cached object: not loaded again
+    assert state.plan(K) == plan and loads == [K]  # served from the cache: not loaded again
     assert cell(state.series("kritik_extern", AS_OF, kommune=K), "2025-01") == 4243 != cell(series, "2025-01")
 
 
