@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -90,7 +91,12 @@ def test_only_what_a_reading_upload_touches_reloads(server_db: Database, monkeyp
     """A monthly upload leaves the plan (a ~100 ms load) cached; the readings reload."""
     loads: list[str] = []
     real = setup.plan_dict
-    monkeypatch.setattr(state.setup, "plan_dict", lambda db, kommune: loads.append(kommune) or real(db, kommune))
+
+    def counted(db: Database, *, kommune: str) -> dict[str, Any]:
+        loads.append(kommune)
+        return real(db, kommune=kommune)
+
+    monkeypatch.setattr(state.setup, "plan_dict", counted)
     plan = state.plan(K)
     series = state.series("kritik_extern", AS_OF, kommune=K)
     upload(server_db, 4243)
@@ -112,7 +118,7 @@ def test_beispieldaten_load_and_remove_show_at_once(app_env: Path) -> None:
 
 def target(plan: dict, indicator_id: str, year: int) -> float | None:
     ind = next(i for i in plan["indicators"] if i["id"] == indicator_id)
-    return ind["targets"].get(str(year), ind["targets"].get(year))  # type: ignore[no-any-return]
+    return ind["targets"].get(str(year), ind["targets"].get(year))
 
 
 def test_plan_edit_shows_at_once(server_db: Database) -> None:
@@ -122,7 +128,7 @@ def test_plan_edit_shows_at_once(server_db: Database) -> None:
         server_db, OPERATOR, "kritik_extern", field="target", year=2025, value=(old or 0) + 7, reason="Test", kommune=K
     )
     assert target(state.plan(K), "kritik_extern", 2025) == (old or 0) + 7
-    assert state.plan(K) == setup.plan_dict(server_db, K)
+    assert state.plan(K) == setup.plan_dict(server_db, kommune=K)
     assert not state.status(AS_OF, kommune=K).indicators.equals(stale)
     assert_status_fresh(server_db)
 

@@ -209,7 +209,7 @@ def _own_kommune() -> str:
 
 @st.cache_resource(ttl=LOADER_TTL, max_entries=500, show_spinner=False)
 def _plan(path: str, kommune: str, version: tuple[int, int]) -> bytes:
-    return pickle.dumps(setup.plan_dict(fresh_cursor(path), kommune), protocol=5)
+    return pickle.dumps(setup.plan_dict(fresh_cursor(path), kommune=kommune), protocol=5)
 
 
 def plan(kommune: str | None = None) -> dict[str, Any]:
@@ -227,7 +227,7 @@ def plan(kommune: str | None = None) -> dict[str, Any]:
 @st.cache_resource(ttl=LOADER_TTL, max_entries=500, show_spinner=False)
 def _reading_flags(path: str, kommune: str, version: tuple[int, int]) -> tuple[bool, bool]:
     cur = fresh_cursor(path)
-    return beispieldaten.has_readings(cur, kommune), beispieldaten.has_demo(cur, kommune)
+    return beispieldaten.has_readings(cur, kommune=kommune), beispieldaten.has_demo(cur, kommune=kommune)
 
 
 def _flags(kommune: str | None) -> tuple[bool, bool]:
