@@ -115,7 +115,8 @@ def _account_in(db: Database, actor: Actor | None, username: str, *, kommune: st
 def _scope(
     db: Database, *, kommune: str, vorhaben: Iterable[int | str], indicators: Iterable[str]
 ) -> list[tuple[str, str]]:
-    """Validated (kind, ref) pairs for the assignments table."""
+    """Validated (kind, ref) pairs for the assignments table (an unknown Kommune is refused here)."""
+    registry_kommune(kommune)
     known_v = {int(v) for v in plan_store.vorhaben_df(db, kommune)["nr"]}
     known_i = set(plan_store.indicators_df(db, kommune)["id"])
     pairs: list[tuple[str, str]] = []
@@ -169,7 +170,6 @@ def add_user(
     name = _username(username)
     role = _role(role)
     mail = _email(email)
-    registry_kommune(kommune)  # an unknown id is refused before anything is written
     if auth_store.user_by_name(db, name) is not None:
         raise ValidationError(
             f"Benutzer „{name}“ gibt es bereits (ändern mit python -m kora user passwd oder im Admin-Bereich)."
