@@ -10,12 +10,14 @@ import pytest
 
 from kora.access import accounts
 from kora.db import open_database
+from kora.network import service
 from kora.plan import setup
 from tests.browser.conftest import Server, shot, wait_for_app
 from tests.browser.test_access_browser import PASSWORD, log_in
 from tests.browser.test_dashboard import ERRORS, settle
-from tests.conftest import OPERATOR
+from tests.conftest import OPERATOR, TODAY
 from tests.test_accounts_kommune import PEOPLE, _second_plan
+from tests.test_received_packages import BONN
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +30,8 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     setup.init(db, plan_path=_second_plan(folder), actor=OPERATOR)
     for name, (role, kommune) in PEOPLE.items():
         accounts.add_user(db, OPERATOR, name, role=role, password=PASSWORD, display_name=name.title(), kommune=kommune)
+    outcome = service.import_package(db, BONN.read_bytes(), filename="bonn.zip", actor=OPERATOR, today=TODAY)
+    assert outcome.ok, outcome.errors
     db.close()
     server = Server(folder / "kora.duckdb", env={"KORA_AUTH": "lokal"})
     yield server
@@ -51,4 +55,19 @@ def test_second_kommunes_admin_sees_only_its_accounts(shared_server: Server, bro
     assert page.locator(ERRORS).count() == 0
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert "Konten der Kommune München" in text
+    context.close()
+
+
+def test_historie_lists_a_received_package_read_only(shared_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    log_in(page, shared_server.url, "mia")
+    page.get_by_role("link", name=re.compile("Historie")).click()
+    page.wait_for_selector("h1:has-text('Historie')")
+    page.wait_for_selector("text=Pakete der Partnerstädte")
+    page.locator('[data-testid="stDataFrame"]:visible').first.wait_for()
+    settle(page)
+    shot(page, "historie_received_packages")
+    assert page.locator(ERRORS).count() == 0
     context.close()
