@@ -408,6 +408,7 @@ def test_user_cli(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest
             "indikatoren": ["formate_aktiv"],
             "password": True,
             "disabled": True,
+            "kommune": KOMMUNE,
         }
     ]
     from kora.db import open_database
@@ -460,7 +461,7 @@ def test_admin_user_form_is_all_or_nothing(db: Database) -> None:
             disabled=False,
             kommune=KOMMUNE,
         )
-    lea = next(u for u in accounts.user_choices(db) if u["username"] == "lea")
+    lea = next(u for u in accounts.user_choices(db, kommune=KOMMUNE) if u["username"] == "lea")
     assert lea["role"] == "leser"
     assert len(audit_store.audit_df(db)) == audit_before
 
@@ -468,7 +469,7 @@ def test_admin_user_form_is_all_or_nothing(db: Database) -> None:
         db, OPERATOR, "lea", role="koordination", display_name="Lea L.", email="lea@aachen.de",
         password="ein-neues-passwort", disabled=False, kommune=KOMMUNE,
     )  # fmt: skip
-    lea = next(u for u in accounts.user_choices(db) if u["username"] == "lea")
+    lea = next(u for u in accounts.user_choices(db, kommune=KOMMUNE) if u["username"] == "lea")
     assert (lea["role"], lea["display_name"], lea["email"]) == ("koordination", "Lea L.", "lea@aachen.de")
     assert login.login_local(db, "lea", "ein-neues-passwort").name == "lea"
 
@@ -504,4 +505,4 @@ def test_two_admin_sessions_cannot_create_the_same_user_twice(db: Database) -> N
     with ThreadPoolExecutor(4) as pool:
         outcomes = list(pool.map(create, range(4)))
     assert outcomes.count("ok") == 1
-    assert [u["username"] for u in accounts.user_choices(db)].count("zoe") == 1
+    assert [u["username"] for u in accounts.user_choices(db, kommune=KOMMUNE)].count("zoe") == 1

@@ -54,7 +54,11 @@ PEOPLE = {  # username -> (role, Vorhaben)
     "ada": ("admin", ()),
     "bea": ("leser", ()),  # the account the user-management cells act on
 }
-SECOND_PEOPLE = {"moritz": ("koordination", (THIS,)), "mia": ("admin", ())}  # belong to München
+SECOND_PEOPLE = {  # belong to München; "max" is the account the second Kommune's user cells act on
+    "moritz": ("koordination", (THIS,)),
+    "mia": ("admin", ()),
+    "max": ("leser", ()),
+}
 ROLE_USER = {
     "leser": "lea",
     "koordination_anderes": "otto",
@@ -215,6 +219,23 @@ def user_form(db: Database, actor: Actor | None) -> None:
     )
 
 
+def second_user_add(db: Database, actor: Actor | None) -> None:
+    accounts.add_user(db, actor, "neu", role="leser", kommune=SECOND)
+
+
+def second_user_change(db: Database, actor: Actor | None) -> None:
+    accounts.update_user(db, actor, "max", role="koordination", kommune=SECOND)
+
+
+def second_user_disable(db: Database, actor: Actor | None) -> None:
+    accounts.set_disabled(db, actor, "max", kommune=SECOND)
+
+
+def foreign_account_disable(db: Database, actor: Actor | None) -> None:
+    """An Aachen account, named under München: nobody's own (the Admin of München may not either)."""
+    accounts.set_disabled(db, actor, "bea", kommune=SECOND)
+
+
 def user_password(db: Database, actor: Actor | None) -> None:
     accounts.change_password(db, actor, "bea", "ein-neues-passwort", kommune=KOMMUNE)
 
@@ -243,6 +264,7 @@ def kommune_assignment(db: Database, actor: Actor | None) -> None:
 
 COORDINATOR_OK = {"koordination_dieses", "admin"}
 ADMIN_ONLY = {"admin"}
+SECOND_ADMIN_ONLY = {"admin_andere_kommune"}
 ENTRY_POINTS: dict[str, tuple[Callable[[Database, Actor | None], None], set[str], str]] = {
     "upload": (upload_commit, COORDINATOR_OK, "upload"),
     "korrektur": (correction, COORDINATOR_OK, "upload"),
@@ -257,6 +279,10 @@ ENTRY_POINTS: dict[str, tuple[Callable[[Database, Actor | None], None], set[str]
     "benutzer_deaktivieren": (user_disable, ADMIN_ONLY, "benutzer_deaktivieren"),
     "benutzer_formular": (user_form, ADMIN_ONLY, "benutzer_aendern"),
     "passwort": (user_password, ADMIN_ONLY, "passwort_aendern"),
+    "benutzer_anlegen_zweite_kommune": (second_user_add, SECOND_ADMIN_ONLY, "benutzer_anlegen"),
+    "benutzer_aendern_zweite_kommune": (second_user_change, SECOND_ADMIN_ONLY, "benutzer_aendern"),
+    "benutzer_deaktivieren_zweite_kommune": (second_user_disable, SECOND_ADMIN_ONLY, "benutzer_deaktivieren"),
+    "fremdes_konto_deaktivieren": (foreign_account_disable, set(), "benutzer_deaktivieren"),
     "beispieldaten_laden": (demo_load, ADMIN_ONLY, "beispieldaten_geladen"),
     "beispieldaten_entfernen": (demo_remove, ADMIN_ONLY, "beispieldaten_entfernt"),
     "plan_neu_laden": (plan_reload, ADMIN_ONLY, "plan_neu_geladen"),
@@ -442,8 +468,10 @@ def test_cli_operator_is_admin_and_recorded_with_the_os_user(perm_db: Database) 
 def test_last_admin_cannot_be_disabled_or_demoted(perm_db: Database) -> None:
     from kora.errors import KoraError
 
-    accounts.set_disabled(perm_db, OPERATOR, "mia", kommune=KOMMUNE)  # München's admin: ada is then the last one
-    with pytest.raises(KoraError, match="letzte aktive Admin"):
+    # per Kommune: München's admin (mia) does not count for Aachen, so ada is Aachen's last one
+    with pytest.raises(KoraError, match="letzte aktive Admin-Konto der Kommune München"):
+        accounts.set_disabled(perm_db, OPERATOR, "mia", kommune=SECOND)
+    with pytest.raises(KoraError, match="letzte aktive Admin-Konto der Kommune Aachen"):
         accounts.set_disabled(perm_db, OPERATOR, "ada", kommune=KOMMUNE)
     with pytest.raises(KoraError, match="letzte aktive Admin"):
         accounts.update_user(perm_db, OPERATOR, "ada", role="leser", kommune=KOMMUNE)

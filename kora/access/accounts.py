@@ -1,5 +1,9 @@
 """Accounts and coordinator assignments: add, change, disable, list (Admin only).
 
+Accounts belong to a Kommune (kora.access.membership): a Kommune's Admin lists and manages only
+that Kommune's accounts, and the "last active Admin" rule holds per Kommune, so one city can never
+lock another out. The installation's operator (CLI, Einzelplatz) keeps the whole view.
+
 One code path, two doors: `python -m kora user …` (the machine operator, admin) and the
 Verwaltung page call these functions; each checks the role with `kora.access.roles.authorize` and writes
 one audit row. Accounts are never deleted (disabled instead), so the audit log and the
@@ -16,12 +20,14 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 
+from kora.access import membership, roles
 from kora.access.login import normalise_username
 from kora.access.passwords import hash_password, verify_password
 from kora.access.roles import ROLE_LABELS, ROLES, Actor, authorize
-from kora.db import Database, audit_store, auth_store, plan_store
+from kora.db import Database, audit_store, auth_store, network_store, plan_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError, ValidationError
+from kora.kommunen import kommune as registry_kommune
 from kora.periods import utcnow
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
@@ -74,24 +80,43 @@ def _check_email_free(db: Database, email: str | None, username: str) -> None:
             raise ValidationError(f"Die E-Mail-Adresse {email} gehört bereits zu „{other['username']}“.")
 
 
-def _active_admins(db: Database, *, without: str) -> int:
-    frame = auth_store.users_df(db)
+def _active_admins(db: Database, *, kommune: str, without: str) -> int:
+    frame = users(db, kommune=kommune)
     return int(((frame["role"] == "admin") & ~frame["disabled"] & (frame["username"] != without)).sum())
 
 
 def _guard_last_admin(db: Database, row: dict[str, Any], *, new_role: str | None, disable: bool) -> None:
+    """Per Kommune: each city of a shared installation keeps at least one active Admin of its own."""
     losing = row["role"] == "admin" and not row["disabled"] and (disable or (new_role and new_role != "admin"))
-    if losing and _active_admins(db, without=row["username"]) == 0:
+    home = membership.account_kommune(db, row["username"])
+    if losing and _active_admins(db, kommune=home, without=row["username"]) == 0:
         raise KoraError(
-            f"„{row['username']}“ ist das letzte aktive Admin-Konto. Bitte zuerst ein weiteres Admin-Konto anlegen, "
-            "sonst kann niemand mehr Benutzer und Ziele verwalten."
+            f"„{row['username']}“ ist das letzte aktive Admin-Konto der Kommune {membership.kommune_name(home)}. "
+            "Bitte zuerst ein weiteres Admin-Konto dieser Kommune anlegen, sonst kann dort niemand mehr Benutzer "
+            "und Ziele verwalten."
         )
+
+
+def _account_in(db: Database, actor: Actor | None, username: str, *, kommune: str, action: AuditAction) -> dict:
+    """The account `username`, refused (one audit row "verweigert") when it belongs to another Kommune:
+    an Admin of `kommune` manages only that Kommune's accounts. The message does not say which Kommune
+    the account belongs to, so a Kommune's Admin learns nothing about another city's people."""
+    row = _existing(db, normalise_username(username))
+    if membership.account_kommune(db, row["username"]) != kommune:
+        refusal = roles.Refusal(
+            f"Keine Berechtigung: Das Konto „{row['username']}“ gehört nicht zur Kommune "
+            f"{membership.kommune_name(kommune)}; Konten anderer Kommunen verwaltet deren Administration. "
+            "Es wurde nichts gespeichert."
+        )
+        raise roles._deny(db, actor, action, refusal, kommune=kommune, object=f"Benutzer {row['username']}")
+    return row
 
 
 def _scope(
     db: Database, *, kommune: str, vorhaben: Iterable[int | str], indicators: Iterable[str]
 ) -> list[tuple[str, str]]:
-    """Validated (kind, ref) pairs for the assignments table."""
+    """Validated (kind, ref) pairs for the assignments table (an unknown Kommune is refused here)."""
+    registry_kommune(kommune)
     known_v = {int(v) for v in plan_store.vorhaben_df(db, kommune)["nr"]}
     known_i = set(plan_store.indicators_df(db, kommune)["id"])
     pairs: list[tuple[str, str]] = []
@@ -166,6 +191,7 @@ def add_user(
             at=now,
             by=who.audit_name,
         )
+        network_store.set_user_kommune(db, username=name, kommune=kommune, at=now, by=who.audit_name)
         if pairs:
             auth_store.replace_assignments(db, name, kommune=kommune, pairs=pairs, at=now, by=who.audit_name)
         audit_store.write_audit(
@@ -221,7 +247,7 @@ def edit_user(
     error about the password. An admin may set any password here, their own included.
     """
     who = authorize(db, actor, AuditAction.BENUTZER_AENDERN, kommune=kommune, object=f"Benutzer {username}")
-    row = _existing(db, normalise_username(username))
+    row = _account_in(db, actor, username, kommune=kommune, action=AuditAction.BENUTZER_AENDERN)
     fields: dict[str, Any] = {}
     if role is not None and _role(role) != row["role"]:
         fields["role"] = _role(role)
@@ -259,7 +285,7 @@ def edit_user(
 def set_disabled(db: Database, actor: Actor | None, username: str, *, disabled: bool = True, kommune: str) -> None:
     """Disable (or re-enable) an account. Nothing is deleted: history keeps the name."""
     who = authorize(db, actor, AuditAction.BENUTZER_DEAKTIVIEREN, kommune=kommune, object=f"Benutzer {username}")
-    row = _existing(db, normalise_username(username))
+    row = _account_in(db, actor, username, kommune=kommune, action=AuditAction.BENUTZER_DEAKTIVIEREN)
     if bool(row["disabled"]) == disabled:
         return
     if disabled:
@@ -300,7 +326,7 @@ def change_password(
         who_name = actor.name
     else:
         who = authorize(db, actor, AuditAction.PASSWORT_AENDERN, kommune=kommune, object=f"Benutzer {name}")
-        row = _existing(db, name)
+        row = _account_in(db, actor, name, kommune=kommune, action=AuditAction.PASSWORT_AENDERN)
         who_name = who.audit_name
     hashed = hash_password(password)
     now = utcnow()
@@ -328,7 +354,7 @@ def set_assignments(
 ) -> None:
     """Make a Koordinator*in responsible for exactly these Vorhaben and indicators."""
     who = authorize(db, actor, AuditAction.KOORDINATION_ZUORDNEN, kommune=kommune, object=f"Benutzer {username}")
-    row = _existing(db, normalise_username(username))
+    row = _account_in(db, actor, username, kommune=kommune, action=AuditAction.KOORDINATION_ZUORDNEN)
     pairs = _scope(db, kommune=kommune, vorhaben=vorhaben, indicators=indicators)
     if pairs and row["role"] != "koordination":
         raise ValidationError(
@@ -355,15 +381,28 @@ def set_assignments(
         )
 
 
-def users(db: Database) -> pd.DataFrame:
-    """All accounts without password hashes (for `user list` and the admin page)."""
-    return auth_store.users_df(db)
+def users(db: Database, *, kommune: str | None) -> pd.DataFrame:
+    """Accounts of `kommune` (None: of every Kommune, the installation's view) without password
+    hashes, with the `kommune` each belongs to (for `user list` and the admin page)."""
+    frame = membership.with_kommune(db, auth_store.users_df(db))
+    if kommune is not None:
+        frame = frame[frame["kommune"] == kommune].reset_index(drop=True)
+    return frame
 
 
-def users_table(db: Database) -> pd.DataFrame:
-    """German table for the admin page."""
-    frame = users(db)
-    return pd.DataFrame(
+def managed_kommune(db: Database, actor: Actor | None) -> str | None:
+    """Whose accounts `actor` sees and manages: their own Kommune's, or every one (None) for the
+    installation's operator (CLI, Einzelplatz), who belongs to no single Kommune. Nobody logged in
+    sees the installation's own Kommune only (the page shows accounts to Admins anyway)."""
+    if actor is None:
+        return membership.own_kommune()
+    return membership.home_kommune(db, actor)
+
+
+def users_table(db: Database, *, kommune: str | None) -> pd.DataFrame:
+    """German table for the admin page (with a Kommune column in the installation's whole view)."""
+    frame = users(db, kommune=kommune)
+    table = pd.DataFrame(
         {
             "Benutzer": frame["username"],
             "Name": frame["display_name"],
@@ -375,9 +414,12 @@ def users_table(db: Database) -> pd.DataFrame:
             "Status": frame["disabled"].map({True: "deaktiviert", False: "aktiv"}),
         }
     )
+    if kommune is None:
+        table.insert(2, "Kommune", frame["kommune"].map(membership.kommune_name))
+    return table
 
 
-def user_choices(db: Database) -> list[dict[str, Any]]:
+def user_choices(db: Database, *, kommune: str | None) -> list[dict[str, Any]]:
     """Plain dicts for the admin page's select boxes."""
     return [
         {
@@ -389,10 +431,12 @@ def user_choices(db: Database) -> list[dict[str, Any]]:
             "indikatoren": list(r.indikatoren),
             "has_password": bool(r.has_password),
             "disabled": bool(r.disabled),
+            "kommune": r.kommune,
             "label": f"{r.username} · {r.display_name} · {ROLE_LABELS[r.role]}"
+            + (f" · {membership.kommune_name(r.kommune)}" if kommune is None else "")
             + (" · deaktiviert" if r.disabled else ""),
         }
-        for r in users(db).itertuples(index=False)
+        for r in users(db, kommune=kommune).itertuples(index=False)
     ]
 
 
@@ -404,6 +448,7 @@ __all__ = [
     "add_user",
     "change_password",
     "login_accounts",
+    "managed_kommune",
     "set_assignments",
     "set_disabled",
     "update_user",

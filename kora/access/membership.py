@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from kora.db import Database, auth_store, network_store
 from kora.kommunen import by_id, own_kommune
 
@@ -27,11 +29,25 @@ def home_kommune(db: Database, actor: Actor) -> str | None:
     if actor.source == "oidc" and actor.email:
         row = auth_store.user_by_email(db, actor.email.casefold())
         username = row["username"] if row else ""
-    assigned = network_store.user_kommune(db, username) if username else None
-    return assigned or own_kommune()
+    return account_kommune(db, username) if username else own_kommune()
 
 
-def _name(kommune: str) -> str:
+def account_kommune(db: Database, username: str) -> str:
+    """The Kommune an account belongs to: its newest user_kommunen row, else the installation's own."""
+    return network_store.user_kommune(db, username) or own_kommune()
+
+
+def with_kommune(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (with a `username` column) plus the `kommune` each account belongs to."""
+    assigned = network_store.user_kommunen_df(db).set_index("username")["kommune"]
+    own = own_kommune()
+    out = frame.copy()
+    out["kommune"] = [str(assigned.get(name, own)) for name in out["username"]]
+    return out
+
+
+def kommune_name(kommune: str) -> str:
+    """'München' for 'muenchen' (the id itself when the registry does not know it)."""
     known = by_id().get(kommune)
     return known.name if known else kommune
 
@@ -44,6 +60,6 @@ def refusal(db: Database, actor: Actor, *, kommune: str | None, label: str) -> s
     if home is None or home == kommune:
         return None
     return (
-        f"Keine Berechtigung: {label} ist nur in der eigenen Kommune möglich. Ihr Konto gehört zu {_name(home)}, "
-        f"die Änderung beträfe {_name(kommune)}. Es wurde nichts gespeichert."
+        f"Keine Berechtigung: {label} ist nur in der eigenen Kommune möglich. Ihr Konto gehört zu {kommune_name(home)}, "
+        f"die Änderung beträfe {kommune_name(kommune)}. Es wurde nichts gespeichert."
     )

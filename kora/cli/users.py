@@ -13,9 +13,11 @@ import argparse
 import getpass
 import sys
 
-from kora.access import accounts
+from kora.access import accounts, membership
+from kora.access.login import normalise_username
 from kora.access.roles import ROLE_LABELS, ROLES, Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
+from kora.db import Database
 from kora.errors import KoraError
 from kora.kommunen import own_kommune
 from kora.plan import setup
@@ -44,6 +46,11 @@ def _password(args: argparse.Namespace) -> str | None:
     return first
 
 
+def _kommune_of(db: Database, args: argparse.Namespace) -> str:
+    """`--kommune`, else the Kommune the named account belongs to: the operator manages every Kommune's accounts."""
+    return args.kommune or membership.account_kommune(db, normalise_username(args.name))
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     password = _password(args)
     with open_db(args) as db:
@@ -58,7 +65,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             password=password,
             vorhaben=_split(args.vorhaben),
             indicators=_split(args.indikator),
-            kommune=own_kommune(),
+            kommune=args.kommune or own_kommune(),
         )
     how = "nur Stadt-Login" if password is None else "mit Passwort"
     print(f"Benutzer „{name}“ angelegt ({ROLE_LABELS[args.role]}, {how}).")
@@ -69,21 +76,21 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     password = _password(args)
     assert password is not None
     with open_db(args) as db:
-        accounts.change_password(db, Actor.cli(), args.name, password, kommune=own_kommune())
+        accounts.change_password(db, Actor.cli(), args.name, password, kommune=_kommune_of(db, args))
     print(f"Passwort von „{args.name}“ geändert.")
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        accounts.set_disabled(db, Actor.cli(), args.name, disabled=True, kommune=own_kommune())
+        accounts.set_disabled(db, Actor.cli(), args.name, disabled=True, kommune=_kommune_of(db, args))
     print(f"Benutzer „{args.name}“ deaktiviert (die Historie behält den Namen; wieder aktivieren: user enable).")
     return 0
 
 
 def cmd_enable(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        accounts.set_disabled(db, Actor.cli(), args.name, disabled=False, kommune=own_kommune())
+        accounts.set_disabled(db, Actor.cli(), args.name, disabled=False, kommune=_kommune_of(db, args))
     print(f"Benutzer „{args.name}“ wieder aktiviert.")
     return 0
 
@@ -91,15 +98,16 @@ def cmd_enable(args: argparse.Namespace) -> int:
 def cmd_assign(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         setup.ensure_ready(db)
+        kommune = _kommune_of(db, args)
         if args.role:
-            accounts.update_user(db, Actor.cli(), args.name, role=args.role, kommune=own_kommune())
+            accounts.update_user(db, Actor.cli(), args.name, role=args.role, kommune=kommune)
         accounts.set_assignments(
             db,
             Actor.cli(),
             args.name,
             vorhaben=_split(args.vorhaben),
             indicators=_split(args.indikator),
-            kommune=own_kommune(),
+            kommune=kommune,
         )
     print(f"Zuordnung von „{args.name}“ gespeichert.")
     return 0
@@ -107,7 +115,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        frame = accounts.users(db)
+        frame = accounts.users(db, kommune=args.kommune)
     rows = [
         {
             "username": r.username,
@@ -118,6 +126,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "indikatoren": list(r.indikatoren),
             "password": bool(r.has_password),
             "disabled": bool(r.disabled),
+            "kommune": r.kommune,
         }
         for r in frame.itertuples(index=False)
     ]
@@ -129,7 +138,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         scope = ", ".join([f"Vorhaben {v}" for v in r["vorhaben"]] + [f"Indikator {i}" for i in r["indikatoren"]])
-        flags = [ROLE_LABELS[r["role"]], "Passwort" if r["password"] else "nur Stadt-Login"]
+        flags = [ROLE_LABELS[r["role"]], membership.kommune_name(r["kommune"])]
+        flags.append("Passwort" if r["password"] else "nur Stadt-Login")
         if r["disabled"]:
             flags.append("DEAKTIVIERT")
         print(
@@ -143,6 +153,10 @@ def _add_password_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--password-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen (für Automatisierung)"
     )
+
+
+def _add_kommune_arg(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--kommune", metavar="ID", help=what)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -160,22 +174,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", dest="display_name", help='Anzeigename, z. B. "Kim Meier"')
     p.add_argument("--sso", action="store_true", help="ohne Passwort: Anmeldung nur über den Stadt-Login (E-Mail)")
     _add_password_args(p)
+    _add_kommune_arg(p, "Kommune des Kontos (Standard: die eigene Kommune der Installation)")
     p.set_defaults(func=cmd_add)
 
     p = actions.add_parser("passwd", help="Passwort setzen (wird abgefragt)")
     add_db_argument(p)
     p.add_argument("name")
     _add_password_args(p)
+    _add_kommune_arg(p, "nur wenn das Konto zu dieser Kommune gehört (Standard: seine eigene)")
     p.set_defaults(func=cmd_passwd)
 
     p = actions.add_parser("remove", help="Benutzer deaktivieren (die Historie bleibt erhalten)")
     add_db_argument(p)
     p.add_argument("name")
+    _add_kommune_arg(p, "nur wenn das Konto zu dieser Kommune gehört (Standard: seine eigene)")
     p.set_defaults(func=cmd_remove)
 
     p = actions.add_parser("enable", help="deaktivierten Benutzer wieder aktivieren")
     add_db_argument(p)
     p.add_argument("name")
+    _add_kommune_arg(p, "nur wenn das Konto zu dieser Kommune gehört (Standard: seine eigene)")
     p.set_defaults(func=cmd_enable)
 
     p = actions.add_parser("assign", help="Vorhaben/Indikatoren einer Koordinator*in neu festlegen")
@@ -184,9 +202,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--role", choices=ROLES, help="Rolle zugleich ändern")
     p.add_argument("--vorhaben", metavar="NR,…", help="Vorhaben-Nummern (leer = keine)")
     p.add_argument("--indikator", metavar="ID,…", help="Indikator-IDs (leer = keine)")
+    _add_kommune_arg(p, "nur wenn das Konto zu dieser Kommune gehört (Standard: seine eigene)")
     p.set_defaults(func=cmd_assign)
 
     p = actions.add_parser("list", help="alle Benutzer mit Rolle und Zuordnung")
     add_db_argument(p)
     add_json_argument(p)
+    _add_kommune_arg(p, "nur die Konten dieser Kommune (Standard: alle Kommunen)")
     p.set_defaults(func=cmd_list)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from kora import fmt
 from kora.errors import KoraError
+from kora.network.received import received_packages
 from kora.readings.history import indicator_options, month_options, reading_versions, upload_choices, upload_history
 from kora.readings.offers import revert_offers
 from kora.readings.revert import revert_upload
@@ -34,6 +35,15 @@ if uploads.empty:
     st.info("Es wurden noch keine Messwerte hochgeladen.")
 else:
     st.dataframe(uploads, hide_index=True, key="history_uploads")
+
+received = received_packages(db, own=kommune)
+if not received.empty:
+    st.subheader("Pakete der Partnerstädte")
+    st.caption(
+        "Benchmark-Pakete anderer Kommunen (Städtevergleich), gespeichert als Uploads der sendenden Kommune. "
+        "Nur zum Lesen: eine Stadt korrigiert ihre Zahlen mit einem neueren Paket."
+    )
+    st.dataframe(received, hide_index=True, key="history_packages")
 
 choices = upload_choices(db, kommune=kommune) if actor is not None and actor.can_write_readings else []
 if choices:

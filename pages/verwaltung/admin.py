@@ -155,7 +155,9 @@ def milestones_tab() -> None:
 
 
 def coordination_tab() -> None:
-    people = [u for u in accounts.user_choices(db) if u["role"] == "koordination" and not u["disabled"]]
+    people = [
+        u for u in accounts.user_choices(db, kommune=kommune) if u["role"] == "koordination" and not u["disabled"]
+    ]
     if not people:
         st.info(
             fmt.markdown(
@@ -192,7 +194,13 @@ def coordination_tab() -> None:
 
 
 def users_tab() -> None:
-    st.dataframe(accounts.users_table(db), hide_index=True, key="adm_users")
+    view = accounts.managed_kommune(db, actor)  # None: the installation's operator sees every Kommune
+    st.caption(
+        "Konten aller Kommunen dieser Installation."
+        if view is None
+        else fmt.markdown(f"Konten der Kommune {gate.own_kommune_name()}; andere Kommunen verwalten ihre eigenen.")
+    )
+    st.dataframe(accounts.users_table(db, kommune=view), hide_index=True, key="adm_users")
     vorhaben = {v["nr"]: f"{v['nr']}. {v['title']}" for v in plan["vorhaben"]}
     with st.expander("Neuen Benutzer anlegen", expanded=False), st.form("adm_add_user", clear_on_submit=True):
         c1, c2 = st.columns(2)
@@ -225,7 +233,7 @@ def users_tab() -> None:
         else:
             done(f"Benutzer „{name}“ angelegt.")
 
-    people = accounts.user_choices(db)
+    people = accounts.user_choices(db, kommune=view)
     if not people:
         return
     by_name = {u["username"]: u for u in people}
@@ -260,7 +268,7 @@ def users_tab() -> None:
                     email=email,
                     password=password,
                     disabled=disabled,
-                    kommune=kommune,
+                    kommune=person["kommune"],
                 )
             except KoraError as err:
                 st.error(fmt.markdown(str(err)))
