@@ -198,6 +198,28 @@ def last_list_upload_with_hash(db: Database, *, kommune: str, sha256: str) -> in
     return None if value is None else int(value)
 
 
+DERIVED_REASON = "abgeleitet aus der Maßnahmenliste"
+"""The reason of every derived reading version (kora.massnahmen.refresh writes it, the readings' revert reads it)."""
+
+
+def derived_uploads(db: Database, *, kommune: str) -> dict[int, str]:
+    """Uploads whose readings a readings revert must not undo alone: id -> "liste" (the upload wrote
+    Maßnahmen or Ereignisse) or "abgeleitet" (it wrote only derived values: source switch, re-derivation)."""
+    rows = db.rows(
+        """
+        SELECT upload_id, 'liste' FROM massnahme_versions WHERE kommune = $k
+        UNION SELECT upload_id, 'liste' FROM massnahme_events WHERE kommune = $k
+        UNION SELECT upload_id, 'abgeleitet' FROM readings WHERE kommune = $k AND reason = $r
+        """,
+        {"k": kommune, "r": DERIVED_REASON},
+    )
+    out: dict[int, str] = {}
+    for upload_id, kind in rows:
+        if out.get(int(upload_id)) != "liste":
+            out[int(upload_id)] = str(kind)
+    return out
+
+
 def count_versions(db: Database, *, kommune: str) -> int:
     return int(db.scalar("SELECT count(*) FROM massnahme_versions WHERE kommune = ?", [kommune]))
 
