@@ -129,3 +129,45 @@ def test_zeitschiene_shows_hostile_titles_as_text(db: Database) -> None:
     labels = {y for trace in fig.data for y in (trace.y or ()) if y}
     assert any("&lt;b&gt;fett" in y for y in labels)
     assert not any("<b>" in y or "<a " in y for y in labels)
+
+
+# --- the derivation's numeric inputs give the same values as the text frames -------------------
+
+
+def test_coded_derivation_inputs_equal_the_text_frames(db: Database) -> None:
+    from kora.db import massnahmen_store
+    from kora.massnahmen import check, derive, diff, upload
+    from kora.plan import quellen
+    from tests.test_massnahmen_bench_data import big_files
+
+    first = pd.Timestamp("2024-11-05 08:00")
+    for k in range(6):  # back-dated monthly lists that move dates (as bench/bench_massnahmen.py builds them)
+        liste_bytes, events = big_files(n=120, n_events=400, seed=5, shift=k // 2)
+        parsed = check.check_files([("l.csv", liste_bytes), ("e.csv", events)], known_nrs=set(), today=TODAY)
+        assert not parsed.problems and parsed.massnahmen is not None and parsed.events is not None
+        at = (first + pd.DateOffset(months=3 * k)).to_pydatetime()
+        with db.transaction():
+            uid = readings_store.new_upload(db, kommune=K, kind="upload", user="t", at=at, filename="Maßnahmenliste")
+            massnahmen_store.insert_versions(
+                db, upload._version_rows(parsed.massnahmen, kommune=K, upload_id=uid, at=at, user="t", reason=None)
+            )
+            if k == 0:
+                ev = diff.diff_events(parsed.events, massnahmen_store.all_event_keys_df(db, kommune=K))
+                massnahmen_store.insert_events(
+                    db, upload._event_rows(ev, kommune=K, upload_id=uid, at=at, user="t", present=True)
+                )
+    ids = list(quellen.DERIVED)
+    months = refresh.months(db, kommune=K, today=TODAY)
+    coded = massnahmen_store.derivation_inputs(db, kommune=K)
+    text = (
+        massnahmen_store.current_list_df(db, kommune=K),
+        massnahmen_store.current_events_df(db, kommune=K),
+        massnahmen_store.delay_versions_df(db, kommune=K),
+    )
+    assert coded[0] is not None and coded[2] is not None and len(coded[2]) == len(text[2])
+    got = [
+        derive.derive(indicator_ids=ids, months=months, current=c, events=e, versions=v) for c, e, v in (coded, text)
+    ]
+    pd.testing.assert_frame_equal(got[0], got[1])
+    warned = got[0][got[0]["indicator_id"] == "fruehwarnungen"]
+    assert got[0]["value"].notna().sum() > 20 and warned["value"].notna().any()

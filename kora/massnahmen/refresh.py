@@ -51,12 +51,8 @@ def compute(
 ) -> pd.DataFrame:
     """indicator_id, month, value of the given derived indicators from the stored list."""
     from_list = bool(set(indicator_ids) & (set(DERIVED) - {"fruehwarnungen"}))
-    current = massnahmen_store.current_list_df(db, kommune=kommune, known_at=known_at) if from_list else None
-    events = massnahmen_store.current_events_df(db, kommune=kommune, known_at=known_at) if from_list else None
-    versions = (
-        massnahmen_store.delay_versions_df(db, kommune=kommune, known_at=known_at)
-        if "fruehwarnungen" in indicator_ids
-        else None
+    current, events, versions = massnahmen_store.derivation_inputs(
+        db, kommune=kommune, known_at=known_at, list_and_events=from_list, versions="fruehwarnungen" in indicator_ids
     )
     milestones = (
         plan_store.milestones_df(db, kommune, known_at=known_at) if "meilensteine_erreicht" in indicator_ids else None
