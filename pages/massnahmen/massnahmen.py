@@ -1,4 +1,4 @@
-"""Maßnahmen: the city's list of cycling projects — Zeitschiene, delays, priorities, history, upload.
+"""Maßnahmen: the city's list of cycling projects — Zeitschiene, delays, priorities, history, edit, upload.
 
 Thin page: reading, checking, deriving and saving are `kora.massnahmen` (the same calls as
 `python -m kora massnahmen …`); this script only draws. `?indikator=…&monat=JJJJ-MM` (the link
