@@ -125,7 +125,7 @@ with tabs[4]:
         edit_round = st.session_state.get(EDIT_ROUND_KEY, 0)
         edited = st.data_editor(
             base["table"], key=f"massnahmen_editor_{edit_round}", hide_index=True, num_rows="fixed",
-            column_config=web.editor_columns(),
+            column_config=web.editor_columns(), placeholder="",
         )  # fmt: skip
         try:
             rows = edit.changed_rows(base["table"], edited)
