@@ -157,3 +157,49 @@ def test_readers_see_no_editor(app_env: Path, monkeypatch: pytest.MonkeyPatch) -
     assert not at.exception, at.exception
     assert not at.data_editor and not [t for t in at.toggle if t.key == "edit_on"]
     assert any("korrigieren dürfen Koordinator" in i.value for i in at.info)
+
+
+def test_historie_offers_no_readings_revert_of_a_list_upload(app_env: Path) -> None:
+    db = open_database(app_env)
+    ops.init(db, actor=OPERATOR)
+    result = upload.import_list(db, [("l.csv", liste(*ROWS))], actor=OPERATOR, kommune="aachen", today=TODAY)
+    quelle.set_quelle(db, OPERATOR, "km_umgesetzt", "massnahmen", reason="Liste", kommune="aachen", today=TODAY)
+    db.close()
+    assert result.result is not None
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.switch_page("pages/messwerte/historie.py").run()
+    assert not at.exception, at.exception
+    reasons = [c.value for c in at.caption if c.value.startswith("Nicht möglich")]
+    assert reasons and all("Maßnahmen" in r for r in reasons), reasons  # the list upload and the source switch
+    assert not [b for b in at.button if b.label == "Zurücknehmen"]
+
+
+def test_milestone_change_on_the_admin_page_rederives_meilensteine_erreicht(app_env: Path) -> None:
+    import datetime as dt
+
+    from tests.conftest import load_demo
+
+    db = open_database(app_env)
+    ops.init(db, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR)
+    quelle.set_quelle(db, OPERATOR, "meilensteine_erreicht", "meilensteine", reason="aus Meilensteinen",
+                      kommune="aachen", today=TODAY)  # fmt: skip
+    n_uploads = len(readings_store.uploads_df(db, kommune="aachen"))
+    db.close()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.switch_page("pages/verwaltung/admin.py").run()
+    at.selectbox(key="adm_milestone").set_value("M1.3").run()
+    next(r for r in at.radio if r.label == "Neuer Status").set_value("erreicht")
+    at.date_input(key="adm_ms_reached_M1.3").set_value(dt.date(2026, 6, 20))
+    at.text_input(key="adm_ms_reason").input("Nachweis liegt vor")
+    at = next(b for b in at.button if b.label == "Meilenstein speichern").click().run()
+    assert not at.exception, at.exception
+    assert any("gespeichert" in s.value for s in at.success), [e.value for e in at.error]
+    db = open_database(app_env)
+    try:
+        uploads = readings_store.uploads_df(db, kommune="aachen")
+        assert len(uploads) == n_uploads + 1 and "M1.3" in str(uploads.iloc[0]["filename"])
+    finally:
+        db.close()
