@@ -7,6 +7,7 @@ derived indicator to the Maßnahmen behind it (`derived_link`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -125,6 +126,14 @@ def editor_columns() -> dict[str, Any]:
         "Phase": st.column_config.SelectboxColumn("Phase", options=list(rules.PHASES)),
         "Steckbrief": st.column_config.SelectboxColumn("Steckbrief", options=["ja", "nein"]),
     }
+
+
+def editor_key(edit_round: int, *, phases: list[str], arten: list[str], leads: list[str], list_state: tuple) -> str:
+    """The editor's widget key. The editor keeps edits by row position; a new filter or a list that
+    changed meanwhile puts other rows at those positions, so either starts a fresh editor rather
+    than carry an edit over to another Maßnahme."""
+    digest = hashlib.sha256(repr((phases, arten, leads, tuple(list_state))).encode()).hexdigest()[:12]
+    return f"massnahmen_editor_{edit_round}_{digest}"
 
 
 def editable(

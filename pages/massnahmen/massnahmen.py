@@ -124,7 +124,8 @@ with tabs[4]:
         base = web.editable(phases=phases, arten=arten, leads=leads)
         edit_round = st.session_state.get(EDIT_ROUND_KEY, 0)
         edited = st.data_editor(
-            base["table"], key=f"massnahmen_editor_{edit_round}", hide_index=True, num_rows="fixed",
+            base["table"], hide_index=True, num_rows="fixed",
+            key=web.editor_key(edit_round, phases=phases, arten=arten, leads=leads, list_state=base["state"]),
             column_config=web.editor_columns(), placeholder="",
         )  # fmt: skip
         try:
