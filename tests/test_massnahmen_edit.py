@@ -91,7 +91,7 @@ def test_bad_edit_gets_the_upload_message_with_the_nr_and_changes_nothing(listed
 
 def _coordinator(db: Database) -> Actor:
     accounts.add_user(db, OPERATOR, "kim", display_name="Kim", role="koordination", password="langes-passwort-123",
-                      vorhaben=[5])  # fmt: skip
+                      vorhaben=[5], kommune=K)  # fmt: skip
     return Actor(name="kim", role="koordination", source="lokal")
 
 
@@ -109,7 +109,9 @@ def _coordinator(db: Database) -> Actor:
     ],
 )
 def test_refusals_store_nothing(listed: Database, case: str, error: type[Exception], match: str | None) -> None:
-    accounts.add_user(listed, OPERATOR, "lea", display_name="Lea", role="leser", password="langes-passwort-123")
+    accounts.add_user(
+        listed, OPERATOR, "lea", display_name="Lea", role="leser", password="langes-passwort-123", kommune=K
+    )
     original, changed = edited(listed, "M-01", Projektleitung="C. Braun")
     actor: Actor | None = OPERATOR
     reason, state = "Korrektur", massnahmen_store.list_state(listed, kommune=K)

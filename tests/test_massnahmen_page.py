@@ -146,7 +146,7 @@ def test_readers_see_no_editor(app_env: Path, monkeypatch: pytest.MonkeyPatch) -
 
     prepared(app_env)
     db = open_database(app_env)
-    accounts.add_user(db, OPERATOR, "lea", role="leser", password="langes-passwort-123")
+    accounts.add_user(db, OPERATOR, "lea", role="leser", password="langes-passwort-123", kommune="aachen")
     db.close()
     monkeypatch.delenv("KORA_AUTH", raising=False)
     monkeypatch.delenv("KORA_LESEN", raising=False)
@@ -183,7 +183,7 @@ def test_milestone_change_on_the_admin_page_rederives_meilensteine_erreicht(app_
 
     db = open_database(app_env)
     ops.init(db, actor=OPERATOR)
-    load_demo(db, today=TODAY, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR, kommune="aachen")
     quelle.set_quelle(db, OPERATOR, "meilensteine_erreicht", "meilensteine", reason="aus Meilensteinen",
                       kommune="aachen", today=TODAY)  # fmt: skip
     n_uploads = len(readings_store.uploads_df(db, kommune="aachen"))
