@@ -178,9 +178,24 @@ def visible_text(text: object) -> str:
     """User text with every bidi control shown as its code (‹U+202E›), for any output format.
 
     The one rule for names, file names, comments and reasons before they reach Markdown (`markdown`),
-    HTML/PPTX/XLSX (`kora.report.export.common.xml_safe`) or the terminal (`terminal`).
+    HTML/PPTX/XLSX (`kora.report.export.common.xml_safe`), Plotly labels (`plotly_text`) or the
+    terminal (`terminal`).
     """
     return _BIDI.sub(lambda m: f"‹U+{ord(m.group()):04X}›", str(text))
+
+
+_PLOTLY_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def plotly_text(text: object) -> str:
+    """User text for Plotly titles, axis/tick labels, hover and annotation text, shown as typed.
+
+    Plotly renders a subset of HTML in these strings (`<b>`, `<br>`, `<a href=…>`, `<span style>`)
+    and decodes entities: a Maßnahme titled `<a href="…">` would become a live link in the chart.
+    `&`, `<`, `>` become entities (Plotly shows them as the characters again); bidi controls become
+    codes (`visible_text`). Shorten text before escaping, never after (an entity must not be cut).
+    """
+    return visible_text(text).translate(_PLOTLY_ENTITIES)
 
 
 def terminal(text: object) -> str:

@@ -83,10 +83,13 @@ def versions_df(
     )
 
 
-def _idx(column: str) -> str:
-    """SQL for a date column's month index (year·12 + month − 1) as `<column>_idx`: computed by
-    DuckDB, because 120 000 versions × 4 dates is too many strings to slice in pandas."""
-    return f"CAST(substr({column}, 1, 4) AS INTEGER) * 12 + CAST(substr({column}, 6, 2) AS INTEGER) - 1 AS {column}_idx"
+def _idx(column: str, name: str | None = None) -> str:
+    """SQL for a date column's month index (year·12 + month − 1) as `<name or column>_idx`: computed
+    by DuckDB, because 120 000 versions × 4 dates is too many strings to slice in pandas."""
+    return (
+        f"CAST(substr({column}, 1, 4) AS INTEGER) * 12 + CAST(substr({column}, 6, 2) AS INTEGER) - 1 "
+        f"AS {name or column}_idx"
+    )
 
 
 def delay_versions_df(db: Database, *, kommune: str, known_at: dt.datetime | None = None) -> pd.DataFrame:
@@ -101,6 +104,77 @@ def delay_versions_df(db: Database, *, kommune: str, known_at: dt.datetime | Non
         """,  # noqa: S608 - only the fixed column names of _idx are formatted in
         {"k": kommune, "known_at": known_at},
     )
+
+
+# --- inputs of the derivation: numbers only ---------------------------------------------------------
+# The derivation reads up to 5 000 Maßnahmen, 50 000 Ereignisse and 120 000 versions on every upload.
+# Text is what costs (sorting 120 000 Nr strings, turning them into Python objects, matching
+# Ereignisse to Maßnahmen by string): each Nr becomes one integer code, the same in all three
+# frames (-1: an Ereignis of a Nr that has no version, which the upload check never lets in), and
+# dates become month indices. kora.massnahmen.derive works on codes as on text.
+
+_NR_CODES = """
+    nr_codes AS (
+        SELECT nr, row_number() OVER (ORDER BY nr) AS code
+        FROM (SELECT DISTINCT nr FROM massnahme_versions WHERE kommune = $k)
+    )
+"""
+
+
+def _derivation_list_sql() -> str:
+    return f"""
+        WITH {_NR_CODES},
+        latest AS (SELECT nr, max(seq) AS seq FROM massnahme_versions
+                   WHERE kommune = $k AND ($known_at IS NULL OR recorded_at <= $known_at) GROUP BY nr)
+        SELECT c.code AS nr, v.laenge_km, v.steckbrief, coalesce(trim(v.projektleitung), '') <> '' AS has_lead,
+               {_idx("v.planungsbeginn", "planungsbeginn")}, {_idx("v.beschluss", "beschluss")},
+               {_idx("v.fertigstellung", "fertigstellung")}
+        FROM massnahme_versions v JOIN latest USING (nr, seq) JOIN nr_codes c USING (nr)
+        WHERE v.massnahme IS NOT NULL
+        ORDER BY c.code
+    """  # noqa: S608 - only fixed SQL fragments are formatted in
+
+
+def _derivation_events_sql() -> str:
+    return f"""
+        WITH {_NR_CODES},
+        latest AS (
+            SELECT nr, ereignis, any_value(datum) AS datum, arg_max(present, seq) AS present
+            FROM massnahme_events WHERE kommune = $k AND ($known_at IS NULL OR recorded_at <= $known_at)
+            GROUP BY nr, datum, ereignis, anlass, occurrence
+        )
+        SELECT coalesce(c.code, -1) AS nr, e.ereignis, {_idx("e.datum", "datum")}
+        FROM latest e LEFT JOIN nr_codes c USING (nr) WHERE e.present
+    """  # noqa: S608 - only fixed SQL fragments are formatted in
+
+
+def _derivation_versions_sql() -> str:
+    return f"""
+        WITH {_NR_CODES}
+        SELECT c.code AS nr, v.recorded_at, v.massnahme IS NULL AS withdrawn,
+               {_idx("v.beschluss_geplant", "beschluss_geplant")}, {_idx("v.beschluss", "beschluss")},
+               {_idx("v.fertigstellung_geplant", "fertigstellung_geplant")}, {_idx("v.fertigstellung", "fertigstellung")}
+        FROM massnahme_versions v JOIN nr_codes c USING (nr)
+        WHERE v.kommune = $k AND ($known_at IS NULL OR v.recorded_at <= $known_at)
+        ORDER BY c.code, v.recorded_at, v.seq
+    """  # noqa: S608 - only fixed SQL fragments are formatted in
+
+
+def derivation_inputs(
+    db: Database,
+    *,
+    kommune: str,
+    known_at: dt.datetime | None = None,
+    list_and_events: bool = True,
+    versions: bool = True,
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
+    """(current list, present Ereignisse, every version) as kora.massnahmen.derive reads them, with
+    `nr` an integer code shared by the three and `<date>_idx` month indices (see above)."""
+    params = {"k": kommune, "known_at": known_at}
+    current = db.df(_derivation_list_sql(), params) if list_and_events else None
+    events = db.df(_derivation_events_sql(), params) if list_and_events else None
+    history = db.df(_derivation_versions_sql(), params) if versions else None
+    return current, events, history
 
 
 def current_events_df(db: Database, *, kommune: str, known_at: dt.datetime | None = None) -> pd.DataFrame:
@@ -196,6 +270,28 @@ def last_list_upload_with_hash(db: Database, *, kommune: str, sha256: str) -> in
         [kommune, sha256],
     )
     return None if value is None else int(value)
+
+
+DERIVED_REASON = "abgeleitet aus der Maßnahmenliste"
+"""The reason of every derived reading version (kora.massnahmen.refresh writes it, the readings' revert reads it)."""
+
+
+def derived_uploads(db: Database, *, kommune: str) -> dict[int, str]:
+    """Uploads whose readings a readings revert must not undo alone: id -> "liste" (the upload wrote
+    Maßnahmen or Ereignisse) or "abgeleitet" (it wrote only derived values: source switch, re-derivation)."""
+    rows = db.rows(
+        """
+        SELECT upload_id, 'liste' FROM massnahme_versions WHERE kommune = $k
+        UNION SELECT upload_id, 'liste' FROM massnahme_events WHERE kommune = $k
+        UNION SELECT upload_id, 'abgeleitet' FROM readings WHERE kommune = $k AND reason = $r
+        """,
+        {"k": kommune, "r": DERIVED_REASON},
+    )
+    out: dict[int, str] = {}
+    for upload_id, kind in rows:
+        if out.get(int(upload_id)) != "liste":
+            out[int(upload_id)] = str(kind)
+    return out
 
 
 def count_versions(db: Database, *, kommune: str) -> int:

@@ -14,8 +14,9 @@ MAX_ROWS = 60
 
 
 def _label(nr: str, title: str) -> str:
+    """The row label: Nr and title, shortened, then escaped for Plotly (titles are user text)."""
     text = f"{nr} · {title}"
-    return text if len(text) <= 48 else text[:47] + "…"
+    return fmt.plotly_text(text if len(text) <= 48 else text[:47] + "…")
 
 
 def zeitschiene(

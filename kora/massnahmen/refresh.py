@@ -19,11 +19,14 @@ import numpy as np
 import pandas as pd
 
 from kora import periods
+from kora.access.roles import Actor
 from kora.db import Database, import_store, massnahmen_store, plan_store
+from kora.db.audit_store import AuditAction
 from kora.massnahmen import derive
+from kora.plan.quellen import DERIVED
 from kora.readings.versions import AuditRow, Batch, BeforeReadings, UploadRow, write_versions
 
-DERIVED_REASON = "abgeleitet aus der Maßnahmenliste"
+DERIVED_REASON = massnahmen_store.DERIVED_REASON
 
 
 def derived_sources(db: Database, *, kommune: str) -> dict[str, str]:
@@ -47,12 +50,9 @@ def compute(
     known_at: dt.datetime | None = None,
 ) -> pd.DataFrame:
     """indicator_id, month, value of the given derived indicators from the stored list."""
-    current = massnahmen_store.current_list_df(db, kommune=kommune, known_at=known_at)
-    events = massnahmen_store.current_events_df(db, kommune=kommune, known_at=known_at)
-    versions = (
-        massnahmen_store.delay_versions_df(db, kommune=kommune, known_at=known_at)
-        if "fruehwarnungen" in indicator_ids
-        else None
+    from_list = bool(set(indicator_ids) & (set(DERIVED) - {"fruehwarnungen"}))
+    current, events, versions = massnahmen_store.derivation_inputs(
+        db, kommune=kommune, known_at=known_at, list_and_events=from_list, versions="fruehwarnungen" in indicator_ids
     )
     milestones = (
         plan_store.milestones_df(db, kommune, known_at=known_at) if "meilensteine_erreicht" in indicator_ids else None
@@ -60,8 +60,8 @@ def compute(
     return derive.derive(
         indicator_ids=indicator_ids,
         months=months(db, kommune=kommune, today=today),
-        current=current,
-        events=events,
+        current=current if current is not None else pd.DataFrame(),
+        events=events if events is not None else pd.DataFrame(),
         versions=versions if versions is not None else pd.DataFrame(),
         milestones=milestones,
     )
@@ -148,3 +148,36 @@ def write_with_derived(
         db, [Batch(upload, readings=readings, before=before)], audit=lambda ids: audit(ids[0], written[0])
     )
     return upload_id, written[0]
+
+
+MILESTONE_INDICATOR = "meilensteine_erreicht"
+
+
+def rederive_milestones(
+    db: Database, *, actor: Actor, kommune: str, at: dt.datetime, milestone_id: str, today: dt.date | None = None
+) -> int:
+    """After a milestone change (kora.plan.edits.set_milestone's `then`): re-derive
+    `meilensteine_erreicht` when its quelle is `meilensteine`, inside the caller's transaction.
+
+    Nothing is written (no empty upload, no audit row) when the indicator is typed or no value
+    changed. Returns the number of derived versions written.
+    """
+    if derived_sources(db, kommune=kommune).get(MILESTONE_INDICATOR) != "meilensteine":
+        return 0
+    ids = [MILESTONE_INDICATOR]
+    probe = derived_versions(db, kommune=kommune, upload_id=0, source="", at=at, user=actor.name, indicator_ids=ids,
+                             today=today)  # fmt: skip
+    if probe.empty:
+        return 0
+    obj = f"Meilenstein {milestone_id}: abgeleitete Werte"
+
+    def audit(upload_id: int, written: int) -> AuditRow:
+        return AuditRow(actor.audit_name, AuditAction.MEILENSTEIN_AENDERN, kommune, object=obj, at=at,
+                        detail={"upload_id": upload_id, "indikator": MILESTONE_INDICATOR, "abgeleitete_werte": written})  # fmt: skip
+
+    _, written = write_with_derived(
+        db, UploadRow(kommune, "upload", actor.name, at, filename=f"Meilensteine: {milestone_id} geändert"), before=None,
+        source=lambda uid: f"Meilensteine (Änderung {milestone_id}, Upload {uid})", audit=audit, indicator_ids=ids,
+        today=today,
+    )  # fmt: skip
+    return written

@@ -9,6 +9,7 @@ Ereignisse on sheet „Ereignisse“. Text cells are written as text (never form
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -19,16 +20,23 @@ from kora.readings.templates import _csv, _text
 FORMATS = ("csv", "xlsx")
 
 
-def _rows(frame: pd.DataFrame) -> list[list[str]]:
-    """The stored cells; the phase as written (an empty phase stays empty: the dates decide it)."""
+def cells(frame: pd.DataFrame) -> list[list[str]]:
+    """The stored cells as text; the phase as written (an empty phase stays empty: the dates decide it).
+
+    The template files and the page's table editor (kora.massnahmen.edit) show these cells."""
     written = "phase_angegeben" if "phase_angegeben" in frame.columns else "phase"
     return [[show(f, r[written if f == "phase" else f]) for f in LIST_FIELDS] for r in frame.to_dict("records")]
 
 
+def csv_line(values: Sequence[str]) -> str:
+    """One CSV line as German Excel writes it (`;`, quoted where needed)."""
+    return ";".join(_csv(v) for v in values)
+
+
 def template_csv(frame: pd.DataFrame) -> bytes:
     """The list as German Excel's CSV UTF-8 (Ereignisse go in a second file, see template_events_csv)."""
-    lines = [";".join(c.header for c in LIST_COLUMNS)]
-    lines += [";".join(_csv(v) for v in row) for row in _rows(frame)]
+    lines = [csv_line([c.header for c in LIST_COLUMNS])]
+    lines += [csv_line(row) for row in cells(frame)]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
@@ -56,7 +64,7 @@ def template_xlsx(frame: pd.DataFrame, events: pd.DataFrame) -> bytes:
     ws.add_data_validation(yesno)
     phases.add("G2:G5000")
     yesno.add("I2:I5000")
-    for i, row in enumerate(_rows(frame), start=2):
+    for i, row in enumerate(cells(frame), start=2):
         for j, value in enumerate(row, start=1):
             if value:
                 _text(ws.cell(i, j), value)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -191,6 +191,18 @@ def plan_changes(db: Database, *, kommune: str) -> pd.DataFrame:
 # --- milestones ---------------------------------------------------------------------------------
 
 
+class MilestoneHook(Protocol):
+    """Runs inside a milestone change's transaction; returns how many derived values it wrote.
+
+    kora.massnahmen.refresh.rederive_milestones re-derives `meilensteine_erreicht` when its quelle
+    is `meilensteine`. It lives in a higher layer, so callers pass it in (`then=`) instead of this
+    module importing it.
+    """
+
+    def __call__(self, db: Database, *, actor: Actor, kommune: str, at: dt.datetime, milestone_id: str,
+                 today: dt.date | None) -> int: ...  # fmt: skip
+
+
 @dataclass(frozen=True)
 class MilestoneChange:
     milestone_id: str
@@ -243,8 +255,13 @@ def set_milestone(
     reached_on: dt.date | None = None,
     kommune: str,
     today: dt.date | None = None,
+    then: MilestoneHook | None = None,
 ) -> MilestoneChange:
-    """Record a milestone's new status (offen / erreicht / verschoben), due date and reached date."""
+    """Record a milestone's new status (offen / erreicht / verschoben), due date and reached date.
+
+    `then` (the page passes kora.massnahmen.refresh.rederive_milestones) re-derives what depends
+    on milestones in the same transaction: the change and the derived values land together or not at all.
+    """
     who = _milestone_actor(db, actor, milestone_id, kommune)
     reason = _reason(reason)
     reached_on = _reached_on(status, reached_on, today or periods.today_local())
@@ -259,6 +276,9 @@ def set_milestone(
             db, kommune=kommune, milestone_id=milestone_id, status=status, reached_on=reached_on, due=due,
             actor=who.audit_name, reason=reason, at=now,
         )  # fmt: skip
+        if then is not None:
+            detail["abgeleitete_werte"] = then(db, actor=who, kommune=kommune, at=now, milestone_id=milestone_id,
+                                               today=today)  # fmt: skip
         audit_store.write_audit(
             db, actor=who.audit_name, action=AuditAction.MEILENSTEIN_AENDERN, object=f"Meilenstein {milestone_id}",
             detail={**detail, "erreicht_am": reached_on, "grund": reason}, kommune=kommune, at=now,

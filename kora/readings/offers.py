@@ -4,8 +4,9 @@
 with the rules `revert_upload` applies — the role through `roles.decide` (no audit row: nothing was
 attempted yet), the upload rules through `revert.refusal`, "cells still the upload's own" as in
 `revert.split_plan` (the newest version of a cell was written by this upload), and the scope through
-`roles.allowed_indicators` — so the page offers what the server would accept and says why not
-otherwise. One pass over the uploads and the current versions serves the whole page (three
+`roles.allowed_indicators`, and derived values (a Maßnahmenliste upload is reverted on the Maßnahmen page,
+together with the list) — so the page offers what the server would accept and says why not
+otherwise. One pass over the uploads and the current versions serves the whole page (four
 queries, however many uploads are listed), where asking `revert_plan` per upload cost ~0,1 s each.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from kora.access import roles
 from kora.access.roles import Actor
-from kora.db import Database, readings_store
+from kora.db import Database, massnahmen_store, readings_store
 from kora.errors import KoraError
 from kora.readings.revert import ACTION, refusal
 
@@ -42,12 +43,15 @@ def revert_offers(db: Database, actor: Actor | None, upload_ids: Iterable[int], 
     current = readings_store.current_readings_df(db, kommune=kommune, include_withdrawn=True)
     owned = current.groupby("upload_id")["indicator_id"].agg(lambda s: sorted(set(s))).to_dict()
     mine = roles.allowed_indicators(db, who, kommune=kommune)  # None: all (Admin)
-    return {i: _offer(i, rows.get(i), [str(x) for x in owned.get(i, [])], mine, kommune) for i in ids}
+    derived = massnahmen_store.derived_uploads(db, kommune=kommune)
+    return {i: _offer(i, rows.get(i), [str(x) for x in owned.get(i, [])], mine, kommune, derived.get(i)) for i in ids}
 
 
-def _offer(upload_id: int, row: dict | None, indicators: list[str], mine: set[str] | None, kommune: str) -> Offer:
+def _offer(
+    upload_id: int, row: dict | None, indicators: list[str], mine: set[str] | None, kommune: str, derived: str | None
+) -> Offer:
     try:
-        refusal(row, upload_id=upload_id, kommune=kommune, reason="(Prüfung)")
+        refusal(row, upload_id=upload_id, kommune=kommune, reason="(Prüfung)", derived=derived)
     except KoraError as err:  # revert.Refusal: unknown, Beispieldaten, already reverted
         return Offer(False, str(err))
     if not indicators:

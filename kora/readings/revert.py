@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from kora.access.roles import Actor, authorize
-from kora.db import Database, audit_store, import_store, readings_store
+from kora.db import Database, audit_store, import_store, massnahmen_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError
 from kora.periods import utcnow
@@ -83,7 +83,8 @@ def revert_upload(db: Database, upload_id: int, *, actor: Actor | None, reason: 
     reason = (reason or "").strip()
     with db.write_lock:
         try:
-            refusal(readings_store.upload_row(db, upload_id), upload_id=upload_id, kommune=kommune, reason=reason)
+            refusal(readings_store.upload_row(db, upload_id), upload_id=upload_id, kommune=kommune, reason=reason,
+                    derived=massnahmen_store.derived_uploads(db, kommune=kommune).get(upload_id))  # fmt: skip
             todo = split_plan(import_store.revert_plan(db, upload_id), upload_id)
             if not todo.cells.empty:
                 indicators = sorted(todo.cells["indicator_id"].unique().tolist())
@@ -101,10 +102,38 @@ def revert_upload(db: Database, upload_id: int, *, actor: Actor | None, reason: 
     return RevertResult(revert_id, upload_id, todo.restored, todo.withdrawn, todo.skipped, message)
 
 
-def refusal(row: dict[str, Any] | None, *, upload_id: int, kommune: str, reason: str) -> None:
-    """Raise `Refusal` when this upload cannot be reverted: unknown, no reason, Beispieldaten, already reverted."""
+LIST_REVERT_HINT = (
+    "Seite „Maßnahmen“, Reiter „Hochladen“, „Upload zurücknehmen“ (oder `python -m kora massnahmen revert {id}`)"
+)
+
+
+def derived_refusal(upload_id: int, derived: str) -> str:
+    """Why a readings revert does not undo derived values alone, and where to go instead.
+
+    Reverting only the derived values of a Maßnahmenliste upload would leave the list and its
+    numbers disagreeing (and the next re-derivation would write them again).
+    """
+    if derived == "liste":
+        return (
+            f"Upload {upload_id} ist ein Upload der Maßnahmenliste; seine Werte sind aus der Liste abgeleitet und "
+            "werden nur zusammen mit der Liste zurückgenommen: " + LIST_REVERT_HINT.format(id=upload_id) + "."
+        )
+    return (
+        f"Die Werte von Upload {upload_id} sind abgeleitet (aus der Maßnahmenliste oder den Meilensteinen) und "
+        "werden nicht einzeln zurückgenommen. Bitte die Maßnahmenliste oder den Meilenstein korrigieren, oder die "
+        "Quelle des Indikators auf der Seite „Maßnahmen“ (Reiter „Quellen“) umstellen."
+    )
+
+
+def refusal(
+    row: dict[str, Any] | None, *, upload_id: int, kommune: str, reason: str, derived: str | None = None
+) -> None:
+    """Raise `Refusal` when this upload cannot be reverted: unknown, no reason, Beispieldaten, already
+    reverted, or derived values (`derived`: kora.db.massnahmen_store.derived_uploads of this upload)."""
     if row is None or row["kommune"] != kommune:
         raise Refusal(f"Upload {upload_id} gibt es nicht.", NotFoundError)
+    if derived is not None:
+        raise Refusal(derived_refusal(upload_id, derived))
     if not reason:
         raise Refusal("Bitte einen Grund für die Rücknahme angeben; er wird in der Historie gespeichert.")
     if row["kind"] == "demo":

@@ -7,6 +7,7 @@ derived indicator to the Maßnahmen behind it (`derived_link`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -14,7 +15,7 @@ import streamlit as st
 
 from kora.db import massnahmen_store
 from kora.labels import QUELLE_LABELS
-from kora.massnahmen import charts, derive, history, quelle, rules
+from kora.massnahmen import charts, derive, edit, history, quelle, rules
 from kora.web import gate, state
 
 LOADER_TTL = dt.timedelta(minutes=5)
@@ -102,6 +103,42 @@ def view(*, phases: list[str], arten: list[str], leads: list[str], group: str,
          kommune: str) -> dict[str, Any]:  # fmt: skip
     """Everything the page draws for one choice of filters, cached: a rerun only draws."""
     return _view(state.db_path(), kommune, tuple(phases), tuple(arten), tuple(leads), group or "Phase")
+
+
+@st.cache_data(ttl=LOADER_TTL, show_spinner=False, max_entries=20)
+def _editable(path: str, kommune: str, phases: tuple[str, ...], arten: tuple[str, ...], leads: tuple[str, ...]
+              ) -> dict[str, Any]:  # fmt: skip
+    db = state.fresh_cursor(path)  # list and state read together: the state must describe this table
+    list_state = massnahmen_store.list_state(db, kommune=kommune)
+    frame = history.massnahmen_list(db, kommune=kommune)
+    shown = history.filter_list(frame, phases=list(phases), arten=list(arten), leads=list(leads))
+    return {"table": edit.editable_table(shown), "state": list_state}
+
+
+def editor_columns() -> dict[str, Any]:
+    """The editor's columns: Nr fixed (the key), Phase and Steckbrief as choices, the rest as text
+    typed the way Excel shows it — checked afterwards by the upload's rules, not by the widget."""
+    text = {c.header: st.column_config.TextColumn(c.header, max_chars=rules.MAX_TEXT) for c in rules.LIST_COLUMNS}
+    return text | {
+        "Nr": st.column_config.TextColumn("Nr", disabled=True, pinned=True),
+        "Maßnahme": st.column_config.TextColumn("Maßnahme", max_chars=rules.MAX_TITLE, width="large"),
+        "Phase": st.column_config.SelectboxColumn("Phase", options=list(rules.PHASES)),
+        "Steckbrief": st.column_config.SelectboxColumn("Steckbrief", options=["ja", "nein"]),
+    }
+
+
+def editor_key(edit_round: int, *, phases: list[str], arten: list[str], leads: list[str], list_state: tuple) -> str:
+    """The editor's widget key. The editor keeps edits by row position; a new filter or a list that
+    changed meanwhile puts other rows at those positions, so either starts a fresh editor rather
+    than carry an edit over to another Maßnahme."""
+    digest = hashlib.sha256(repr((phases, arten, leads, tuple(list_state))).encode()).hexdigest()[:12]
+    return f"massnahmen_editor_{edit_round}_{digest}"
+
+
+def editable(*, phases: list[str], arten: list[str], leads: list[str], kommune: str) -> dict[str, Any]:
+    """The filtered list as the table editor shows it, and the list's state when it was read
+    (kora.massnahmen.edit.save_edit refuses an edit of a list someone has changed since)."""
+    return _editable(state.db_path(), kommune, tuple(phases), tuple(arten), tuple(leads))
 
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)

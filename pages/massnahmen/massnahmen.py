@@ -1,4 +1,4 @@
-"""Maßnahmen: the city's list of cycling projects — Zeitschiene, delays, priorities, history, upload.
+"""Maßnahmen: the city's list of cycling projects — Zeitschiene, delays, priorities, history, edit, upload.
 
 Thin page: reading, checking, deriving and saving are `kora.massnahmen` (the same calls as
 `python -m kora massnahmen …`); this script only draws. `?indikator=…&monat=JJJJ-MM` (the link
@@ -12,7 +12,7 @@ import streamlit as st
 from kora import fmt, periods
 from kora.errors import KoraError
 from kora.labels import QUELLE_LABELS
-from kora.massnahmen import charts, quelle, revert, rules, upload
+from kora.massnahmen import charts, edit, quelle, revert, rules, upload
 from kora.plan import quellen
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 from kora.web import gate, state, style
@@ -21,6 +21,7 @@ from kora.web import massnahmen as web
 PREVIEW_KEY = "massnahmen_preview"
 SUCCESS_KEY = "massnahmen_success"
 ROUND_KEY = "massnahmen_round"
+EDIT_ROUND_KEY = "massnahmen_edit_round"  # a new editor (no leftover edits) after each save
 MAX_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 KOMMUNE = gate.own_kommune()  # the session's Kommune, never assumed
 
@@ -67,7 +68,9 @@ group = st.segmented_control(
 )
 view = web.view(phases=phases, arten=arten, leads=leads, group=group, kommune=KOMMUNE)
 
-tabs = st.tabs(["Zeitschiene", "Verzögerungen", "Prioritäten", "Liste und Historie", "Hochladen", "Quellen"])
+tabs = st.tabs(
+    ["Zeitschiene", "Verzögerungen", "Prioritäten", "Liste und Historie", "Bearbeiten", "Hochladen", "Quellen"]
+)
 
 with tabs[0]:
     if view["figure"] is None:
@@ -109,6 +112,50 @@ with tabs[3]:
     )  # fmt: skip
 
 with tabs[4]:
+    if actor is None or not actor.can_write_readings:
+        st.info("Einzelne Maßnahmen korrigieren dürfen Koordinator*innen und Admins.", icon="🔒")
+    elif summary["n"] and st.toggle("Maßnahmen bearbeiten", key="edit_on"):
+        st.caption(
+            "Für kleine Korrekturen: Zellen ändern wie in Excel (Daten als 03.2025 oder 01.03.2025, Zahlen mit "
+            "Komma). Es gelten dieselben Regeln wie beim Hochladen; gespeichert wird eine neue Version mit Grund. "
+            "Neue Maßnahmen bitte hochladen. Die Filter oben grenzen die Liste ein."
+        )
+        base = web.editable(phases=phases, arten=arten, leads=leads, kommune=KOMMUNE)
+        edit_round = st.session_state.get(EDIT_ROUND_KEY, 0)
+        edited = st.data_editor(
+            base["table"], hide_index=True, num_rows="fixed",
+            key=web.editor_key(edit_round, phases=phases, arten=arten, leads=leads, list_state=base["state"]),
+            column_config=web.editor_columns(), placeholder="",
+        )  # fmt: skip
+        try:
+            rows = edit.changed_rows(base["table"], edited)
+            checked = None if rows.empty else edit.preview_edit(db, rows, actor=actor, kommune=KOMMUNE)
+        except KoraError as err:
+            st.error(fmt.markdown(str(err)))
+            checked = None
+        if checked is None:
+            st.caption("Noch keine Änderung.")
+        elif checked.errors:
+            st.error(checked.message(), icon="🚫")
+            st.dataframe(checked.error_table(), hide_index=True, key="edit_errors")
+        elif checked.preview.noop:
+            st.info(checked.message(), icon="ℹ️")
+        else:
+            st.write(checked.message())
+            st.dataframe(checked.table(), hide_index=True, key="edit_preview")
+            reason = st.text_input("Korrekturgrund (Pflicht)", key="edit_reason", max_chars=500)
+            if st.button("Änderungen speichern", type="primary", key="edit_commit"):
+                try:
+                    saved = edit.save_edit(db, rows, actor=actor, kommune=KOMMUNE, reason=reason, state=base["state"])
+                except KoraError as err:
+                    st.error(fmt.markdown(str(err)))
+                else:
+                    state.clear_caches()
+                    st.session_state[SUCCESS_KEY] = saved.message
+                    st.session_state[EDIT_ROUND_KEY] = edit_round + 1
+                    st.rerun()
+
+with tabs[5]:
     if actor is None or not actor.can_write_readings:
         st.info("Die Maßnahmenliste hochladen dürfen Koordinator*innen und Admins.", icon="🔒")
     else:
@@ -177,7 +224,7 @@ with tabs[4]:
                             st.session_state[SUCCESS_KEY] = done.message
                             st.rerun()
 
-with tabs[5]:
+with tabs[6]:
     current = web.quellen(kommune=KOMMUNE)
     rows = [{"Indikator": i, "Quelle": QUELLE_LABELS[current.get(i, "meldung")], "möglich": ", ".join(quellen.allowed_for(i))}
             for i in (*quellen.DERIVED, *quellen.FROM_MILESTONES) if i in current]  # fmt: skip

@@ -12,6 +12,7 @@ import streamlit as st
 from kora import fmt, periods
 from kora.access import accounts, passwords, roles
 from kora.errors import KoraError
+from kora.massnahmen import refresh
 from kora.plan import edits
 from kora.web import gate, state
 
@@ -147,6 +148,7 @@ def milestones_tab() -> None:
                 due=due or None,
                 reached_on=reached if status == "erreicht" else None,
                 kommune=kommune,
+                then=refresh.rederive_milestones,
             )
         except KoraError as err:
             st.error(fmt.markdown(str(err)))

@@ -82,3 +82,41 @@ def test_upload_list_switch_source_and_see_the_derived_number(plan_server: Serve
     settle(page)
     assert "M-02" in page.inner_text('[data-testid="stMain"]')
     full_shot(page, "massnahmen_05_dahinter")
+
+
+@pytest.fixture
+def list_server(tmp_path) -> Server:  # type: ignore[no-untyped-def]
+    """A stored list (imported before the server starts: one writing process per DB file)."""
+    db = tmp_path / "liste.duckdb"
+    kora_cli("init", db=db)
+    liste = tmp_path / "Maßnahmenliste.csv"
+    liste.write_bytes(("\r\n".join([HEADER, *ROWS]) + "\r\n").encode("cp1252"))
+    kora_cli("massnahmen", "import", str(liste), db=db)
+    server = Server(db)
+    yield server
+    server.stop()
+
+
+def test_edit_a_maßnahme_in_the_table_editor(list_server: Server, page) -> None:  # type: ignore[no-untyped-def]
+    open_page(page, f"{list_server.url}/massnahmen", chart=False)
+    settle(page)
+    page.get_by_role("tab", name="Bearbeiten").click()
+    page.get_by_text("Maßnahmen bearbeiten").click()
+    grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator("canvas")).first
+    grid.wait_for()
+    settle(page)
+    full_shot(page, "massnahmen_06_bearbeiten")
+    grid.click(position={"x": 20, "y": 122})  # row 3 (M-03), column Nr; rows are 35 px below a 35 px header
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # -> Länge km
+    page.keyboard.type("0,6")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Vorschau: 1 Maßnahmen geändert")
+    settle(page)
+    page.get_by_role("textbox", name="Korrekturgrund (Pflicht)").fill("Zeitplan laut Ausschuss")
+    full_shot(page, "massnahmen_07_vorschau_bearbeitung")
+    page.get_by_role("button", name="Änderungen speichern").click()
+    page.wait_for_selector("text=Gespeichert als Upload")
+    settle(page)
+    full_shot(page, "massnahmen_08_gespeichert")
+    assert page.locator(ERRORS).count() == 0
