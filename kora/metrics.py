@@ -38,6 +38,18 @@ read with the direction). ``needed_per_month`` (``sum`` only; None in December):
 (target − value) / (12 − k), floored at 0 — for a budget it is what may still be spent per
 month. km as of June with 0.75 km: expected 2.5, needed (5 − 0.75) / 6 ≈ 0.708.
 
+*Below the start (regression).* A value on the wrong side of its start has a negative
+``attainment_raw`` (Fristgerechte Meilensteine 48 % against start 60 %, target 80 %: −60 %).
+``attainment`` stays clamped at 0, but roll-ups also carry ``attainment_raw`` (the same means of
+raw values capped at 1 — an overshoot cannot cover a regression — with no floor), and every view
+shows it as "−60 % (unter Startwert)" with a bar left of 0: "nothing happened" ≠ "went backwards".
+
+*Soll* = the attainment the Zielpfad asks for by month k, on the attainment's scale: k / 12 with a
+Zielpfad ((expected − start) / (target − start)), 1 for a budget (already annualised), None for
+yes/no, pass/fail, no reading or no target. Roll-ups average ``soll`` over the indicators that have
+one. Views say "x Pp. hinter/vor dem Zielpfad" = shown attainment − Soll (shown = raw below the
+start, else clamped: `kora.fmt.shown_attainment`): 42 % in March against Soll 25 % is ahead.
+
 *Forecast* of the year-end value, robust and from this year's readings only:
 ``sum``: value + median monthly reading × (12 − k), the months still ahead (a month that is
 over but unreported is not filled in: the forecast must not promise what the year can no
@@ -99,7 +111,7 @@ MIN_TREND_POINTS = 3
 
 INDICATOR_STATUS_COLUMNS = (
     "id", "name", "unit", "year", "direction", "aggregation", "value", "baseline", "start", "target", "attainment",
-    "attainment_raw", "expected", "gap", "progress", "needed_per_month", "forecast", "will_reach", "warning_since",
+    "attainment_raw", "soll", "expected", "gap", "progress", "needed_per_month", "forecast", "will_reach", "warning_since",
     "status", "months_reported", "months_due", "completeness", "last_month", "weight", "demo",
 )  # fmt: skip
 
@@ -276,6 +288,12 @@ def _zielpfad(a: _Arrays, ytd: _YearToDate) -> tuple[np.ndarray, np.ndarray]:
     return expected, np.where(ytd.has & ~np.isnan(target), needed, np.nan)
 
 
+def _soll(a: _Arrays, e: _Eval) -> np.ndarray:
+    """The attainment the Zielpfad asks for by now, on the attainment's scale (see *Soll* above)."""
+    soll = np.where(a.budget, 1.0, e.ytd.c / 12.0)
+    return np.where(a.proper & ~a.yesno & ~np.isnan(e.raw), soll, np.nan)
+
+
 def _reach(a: _Arrays, ytd: _YearToDate, forecast: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Will the forecast make the target (1/0/−1 unknown), and by how much does it fall short."""
     target = a.target
@@ -379,6 +397,7 @@ def indicator_status(
             "target": a.target,
             "attainment": np.clip(e.raw, 0.0, 1.0) + 0.0,  # + 0.0 turns -0.0 into 0.0
             "attainment_raw": e.raw + 0.0,
+            "soll": _soll(a, e),
             "expected": e.expected,
             "gap": e.ytd.value - e.expected,
             "progress": e.progress + 0.0,

@@ -25,8 +25,9 @@ def test_attainment_bars_show_status_words_and_colours(report) -> None:
     bar = fig.data[0]
     assert list(bar.y) == ["D", "C", "B", "A"]  # first row on top
     words = {"im Plan", "gefährdet", "nicht im Plan", "keine Daten"}
-    assert all(any(w in t for w in words) for t in bar.text)
-    assert all("%" in t for t in bar.text)
+    labels = fig.data[1]  # the labels: a text trace right of each bar
+    assert all(any(w in t for w in words) for t in labels.text)
+    assert all("%" in t for t in labels.text)
     assert fig.layout.separators == ",."
     assert fig.layout.title.text == "Zielerreichung je Aktionsfeld"
 
@@ -35,7 +36,7 @@ def test_attainment_bars_with_missing_attainment() -> None:
     frame = pd.DataFrame({"label": ["A"], "attainment": [None], "status": ["no_data"]})
     fig = charts.attainment_bars(frame, label_col="label")
     assert fig.data[0].x == (0.0,)
-    assert "keine Daten" in fig.data[0].text[0]
+    assert "keine Daten" in fig.data[1].text[0]
 
 
 def test_indicator_chart_for_a_sum_indicator(demo_db: Database, report) -> None:

@@ -61,7 +61,8 @@ def test_preview_shows_every_cell_as_new_changed_or_unchanged(db: Database) -> N
     assert p.needs_reason
     table = p.table()
     assert list(table.columns) == ["Zeile", "Indikator", "Name", "Monat", "Status", "Wert", "Kommentar"]
-    assert table["Status"].tolist() == ["unverändert", "geändert", "neu"]
+    assert table["Status"].tolist() == ["⚪ unverändert", "🟠 geändert", "🟢 neu"]  # icon (colour) + word
+    assert table["Monat"].tolist() == ["Januar 2025", "Februar 2025", "März 2025"]
     assert table["Wert"].tolist() == ["4", "5 → 7", "2"]
     assert p.summary()["changed"] == 1
 

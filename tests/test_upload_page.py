@@ -44,7 +44,7 @@ def test_upload_preview_commit_success(app_env: Path) -> None:
     at = upload(at, GOOD)
     assert not at.exception and not at.error
     table = at.dataframe[0].value
-    assert table["Status"].tolist() == ["neu", "neu"]
+    assert table["Status"].tolist() == ["🟢 neu", "🟢 neu"]
     assert table["Kommentar"].tolist()[0] == "<script>alert(1)</script>"  # text, not HTML
     assert all("<script>" not in m.value for m in at.markdown)
     at.button(key="upload_commit").click().run()
@@ -61,12 +61,13 @@ def test_broken_file_shows_german_error_table_and_no_commit(app_env: Path) -> No
     at = upload(open_page(UPLOAD), BROKEN, "kaputt.csv")
     assert not at.exception
     assert any("abgelehnt" in e.value and "nichts gespeichert" in e.value for e in at.error)
-    errors = at.dataframe[0].value
+    errors = at.table[0].value  # st.table wraps the fix hints (a dataframe cut them off)
     assert list(errors.columns) == ["Zeile", "Spalte", "Wert", "Meldung"]
     assert errors["Zeile"].tolist() == [2, 3]
     assert errors["Spalte"].tolist() == ["A (Indikator)", "B (Monat)"]
     assert "Meinten Sie „kritik_extern“" in errors["Meldung"].iloc[0]
     assert not [b for b in at.button if b.key == "upload_commit"]
+    assert [b for b in at.get("download_button") if "Vorlage" in b.proto.label]  # the template right there
 
 
 def test_change_needs_korrekturgrund_in_the_page(app_env: Path) -> None:
@@ -75,9 +76,12 @@ def test_change_needs_korrekturgrund_in_the_page(app_env: Path) -> None:
     changed = GOOD.replace(b";4;", b";6;")
     at = at.file_uploader[0].set_value(("m2.csv", changed, "text/csv")).run()
     assert at.dataframe[0].value["Wert"].tolist()[0] == "4 → 6"
-    assert at.button(key="upload_commit").disabled
-    at.text_input(key="upload_reason").input("Doppelt gezählt").run()
-    assert not at.button(key="upload_commit").disabled
+    # Speichern is always clickable (a form sends the Korrekturgrund with the click); without one it explains
+    at.button(key="upload_commit").click().run()
+    assert any("Bitte zuerst einen Korrekturgrund" in e.value for e in at.error)
+    assert not at.success
+    # typed and clicked in one go (no Enter in between): the one click saves
+    at.text_input(key="upload_reason").input("Doppelt gezählt")
     at.button(key="upload_commit").click().run()
     assert any("1 geändert" in s.value for s in at.success)
 

@@ -21,7 +21,7 @@ from kora.access.roles import Actor, allowed_indicators, authorize
 from kora.db import Database, audit_store, import_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import PermissionDenied
-from kora.labels import CHANGE_LABELS
+from kora.labels import CHANGE_ICONS, CHANGE_LABELS
 from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings import findings
 from kora.readings.catalogue import Catalogue
@@ -150,8 +150,8 @@ class Preview:
                 "Zeile": cells["line"].astype("int64"),
                 "Indikator": cells["indicator_id"],
                 "Name": [rules[i].name if i in rules else "" for i in cells["indicator_id"]],
-                "Monat": [fmt.month_numeric(m) for m in cells["month"]],
-                "Status": cells["status"].map(CHANGE_LABELS),
+                "Monat": [fmt.month_name(m) for m in cells["month"]],
+                "Status": [f"{CHANGE_ICONS[s]} {CHANGE_LABELS[s]}" for s in cells["status"]],
                 "Wert": shown,
                 "Kommentar": cells["comment"],
             }

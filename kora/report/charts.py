@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -45,6 +46,46 @@ def _base_layout(fig: go.Figure, *, title: str | None = None, height: int = 420)
 # --- attainment bars (Übersicht, Aktionsfeld) ------------------------------------------------
 
 
+def _bar_values(rows: pd.DataFrame) -> tuple[list[float], list[str]]:
+    """Bar lengths (below the start: the raw, negative value) and labels: status, value, gap to the Soll."""
+    raw = rows["attainment_raw"] if "attainment_raw" in rows else rows["attainment"]
+    soll = rows["soll"] if "soll" in rows else pd.Series([None] * len(rows), index=rows.index)
+    values, texts = [], []
+    for a, r, t, s in zip(rows["attainment"], raw, soll, rows["status"], strict=True):
+        shown = fmt.shown_attainment(a, r)
+        values.append(0.0 if shown is None else shown)
+        gap = None if shown is None or is_missing(t) else fmt.zielpfad_gap(shown - float(t))
+        texts.append(" · ".join(p for p in (status_text(s), fmt.attainment(a, r), gap) if p))
+    return values, texts
+
+
+def _bar_labels(values: list[float], texts: list[str], labels: list[Any]) -> go.Scatter:
+    """Labels right of each bar's end (right of 0 for a bar pointing left): never over the row names."""
+    return go.Scatter(
+        x=[max(v, 0.0) + 0.03 for v in values],
+        y=labels,
+        mode="text",
+        text=texts,
+        textposition="middle right",
+        textfont={"size": 14},
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _soll_markers(rows: pd.DataFrame, label_col: str) -> go.Scatter:
+    """A vertical tick per row where the Zielpfad stands today (the Soll)."""
+    return go.Scatter(
+        x=[None if is_missing(v) else float(v) for v in rows["soll"]],
+        y=list(rows[label_col]),
+        mode="markers",
+        marker={"symbol": "line-ns", "size": 34, "line": {"width": 4, "color": COLOR_TARGET}},
+        name="Soll (Zielpfad heute)",
+        hovertemplate="%{y}<br>Soll heute: %{x:.0%}<extra></extra>",
+    )
+
+
 def attainment_bars(
     frame: pd.DataFrame,
     *,
@@ -52,30 +93,29 @@ def attainment_bars(
     expected: float | None = None,
     title: str | None = None,
 ) -> go.Figure:
-    """Horizontal bars of clamped attainment per row, coloured and labelled by status.
+    """Horizontal bars of attainment per row, coloured and labelled by status.
 
-    `frame` has columns attainment, status and `label_col`; `expected` draws the Zielpfad
-    share of the year ("Soll heute") as a vertical line.
+    `frame` has columns attainment, status and `label_col`; with `attainment_raw` a value below
+    its start is a bar pointing left of 0 ("unter Startwert"), with `soll` (roll-ups)
+    each row gets a Soll marker and "x Pp. hinter/vor dem Zielpfad". `expected` draws one
+    Zielpfad share for all rows as a vertical line.
     """
     rows = frame.iloc[::-1]  # first row on top
-    values = [0.0 if is_missing(a) else float(a) for a in rows["attainment"]]
-    texts = [
-        f"{'–' if is_missing(a) else fmt.percent(a)} · {status_text(s)}"
-        for a, s in zip(rows["attainment"], rows["status"], strict=True)
-    ]
+    values, texts = _bar_values(rows)
     fig = go.Figure(
         go.Bar(
             x=values,
             y=list(rows[label_col]),
             orientation="h",
             marker={"color": [STATUS_COLORS.get(s, "#999999") for s in rows["status"]], "line": {"width": 0}},
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
             hovertemplate="%{y}<br>Zielerreichung: %{x:.0%}<extra></extra>",
             name="Zielerreichung",
         )
     )
+    fig.add_trace(_bar_labels(values, texts, list(rows[label_col])))
+    has_soll = "soll" in rows and bool(rows["soll"].notna().any())
+    if has_soll:
+        fig.add_trace(_soll_markers(rows, label_col))
     if expected is not None:
         fig.add_vline(
             x=expected,
@@ -83,10 +123,26 @@ def attainment_bars(
             annotation={"text": f"Soll heute {fmt.percent(expected)}", "font": {"size": 14}},
             annotation_position="top",
         )
-    _base_layout(fig, title=title, height=max(220, 70 * len(rows) + 90))
-    fig.update_xaxes(range=[0, 1.45], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1.0], title="Zielerreichung")
+    _base_layout(fig, title=title, height=max(240, 70 * len(rows) + 120))
+    low = min([0.0, *values])
+    steps = (-1.0, -0.5, 0.0, 0.5, 1.0) if low < 0 else (0.0, 0.25, 0.5, 0.75, 1.0)  # few ticks: never rotated
+    ticks = [t for t in steps if t >= low - 0.5]
+    fig.update_xaxes(
+        range=[low - (0.1 if low < 0 else 0), 2.3],
+        tickvals=ticks,
+        ticktext=[fmt.signed_percent(t) for t in ticks],
+        title="Zielerreichung",
+        zeroline=True,
+        zerolinecolor="#888",
+    )
     fig.update_yaxes(automargin=True, showgrid=False)
-    fig.update_layout(showlegend=False)
+    fig.update_layout(showlegend=has_soll)
+    if has_soll:  # below the axis title, in the figure's own strip: never over the ticks
+        fig.update_layout(
+            legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+            margin={"b": 48},
+            height=fig.layout.height + 40,
+        )
     return fig
 
 

@@ -29,7 +29,9 @@ row = tables.vorhaben_row(report, nr)
 st.title(f"Vorhaben {nr}")
 st.subheader(v["title"])
 st.caption(f"Aktionsfeld {v['aktionsfeld']} · Stand {fmt.month_name(as_of)}")
-st.markdown(f"### {tables.status_text(row['status'])} · Zielerreichung {fmt.percent(row['attainment'])}")
+st.markdown(
+    f"### {tables.status_text(row['status'])} · Zielerreichung {fmt.attainment(row['attainment'], row.get('attainment_raw'))}"
+)
 
 text_col, numbers_col = st.columns([1, 1], gap="large")
 with text_col:
