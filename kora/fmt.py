@@ -7,7 +7,9 @@ installed locales, so formatting is done here explicitly and tested.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -254,3 +256,19 @@ def markdown(text: object) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def chart_lines(text: object, width: int) -> str:
+    """Text for a plotly label, wrapped at word boundaries into lines of at most `width` characters.
+
+    Plotly cuts nothing itself: a long title or axis label simply runs out of the figure (issue 11:
+    "…Radfahrstreifen — ⚠️ gefährd" at 1440 px, Vorhaben names clipped on the phone). Plotly reads
+    `<br>`, `<b>` … as markup, so the text is HTML-escaped before the line breaks are added.
+    """
+    lines = textwrap.wrap(visible_text(text), width=width, break_long_words=True, break_on_hyphens=True)
+    return "<br>".join(html.escape(line, quote=False) for line in lines) or ""
+
+
+def month_tick(month: dt.date, *, with_year: bool) -> str:
+    """Month tick label for charts: 'Apr', or 'Jan 2026' where the reader needs the year."""
+    return f"{MONTHS_SHORT[month.month - 1]} {month.year}" if with_year else MONTHS_SHORT[month.month - 1]

@@ -179,7 +179,7 @@ def test_aktionsfeld_b_below_start_is_a_regression(report) -> None:
     assert "unter Startwert" in views.headline(report)
     fig = charts.attainment_bars(views.labelled(report.aktionsfelder, "code", "title"), label_col="label")
     bar = fig.data[0]
-    value_b = list(bar.x)[list(bar.y).index(next(y for y in bar.y if y.startswith("B")))]
+    value_b = list(bar.x)[[str(n).startswith("B") for n in bar.customdata].index(True)]
     assert value_b < 0  # the bar points the other way
     assert fig.layout.xaxis.range[0] < 0
 
@@ -219,10 +219,10 @@ def test_bars_carry_a_soll_marker() -> None:
         }
     )
     fig = charts.attainment_bars(frame, label_col="label")
-    assert list(fig.data[0].x) == [-0.3, 0.42]  # reversed: first row on top
-    labels = fig.data[1]  # a text trace right of each bar's end (right of 0 for a bar pointing left)
-    assert "55\u00a0Pp. hinter dem Zielpfad" in labels.text[0] and labels.x[0] > 0
-    assert "17\u00a0Pp. vor dem Zielpfad" in labels.text[1]
-    marker = fig.data[2]
+    assert list(fig.data[0].x) == [0.42, -0.3]  # row 0 on top (the y axis is reversed)
+    labels = [a.text.replace("<br>", " ") for a in fig.layout.annotations]  # above each bar, wrapped
+    assert "55\u00a0Pp. hinter dem Zielpfad" in labels[1] and "unter Startwert" in labels[1]
+    assert "17\u00a0Pp. vor dem Zielpfad" in labels[0]
+    marker = fig.data[1]
     assert marker.name.startswith("Soll") and list(marker.x) == [0.25, 0.25]
     assert all("\u00a0%" in t for t in fig.layout.xaxis.ticktext)  # "0 %", as in the texts

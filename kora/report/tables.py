@@ -140,8 +140,8 @@ def headline(report: StatusReport) -> str:
     return " · ".join(parts)
 
 
-def labelled(frame: pd.DataFrame, key_col: str, title_col: str, width: int = 48) -> pd.DataFrame:
-    """Adds a `label` column 'A · Umgang mit …' for chart axes (titles shortened)."""
+def labelled(frame: pd.DataFrame, key_col: str, title_col: str, width: int = 400) -> pd.DataFrame:
+    """Adds a `label` column 'A · Umgang mit …' for charts: the whole title (the chart wraps it, issue 11)."""
     labels = [
         vorhaben_label(k, t, width).replace(". ", " · ", 1)
         for k, t in zip(frame[key_col], frame[title_col], strict=True)
