@@ -6,6 +6,7 @@ page file itself (AppTest.from_file), which exercises the same script with the s
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,11 @@ def test_upload_preview_commit_success(app_env: Path) -> None:
     assert table["Status"].tolist() == ["🟢 neu", "🟢 neu"]
     assert table["Kommentar"].tolist()[0] == "<script>alert(1)</script>"  # text, not HTML
     assert all("<script>" not in m.value for m in at.markdown)
+    # every comment in full below the table (the table cut them, issue 11), escaped
+    assert any(
+        m.value.startswith("- Zeile 2 · ") and m.value.endswith("\\<script\\>alert\\(1\\)\\</script\\>")
+        for m in at.markdown
+    )
     at.button(key="upload_commit").click().run()
     assert not at.exception
     assert any("Gespeichert als Upload 1" in s.value for s in at.success)
@@ -114,8 +120,16 @@ def test_history_lists_uploads_and_reverts(committed_db: Path) -> None:
     assert uploads[["Nr", "Von", "Neu"]].values.tolist() == [[1, "Kim", 2]]
     versions = at.dataframe[1].value
     assert "Wert" in versions.columns
-    at.text_input(key="revert_reason_1").input("falsche Datei").run()
+    # typed and clicked in one go (no Enter, no blur first): the first click reverts (issue 11)
+    at.text_input(key="revert_reason_1").input("falsche Datei")
     at.button(key="revert_1").click().run()
     assert not at.exception
     assert any("zurückgenommen" in s.value for s in at.success)
-    assert at.dataframe[0].value["Art"].tolist() == ["Rücknahme", "Upload"]
+    tables = {len(d.value): d.value for d in at.dataframe}
+    assert tables[2]["Art"].tolist() == ["Rücknahme", "Upload"]
+    # the version viewer opens on the reverted upload's first cell, with that upload named and linked
+    assert at.query_params["upload"] in ("1", ["1"])
+    assert "Upload Nr. 1" in [h.value for h in at.subheader]
+    assert tables[1]["Nr"].tolist() == [1] and tables[1]["Status"].tolist() == ["zurückgenommen durch 2"]
+    assert at.selectbox(key="history_indicator").value == "kritik_extern"
+    assert at.selectbox(key="history_month").value == dt.date(2025, 1, 1)

@@ -157,6 +157,22 @@ class Preview:
             }
         ).reset_index(drop=True)
 
+    def comments_markdown(self) -> str | None:
+        """Every comment of the file in full, as a Markdown list ('Zeile 3 · Name · Oktober 2026: …').
+
+        The preview table cut comments even at 1920 px (issue 11); this list wraps them. User text
+        is escaped (`fmt.markdown`); None when the file has no comment.
+        """
+        table = self.table()
+        rows = table[table["Kommentar"].fillna("").astype(str).str.strip() != ""]
+        if rows.empty:
+            return None
+        return "\n".join(
+            f"- Zeile {int(r.Zeile)} · {fmt.markdown(r.Name or r.Indikator)} · {fmt.markdown(r.Monat)}: "
+            f"{fmt.markdown(r.Kommentar)}"
+            for r in rows.itertuples(index=False)
+        )
+
 
 _STATUSES = ("new", "changed", "unchanged")
 

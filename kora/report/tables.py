@@ -221,6 +221,27 @@ def indicator_table(indicators: pd.DataFrame, *, compact: bool = False) -> pd.Da
     return table[COMPACT_INDICATOR_COLUMNS] if compact and rows else table
 
 
+def indicator_list_markdown(indicators: pd.DataFrame) -> str:
+    """The Vorhaben's Kennzahlen as a list: name, then status, value, Jahresziel and Zielerreichung.
+
+    In a half-width column a five-column table cut the value ("3,91 kı") and hid Jahresziel and
+    Zielerreichung behind a horizontal scroll (issue 11); a list wraps at any width, down to a phone.
+    """
+    if indicators.empty:
+        return "_keine Indikatoren_"
+    lines = []
+    for r in indicators.itertuples(index=False):
+        numbers = " · ".join(
+            [
+                f"Wert {fmt.value_with_unit(r.value, r.unit, direction=r.direction)}",
+                f"Jahresziel {fmt.value_with_unit(r.target, r.unit, direction=r.direction)}",
+                f"Zielerreichung {fmt.attainment(r.attainment, getattr(r, 'attainment_raw', None))}",
+            ]
+        )
+        lines.append(f"- **{fmt.markdown(r.name)}**  \n  {status_text(r.status)} · {fmt.markdown(numbers)}")
+    return "\n".join(lines)
+
+
 def indicator_facts(row: pd.Series, as_of: dt.date) -> list[tuple[str, str]]:
     """Key figures beside an indicator chart, as short (label, value) pairs."""
     unit, direction = row["unit"], row["direction"]
@@ -319,6 +340,38 @@ def milestone_table(frame: pd.DataFrame, *, compact: bool = False) -> pd.DataFra
         }
     )
     return table[COMPACT_MILESTONE_COLUMNS] if compact else table
+
+
+def _milestone_status(status: str, overdue: bool, reached: bool) -> str:
+    if overdue:
+        return "⛔ überfällig"
+    if reached:
+        return "✅ erreicht"
+    return "↪️ verschoben" if status == "verschoben" else "🕒 offen"
+
+
+def milestone_list_markdown(frame: pd.DataFrame, *, by_vorhaben: bool = False) -> str:
+    """Milestones as a list with their whole text: status, ID, due (or reached) date, text.
+
+    A table cut the texts even at 1920 px (issue 11); a list wraps them. `by_vorhaben` puts a
+    heading above each Vorhaben's milestones (the Meilensteine page lists all of them).
+    """
+    if frame.empty:
+        return "_keine Meilensteine_"
+    lines: list[str] = []
+    current = None
+    for r in frame.sort_values(["nr", "id"], kind="stable").itertuples(index=False):
+        if by_vorhaben and r.nr != current:
+            current = r.nr
+            lines.append(f"\n**Vorhaben {int(r.nr)} (Aktionsfeld {fmt.markdown(r.aktionsfeld)})**\n")
+        when = (
+            f"erreicht am {fmt.date(as_date(r.reached_on))}"
+            if r.reached and not r.overdue
+            else f"fällig {fmt.date(as_date(r.due))}"
+        )
+        state = _milestone_status(r.status, bool(r.overdue), bool(r.reached))
+        lines.append(f"- {state} · **{fmt.markdown(r.id)}** · {fmt.markdown(when)}: {fmt.markdown(r.text)}")
+    return "\n".join(lines).strip("\n")
 
 
 def partner_matrix(plan: dict[str, Any]) -> pd.DataFrame:

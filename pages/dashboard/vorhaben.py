@@ -48,11 +48,7 @@ with text_col:
         st.markdown(tables.bullet_markdown(v["vorsaetze"]))
 with numbers_col:
     st.markdown("#### Kennzahlen")
-    st.dataframe(
-        tables.indicator_table(tables.indicators_of(report, nr), compact=True),
-        hide_index=True,
-        key="vorhaben_indicators",
-    )
+    st.markdown(tables.indicator_list_markdown(tables.indicators_of(report, nr)))
     st.page_link(
         "pages/dashboard/aktionsfeld.py", label="Verläufe im Aktionsfeld →", query_params={"feld": v["aktionsfeld"]}
     )
@@ -62,4 +58,4 @@ with numbers_col:
     milestones = tables.milestone_frame(state.milestones(), as_of)
     mine = tables.milestones_of(milestones, nr)
     style.chart(charts.milestone_timeline(mine, as_of=as_of), key=f"ms_timeline_{nr}")
-    st.dataframe(tables.milestone_table(mine, compact=True), hide_index=True, key="vorhaben_milestones")
+    st.markdown(tables.milestone_list_markdown(mine))
