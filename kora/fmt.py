@@ -270,5 +270,6 @@ def chart_lines(text: object, width: int) -> str:
 
 
 def month_tick(month: dt.date, *, with_year: bool) -> str:
-    """Month tick label for charts: 'Apr', or 'Jan 2026' where the reader needs the year."""
-    return f"{MONTHS_SHORT[month.month - 1]} {month.year}" if with_year else MONTHS_SHORT[month.month - 1]
+    """Month tick label for charts: 'Apr', or 'Jan 26' where the reader needs the year (short: a phone's
+    axis has room for four of them beside the y tick labels)."""
+    return month_short(month) if with_year else MONTHS_SHORT[month.month - 1]

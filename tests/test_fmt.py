@@ -130,7 +130,7 @@ def test_chart_lines(text: str, width: int, expected: str) -> None:
 @pytest.mark.parametrize(
     ("month", "with_year", "expected"),
     [
-        (dt.date(2026, 1, 1), True, "Jan 2026"),
+        (dt.date(2026, 1, 1), True, "Jan 26"),
         (dt.date(2026, 3, 1), False, "Mrz"),
         (dt.date(2026, 10, 1), False, "Okt"),
     ],

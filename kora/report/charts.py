@@ -96,7 +96,7 @@ def _bar_axis(fig: go.Figure, values: list[float]) -> None:
     steps = (-1.0, -0.5, 0.0, 0.5, 1.0) if low < 0 else (0.0, 0.25, 0.5, 0.75, 1.0)  # few ticks: never rotated
     ticks = [t for t in steps if low - 0.5 <= t <= high]
     fig.update_xaxes(
-        range=[low - (0.05 if low < 0 else 0.0), high + 0.03],
+        range=[low - (0.05 if low < 0 else 0.02), high + 0.03],
         tickvals=ticks,
         ticktext=[fmt.signed_percent(t) for t in ticks],
         title="Zielerreichung",
@@ -139,12 +139,12 @@ def attainment_bars(
     )
     blocks = _row_texts(names, texts)
     lines = max([b.count("<br>") + 1 for b in blocks] or [2])
-    row_px = BAR_ROW_PX + BAR_LINE_PX * lines + 14  # text, bar, gap
+    row_px = BAR_ROW_PX + BAR_LINE_PX * lines + 26  # text, bar, gap
     bar, text = BAR_ROW_PX / row_px, BAR_LINE_PX * lines / row_px  # in rows (one row = row_px)
     fig.update_traces(width=bar, selector={"type": "bar"})
     for i, block in enumerate(blocks):
         fig.add_annotation(
-            x=0, xref="paper", xanchor="left", y=i - bar / 2, yanchor="bottom", yshift=1,
+            x=0, xref="paper", xanchor="left", y=i - bar / 2, yanchor="bottom", yshift=4,
             text=block, showarrow=False, align="left", font={"size": 14}, bgcolor="rgba(255,255,255,0.9)",
         )  # fmt: skip
     has_soll = "soll" in rows and bool(rows["soll"].notna().any())
@@ -287,7 +287,7 @@ def indicator_title(name: str, *, status: str | None, warning_since: dt.date | N
 
 
 def month_ticks(months: pd.Series) -> tuple[list[pd.Timestamp], list[str]]:
-    """Every third month ('Jan 2026', 'Apr', 'Jul', 'Okt'): twelve labels touched each other at 1440 px
+    """Every third month ('Jan 26', 'Apr', 'Jul', 'Okt'): twelve labels touched each other at 1440 px
     and smeared on the phone; the hover still names every month."""
     picked = [m for m in months if (m.month - 1) % 3 == 0] or list(months)
     texts = [fmt.month_tick(m.date(), with_year=i == 0 or m.month == 1) for i, m in enumerate(picked)]
@@ -327,7 +327,7 @@ def indicator_chart(
     _add_marks(fig, axis, target=target, budget=budget, unit=unit, as_of=as_of, warning_since=warning_since)
     title = indicator_title(name, status=status, warning_since=warning_since)
     _base_layout(fig, title=title, height=height + 22 * title.count("<br>"))
-    fig.update_layout(title={"font": {"size": 17}}, margin={"t": 50 + 22 * title.count("<br>") + 28})
+    fig.update_layout(title={"font": {"size": 17}}, margin={"t": 50 + 22 * title.count("<br>") + 40})
     tickvals, ticktext = month_ticks(months)
     fig.update_xaxes(tickvals=tickvals, ticktext=ticktext, tickangle=0, tickfont={"size": 13})
     if direction == "yesno":

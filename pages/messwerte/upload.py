@@ -156,13 +156,14 @@ else:
                     st.rerun()
             # the table below Speichern: at 1440×900 the button stays in the first view (issue 11)
             only_changes = st.toggle("Nur neue und geänderte Werte zeigen", value=False, key="upload_only_changes")
-            st.dataframe(
-                preview.table(only_changes=only_changes),
+            table = preview.table(only_changes=only_changes)
+            comments = preview.comments_markdown()
+            st.dataframe(  # comments in full below, not cut in a column (issue 11)
+                table,
                 hide_index=True,
                 key="upload_preview_table",
-                column_config={"Kommentar": st.column_config.TextColumn(width="large")},
+                column_order=[c for c in table.columns if c != "Kommentar" or not comments],
             )
-            comments = preview.comments_markdown()
-            if comments:  # in full: the table cuts long comments (issue 11)
+            if comments:
                 st.markdown("**Kommentare in dieser Datei**")
                 st.markdown(comments)

@@ -168,7 +168,9 @@ def upload(tab: Any, data: bytes) -> None:
         '[data-testid="stFileUploader"] input[type="file"]',
         files=[{"name": "Messwerte Oktober.csv", "mimeType": "text/csv", "buffer": data}],
     )
-    tab.wait_for_selector('[data-testid="stMetricLabel"]:has-text("Geändert"), [data-testid="stDataFrame"]')
+    tab.wait_for_selector(
+        '[data-testid="stMetricLabel"]:has-text("Geändert"), [data-testid="stDataFrame"], [data-testid="stTable"]'
+    )
     layout.settle(tab)
 
 
