@@ -327,7 +327,19 @@ def indicator_chart(
     _add_marks(fig, axis, target=target, budget=budget, unit=unit, as_of=as_of, warning_since=warning_since)
     title = indicator_title(name, status=status, warning_since=warning_since)
     _base_layout(fig, title=title, height=height + 22 * title.count("<br>"))
-    fig.update_layout(title={"font": {"size": 17}}, margin={"t": 50 + 22 * title.count("<br>") + 40})
+    # title centred between the top edge and "Stand …" (plotly anchors a multi-line title by its middle)
+    # and the legend one entry per row at the bottom edge, both in pixels:
+    # centred in the margin the title met "Stand …"; a legend placed relative to the plot met the month ticks,
+    # and two entries per row did not fit a phone
+    legend_px = 20 * sum(1 for t in fig.data if t.showlegend is not False)
+    top = 50 + 22 * title.count("<br>") + 24
+    total = fig.layout.height + legend_px
+    fig.update_layout(
+        title={"font": {"size": 17}, "yref": "container", "y": 1 - (6 + top - 22) / 2 / total, "yanchor": "middle"},
+        margin={"t": top, "b": legend_px + 16},
+        legend={"yref": "container", "y": 0, "yanchor": "bottom", "orientation": "v"},
+        height=total,
+    )
     tickvals, ticktext = month_ticks(months)
     fig.update_xaxes(tickvals=tickvals, ticktext=ticktext, tickangle=0, tickfont={"size": 13})
     if direction == "yesno":
