@@ -15,6 +15,7 @@ from kora.db import Database
 from kora.report import charts
 from kora.report import tables as views
 from kora.tracking.status import build_status
+from tests.conftest import KOMMUNE
 from tests.test_metrics import frames, indicator
 
 AS_OF = dt.date(2026, 10, 1)
@@ -140,7 +141,7 @@ def test_soll_text_is_the_difference_of_what_is_shown(clamped, raw, soll, text) 
 
 
 def test_empty_db_headline_does_not_claim_on_track(db: Database) -> None:
-    report = build_status(db, as_of=AS_OF)
+    report = build_status(db, as_of=AS_OF, kommune=KOMMUNE)
     text = views.headline(report)
     assert "im Plan" not in text
     assert "keine Daten für 2026: alle Aktionsfelder" in text
@@ -153,7 +154,7 @@ def test_empty_db_headline_does_not_claim_on_track(db: Database) -> None:
 
 @pytest.fixture
 def report(demo_db: Database):
-    return build_status(demo_db, as_of=AS_OF)
+    return build_status(demo_db, as_of=AS_OF, kommune=KOMMUNE)
 
 
 def test_cards_show_soll_and_gap(report) -> None:
@@ -185,7 +186,7 @@ def test_aktionsfeld_b_below_start_is_a_regression(report) -> None:
 
 
 def test_no_contradicting_badges(demo_db: Database, report) -> None:
-    previous = build_status(demo_db, as_of=dt.date(2026, 9, 1))
+    previous = build_status(demo_db, as_of=dt.date(2026, 9, 1), kommune=KOMMUNE)
     for card in views.field_cards(report, previous):
         if card["delta"] is not None and round(card["delta"] * 100) == 0:
             assert card["delta_color"] == "off" and card["delta_arrow"] == "off"

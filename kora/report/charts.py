@@ -106,6 +106,20 @@ def _bar_axis(fig: go.Figure, values: list[float]) -> None:
     )
 
 
+def _add_row_texts(fig: go.Figure, blocks: list[str]) -> tuple[int, float, float]:
+    """Each row's words above its bar; returns the row height (px) and bar and text heights (in rows)."""
+    lines = max([b.count("<br>") + 1 for b in blocks] or [2])
+    row_px = BAR_ROW_PX + BAR_LINE_PX * lines + 26  # text, bar, gap
+    bar, text = BAR_ROW_PX / row_px, BAR_LINE_PX * lines / row_px  # in rows (one row = row_px)
+    fig.update_traces(width=bar, selector={"type": "bar"})
+    for i, block in enumerate(blocks):
+        fig.add_annotation(
+            x=0, xref="paper", xanchor="left", y=i - bar / 2, yanchor="bottom", yshift=4,
+            text=block, showarrow=False, align="left", font={"size": 14}, bgcolor="rgba(255,255,255,0.9)",
+        )  # fmt: skip
+    return row_px, bar, text
+
+
 def attainment_bars(
     frame: pd.DataFrame,
     *,
@@ -137,28 +151,14 @@ def attainment_bars(
             name="Zielerreichung",
         )
     )
-    blocks = _row_texts(names, texts)
-    lines = max([b.count("<br>") + 1 for b in blocks] or [2])
-    row_px = BAR_ROW_PX + BAR_LINE_PX * lines + 26  # text, bar, gap
-    bar, text = BAR_ROW_PX / row_px, BAR_LINE_PX * lines / row_px  # in rows (one row = row_px)
-    fig.update_traces(width=bar, selector={"type": "bar"})
-    for i, block in enumerate(blocks):
-        fig.add_annotation(
-            x=0, xref="paper", xanchor="left", y=i - bar / 2, yanchor="bottom", yshift=4,
-            text=block, showarrow=False, align="left", font={"size": 14}, bgcolor="rgba(255,255,255,0.9)",
-        )  # fmt: skip
+    row_px, bar, text = _add_row_texts(fig, _row_texts(names, texts))
     has_soll = "soll" in rows and bool(rows["soll"].notna().any())
     if has_soll:
         fig.add_trace(_soll_markers(rows, y))
     if expected is not None:
         fig.add_vline(x=expected, line={"color": COLOR_TARGET, "dash": "dash", "width": 2})
     top, bottom = -bar / 2 - text - 0.08, len(rows) - 1 + bar / 2 + 0.08
-    margin = {
-        "l": 10,
-        "r": 20,
-        "t": 40 + 26 * (title.count("<br>") + 1 if title else 0),
-        "b": 60 + (40 if has_soll else 0),
-    }
+    margin = {"l": 10, "r": 20, "t": 40 + 26 * (title.count("<br>") + 1 if title else 0), "b": 60 + 40 * has_soll}
     _base_layout(fig, title=title, height=round((bottom - top) * row_px) + margin["t"] + margin["b"])
     _bar_axis(fig, values)
     fig.update_yaxes(range=[bottom, top], showticklabels=False, showgrid=False, zeroline=False, fixedrange=True)
