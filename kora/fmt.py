@@ -7,7 +7,9 @@ installed locales, so formatting is done here explicitly and tested.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -118,6 +120,51 @@ def signed_points(delta: float | None, *, missing: str = "–") -> str:
     return f"{'+' if pts > 0 else '±' if pts == 0 else '−'}{abs(pts)}\u00a0Pp."
 
 
+def zielpfad_gap(gap: float | None, *, missing: str = "") -> str:
+    """Attainment minus Soll as words: −0.05 → '5 Pp. hinter dem Zielpfad', 0.004 → 'auf dem Zielpfad'."""
+    if is_missing(gap):
+        return missing
+    assert gap is not None
+    pts = round(gap * 100)
+    if pts == 0:
+        return "auf dem Zielpfad"
+    return f"{abs(pts)}\u00a0Pp. {'vor' if pts > 0 else 'hinter'} dem Zielpfad"
+
+
+def shown_attainment(clamped: float | None, raw: float | None = None) -> float | None:
+    """The attainment a view shows: the raw value when it is below the start, else the clamped one.
+
+    One number for text, bar and gap, so "Soll 83 % · 5 Pp. hinter dem Zielpfad" is always the
+    difference of the two percentages the reader sees.
+    """
+    if not is_missing(raw) and round(float(raw) * 100) < 0:  # type: ignore[arg-type]
+        return float(raw)  # type: ignore[arg-type]
+    return None if is_missing(clamped) else float(clamped)  # type: ignore[arg-type]
+
+
+def signed_percent(fraction: float | None, *, missing: str = "–") -> str:
+    """−0.6 → '−60 %' (a real minus sign, as in the texts)."""
+    return percent(fraction, missing=missing).replace("-", "\u2212")
+
+
+def attainment(clamped: float | None, raw: float | None = None, *, missing: str = "–") -> str:
+    """The attainment people read: '40 %', or for a value below its start '−60 % (unter Startwert)'.
+
+    The clamped 0 % would say "nothing happened" where the raw value says "we went backwards".
+    """
+    shown = shown_attainment(clamped, raw)
+    text = signed_percent(shown, missing=missing)
+    return f"{text} (unter Startwert)" if shown is not None and shown < 0 else text
+
+
+def soll_text(clamped: float | None, raw: float | None, soll: float | None) -> str | None:
+    """'Soll 83 % · 5 Pp. hinter dem Zielpfad' (shown attainment − Soll), None without a Soll."""
+    shown = shown_attainment(clamped, raw)
+    if is_missing(soll) or shown is None:
+        return None
+    return f"Soll {percent(soll)} · {zielpfad_gap(shown - float(soll))}"  # type: ignore[arg-type]
+
+
 def month_name(month: dt.date) -> str:
     """date(2025, 3, 1) → 'März 2025'."""
     return f"{MONTHS[month.month - 1]} {month.year}"
@@ -224,3 +271,20 @@ def markdown(text: object) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def chart_lines(text: object, width: int) -> str:
+    """Text for a plotly label, wrapped at word boundaries into lines of at most `width` characters.
+
+    Plotly cuts nothing itself: a long title or axis label simply runs out of the figure (issue 11:
+    "…Radfahrstreifen — ⚠️ gefährd" at 1440 px, Vorhaben names clipped on the phone). Plotly reads
+    `<br>`, `<b>` … as markup, so the text is HTML-escaped before the line breaks are added.
+    """
+    lines = textwrap.wrap(visible_text(text), width=width, break_long_words=True, break_on_hyphens=True)
+    return "<br>".join(html.escape(line, quote=False) for line in lines) or ""
+
+
+def month_tick(month: dt.date, *, with_year: bool) -> str:
+    """Month tick label for charts: 'Apr', or 'Jan 26' where the reader needs the year (short: a phone's
+    axis has room for four of them beside the y tick labels)."""
+    return month_short(month) if with_year else MONTHS_SHORT[month.month - 1]

@@ -17,6 +17,7 @@ KIND_LABELS = {"upload": "Upload", "revert": "Rücknahme", "demo": "Beispieldate
 
 # A cell of an upload compared with what is stored.
 CHANGE_LABELS = {"new": "neu", "changed": "geändert", "unchanged": "unverändert"}
+CHANGE_ICONS = {"new": "🟢", "changed": "🟠", "unchanged": "⚪"}  # the preview's status: icon (colour) + word
 
 # Catalogue vocabulary.
 AGGREGATION_LABELS = {"sum": "Summe seit Jahresbeginn", "mean": "Mittel der Monate", "last": "letzter Stand"}

@@ -1,79 +1,78 @@
 """Goal attainment: where does each indicator stand, and will it make its Jahresziel?
 
-Pure functions — DataFrames in, DataFrames/dicts out, no I/O — so every number on the
-dashboards, in exports and in `python -m kora status` is computed once, here, and tested with
-hand-computed cases. `kora.tracking.status` feeds them from the database.
+Pure functions — DataFrames in, DataFrames/dicts out, no I/O — so every number on the dashboards, in exports and in
+`python -m kora status` is computed once, here, and tested with hand-computed cases. `kora.tracking.status` feeds
+them from the database.
 
-Definitions (agreed with the lead engineer; the tests in tests/test_metrics.py pin them)
---------------------------------------------------------------------------------------
+**Definitions** (agreed with the lead engineer; the tests in tests/test_metrics.py pin them)
 
-*Year, as-of month.* Everything refers to the calendar year of ``as_of``; k = ``as_of.month``
-is the number of months elapsed. Only readings with month in [January, as_of] count.
-Months without a reading are *missing*, never 0.
+*Year, as-of month.* Everything refers to the calendar year of ``as_of``; k = ``as_of.month`` is the number of
+months elapsed. Only readings with month in [January, as_of] count. Months without a reading are *missing*, never 0.
 
-*Value* (year to date, by the indicator's ``aggregation``): ``sum`` = sum of the reported
-months, ``mean`` = mean of the reported months, ``last`` = the latest reported month.
+*Value* (year to date, by the indicator's ``aggregation``): ``sum`` = sum of the reported months, ``mean`` = mean of
+the reported months, ``last`` = the latest reported month.
 
-*Start.* 0 for ``sum`` indicators where more is better (km accumulate towards the Jahresziel);
-otherwise the baseline — or, in a later plan year, the previous year's target (where the plan
-meant to stand when the year began; a baseline measured in or after that year wins). Without
-this a 2026 Zielpfad for "share of milestones reached" would restart at the 2024 baseline 0 %. No baseline (or a target on the wrong side of the start for the
-direction, e.g. "up" with target below baseline): the indicator is judged pass/fail against
-the target, exactly like target == start below.
+*Start.* 0 for ``sum`` indicators where more is better (km accumulate towards the Jahresziel); otherwise the
+baseline — or, in a later plan year, the previous year's target (where the plan meant to stand when the year began;
+a baseline measured in or after that year wins). Without this a 2026 Zielpfad for "share of milestones reached"
+would restart at the 2024 baseline 0 %. No baseline (or a target on the wrong side of the start for the direction,
+e.g. "up" with target below baseline): the indicator is judged pass/fail against the target, exactly like target ==
+start below.
 
-*Attainment* = (value − start) / (target − start), reported unclamped (``attainment_raw``)
-and clamped to [0, 1] (``attainment``). It moves the right way for both directions:
-1 km of 5 → 0.2; Abstimmungsschleifen baseline 4, target 2, mean 3 → 0.5.
-A ``sum`` indicator where less is better is a *budget*: the year to date is annualised as
-value · 12 / n (n = months reported; equals k when reporting is complete — dividing by the
-elapsed months instead would count unreported months as 0): (start − value·12/n) / (start −
-target). Ad-hoc changes baseline 12, target 6, 9 counted in 12 months → 0.5.
-yes/no: 1 if value ≥ target, else 0. target == start: 1 if the value is at least as good as
-the target (direction-aware), else 0. No target for the year → attainment None, status
-``no_data``. No readings → value None, status ``no_data``.
+*Attainment* = (value − start) / (target − start), reported unclamped (``attainment_raw``) and clamped to [0, 1]
+(``attainment``). It moves the right way for both directions: 1 km of 5 → 0.2; Abstimmungsschleifen baseline 4,
+target 2, mean 3 → 0.5. A ``sum`` indicator where less is better is a *budget*: the year to date is annualised as
+value · 12 / n (n = months reported; equals k when reporting is complete — dividing by the elapsed months instead
+would count unreported months as 0): (start − value·12/n) / (start − target). Ad-hoc changes baseline 12, target 6,
+9 counted in 12 months → 0.5. yes/no: 1 if value ≥ target, else 0. target == start: 1 if the value is at least as
+good as the target (direction-aware), else 0. No target for the year → attainment None, status ``no_data``. No
+readings → value None, status ``no_data``.
 
-*Expected by now* (Zielpfad) at month k: ``sum``: target · k / 12; otherwise
-start + (target − start) · k / 12 (yes/no: none). ``gap`` = value − expected (its sign is
-read with the direction). ``needed_per_month`` (``sum`` only; None in December):
-(target − value) / (12 − k), floored at 0 — for a budget it is what may still be spent per
+*Expected by now* (Zielpfad) at month k: ``sum``: target · k / 12; otherwise start + (target − start) · k / 12
+(yes/no: none). ``gap`` = value − expected (its sign is read with the direction). ``needed_per_month`` (``sum``
+only; None in December): (target − value) / (12 − k), floored at 0 — for a budget it is what may still be spent per
 month. km as of June with 0.75 km: expected 2.5, needed (5 − 0.75) / 6 ≈ 0.708.
 
-*Forecast* of the year-end value, robust and from this year's readings only:
-``sum``: value + median monthly reading × (12 − k), the months still ahead (a month that is
-over but unreported is not filled in: the forecast must not promise what the year can no
-longer deliver, and the completeness shows the gap; in December the forecast is the value);
-``mean``: the mean of the reported months and of the months
-still to come, projected by a Theil–Sen line (median of all pairwise slopes, median
-intercept); ``last``: the latest reading continued to December with the Theil–Sen slope (a
-fitted line alone would ignore a recent step, e.g. a new format started). A trend needs at
-least 3 readings — never a line through two points: with fewer, ``mean``/``last`` have no
-forecast (None) before December and the status rests on progress alone. Projections stay
-within the catalogue's min/max. yes/no: the last value. ``will_reach``: the forecast is at
-least as good as the target (None without forecast). ``warning_since``: the first month of
-the current unbroken run of months whose forecast (recomputed from the readings up to that
-month, as known at ``known_at``) missed the target — from when the miss was foreseeable.
+*Below the start (regression).* A value on the wrong side of its start has a negative ``attainment_raw``
+(Fristgerechte Meilensteine 48 % against start 60 %, target 80 %: −60 %). ``attainment`` stays clamped at 0, but
+roll-ups also carry ``attainment_raw`` (the same means of raw values capped at 1 — an overshoot cannot cover a
+regression — with no floor), and every view shows it as "−60 % (unter Startwert)" with a bar left of 0: "nothing
+happened" ≠ "went backwards".
 
-*Status* (``STATUS_ORDER``). Progress ratio p = (value − start) / (expected − start) — the
-share of the Zielpfad's way covered, direction-aware; for a budget p = attainment_raw.
-Forecast shortfall s = how far the forecast falls short of the target, as a share of
-|target − start|.
+*Soll* = the attainment the Zielpfad asks for by month k, on the attainment's scale: k / 12 with a Zielpfad
+((expected − start) / (target − start)), 1 for a budget (already annualised), None for yes/no, pass/fail, no reading
+or no target. Roll-ups average ``soll`` over the indicators that have one. Views say "x Pp. hinter/vor dem Zielpfad"
+= shown attainment − Soll (shown = raw below the start, else clamped: `kora.fmt.shown_attainment`): 42 % in March
+against Soll 25 % is ahead.
 
-* ``on_track``: p ≥ 0.95 and the forecast does not miss the target (or there is none yet);
-* ``off_track``: p < 0.75 or s > 0.10;
-* ``at_risk``: everything in between;
+*Forecast* of the year-end value, robust and from this year's readings only: ``sum``: value + median monthly reading
+× (12 − k), the months still ahead (a month that is over but unreported is not filled in: the forecast must not
+promise what the year can no longer deliver, and the completeness shows the gap; in December the forecast is the
+value); ``mean``: the mean of the reported months and of the months still to come, projected by a Theil–Sen line
+(median of all pairwise slopes, median intercept); ``last``: the latest reading continued to December with the
+Theil–Sen slope (a fitted line alone would ignore a recent step, e.g. a new format started). A trend needs at least
+3 readings — never a line through two points: with fewer, ``mean``/``last`` have no forecast (None) before December
+and the status rests on progress alone. Projections stay within the catalogue's min/max. yes/no: the last value.
+``will_reach``: the forecast is at least as good as the target (None without forecast). ``warning_since``: the first
+month of the current unbroken run of months whose forecast (recomputed from the readings up to that month, as known
+at ``known_at``) missed the target — from when the miss was foreseeable.
+
+*Status* (``STATUS_ORDER``). Progress ratio p = (value − start) / (expected − start) — the share of the Zielpfad's
+way covered, direction-aware; for a budget p = attainment_raw. Forecast shortfall s = how far the forecast falls
+short of the target, as a share of |target − start|.
+
+* ``on_track``: p ≥ 0.95 and the forecast does not miss the target (or there is none yet); ``off_track``: p < 0.75
+  or s > 0.10; ``at_risk``: everything in between;
 * yes/no: met → ``on_track``; not met → ``at_risk`` before December, ``off_track`` in December;
 * ``no_data``: no reading this year or no target for the year.
 
-*Completeness*: months reported / months due. Monthly indicators are due every month up to k;
-quarterly ones (catalogue ``meldung = "quartalsweise"``) only in March, June, September and
-December, so a quarterly survey is complete with 3 readings in October.
+*Completeness*: months reported / months due. Monthly indicators are due every month up to k; quarterly ones
+(catalogue ``meldung = "quartalsweise"``) only in March, June, September and December, so a quarterly survey is
+complete with 3 readings in October.
 
-*Roll-ups* (Vorhaben, Aktionsfeld, plan, Kommune) live in `kora.rollups`; milestone counts as
-of a Stand in `kora.milestones`.
-
-Several Kommunen at once: give ``indicators`` (and ``targets``, ``readings``, …) a
-``kommune`` column and rows are keyed by (kommune, id). Without it, rows are keyed by id and
-the inputs must belong to one Kommune.
+*Roll-ups* (Vorhaben, Aktionsfeld, plan, Kommune) live in `kora.rollups`; milestone counts in `kora.milestones`.
+Several Kommunen at once: give ``indicators`` (and ``targets``, ``readings``, …) a ``kommune`` column and rows are
+keyed by (kommune, id). Without it, rows are keyed by id and the inputs must belong to one Kommune.
 """
 
 from __future__ import annotations
@@ -99,7 +98,7 @@ MIN_TREND_POINTS = 3
 
 INDICATOR_STATUS_COLUMNS = (
     "id", "name", "unit", "year", "direction", "aggregation", "value", "baseline", "start", "target", "attainment",
-    "attainment_raw", "expected", "gap", "progress", "needed_per_month", "forecast", "will_reach", "warning_since",
+    "attainment_raw", "soll", "expected", "gap", "progress", "needed_per_month", "forecast", "will_reach", "warning_since",
     "status", "months_reported", "months_due", "completeness", "last_month", "weight", "demo",
 )  # fmt: skip
 
@@ -276,6 +275,12 @@ def _zielpfad(a: _Arrays, ytd: _YearToDate) -> tuple[np.ndarray, np.ndarray]:
     return expected, np.where(ytd.has & ~np.isnan(target), needed, np.nan)
 
 
+def _soll(a: _Arrays, e: _Eval) -> np.ndarray:
+    """The attainment the Zielpfad asks for by now, on the attainment's scale (see *Soll* above)."""
+    soll = np.where(a.budget, 1.0, e.ytd.c / 12.0)
+    return np.where(a.proper & ~a.yesno & ~np.isnan(e.raw), soll, np.nan)
+
+
 def _reach(a: _Arrays, ytd: _YearToDate, forecast: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Will the forecast make the target (1/0/−1 unknown), and by how much does it fall short."""
     target = a.target
@@ -379,6 +384,7 @@ def indicator_status(
             "target": a.target,
             "attainment": np.clip(e.raw, 0.0, 1.0) + 0.0,  # + 0.0 turns -0.0 into 0.0
             "attainment_raw": e.raw + 0.0,
+            "soll": _soll(a, e),
             "expected": e.expected,
             "gap": e.ytd.value - e.expected,
             "progress": e.progress + 0.0,
@@ -410,10 +416,8 @@ def _one_indicator(
     ind = ind.iloc[:1]
     if "kommune" in ind.columns:
         kommune = ind["kommune"].iloc[0]
-        if "kommune" in targets.columns:
-            targets = targets[targets["kommune"] == kommune]
-        if "kommune" in readings.columns:
-            readings = readings[readings["kommune"] == kommune]
+        targets = targets[targets["kommune"] == kommune] if "kommune" in targets.columns else targets
+        readings = readings[readings["kommune"] == kommune] if "kommune" in readings.columns else readings
     return ind, targets[targets["indicator_id"] == indicator_id], readings[readings["indicator_id"] == indicator_id]
 
 
@@ -475,10 +479,9 @@ def indicator_series(
 ) -> pd.DataFrame:
     """Twelve rows (every month of the as-of year) for one indicator's chart.
 
-    month (date), value (monthly reading or NaN), running (value as of that month: YTD sum,
-    mean so far or last; NaN after as_of), zielpfad (expected at that month), forecast (the
-    projected running value: equal to running at as_of, NaN before, and in December the
-    status's forecast), target (constant).
+    month (date), value (monthly reading or NaN), running (value as of that month: YTD sum, mean so far or last;
+    NaN after as_of), zielpfad (expected at that month), forecast (the projected running value: equal to running
+    at as_of, NaN before, and in December the status's forecast), target (constant).
     `attrs` holds indicator_id, target, start, year, as_of, direction, aggregation, unit.
     """
     prep = series_matrix(*_one_indicator(indicator_id, indicators, targets, readings), as_of=as_of)

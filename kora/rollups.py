@@ -5,7 +5,9 @@ indicators without attainment); Aktionsfeld = mean of its Vorhaben; plan = mean 
 Aktionsfelder. Roll-up status from the (weighted) mean status score (on_track 1, at_risk 0.5,
 off_track 0; no_data ignored): ≥ 0.75 on_track, ≥ 0.4 at_risk, else off_track; all children
 no_data → no_data. Both are means mapped monotonically, so a roll-up never leaves the range of
-its children. Pure functions over the frames `kora.metrics.indicator_status` returns.
+its children. Next to the clamped attainment they carry ``attainment_raw`` (raw values capped at 1,
+no floor: a regression below the start stays visible) and ``soll`` (the Zielpfad's attainment by
+now, over the indicators that have one) — the rules are in `kora.metrics`' docstring. Pure functions over the frames `kora.metrics.indicator_status` returns.
 """
 
 from __future__ import annotations
@@ -35,8 +37,25 @@ def _score_status(score: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(score), "no_data", out).astype(object)
 
 
+SOLL_COLUMNS = ("attainment_raw", "soll")
+
+
+def _soll_values(frame: pd.DataFrame, take: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """attainment_raw (capped at 1) and soll of `frame`'s rows (indicators or roll-ups)."""
+    n = len(frame)
+    raw = numbers(frame, "attainment_raw") if "attainment_raw" in frame else numbers(frame, "attainment")
+    soll = numbers(frame, "soll") if "soll" in frame else np.full(n, np.nan)
+    out = {"attainment_raw": np.minimum(raw, 1.0), "soll": soll}
+    return out if take is None else {k: v[take] if n else np.full(len(take), np.nan) for k, v in out.items()}
+
+
 def _rollup(
-    parents: pd.DataFrame, pos: np.ndarray, attainment: np.ndarray, status: np.ndarray, weight: np.ndarray
+    parents: pd.DataFrame,
+    pos: np.ndarray,
+    attainment: np.ndarray,
+    status: np.ndarray,
+    weight: np.ndarray,
+    extra: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """`parents` plus attainment, status, score, n_* from the children at positions `pos`.
 
@@ -66,6 +85,8 @@ def _rollup(
     data["attainment"] = clipped_mean(a_ok, attainment)
     data["status"] = _score_status(roll_score)
     data["score"] = roll_score
+    for name, values in (extra or {}).items():
+        data[name] = clipped_mean(ok & ~np.isnan(values), values)
     for name in STATUS_ORDER:
         data[f"n_{name}"] = np.bincount(pos[ok & (status == name)], minlength=g).astype(int)
     return pd.DataFrame(data)
@@ -102,7 +123,8 @@ def vorhaben_rollup(
     parents = vorhaben[[*kc, "nr", "aktionsfeld", "title"]].reset_index(drop=True)
     pos = positions(parents[[*kc, "nr"]], links[[*kc, "nr"]])
     pos = np.where(found, pos, -1)
-    return _rollup(parents, pos, attainment, status, weight)
+    extra = {k: np.where(found, v, np.nan) for k, v in _soll_values(ind_status, take).items()}
+    return _rollup(parents, pos, attainment, status, weight, extra)
 
 
 def _indicator_counts(
@@ -156,6 +178,7 @@ def aktionsfeld_rollup(
         numbers(children, "attainment"),
         children["status"].to_numpy(dtype=object),
         np.ones(len(children)),
+        _soll_values(children),
     )
     for s in STATUS_ORDER:
         out[f"nv_{s}"] = out[f"n_{s}"]
@@ -179,6 +202,7 @@ def plan_rollup(aktionsfeld_status: pd.DataFrame, ind_status: pd.DataFrame | Non
         numbers(aktionsfeld_status, "attainment"),
         aktionsfeld_status["status"].to_numpy(dtype=object),
         np.ones(n),
+        _soll_values(aktionsfeld_status),
     ).iloc[0]
     counts = {f"n_{s}": int(row[f"n_{s}"]) for s in STATUS_ORDER}
     if ind_status is not None:
@@ -187,6 +211,7 @@ def plan_rollup(aktionsfeld_status: pd.DataFrame, ind_status: pd.DataFrame | Non
         "attainment": None if pd.isna(row["attainment"]) else float(row["attainment"]),
         "status": row["status"],
         "score": None if pd.isna(row["score"]) else float(row["score"]),
+        **{c: None if pd.isna(row[c]) else float(row[c]) for c in SOLL_COLUMNS},
         **counts,
     }
 

@@ -17,6 +17,7 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
+from kora import fmt
 from kora.db import Database
 from kora.report import export
 from kora.report.deck import Deck, Item, Section, Slide, Table
@@ -87,8 +88,11 @@ def test_pptx_chart_numbers_match_status_json(demo_db: Database, known_at: dt.da
     by_slide = {s.shapes.title.text: s for s in prs.slides}
     overview = next(sh.chart for sh in prs.slides[0].shapes if sh.has_chart)
     values = list(overview.plots[0].series[0].values)
-    assert values == pytest.approx([f["attainment"] for f in payload["aktionsfelder"]])
-    indicators = {i["name"]: i["attainment"] for i in payload["indicators"]}
+    # the shown attainment: below the start the raw, negative value (issue 11)
+    assert values == pytest.approx(
+        [fmt.shown_attainment(f["attainment"], f["attainment_raw"]) for f in payload["aktionsfelder"]]
+    )
+    indicators = {i["name"]: fmt.shown_attainment(i["attainment"], i["attainment_raw"]) for i in payload["indicators"]}
     for field in payload["aktionsfelder"]:
         slide = next(s for t, s in by_slide.items() if t.startswith(f"Aktionsfeld {field['code']}:"))
         chart = next(sh.chart for sh in slide.shapes if sh.has_chart)

@@ -112,3 +112,28 @@ def test_terminal_text_neutralises_escape_sequences_and_keeps_lines() -> None:
 @given(st.text())
 def test_markdown_never_lets_bidi_controls_through(text: str) -> None:
     assert not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]", fmt.markdown(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("kurz", 10, "kurz"),
+        ("Umgesetzte km geschützter Radfahrstreifen", 20, "Umgesetzte km<br>geschützter<br>Radfahrstreifen"),
+        ("a <b>fett</b> & b", 40, "a &lt;b&gt;fett&lt;/b&gt; &amp; b"),  # plotly markup stays text
+        ("", 10, ""),
+    ],
+)
+def test_chart_lines(text: str, width: int, expected: str) -> None:
+    assert fmt.chart_lines(text, width) == expected
+
+
+@pytest.mark.parametrize(
+    ("month", "with_year", "expected"),
+    [
+        (dt.date(2026, 1, 1), True, "Jan 26"),
+        (dt.date(2026, 3, 1), False, "Mrz"),
+        (dt.date(2026, 10, 1), False, "Okt"),
+    ],
+)
+def test_month_tick(month: dt.date, with_year: bool, expected: str) -> None:
+    assert fmt.month_tick(month, with_year=with_year) == expected

@@ -20,7 +20,7 @@ from kora.readings import templates
 from kora.readings.catalogue import Catalogue
 from kora.readings.check import parse_file
 from kora.readings.commit import CommitResult, ImportOutcome, commit_upload, import_file
-from kora.readings.history import indicator_options, month_options, reading_versions, upload_history
+from kora.readings.history import indicator_options, month_options, reading_versions, upload_focus, upload_history
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 from kora.readings.preview import Preview, preview_upload
 from kora.readings.revert import revert_upload
@@ -61,7 +61,8 @@ def test_preview_shows_every_cell_as_new_changed_or_unchanged(db: Database) -> N
     assert p.needs_reason
     table = p.table()
     assert list(table.columns) == ["Zeile", "Indikator", "Name", "Monat", "Status", "Wert", "Kommentar"]
-    assert table["Status"].tolist() == ["unverändert", "geändert", "neu"]
+    assert table["Status"].tolist() == ["⚪ unverändert", "🟠 geändert", "🟢 neu"]  # icon (colour) + word
+    assert table["Monat"].tolist() == ["Januar 2025", "Februar 2025", "März 2025"]
     assert table["Wert"].tolist() == ["4", "5 → 7", "2"]
     assert p.summary()["changed"] == 1
 
@@ -151,6 +152,11 @@ def test_revert_restores_previous_values_and_withdraws_first_reports(db: Databas
         f"zurückgenommen durch {result.revert_id}",
     ]
     # a revert can itself be reverted
+    assert list(history.columns[:2]) == ["Nr", "Status"]  # never cut as the last of ten columns (issue 11)
+    # the Historie opens its version viewer on the reverted upload's first cell (issue 11)
+    focus = upload_focus(db, upload_id=second.upload_id, kommune=KOMMUNE)
+    assert focus is not None and (focus.indicator_id, focus.month) == ("kritik_extern", dt.date(2025, 2, 1))
+    assert upload_focus(db, upload_id=second.upload_id, kommune="koeln") is None
     revert_upload(db, result.revert_id, actor=Actor.cli("lea"), reason="doch richtig", kommune=KOMMUNE)
     assert current(db)[("kritik_extern", "2025-03")] == 2.0
     assert current(db)[("kritik_extern", "2025-02")] == 6.0
@@ -315,7 +321,7 @@ def test_history_lists_uploads_with_counts_who_and_when(db: Database) -> None:
     options = indicator_options(db, kommune=KOMMUNE)
     assert [i for i, _ in options] == ["km_umgesetzt", "kritik_extern"]
     months = month_options(db, indicator_id="kritik_extern", kommune=KOMMUNE)
-    assert [label for _, label in months] == ["03/2025", "02/2025", "01/2025"]
+    assert [label for _, label in months] == ["März 2025", "Februar 2025", "Januar 2025"]  # words (issue 11)
 
 
 def test_template_lists_due_cells_and_imports_back(db: Database, tmp_path: Path) -> None:

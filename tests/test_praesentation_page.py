@@ -123,3 +123,15 @@ def test_page_is_reachable_through_the_app(app_env: Path) -> None:
     at.switch_page(PAGE).run()
     assert not at.exception
     assert any("Stand Juni 2025" in m for m in markdown(at))
+
+
+@pytest.mark.parametrize(("param", "expected"), [(None, True), ("1", True), ("0", False)])
+def test_vollbild_query_parameter_sets_fullscreen(app_env: Path, param: str | None, expected: bool) -> None:
+    """A bookmark on the meeting-room PC, `/praesentation?vollbild=1`, opens in Vollbild (issue 11)."""
+    with_demo(app_env)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)
+    if param is not None:
+        at.query_params["vollbild"] = param
+    at.run()
+    assert not at.exception
+    assert at.toggle(key="praes_fullscreen").value is expected

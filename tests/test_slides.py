@@ -55,13 +55,16 @@ def test_numbers_are_those_of_the_status_report(demo_db: Database) -> None:
     deck, report = make_deck(demo_db)
     payload = report.to_dict()
     title = deck.slide("titel")
-    assert title.metrics[0].value == fmt.percent(payload["plan"]["attainment"])
+    assert title.metrics[0].value == fmt.attainment(payload["plan"]["attainment"], payload["plan"]["attainment_raw"])
     assert list(title.chart.keys) == [f["code"] for f in payload["aktionsfelder"]]
-    assert list(title.chart.series[0].values) == pytest.approx([f["attainment"] for f in payload["aktionsfelder"]])
+    # raw attainment capped at 1: a field below its start is a negative bar (issue 11)
+    raw = [fmt.shown_attainment(f["attainment"], f["attainment_raw"]) for f in payload["aktionsfelder"]]
+    assert list(title.chart.series[0].values) == pytest.approx(raw)
     by_id = {i["id"]: i for i in payload["indicators"]}
     for code in "ABCD":
         chart = deck.slide(f"feld-{code}").chart
-        assert list(chart.series[0].values) == pytest.approx([by_id[k]["attainment"] for k in chart.keys])
+        want = [fmt.shown_attainment(by_id[k]["attainment"], by_id[k]["attainment_raw"]) for k in chart.keys]
+        assert list(chart.series[0].values) == pytest.approx(want)
 
 
 def test_support_slide_names_the_partner_cities_of_off_track_vorhaben(demo_db: Database) -> None:

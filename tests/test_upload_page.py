@@ -6,6 +6,7 @@ page file itself (AppTest.from_file), which exercises the same script with the s
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,14 @@ def test_upload_preview_commit_success(app_env: Path) -> None:
     at = upload(at, GOOD)
     assert not at.exception and not at.error
     table = at.dataframe[0].value
-    assert table["Status"].tolist() == ["neu", "neu"]
+    assert table["Status"].tolist() == ["🟢 neu", "🟢 neu"]
     assert table["Kommentar"].tolist()[0] == "<script>alert(1)</script>"  # text, not HTML
     assert all("<script>" not in m.value for m in at.markdown)
+    # every comment in full below the table (the table cut them, issue 11), escaped
+    assert any(
+        m.value.startswith("- Zeile 2 · ") and m.value.endswith("\\<script\\>alert\\(1\\)\\</script\\>")
+        for m in at.markdown
+    )
     at.button(key="upload_commit").click().run()
     assert not at.exception
     assert any("Gespeichert als Upload 1" in s.value for s in at.success)
@@ -61,12 +67,13 @@ def test_broken_file_shows_german_error_table_and_no_commit(app_env: Path) -> No
     at = upload(open_page(UPLOAD), BROKEN, "kaputt.csv")
     assert not at.exception
     assert any("abgelehnt" in e.value and "nichts gespeichert" in e.value for e in at.error)
-    errors = at.dataframe[0].value
+    errors = at.table[0].value  # st.table wraps the fix hints (a dataframe cut them off)
     assert list(errors.columns) == ["Zeile", "Spalte", "Wert", "Meldung"]
     assert errors["Zeile"].tolist() == [2, 3]
     assert errors["Spalte"].tolist() == ["A (Indikator)", "B (Monat)"]
     assert "Meinten Sie „kritik_extern“" in errors["Meldung"].iloc[0]
     assert not [b for b in at.button if b.key == "upload_commit"]
+    assert [b for b in at.get("download_button") if "Vorlage" in b.proto.label]  # the template right there
 
 
 def test_change_needs_korrekturgrund_in_the_page(app_env: Path) -> None:
@@ -75,9 +82,12 @@ def test_change_needs_korrekturgrund_in_the_page(app_env: Path) -> None:
     changed = GOOD.replace(b";4;", b";6;")
     at = at.file_uploader[0].set_value(("m2.csv", changed, "text/csv")).run()
     assert at.dataframe[0].value["Wert"].tolist()[0] == "4 → 6"
-    assert at.button(key="upload_commit").disabled
-    at.text_input(key="upload_reason").input("Doppelt gezählt").run()
-    assert not at.button(key="upload_commit").disabled
+    # Speichern is always clickable (a form sends the Korrekturgrund with the click); without one it explains
+    at.button(key="upload_commit").click().run()
+    assert any("Bitte zuerst einen Korrekturgrund" in e.value for e in at.error)
+    assert not at.success
+    # typed and clicked in one go (no Enter in between): the one click saves
+    at.text_input(key="upload_reason").input("Doppelt gezählt")
     at.button(key="upload_commit").click().run()
     assert any("1 geändert" in s.value for s in at.success)
 
@@ -110,8 +120,16 @@ def test_history_lists_uploads_and_reverts(committed_db: Path) -> None:
     assert uploads[["Nr", "Von", "Neu"]].values.tolist() == [[1, "Kim", 2]]
     versions = at.dataframe[1].value
     assert "Wert" in versions.columns
-    at.text_input(key="revert_reason_1").input("falsche Datei").run()
+    # typed and clicked in one go (no Enter, no blur first): the first click reverts (issue 11)
+    at.text_input(key="revert_reason_1").input("falsche Datei")
     at.button(key="revert_1").click().run()
     assert not at.exception
     assert any("zurückgenommen" in s.value for s in at.success)
-    assert at.dataframe[0].value["Art"].tolist() == ["Rücknahme", "Upload"]
+    tables = {len(d.value): d.value for d in at.dataframe}
+    assert tables[2]["Art"].tolist() == ["Rücknahme", "Upload"]
+    # the version viewer opens on the reverted upload's first cell, with that upload named and linked
+    assert at.query_params["upload"] in ("1", ["1"])
+    assert "Upload Nr. 1" in [h.value for h in at.subheader]
+    assert tables[1]["Nr"].tolist() == [1] and tables[1]["Status"].tolist() == ["zurückgenommen durch 2"]
+    assert at.selectbox(key="history_indicator").value == "kritik_extern"
+    assert at.selectbox(key="history_month").value == dt.date(2025, 1, 1)

@@ -140,3 +140,35 @@ def test_start_text_in_the_first_plan_year_is_the_baseline(demo_db: Database) ->
         .loc["abstimmungsschleifen"]
     )
     assert views.start_text(row) == "4 (Ausgangswert)"
+
+
+def test_vorhaben_kennzahlen_are_a_list_with_every_number(report) -> None:
+    """The half-width table cut "3,91 km" and hid Jahresziel/Zielerreichung (issue 11): a list keeps all."""
+    mine = views.indicators_of(report, 1)
+    md = views.indicator_list_markdown(mine)
+    items = md.split("\n- ")
+    assert len(items) == len(mine)
+    assert all("Wert " in i and "Jahresziel " in i and "Zielerreichung " in i for i in items)
+    assert "Jahresziel 5\u00a0km" in md.replace("\\", "")
+    assert "|" not in md  # no table
+
+
+def test_milestone_list_keeps_whole_texts_and_escapes() -> None:
+    long = "Die individuell angelegten Prioritätenlisten (intern) zu Projekten müssen mit anderen Abteilungen " * 2
+    frame = pd.DataFrame(
+        {
+            "id": ["M2.1", "M1.1"],
+            "nr": [2, 1],
+            "aktionsfeld": ["A", "A"],
+            "text": [long, "*fett* <b>"],
+            "due": [dt.date(2025, 7, 31), dt.date(2025, 3, 31)],
+            "status": ["verschoben", "erreicht"],
+            "reached_on": [None, dt.date(2025, 3, 1)],
+        }
+    )
+    md = views.milestone_list_markdown(views.milestone_frame(frame, AS_OF), by_vorhaben=True)
+    lines = [line for line in md.splitlines() if line.startswith("- ")]
+    assert lines[0].startswith("- ✅ erreicht · **M1\\.1** · erreicht am 01\\.03\\.2025: \\*fett\\* \\<b\\>")
+    assert lines[1].startswith("- ⛔ überfällig · **M2\\.1** · fällig 31\\.07\\.2025")
+    assert fmt.markdown(long) in lines[1]  # nothing cut
+    assert "**Vorhaben 1 (Aktionsfeld A)**" in md and md.index("Vorhaben 1") < md.index("Vorhaben 2")

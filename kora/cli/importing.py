@@ -23,7 +23,7 @@ from kora.plan import setup
 from kora.readings import import_inbox, templates
 from kora.readings.commit import import_file
 from kora.readings.history import month_options, reading_versions, upload_history
-from kora.readings.ingest import MAX_UPLOAD_BYTES
+from kora.readings.ingest import MAX_UPLOAD_BYTES, check_byte_count
 from kora.readings.revert import revert_upload
 
 if TYPE_CHECKING:
@@ -37,8 +37,8 @@ def _read(path: str) -> bytes:
     if not p.is_file():
         raise KoraError(f"Datei „{path}“ nicht gefunden.")
     size = p.stat().st_size
-    if size > MAX_UPLOAD_BYTES:  # do not even read it; the library checks again
-        return p.open("rb").read(MAX_UPLOAD_BYTES + 1)
+    if size > MAX_UPLOAD_BYTES:  # do not even read it: refuse with the file's real size
+        check_byte_count(size)
     return p.read_bytes()
 
 

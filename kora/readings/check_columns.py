@@ -7,8 +7,10 @@ not per row: a 100 000-row file names a few hundred indicators.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,8 @@ from kora import fmt
 from kora.periods import MONTH_HINT, is_ambiguous_slash_date
 from kora.readings.catalogue import Catalogue, Rule, match_key
 from kora.readings.findings import Finding, per_distinct, problems_from
+
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 MAX_COMMENT_CHARS = 1000
 
@@ -121,7 +125,30 @@ def _month_message(row: Any, _pos: int) -> str:
             f"Das Datum „{raw}“ ist mehrdeutig (Tag/Monat oder Monat/Tag). "
             "Bitte den Monat z. B. als 03.2025, 2025-03 oder 01.03.2025 schreiben."
         )
+    impossible = _impossible_date(raw)
+    if impossible:
+        return impossible
     return f"Monat „{raw}“ nicht erkannt. " + MONTH_HINT
+
+
+def _impossible_date(raw: Any) -> str | None:
+    """'31.02.2025' is a date that does not exist: say so instead of "nicht erkannt"."""
+    match = _DAY_MONTH_YEAR.match(str(raw).strip())
+    if match is None:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        return None
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        last = calendar.monthrange(year, month)[1]
+        name = fmt.month_name(dt.date(year, month, 1))
+        return (
+            f"Das Datum „{raw}“ gibt es nicht: {name} hat {last} Tage. "
+            f"Bitte den Tag prüfen oder nur den Monat angeben, z. B. {month:02d}.{year}."
+        )
+    return None
 
 
 def check_kommune(records: pd.DataFrame, catalogue: Catalogue) -> Finding:

@@ -227,7 +227,7 @@ def range_message(rule: Rule, value: float) -> str:
             f"{fmt.exact_number(rule.minimum or 0)} und {fmt.exact_number(rule.maximum or 100)} eintragen (z. B. 45 für 45 %)."
         )
     if rule.minimum is not None and value < rule.minimum and rule.minimum == 0:
-        return f"„{rule.name}“ kann nicht negativ sein ({shown}). Bitte den Wert ohne Minuszeichen oder 0 eintragen."
+        return f"„{rule.name}“ kann nicht negativ sein ({shown}). Bitte eine Zahl ab 0 eintragen (eine Anzahl kann nicht unter 0 liegen)."
     low = "" if rule.minimum is None else fmt.exact_number(rule.minimum)
     high = "" if rule.maximum is None else fmt.exact_number(rule.maximum)
     return f"{shown} liegt außerhalb des erlaubten Bereichs ({low} bis {high} {rule.unit}). Bitte den Wert prüfen."

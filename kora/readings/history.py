@@ -31,8 +31,9 @@ def upload_history(db: Database, *, kommune: str, include_demo: bool = True) -> 
         return ""
 
     return pd.DataFrame(
-        {
+        {  # Status second: as the last of ten columns it was cut or behind a horizontal scroll (issue 11)
             "Nr": frame["id"].astype("int64"),
+            "Status": [status(r) for r in frame.itertuples(index=False)],
             "Art": frame["kind"].map(KIND_LABELS),
             "Datei": frame["filename"].fillna("").map(fmt.visible_text),  # tables show text as text; bidi as codes
             "Von": frame["user_name"].map(fmt.visible_text),
@@ -41,7 +42,6 @@ def upload_history(db: Database, *, kommune: str, include_demo: bool = True) -> 
             "Geändert": frame["n_changed"].astype("int64"),
             "Unverändert": frame["n_unchanged"].astype("int64"),
             "Grund": frame["reason"].fillna("").map(fmt.visible_text),
-            "Status": [status(r) for r in frame.itertuples(index=False)],
         }
     ).reset_index(drop=True)
 
@@ -77,13 +77,37 @@ def indicator_options(db: Database, *, kommune: str) -> list[tuple[str, str]]:
 
 
 def month_options(db: Database, *, indicator_id: str, kommune: str) -> list[tuple[dt.date, str]]:
-    """(month, '03/2025') of months with versions of this indicator, newest first."""
+    """(month, 'März 2025') of months with versions of this indicator, newest first."""
     months = import_store.months_with_versions(db, kommune=kommune, indicator_id=indicator_id)
     out = []
     for m in months:
         day = m.date() if isinstance(m, dt.datetime) else m
-        out.append((day, fmt.month_numeric(day)))
+        out.append((day, fmt.month_name(day)))
     return out
+
+
+@dataclass(frozen=True)
+class UploadFocus:
+    """Where the version viewer opens for one upload: the first cell it wrote (file order)."""
+
+    upload_id: int
+    indicator_id: str
+    month: dt.date
+
+
+def upload_focus(db: Database, *, upload_id: int, kommune: str) -> UploadFocus | None:
+    """The first cell an upload (or revert) of this Kommune wrote; None when it wrote none here.
+
+    After a revert the Historie opens its version viewer there, so the reader sees the
+    reverted value at once instead of the latest month of the first indicator (issue 11).
+    """
+    cells = readings_store.upload_readings_df(db, int(upload_id))
+    cells = cells[cells["kommune"] == kommune]
+    if cells.empty:
+        return None
+    first = cells.iloc[0]
+    month = pd.Timestamp(first["month"]).date()
+    return UploadFocus(int(upload_id), str(first["indicator_id"]), month)
 
 
 def reading_versions(db: Database, *, indicator_id: str, month: dt.date, kommune: str) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from kora.access.roles import Actor, allowed_indicators, authorize
 from kora.db import Database, audit_store, import_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import PermissionDenied
-from kora.labels import CHANGE_LABELS
+from kora.labels import CHANGE_ICONS, CHANGE_LABELS
 from kora.readings import findings
 from kora.readings.catalogue import Catalogue
 from kora.readings.check import Checked, empty_readings, parse_file
@@ -149,12 +149,28 @@ class Preview:
                 "Zeile": cells["line"].astype("int64"),
                 "Indikator": cells["indicator_id"],
                 "Name": [rules[i].name if i in rules else "" for i in cells["indicator_id"]],
-                "Monat": [fmt.month_numeric(m) for m in cells["month"]],
-                "Status": cells["status"].map(CHANGE_LABELS),
+                "Monat": [fmt.month_name(m) for m in cells["month"]],
+                "Status": [f"{CHANGE_ICONS[s]} {CHANGE_LABELS[s]}" for s in cells["status"]],
                 "Wert": shown,
                 "Kommentar": cells["comment"],
             }
         ).reset_index(drop=True)
+
+    def comments_markdown(self) -> str | None:
+        """Every comment of the file in full, as a Markdown list ('Zeile 3 · Name · Oktober 2026: …').
+
+        The preview table cut comments even at 1920 px (issue 11); this list wraps them. User text
+        is escaped (`fmt.markdown`); None when the file has no comment.
+        """
+        table = self.table()
+        rows = table[table["Kommentar"].fillna("").astype(str).str.strip() != ""]
+        if rows.empty:
+            return None
+        return "\n".join(
+            f"- Zeile {int(r.Zeile)} · {fmt.markdown(r.Name or r.Indikator)} · {fmt.markdown(r.Monat)}: "
+            f"{fmt.markdown(r.Kommentar)}"
+            for r in rows.itertuples(index=False)
+        )
 
 
 _STATUSES = ("new", "changed", "unchanged")

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from kora import fmt
 from kora.fmt import is_missing
 from kora.labels import STATUS_COLORS
 
@@ -115,11 +116,16 @@ def _fraction(value: Any) -> float | None:
 
 
 def attainment_chart(title: str, frame: pd.DataFrame, labels: list[str], keys: list[str]) -> Chart:
-    """One series of attainment (columns attainment, status of `frame`), bars coloured by status."""
+    """One series of attainment (columns attainment, status of `frame`), bars coloured by status.
+
+    With `attainment_raw` a value below its start is a negative bar (capped at 1 like the roll-ups).
+    """
+    raw = frame["attainment_raw"] if "attainment_raw" in frame else frame["attainment"]
+    values = tuple(fmt.shown_attainment(a, r) for a, r in zip(frame["attainment"], raw, strict=True))
     return Chart(
         title=title,
         categories=tuple(labels),
-        series=(Series("Zielerreichung", tuple(_fraction(a) for a in frame["attainment"])),),
+        series=(Series("Zielerreichung", values),),
         colors=tuple(STATUS_COLORS.get(str(s), STATUS_COLORS["no_data"]) for s in frame["status"]),
         keys=tuple(keys),
     )

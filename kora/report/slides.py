@@ -77,7 +77,11 @@ def _title_slide(report: StatusReport, changes: Changes, deck: dict[str, Any]) -
         title=f"KoRa-Monitor {deck['kommune_name']}",
         subtitle=f"{deck['plan_title']} · Stand {fmt.month_name(report.as_of)} · Brownbag Lunch am {fmt.date(deck['made_on'])}",
         metrics=(
-            Metric("Zielerreichung gesamt", fmt.percent(plan["attainment"]), status_text(plan["status"])),
+            Metric(
+                "Zielerreichung gesamt",
+                fmt.attainment(plan["attainment"], plan.get("attainment_raw")),
+                status_text(plan["status"]),
+            ),
             Metric("Indikatoren im Plan", f"{n_on} von {len(ind)}"),
             Metric(
                 "Meilensteine fristgerecht",
@@ -101,6 +105,14 @@ def _title_slide(report: StatusReport, changes: Changes, deck: dict[str, Any]) -
             + (" Achtung: enthält Beispieldaten, keine echten Messwerte." if report.demo else "")
         ),
     )
+
+
+def _attainment_metric(row: Any, note: str) -> Metric:
+    """'Zielerreichung' with a regression's "unter Startwert" in the note (the value box is narrow)."""
+    text = fmt.attainment(row.attainment, getattr(row, "attainment_raw", None))
+    value = text.removesuffix(" (unter Startwert)")
+    below = "unter Startwert" if value != text else ""
+    return Metric("Zielerreichung", value, " · ".join(p for p in (below, note) if p))
 
 
 def _field_slide(report: StatusReport, changes: Changes, row: Any, milestones: pd.DataFrame) -> Slide:
@@ -127,10 +139,8 @@ def _field_slide(report: StatusReport, changes: Changes, row: Any, milestones: p
         title=f"Aktionsfeld {row.code}: {row.title}",
         subtitle="Vorhaben: " + " · ".join(f"{v.nr}. {short(v.title, 60)}" for v in vorhaben.itertuples(index=False)),
         metrics=(
-            Metric(
-                "Zielerreichung",
-                fmt.percent(row.attainment),
-                "" if is_missing(delta) else f"{fmt.signed_points(delta)} seit {fmt.date(changes.since)}",
+            _attainment_metric(
+                row, "" if is_missing(delta) else f"{fmt.signed_points(delta)} seit {fmt.date(changes.since)}"
             ),
             Metric("Status", status_text(row.status)),
             Metric("Indikatoren im Plan", f"{n_on} von {len(ind)}"),

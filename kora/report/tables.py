@@ -20,8 +20,32 @@ from kora.tracking.results import StatusReport
 # --- Übersicht -------------------------------------------------------------------------------
 
 
+def _delta_text(delta: float | None, as_of: dt.date) -> str | None:
+    if delta is not None:
+        return f"{fmt.signed_points(delta)} zum Vormonat"
+    return "neues Berichtsjahr: kein Vormonatsvergleich" if as_of.month == 1 else None
+
+
+def _best_worst(mine: pd.DataFrame) -> tuple[str | None, str | None]:
+    """'Bester'/'Schwächster' only where they differ; a 'Bester' at 0 % or below is no best."""
+    if len(mine) < 2:
+        return None, None
+    raw = mine["attainment_raw"] if "attainment_raw" in mine else mine["attainment"]
+    order = mine.assign(_raw=raw).sort_values("_raw")
+    lo, hi = order.iloc[0], order.iloc[-1]
+    if round(float(hi["_raw"]) * 100) == round(float(lo["_raw"]) * 100):
+        return None, None
+    best = (
+        None
+        if round(float(hi["_raw"]) * 100) <= 0
+        else f"{hi['name']} ({fmt.attainment(hi['attainment'], hi['_raw'])})"
+    )
+    return best, f"{lo['name']} ({fmt.attainment(lo['attainment'], lo['_raw'])})"
+
+
 def field_cards(report: StatusReport, previous: StatusReport | None) -> list[dict[str, Any]]:
-    """One card per Aktionsfeld: attainment, status, change to the previous month, best/worst."""
+    """One card per Aktionsfeld: attainment (raw below the start), Soll and the gap to the Zielpfad,
+    status, change to the previous month (neutral colour when it rounds to ±0), best/worst."""
     fields = report.aktionsfelder
     prev = (
         {}
@@ -31,38 +55,39 @@ def field_cards(report: StatusReport, previous: StatusReport | None) -> list[dic
     ind = report.indicators
     vorhaben = report.vorhaben
     cards = []
-    for row in fields.itertuples(index=False):
-        nrs = set(vorhaben.loc[vorhaben["aktionsfeld"] == row.code, "nr"])
+    for row in fields.to_dict("records"):
+        nrs = set(vorhaben.loc[vorhaben["aktionsfeld"] == row["code"], "nr"])
         ids = _indicator_ids_for(report, nrs)
         of_field = ind[ind["id"].isin(ids)]  # once per field, not once per status (it was 57 % of an Übersicht run)
-        mine = of_field[of_field["attainment"].notna()].sort_values("attainment")
-        before = prev.get(row.code)
+        mine = of_field[of_field["attainment"].notna()]
+        before = prev.get(row["code"])
         delta = (
             None
-            if before is None or is_missing(before) or is_missing(row.attainment)
-            else float(row.attainment) - float(before)
+            if before is None or is_missing(before) or is_missing(row["attainment"])
+            else float(row["attainment"]) - float(before)
         )
         per_status = of_field["status"].value_counts()
         counts = {s: int(per_status.get(s, 0)) for s in STATUS_LABELS}
+        best, worst = _best_worst(mine)
+        raw = row.get("attainment_raw")
+        shown = fmt.shown_attainment(row["attainment"], raw)
         cards.append(
             {
-                "code": row.code,
-                "title": row.title,
-                "attainment": None if is_missing(row.attainment) else float(row.attainment),
-                "attainment_text": fmt.percent(row.attainment),
-                "status": row.status,
-                "status_text": status_text(row.status),
+                "code": row["code"],
+                "title": row["title"],
+                "attainment": None if is_missing(row["attainment"]) else float(row["attainment"]),
+                "attainment_text": fmt.signed_percent(shown),  # the metric box is narrow: the word goes below
+                "below_start": shown is not None and shown < 0,
+                "soll_text": fmt.soll_text(row["attainment"], raw, row.get("soll")),
+                "status": row["status"],
+                "status_text": status_text(row["status"]),
                 "delta": delta,
-                "delta_text": (
-                    f"{fmt.signed_points(delta)} zum Vormonat"
-                    if delta is not None
-                    else "neues Berichtsjahr: kein Vormonatsvergleich"
-                    if report.as_of.month == 1
-                    else None
-                ),
+                "delta_text": _delta_text(delta, report.as_of),
+                "delta_color": "off" if delta is None or round(delta * 100) == 0 else "normal",
+                "delta_arrow": "off" if delta is None or round(delta * 100) == 0 else "auto",
                 "counts_text": " · ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items() if n),
-                "best": None if mine.empty else f"{mine.iloc[-1]['name']} ({fmt.percent(mine.iloc[-1]['attainment'])})",
-                "worst": None if mine.empty else f"{mine.iloc[0]['name']} ({fmt.percent(mine.iloc[0]['attainment'])})",
+                "best": best,
+                "worst": worst,
             }
         )
     return cards
@@ -73,37 +98,52 @@ def _indicator_ids_for(report: StatusReport, nrs: set[int]) -> set[str]:
     return set(links.loc[links["nr"].isin(nrs), "indicator_id"])
 
 
+def _field_detail(r: dict[str, Any]) -> str:
+    total = sum(int(r.get(f"n_{s}", 0) or 0) for s in STATUS_LABELS)
+    behind = [
+        f"{int(r.get(f'n_{s}', 0) or 0)} {STATUS_LABELS[s]}"
+        for s in ("off_track", "at_risk")
+        if int(r.get(f"n_{s}", 0) or 0)
+    ]
+    detail = f"; von {total} Indikatoren {' und '.join(behind)}" if behind else ""
+    return f"**{r['code']}** ({fmt.attainment(r['attainment'], r.get('attainment_raw'))}{detail})"
+
+
 def headline(report: StatusReport) -> str:
     """One sentence that answers 'which Aktionsfeld is off track, and by how much'.
 
-    "By how much" is said as the field's attainment and how many of its indicators are off
-    track: comparing roll-ups with a single Soll share would mix sums, means and budgets.
+    "By how much" is the gap to the Zielpfad (attainment − Soll, see `kora.metrics`), so 42 % in
+    March reads as ahead of the path. "im Plan: alle Aktionsfelder" is said only when every
+    Aktionsfeld has data and is on track; fields without data and overdue milestones are named.
     """
-    fields = report.aktionsfelder
+    fields = report.aktionsfelder.to_dict("records")
     plan = report.plan
-    parts = [f"Gesamt **{fmt.percent(plan['attainment'])}** Zielerreichung"]
+    total = f"Gesamt **{fmt.attainment(plan['attainment'], plan.get('attainment_raw'))}** Zielerreichung"
+    soll = fmt.soll_text(plan["attainment"], plan.get("attainment_raw"), plan.get("soll"))
+    if soll:
+        total += f" ({soll.replace(' · ', ': ')})"
+    parts = [total]
     for status in ("off_track", "at_risk"):
-        hit = fields[fields["status"] == status]
-        if hit.empty:
-            continue
-        names = []
-        for r in hit.itertuples(index=False):
-            total = sum(int(getattr(r, f"n_{s}", 0) or 0) for s in STATUS_LABELS)
-            behind = [
-                f"{int(getattr(r, f'n_{s}', 0) or 0)} {STATUS_LABELS[s]}"
-                for s in ("off_track", "at_risk")
-                if int(getattr(r, f"n_{s}", 0) or 0)
-            ]
-            detail = f"; von {total} Indikatoren {' und '.join(behind)}" if behind else ""
-            names.append(f"**{r.code}** ({fmt.percent(r.attainment)}{detail})")
-        parts.append(f"{status_text(status)}: " + ", ".join(names))
-    if len(parts) == 1:
-        parts.append(f"{status_text('on_track')}: alle Aktionsfelder")
+        hit = [_field_detail(r) for r in fields if r["status"] == status]
+        if hit:
+            parts.append(f"{status_text(status)}: " + ", ".join(hit))
+    on = [f"**{r['code']}**" for r in fields if r["status"] == "on_track"]
+    empty = [f"**{r['code']}**" for r in fields if r["status"] not in ("on_track", "at_risk", "off_track")]
+    if on:
+        parts.append(
+            f"{status_text('on_track')}: " + ("alle Aktionsfelder" if len(on) == len(fields) else ", ".join(on))
+        )
+    if empty:
+        what = "alle Aktionsfelder" if len(empty) == len(fields) else ", ".join(empty)
+        parts.append(f"{status_text('no_data')} für {report.as_of.year}: {what}")
+    overdue = int((report.milestones or {}).get("overdue", 0) or 0)
+    if overdue:
+        parts.append(f"⛔ {overdue} Meilenstein{'e' if overdue != 1 else ''} überfällig")
     return " · ".join(parts)
 
 
-def labelled(frame: pd.DataFrame, key_col: str, title_col: str, width: int = 48) -> pd.DataFrame:
-    """Adds a `label` column 'A · Umgang mit …' for chart axes (titles shortened)."""
+def labelled(frame: pd.DataFrame, key_col: str, title_col: str, width: int = 400) -> pd.DataFrame:
+    """Adds a `label` column 'A · Umgang mit …' for charts: the whole title (the chart wraps it, issue 11)."""
     labels = [
         vorhaben_label(k, t, width).replace(". ", " · ", 1)
         for k, t in zip(frame[key_col], frame[title_col], strict=True)
@@ -170,7 +210,7 @@ def indicator_table(indicators: pd.DataFrame, *, compact: bool = False) -> pd.Da
                 "Status": status_text(r.status),
                 "Wert": fmt.value_with_unit(r.value, unit, direction=r.direction),
                 "Jahresziel": fmt.value_with_unit(r.target, unit, direction=r.direction),
-                "Zielerreichung": fmt.percent(r.attainment),
+                "Zielerreichung": fmt.attainment(r.attainment, getattr(r, "attainment_raw", None)),
                 "Soll heute": fmt.value_with_unit(r.expected, unit, direction=r.direction),
                 "Nötig je Monat": "–"
                 if is_missing(r.needed_per_month)
@@ -181,6 +221,27 @@ def indicator_table(indicators: pd.DataFrame, *, compact: bool = False) -> pd.Da
         )
     table = pd.DataFrame(rows, columns=None if rows else ["Indikator", "Status", "Wert"])
     return table[COMPACT_INDICATOR_COLUMNS] if compact and rows else table
+
+
+def indicator_list_markdown(indicators: pd.DataFrame) -> str:
+    """The Vorhaben's Kennzahlen as a list: name, then status, value, Jahresziel and Zielerreichung.
+
+    In a half-width column a five-column table cut the value ("3,91 kı") and hid Jahresziel and
+    Zielerreichung behind a horizontal scroll (issue 11); a list wraps at any width, down to a phone.
+    """
+    if indicators.empty:
+        return "_keine Indikatoren_"
+    lines = []
+    for r in indicators.itertuples(index=False):
+        numbers = " · ".join(
+            [
+                f"Wert {fmt.value_with_unit(r.value, r.unit, direction=r.direction)}",
+                f"Jahresziel {fmt.value_with_unit(r.target, r.unit, direction=r.direction)}",
+                f"Zielerreichung {fmt.attainment(r.attainment, getattr(r, 'attainment_raw', None))}",
+            ]
+        )
+        lines.append(f"- **{fmt.markdown(r.name)}**  \n  {status_text(r.status)} · {fmt.markdown(numbers)}")
+    return "\n".join(lines)
 
 
 def indicator_facts(row: pd.Series, as_of: dt.date) -> list[tuple[str, str]]:
@@ -195,7 +256,7 @@ def indicator_facts(row: pd.Series, as_of: dt.date) -> list[tuple[str, str]]:
             fmt.value_with_unit(row["target"], unit, direction=direction),
         ),
         ("Start", start_text(row)),
-        ("Zielerreichung", fmt.percent(row["attainment"])),
+        ("Zielerreichung", fmt.attainment(row["attainment"], row.get("attainment_raw"))),
         (f"Soll {fmt.month_short(as_of)}", fmt.value_with_unit(row["expected"], unit, direction=direction)),
     ]
     if not is_missing(row.get("needed_per_month")):
@@ -281,6 +342,38 @@ def milestone_table(frame: pd.DataFrame, *, compact: bool = False) -> pd.DataFra
         }
     )
     return table[COMPACT_MILESTONE_COLUMNS] if compact else table
+
+
+def _milestone_status(status: str, overdue: bool, reached: bool) -> str:
+    if overdue:
+        return "⛔ überfällig"
+    if reached:
+        return "✅ erreicht"
+    return "↪️ verschoben" if status == "verschoben" else "🕒 offen"
+
+
+def milestone_list_markdown(frame: pd.DataFrame, *, by_vorhaben: bool = False) -> str:
+    """Milestones as a list with their whole text: status, ID, due (or reached) date, text.
+
+    A table cut the texts even at 1920 px (issue 11); a list wraps them. `by_vorhaben` puts a
+    heading above each Vorhaben's milestones (the Meilensteine page lists all of them).
+    """
+    if frame.empty:
+        return "_keine Meilensteine_"
+    lines: list[str] = []
+    current = None
+    for r in frame.sort_values(["nr", "id"], kind="stable").itertuples(index=False):
+        if by_vorhaben and r.nr != current:
+            current = r.nr
+            lines.append(f"\n**Vorhaben {int(r.nr)} (Aktionsfeld {fmt.markdown(r.aktionsfeld)})**\n")
+        when = (
+            f"erreicht am {fmt.date(as_date(r.reached_on))}"
+            if r.reached and not r.overdue
+            else f"fällig {fmt.date(as_date(r.due))}"
+        )
+        state = _milestone_status(r.status, bool(r.overdue), bool(r.reached))
+        lines.append(f"- {state} · **{fmt.markdown(r.id)}** · {fmt.markdown(when)}: {fmt.markdown(r.text)}")
+    return "\n".join(lines).strip("\n")
 
 
 def partner_matrix(plan: dict[str, Any]) -> pd.DataFrame:

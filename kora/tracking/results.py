@@ -71,6 +71,7 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
 
 
 COUNT_COLUMNS = [f"n_{s}" for s in metrics.STATUS_ORDER]
+SOLL_COLUMNS = ["attainment_raw", "soll"]  # regression below start and gap to the Zielpfad (issue 11)
 # `status --json` carries every status column but the roll-up weight, keyed by Kommune.
 JSON_INDICATOR_COLUMNS = ["kommune", *(c for c in metrics.INDICATOR_STATUS_COLUMNS if c != "weight"), "quelle"]
 
@@ -104,10 +105,11 @@ class StatusReport:
             "plan": _clean(self.plan),
             "milestones": _clean(self.milestones),
             "aktionsfelder": _records(
-                self.aktionsfelder, ["kommune", "code", "title", "attainment", "status", *COUNT_COLUMNS]
+                self.aktionsfelder, ["kommune", "code", "title", "attainment", *SOLL_COLUMNS, "status", *COUNT_COLUMNS]
             ),
             "vorhaben": _records(
-                self.vorhaben, ["kommune", "nr", "aktionsfeld", "title", "attainment", "status", *COUNT_COLUMNS]
+                self.vorhaben,
+                ["kommune", "nr", "aktionsfeld", "title", "attainment", *SOLL_COLUMNS, "status", *COUNT_COLUMNS],
             ),
             "indicators": _records(self.indicators, JSON_INDICATOR_COLUMNS),
         }

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kora.access import accounts, modes
-from kora.db import open_database
-from kora.web.state import db_path
+from kora.db import open_database, resolve_db_path
 
 PREFLIGHT_OPTIONS = ("server.address", "secrets.files")
 
@@ -74,7 +73,7 @@ def preflight(streamlit_args: list[str]) -> str | None:
     if secrets_singleton.load_if_toml_exists():
         raw = secrets_singleton.get("auth")
         section = dict(raw) if raw else None
-    db = open_database(db_path())
+    db = open_database(str(resolve_db_path()))
     try:
         logins = accounts.login_accounts(db)
     finally:
@@ -82,7 +81,18 @@ def preflight(streamlit_args: list[str]) -> str | None:
     access_config = modes.resolve_access(
         os.environ, auth_section=section, login_accounts=logins, address=config.get_option("server.address")
     )
+    _forget_preflight_config(config)
     return access_config.problem
+
+
+def _forget_preflight_config(config: Any) -> None:
+    """Drop the options parsed for the preflight, so Streamlit's own parse is the first one.
+
+    Ours sees only the access options; Streamlit's sees every flag (e.g. `--server.port 8502`)
+    and would log the English "An update to the [server] config option section was detected"
+    for the difference. There is no public reset: the private module global is the only switch.
+    """
+    config._config_options = None
 
 
 def serve(streamlit_args: list[str]) -> int:

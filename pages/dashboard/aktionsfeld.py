@@ -29,7 +29,9 @@ report = state.status(as_of)
 field = tables.field_row(report, code)
 st.title(f"Aktionsfeld {code}: {titles[code]}")
 st.caption(f"Stand {fmt.month_name(as_of)}")
-st.markdown(f"### {tables.status_text(field['status'])} · Zielerreichung {fmt.percent(field['attainment'])}")
+st.markdown(
+    f"### {tables.status_text(field['status'])} · Zielerreichung {fmt.attainment(field['attainment'], field.get('attainment_raw'))}"
+)
 
 vorhaben = tables.vorhaben_in_field(report, code)
 style.chart(

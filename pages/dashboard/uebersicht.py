@@ -37,7 +37,17 @@ columns = st.columns(len(report.aktionsfelder))
 for column, card in zip(columns, tables.field_cards(report, previous), strict=True):
     with column.container(border=True):
         st.markdown(f"**Aktionsfeld {card['code']}**  \n{card['title']}")
-        st.metric("Zielerreichung", card["attainment_text"], card["delta_text"], delta_color="normal")
+        st.metric(
+            "Zielerreichung",
+            card["attainment_text"],
+            card["delta_text"],
+            delta_color=card["delta_color"],
+            delta_arrow=card["delta_arrow"],
+        )
+        if card["below_start"]:
+            st.markdown("⬇️ **unter Startwert**")
+        if card["soll_text"]:
+            st.caption(card["soll_text"])
         st.markdown(f"### {card['status_text']}")
         if card["counts_text"]:
             st.caption(f"Indikatoren: {card['counts_text']}")

@@ -29,7 +29,9 @@ row = tables.vorhaben_row(report, nr)
 st.title(f"Vorhaben {nr}")
 st.subheader(v["title"])
 st.caption(f"Aktionsfeld {v['aktionsfeld']} · Stand {fmt.month_name(as_of)}")
-st.markdown(f"### {tables.status_text(row['status'])} · Zielerreichung {fmt.percent(row['attainment'])}")
+st.markdown(
+    f"### {tables.status_text(row['status'])} · Zielerreichung {fmt.attainment(row['attainment'], row.get('attainment_raw'))}"
+)
 
 text_col, numbers_col = st.columns([1, 1], gap="large")
 with text_col:
@@ -46,11 +48,7 @@ with text_col:
         st.markdown(tables.bullet_markdown(v["vorsaetze"]))
 with numbers_col:
     st.markdown("#### Kennzahlen")
-    st.dataframe(
-        tables.indicator_table(tables.indicators_of(report, nr), compact=True),
-        hide_index=True,
-        key="vorhaben_indicators",
-    )
+    st.markdown(tables.indicator_list_markdown(tables.indicators_of(report, nr)))
     st.page_link(
         "pages/dashboard/aktionsfeld.py", label="Verläufe im Aktionsfeld →", query_params={"feld": v["aktionsfeld"]}
     )
@@ -60,4 +58,4 @@ with numbers_col:
     milestones = tables.milestone_frame(state.milestones(), as_of)
     mine = tables.milestones_of(milestones, nr)
     style.chart(charts.milestone_timeline(mine, as_of=as_of), key=f"ms_timeline_{nr}")
-    st.dataframe(tables.milestone_table(mine, compact=True), hide_index=True, key="vorhaben_milestones")
+    st.markdown(tables.milestone_list_markdown(mine))

@@ -13,12 +13,20 @@ import streamlit as st
 from kora import fmt
 from kora.errors import KoraError
 from kora.network.received import received_packages
-from kora.readings.history import indicator_options, month_options, reading_versions, upload_choices, upload_history
+from kora.readings.history import (
+    indicator_options,
+    month_options,
+    reading_versions,
+    upload_choices,
+    upload_focus,
+    upload_history,
+)
 from kora.readings.offers import revert_offers
 from kora.readings.revert import revert_upload
 from kora.web import gate, state
 
 SUCCESS_KEY = "history_success"
+FOCUS_APPLIED_KEY = "history_focus_applied"
 
 
 st.title("Historie")
@@ -29,8 +37,26 @@ actor = gate.current_actor()
 if SUCCESS_KEY in st.session_state:
     st.success(st.session_state.pop(SUCCESS_KEY), icon="✅")
 
-st.subheader("Uploads")
 uploads = upload_history(db, kommune=kommune)
+wanted = st.query_params.get("upload", "")  # set after a revert, or by a shared link: that upload in focus
+focus = upload_focus(db, upload_id=int(wanted), kommune=kommune) if wanted.isdigit() else None
+if wanted.isdigit() and not uploads.empty:
+    st.subheader(f"Upload Nr. {int(wanted)}")
+    row = uploads[uploads["Nr"] == int(wanted)]
+    if row.empty:
+        st.info(f"Upload Nr. {int(wanted)} gibt es hier nicht.")
+    else:
+        st.dataframe(row, hide_index=True, key="history_focus_upload")
+        st.page_link(
+            "pages/messwerte/historie.py",
+            label=f"Link zu Upload Nr. {int(wanted)} (zum Weitergeben)",
+            query_params={"upload": wanted},
+            icon="🔗",
+        )
+        if focus is not None:
+            st.caption(f"Unten die Versionen seines ersten Werts ({fmt.month_name(focus.month)}).")
+
+st.subheader("Uploads")
 if uploads.empty:
     st.info("Es wurden noch keine Messwerte hochgeladen.")
 else:
@@ -67,9 +93,14 @@ if choices:
             if not offer.allowed:
                 st.caption(f"Nicht möglich: {fmt.markdown(offer.why_not)}")
                 continue
-            reason = st.text_input("Grund der Rücknahme", key=f"revert_reason_{choice.id}", max_chars=500)
-            ready = bool(reason.strip())
-            if st.button("Zurücknehmen", key=f"revert_{choice.id}", disabled=not ready):
+            # a form sends the Grund with the click: a button enabled only after the text field reported
+            # (Enter/blur) lost the first click, as "Speichern" on the upload page did (issue 11)
+            with st.form(f"revert_form_{choice.id}", border=False, enter_to_submit=False):
+                reason = st.text_input("Grund der Rücknahme", key=f"revert_reason_{choice.id}", max_chars=500)
+                clicked = st.form_submit_button("Zurücknehmen", key=f"revert_{choice.id}")
+            if clicked and not reason.strip():
+                st.error("Bitte zuerst einen Grund der Rücknahme eintragen.")
+            elif clicked:
                 try:
                     with st.spinner("Rücknahme wird gespeichert …"):
                         result = revert_upload(db, choice.id, actor=actor, reason=reason, kommune=kommune)
@@ -78,9 +109,8 @@ if choices:
                 else:
                     state.clear_caches()
                     st.session_state[SUCCESS_KEY] = result.message
+                    st.query_params["upload"] = str(result.reverted_upload)  # the viewer opens on its month
                     st.rerun()
-            if not ready:
-                st.caption("Grund ausfüllen, dann „Zurücknehmen“.")
 
 st.subheader("Versionen je Indikator und Monat")
 indicators = indicator_options(db, kommune=kommune)
@@ -88,6 +118,11 @@ if not indicators:
     st.info("Noch keine Messwerte vorhanden.")
 else:
     labels = dict(indicators)
+    if focus is not None and st.session_state.get(FOCUS_APPLIED_KEY) != focus.upload_id:
+        st.session_state[FOCUS_APPLIED_KEY] = focus.upload_id  # once: the reader may then choose freely
+        if focus.indicator_id in labels:
+            st.session_state["history_indicator"] = focus.indicator_id
+            st.session_state["history_month"] = focus.month
     indicator = st.selectbox(
         "Indikator", [i for i, _ in indicators], format_func=labels.__getitem__, key="history_indicator"
     )

@@ -101,7 +101,16 @@ else:
     if preview.errors:
         st.error(preview.message(), icon="🚫")
         st.write("Bitte korrigieren Sie diese Stellen in Excel und laden Sie die Datei erneut hoch:")
-        st.dataframe(preview.error_table(), hide_index=True, key="upload_errors")
+        st.table(preview.error_table(), hide_index=True)  # wraps long hints; a dataframe cut them off
+        st.download_button(
+            "Vorlage herunterladen (.xlsx)",
+            data=lambda: templates.template_xlsx(db),
+            file_name="KoRa-Messwerte-Vorlage.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="template_xlsx_after_error",
+            icon="📥",
+            on_click="ignore",
+        )
     else:
         layout = "breites" if preview.layout == "breit" else "langes"
         st.caption(f"Erkannt: {preview.description}, {layout} Format.")
@@ -118,18 +127,21 @@ else:
             st.error(fmt.markdown(preview.forbidden_message), icon="🔒")
             st.dataframe(preview.table(only_changes=True), hide_index=True, key="upload_preview_table")
         else:
-            only_changes = st.toggle("Nur neue und geänderte Werte zeigen", value=False, key="upload_only_changes")
-            st.dataframe(preview.table(only_changes=only_changes), hide_index=True, key="upload_preview_table")
-            reason = ""
-            if preview.needs_reason:
-                st.warning(preview.message(), icon="✏️")
-                reason = st.text_input(
-                    "Korrekturgrund (Pflicht, wenn gemeldete Werte geändert werden)",
-                    key="upload_reason",
-                    max_chars=500,
-                )
-            missing_reason = preview.needs_reason and not reason.strip()
-            if st.button("Speichern", type="primary", key="upload_commit", disabled=missing_reason):
+            # A form sends the Korrekturgrund together with the click: a plain text_input reports only on
+            # Enter/blur, so the first click on a button disabled until then was lost (issue 11).
+            with st.form("upload_save", border=False, enter_to_submit=False):
+                reason = ""
+                if preview.needs_reason:
+                    st.warning(preview.message(), icon="✏️")
+                    reason = st.text_input(
+                        "Korrekturgrund (Pflicht, wenn gemeldete Werte geändert werden)",
+                        key="upload_reason",
+                        max_chars=500,
+                    )
+                save = st.form_submit_button("Speichern", type="primary", key="upload_commit")
+            if save and preview.needs_reason and not reason.strip():
+                st.error("Bitte zuerst einen Korrekturgrund eintragen: Es werden bereits gemeldete Werte geändert.")
+            elif save:
                 try:
                     with st.spinner("Messwerte werden gespeichert …"):
                         result = commit_upload(db, preview, actor=actor, reason=reason)
@@ -142,3 +154,16 @@ else:
                     st.session_state[SUCCESS_KEY] = result.message
                     st.session_state[ROUND_KEY] = round_no + 1
                     st.rerun()
+            # the table below Speichern: at 1440×900 the button stays in the first view (issue 11)
+            only_changes = st.toggle("Nur neue und geänderte Werte zeigen", value=False, key="upload_only_changes")
+            table = preview.table(only_changes=only_changes)
+            comments = preview.comments_markdown()
+            st.dataframe(  # comments in full below, not cut in a column (issue 11)
+                table,
+                hide_index=True,
+                key="upload_preview_table",
+                column_order=[c for c in table.columns if c != "Kommentar" or not comments],
+            )
+            if comments:
+                st.markdown("**Kommentare in dieser Datei**")
+                st.markdown(comments)

@@ -92,7 +92,7 @@ with st.popover("⚙️ Einstellungen", key="praes_settings"):
     seconds = st.number_input("Sekunden je Folie", min_value=5, max_value=600, value=30, step=5, key=SECONDS)
     fullscreen = st.toggle(
         "Vollbild (Seitenleiste ausblenden)",
-        value=True,
+        value=st.query_params.get("vollbild", "1") != "0",  # a bookmark: /praesentation?vollbild=1 (or =0)
         key="praes_fullscreen",
         help="Für den Beamer; mit F11 zusätzlich den Browser im Vollbild zeigen. Ausschalten, um zu anderen Seiten zu wechseln.",
     )

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from kora import fmt
 from tests.browser.conftest import Server, shot
 from tests.conftest import ROOT
 
@@ -93,7 +94,8 @@ def test_overview_numbers_agree_with_cli_status(demo_server: Server, page) -> No
     finally:
         demo_server.__init__(demo_server.db)  # type: ignore[misc]
     fields = json.loads(out.stdout)["aktionsfelder"]
-    expected = [f"{round(f['attainment'] * 100)}\u00a0%" for f in fields]
+    # below its start a card shows the raw, negative attainment (issue 11: "−60 %", not a flattened "0 %")
+    expected = [fmt.signed_percent(fmt.shown_attainment(f["attainment"], f.get("attainment_raw"))) for f in fields]
     assert [s.replace(" ", "\u00a0") for s in shown] == expected
 
 

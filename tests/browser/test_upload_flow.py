@@ -68,3 +68,21 @@ def test_csv_upload_changes_the_overview(fresh_demo_server: Server, page, tmp_pa
     after = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert after != before, "the overview must show the new number at once"
     print(f"CSV → Dashboard im Browser: {time.monotonic() - started:.1f} s")  # reported, not asserted
+
+
+def test_first_click_saves_after_typing_a_korrekturgrund(fresh_demo_server: Server, page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: type the Korrekturgrund without Enter, click "Speichern" once → saved (no lost click)."""
+    open_page(page, fresh_demo_server.url + "/upload", chart=False)
+    page.wait_for_selector('[data-testid="stFileUploader"]')
+    settle(page)
+    path = tmp_path / "Korrektur.csv"
+    path.write_bytes(CSV)
+    page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(path))
+    page.wait_for_selector('[data-testid="stMetricLabel"]:has-text("Geändert")')
+    settle(page)
+    text_input(page, "Korrekturgrund").fill("Nachmeldung Abschnitt Nord")  # no Enter, no blur
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_selector("text=gespeichert", timeout=20_000)
+    settle(page)
+    assert page.locator(ERRORS).count() == 0
+    shot(page, "upload_first_click_saved")

@@ -16,7 +16,7 @@ from kora.readings.ingest import sniff, text, xlsx
 from kora.readings.ingest.layout import Extracted, extract
 from kora.readings.ingest.numbers import detect_decimal, normalise, parse_numbers
 from kora.readings.ingest.problems import FileRejected, Problem, column_label, column_letter, display
-from kora.readings.ingest.sniff import MAX_UPLOAD_BYTES
+from kora.readings.ingest.sniff import MAX_UPLOAD_BYTES, check_byte_count
 
 
 @dataclass
@@ -60,6 +60,7 @@ __all__ = [
     "FileRejected",
     "Problem",
     "Upload",
+    "check_byte_count",
     "column_label",
     "column_letter",
     "detect_decimal",

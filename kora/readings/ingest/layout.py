@@ -407,7 +407,8 @@ def _wide_notes(
     body: pd.DataFrame, headers: list[object], found: WideColumns, comment_text: pd.Series | None, reported: np.ndarray
 ) -> list[str]:
     """How the sheet was read; comments of rows without any value are named (they cannot be stored)."""
-    notes = [f"Breites Format: {len(found.months)} Monatsspalte(n) erkannt."]
+    n = len(found.months)
+    notes = [f"Breites Format: {n} Monatsspalte{'' if n == 1 else 'n'} erkannt."]
     if comment_text is None or found.comment_col is None:
         return notes
     comment_label = column_label(found.comment_col, headers[found.comment_col])

@@ -52,12 +52,17 @@ def size_text(n: int) -> str:
     return f"{n / 1024 / 1024:.1f}".replace(".", ",") + " MB"
 
 
-def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
-    if len(data) > limit:
+def check_byte_count(n: int, limit: int = MAX_UPLOAD_BYTES) -> None:
+    """A file of `n` bytes (its real size: the CLI reads no more than the limit) may be at most `limit`."""
+    if n > limit:
         raise reject(
-            f"Die Datei ist {size_text(len(data))} groß; erlaubt sind höchstens {size_text(limit)}. "
+            f"Die Datei ist {size_text(n)} groß; erlaubt sind höchstens {size_text(limit)}. "
             "Bitte nur die neuen Monate hochladen oder die Datei aufteilen."
         )
+
+
+def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
+    check_byte_count(len(data), limit)
     if not _CONTENT.search(data):  # like `not data.strip(...)`, without copying a 5 MB upload
         raise reject("Die Datei ist leer. Bitte die ausgefüllte Vorlage hochladen.")
 
