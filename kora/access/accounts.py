@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from kora.access.login import normalise_username
-from kora.access.passwords import hash_password, verify_password
+from kora.access.passwords import checked_hash, hash_password, verify_password
 from kora.access.roles import ROLE_LABELS, ROLES, Actor, authorize
 from kora.db import Database, audit_store, auth_store, plan_store
 from kora.db.audit_store import AuditAction
@@ -138,8 +138,12 @@ def add_user(
     vorhaben: Iterable[int | str] = (),
     indicators: Iterable[str] = (),
     kommune: str = DEFAULT_KOMMUNE,
+    password_hash: str | None = None,
 ) -> str:
-    """Create an account; returns the (normalised) username. `password=None`: SSO only."""
+    """Create an account; returns the (normalised) username. `password=None`: SSO only.
+
+    `password_hash`: a password the CLI hashed before handing it to the running dashboard
+    (kora.access.account_orders), so the clear text never lands in the order folder."""
     name_for_audit = (username or "").strip()
     who = authorize(db, actor, AuditAction.BENUTZER_ANLEGEN, kommune=kommune, object=f"Benutzer {name_for_audit}")
     name = _username(username)
@@ -154,6 +158,8 @@ def add_user(
     if pairs and role != "koordination":
         raise ValidationError("Vorhaben und Indikatoren werden nur Koordinator*innen zugeordnet (--role koordination).")
     hashed = hash_password(password) if password is not None else None
+    if hashed is None and password_hash is not None:
+        hashed = checked_hash(password_hash)
     now = utcnow()
     with db.write_lock, db.transaction():
         auth_store.insert_user(
@@ -284,12 +290,15 @@ def change_password(
     db: Database,
     actor: Actor | None,
     username: str,
-    password: str,
+    password: str | None,
     *,
     old_password: str | None = None,
     kommune: str = DEFAULT_KOMMUNE,
+    password_hash: str | None = None,
 ) -> None:
-    """Set a new password: an admin for anyone, a local user for themselves (with the old one)."""
+    """Set a new password: an admin for anyone, a local user for themselves (with the old one).
+
+    `password=None` with `password_hash`: hashed by the CLI before it went through the order folder."""
     name = normalise_username(username)
     if actor is not None and actor.source == "lokal" and actor.name == name:  # their own password
         row = _existing(db, name)
@@ -304,7 +313,7 @@ def change_password(
         who = authorize(db, actor, AuditAction.PASSWORT_AENDERN, kommune=kommune, object=f"Benutzer {name}")
         row = _existing(db, name)
         who_name = who.audit_name
-    hashed = hash_password(password)
+    hashed = hash_password(password) if password is not None else checked_hash(password_hash or "")
     now = utcnow()
     with db.write_lock, db.transaction():
         auth_store.update_user(db, row["username"], at=now, password_hash=hashed)

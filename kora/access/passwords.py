@@ -34,6 +34,20 @@ def hash_password(password: str) -> str:
     return str(hasher().hash(password))
 
 
+def checked_hash(stored: str) -> str:
+    """A hash made elsewhere (the CLI hashes before it hands a password to the running dashboard,
+    kora.access.account_orders): accepted only when argon2id can read it, never as clear text."""
+    from argon2.exceptions import InvalidHashError
+
+    if not isinstance(stored, str) or not stored.startswith("$argon2id$") or len(stored) > 512:
+        raise KoraError("Der übergebene Passwort-Hash ist kein argon2id-Hash. Nichts geändert.")
+    try:
+        hasher().check_needs_rehash(stored)
+    except (InvalidHashError, ValueError):
+        raise KoraError("Der übergebene Passwort-Hash ist beschädigt. Nichts geändert.") from None
+    return stored
+
+
 _DUMMY_HASH: list[str] = []
 
 

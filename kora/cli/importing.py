@@ -53,6 +53,7 @@ def _import_through_dashboard(args: argparse.Namespace, data: bytes, locked: Dat
         dry_run=args.dry_run,
         timeout=args.wait,
         locked=locked,
+        kommune=own_kommune(),
     )
     outcome["ueber_dashboard"] = True
     if args.json:
