@@ -75,3 +75,19 @@ def stand_in(*, title: str, url_path: str, needs: str) -> st.Page:
 
     draw.__name__ = f"gesperrt_{url_path}"
     return st.Page(draw, title=title, url_path=url_path, visibility="hidden")
+
+
+def read_only_stand_in(*, title: str, url_path: str, why: str) -> st.Page:
+    """A hidden page at `url_path` in the Nur-Lese-Modus: the German reason instead of an upload or edit form."""
+
+    def draw() -> None:
+        st.title(title)
+        st.warning(
+            f"Nur-Lese-Modus ({fmt.markdown(why)}): Hochladen und Ändern sind abgeschaltet, Ansehen und Exporte gehen. "
+            "Zum Ändern startet die Administration das Dashboard mit einer beschreibbaren Datenbank (ohne "
+            "KORA_READONLY); siehe README „Nur-Lese-Modus und Importe neben dem Dashboard“.",
+            icon="🔒",
+        )
+
+    draw.__name__ = f"nur_lesen_{url_path}"
+    return st.Page(draw, title=title, url_path=url_path, visibility="hidden")
