@@ -23,6 +23,7 @@ serve.route_through_app()
 state.require_database()  # a locked, damaged or unwritable file: a German page with what to do, then stop
 
 access = gate.access()  # st.stop() with a German message when access is misconfigured
+gate.resume_after_sso(access)  # after the city's login: on to the page asked for before it
 actor = access.actor
 
 writer = actor is not None and actor.can_write_readings  # Koordinator*innen keep their milestones in Verwaltung

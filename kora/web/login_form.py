@@ -25,8 +25,10 @@ def show_login(access: gate.Access | None, *, url_path: str = "", wanted: str | 
         st.info("KoRa-Monitor ist nur nach Anmeldung zugänglich.", icon="🔒")
     if access is not None and access.config.mode == "oidc":
         st.write("Melden Sie sich mit Ihrem Konto der Stadtverwaltung an (Single Sign-on).")
-        if st.button("Mit dem Stadt-Login anmelden", type="primary", key="sso_login", icon="🔑"):
+        if st.query_params.get("sso") == "los":  # back from the cookie route that remembered the page
             gate.sso_login()
+        if st.button("Mit dem Stadt-Login anmelden", type="primary", key="sso_login", icon="🔑"):
+            gate.sso_login(then=gate.current_path(url_path) if url_path else None)
         return
     st.write(
         "Melden Sie sich mit dem Benutzernamen und Passwort an, die Sie von der KoRa-Administration erhalten haben."
