@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from kora.access.login import normalise_username
-from kora.access.passwords import checked_hash, hash_password, verify_password
+from kora.access.passwords import hash_password, stored_hash, verify_password
 from kora.access.roles import ROLE_LABELS, ROLES, Actor, authorize
 from kora.db import Database, audit_store, auth_store, plan_store
 from kora.db.audit_store import AuditAction
@@ -140,10 +140,7 @@ def add_user(
     kommune: str = DEFAULT_KOMMUNE,
     password_hash: str | None = None,
 ) -> str:
-    """Create an account; returns the (normalised) username. `password=None`: SSO only.
-
-    `password_hash`: a password the CLI hashed before handing it to the running dashboard
-    (kora.access.account_orders), so the clear text never lands in the order folder."""
+    """Create an account; returns the username. No `password` nor CLI-made `password_hash`: SSO only."""
     name_for_audit = (username or "").strip()
     who = authorize(db, actor, AuditAction.BENUTZER_ANLEGEN, kommune=kommune, object=f"Benutzer {name_for_audit}")
     name = _username(username)
@@ -157,9 +154,7 @@ def add_user(
     pairs = _scope(db, kommune=kommune, vorhaben=vorhaben, indicators=indicators)
     if pairs and role != "koordination":
         raise ValidationError("Vorhaben und Indikatoren werden nur Koordinator*innen zugeordnet (--role koordination).")
-    hashed = hash_password(password) if password is not None else None
-    if hashed is None and password_hash is not None:
-        hashed = checked_hash(password_hash)
+    hashed = stored_hash(password, password_hash)
     now = utcnow()
     with db.write_lock, db.transaction():
         auth_store.insert_user(
@@ -313,7 +308,7 @@ def change_password(
         who = authorize(db, actor, AuditAction.PASSWORT_AENDERN, kommune=kommune, object=f"Benutzer {name}")
         row = _existing(db, name)
         who_name = who.audit_name
-    hashed = hash_password(password) if password is not None else checked_hash(password_hash or "")
+    hashed = stored_hash(password, password_hash or "")
     now = utcnow()
     with db.write_lock, db.transaction():
         auth_store.update_user(db, row["username"], at=now, password_hash=hashed)

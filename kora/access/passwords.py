@@ -48,6 +48,13 @@ def checked_hash(stored: str) -> str:
     return stored
 
 
+def stored_hash(password: str | None, prehashed: str | None) -> str | None:
+    """What to store: the hash of a clear-text password (rules checked), else a checked CLI-made hash, else None."""
+    if password is not None:
+        return hash_password(password)
+    return checked_hash(prehashed) if prehashed is not None else None
+
+
 _DUMMY_HASH: list[str] = []
 
 
