@@ -213,3 +213,10 @@ def test_open_db_adds_the_advice_to_the_lock_message(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(common, "open_database", held)
     with pytest.raises(DatabaseLockedError, match="Seite „Maßnahmen“ hochladen"):
         common.open_db(argparse.Namespace(command="massnahmen", massnahmen_command="import", db=None))
+
+
+def test_an_order_taken_but_not_answered_is_not_reported_as_withdrawn(ready: Path) -> None:
+    order_id = orders.place(ready, "konto", {"von": "x", "aktion": "remove", "werte": {"name": "kim"}})
+    orders.take(ready, "konto", order_id, max_bytes=0)  # the server took it and is still working
+    with pytest.raises(KoraError, match="noch ausgeführt"):
+        orders.wait(ready, "konto", order_id, timeout=0.3, poll=0.05)

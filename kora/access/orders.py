@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kora.access.backup_inbox import order_folder
+from kora.errors import KoraError
 
 MAX_ORDER_CHARS = 16_384
 _ID = re.compile(r"^[0-9a-f]{16}$")
@@ -68,7 +69,9 @@ def place(db_path: Path, kind: str, meta: dict[str, Any], *, data: bytes | None 
 
 
 def wait(db_path: Path, kind: str, order_id: str, *, timeout: float, poll: float = 0.2) -> dict[str, Any] | None:
-    """The server's answer, or None after `timeout` seconds (the order is then withdrawn)."""
+    """The server's answer, or None after `timeout` seconds when the server never took the order
+    (it is then withdrawn: nothing happened). An order the server took but has not answered yet
+    cannot be withdrawn any more: KoraError saying so, so nobody repeats a change that may land."""
     order, payload, answer = _files(db_path, kind, order_id)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -77,8 +80,15 @@ def wait(db_path: Path, kind: str, order_id: str, *, timeout: float, poll: float
             answer.unlink(missing_ok=True)
             return dict(data)
         time.sleep(poll)
-    order.unlink(missing_ok=True)
     payload.unlink(missing_ok=True)
+    try:
+        order.unlink()
+    except FileNotFoundError:
+        raise KoraError(
+            f"Das laufende Dashboard hat den Auftrag angenommen, aber nicht innerhalb von {timeout:.0f} s "
+            "beantwortet; er wird vermutlich noch ausgeführt. Bitte das Ergebnis im Audit-Log (bzw. in der "
+            "Historie) prüfen, bevor Sie den Befehl wiederholen."
+        ) from None
     return None
 
 
