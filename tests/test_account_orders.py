@@ -84,9 +84,9 @@ def test_the_server_carries_out_each_action_with_audit(ready: Path, action: str,
 def test_a_hashed_password_is_stored_and_verifies(ready: Path) -> None:
     hashed = hash_password(SECRET)
     with open_database(ready) as db:
-        orders.place(ready, "konto", {"von": "it", "aktion": "add", "werte": {"name": "kim", "rolle": "admin",
+        orders.place(ready, "konto", {"von": "it", "aktion": "add", "kommune": "aachen", "werte": {"name": "kim", "rolle": "admin",
                                                                               "passwort_hash": hashed}})  # fmt: skip
-        orders.place(ready, "konto", {"von": "it", "aktion": "passwd", "werte": {"name": "kim",
+        orders.place(ready, "konto", {"von": "it", "aktion": "passwd", "kommune": "aachen", "werte": {"name": "kim",
                                                                                  "passwort_hash": hash_password(SECRET + "!")}})  # fmt: skip
         answers = account_orders.handle_orders(db)
         assert [a["ok"] for a in answers] == [True, True], answers
@@ -103,11 +103,14 @@ def test_a_hashed_password_is_stored_and_verifies(ready: Path) -> None:
         ("kein dict", "unvollständig"),
     ],
 )
-def test_bad_orders_are_refused_in_german_and_change_nothing(ready: Path, werte: object, words: str) -> None:
+@pytest.mark.parametrize("kommune", ["aachen", None, "atlantis"])
+def test_bad_orders_are_refused_in_german_and_change_nothing(
+    ready: Path, werte: object, words: str, kommune: str | None
+) -> None:
     with open_database(ready) as db:
-        orders.place(ready, "konto", {"von": "x", "aktion": "add", "werte": werte})
+        orders.place(ready, "konto", {"von": "x", "aktion": "add", "kommune": kommune, "werte": werte})
         (answer,) = account_orders.handle_orders(db)
-        assert not answer["ok"] and words in answer["meldung"]
+        assert not answer["ok"] and (words if kommune == "aachen" else "keine bekannte Kommune") in answer["meldung"]
         assert auth_store.user_by_name(db, "kim") is None
 
 
@@ -216,7 +219,9 @@ def test_open_db_adds_the_advice_to_the_lock_message(monkeypatch: pytest.MonkeyP
 
 
 def test_an_order_taken_but_not_answered_is_not_reported_as_withdrawn(ready: Path) -> None:
-    order_id = orders.place(ready, "konto", {"von": "x", "aktion": "remove", "werte": {"name": "kim"}})
+    order_id = orders.place(
+        ready, "konto", {"von": "x", "aktion": "remove", "kommune": "aachen", "werte": {"name": "k"}}
+    )
     orders.take(ready, "konto", order_id, max_bytes=0)  # the server took it and is still working
     with pytest.raises(KoraError, match="noch ausgeführt"):
         orders.wait(ready, "konto", order_id, timeout=0.3, poll=0.05)

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kora import kommunen
 from kora.access import accounts, backup_inbox, orders
 from kora.access.roles import ROLE_LABELS, Actor
 from kora.db import Database
@@ -137,8 +136,7 @@ def _carry_out(db: Database, meta: dict[str, Any]) -> str:
     params = meta.get("werte")
     if action not in _RUN or not isinstance(params, dict):
         raise KoraError("Der Kontoauftrag ist unvollständig oder unbekannt. Nichts geändert.")
-    wanted = str(meta.get("kommune") or "").casefold()
-    kommune = wanted if wanted in kommunen.by_id() else kommunen.own_kommune()
+    kommune = orders.order_kommune(meta)
     requester = str(meta.get("von") or "unbekannt")[:200]
     actor = Actor(name=f"{requester} (Kontoauftrag)", role="admin", source="cli", display_name=requester)
     return _RUN[action](db, actor, params, kommune)

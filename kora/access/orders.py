@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kora import kommunen
 from kora.access.backup_inbox import order_folder
 from kora.errors import KoraError
 
@@ -113,6 +114,14 @@ def pending(db_path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
         else:
             path.unlink(missing_ok=True)
     return out
+
+
+def order_kommune(meta: dict[str, Any]) -> str:
+    """The Kommune an order names (the CLI always names its own); missing or unknown: refused, never guessed."""
+    wanted = str(meta.get("kommune") or "").casefold()
+    if wanted not in kommunen.by_id():
+        raise KoraError("Der Auftrag nennt keine bekannte Kommune. Nichts geändert.")
+    return wanted
 
 
 def take(db_path: Path, kind: str, order_id: str, *, max_bytes: int) -> bytes | None:

@@ -51,9 +51,9 @@ def _import_through_dashboard(args: argparse.Namespace, data: bytes, locked: Dat
         requested_by=Actor.cli(args.user).audit_name,
         reason=args.reason,
         dry_run=args.dry_run,
+        kommune=own_kommune(),
         timeout=args.wait,
         locked=locked,
-        kommune=own_kommune(),
     )
     outcome["ueber_dashboard"] = True
     if args.json:

@@ -22,7 +22,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from kora import kommunen
 from kora.access import account_orders, backup_inbox, orders
 from kora.access.roles import Actor
 from kora.db import Database
@@ -38,14 +37,7 @@ KIND = "import"
 
 
 def place_import(
-    db_path: Path,
-    data: bytes,
-    *,
-    filename: str,
-    requested_by: str,
-    reason: str | None,
-    dry_run: bool,
-    kommune: str | None = None,
+    db_path: Path, data: bytes, *, filename: str, requested_by: str, reason: str | None, dry_run: bool, kommune: str
 ) -> str:
     """Write the data, then the order (atomically, last): the server never sees half an order."""
     meta = {
@@ -71,9 +63,9 @@ def import_through_server(
     requested_by: str,
     reason: str | None,
     dry_run: bool,
+    kommune: str,
     timeout: float,
     locked: DatabaseLockedError,
-    kommune: str | None = None,
 ) -> dict[str, Any]:
     """Hand the import to the running dashboard and return its outcome; DatabaseLockedError when it does not answer."""
     order_id = place_import(
@@ -97,17 +89,12 @@ def pending_imports(db_path: Path) -> list[tuple[str, dict[str, Any]]]:
     return orders.pending(db_path, KIND)
 
 
-def order_kommune(meta: dict[str, Any]) -> str:
-    """The Kommune an order names when the registry knows it, else this installation's own."""
-    wanted = str(meta.get("kommune") or "").casefold()
-    return wanted if wanted in kommunen.by_id() else kommunen.own_kommune()
-
-
 def _run_order(db: Database, db_path: Path, order_id: str, meta: dict[str, Any]) -> dict[str, Any]:
     data = orders.take(db_path, KIND, order_id, max_bytes=MAX_UPLOAD_BYTES + 1)
     if data is None:
         return {"ok": False, "committed": False, "message": "Die Daten des Importauftrags fehlen.", "errors": []}
     requester = str(meta.get("von") or "unbekannt")[:200]
+    kommune = orders.order_kommune(meta)  # the CLI names its Kommune; an order without one is not guessed
     actor = Actor(name=f"{requester} (Importauftrag)", role="admin", source="cli", display_name=requester)
     outcome = import_file(
         db,
@@ -116,7 +103,7 @@ def _run_order(db: Database, db_path: Path, order_id: str, meta: dict[str, Any])
         actor=actor,
         reason=str(meta.get("grund") or "") or None,
         dry_run=bool(meta.get("probelauf")),
-        kommune=order_kommune(meta),
+        kommune=kommune,
     )
     return {"ok": outcome.ok, **outcome.as_dict()}
 

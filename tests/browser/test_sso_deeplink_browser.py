@@ -15,7 +15,7 @@ from kora.db import open_database
 from kora.plan import setup
 from tests.browser.conftest import Server, shot, wait_for_app
 from tests.browser.test_oidc_login import KIM, provider
-from tests.conftest import OPERATOR
+from tests.conftest import KOMMUNE, OPERATOR
 
 pytestmark = pytest.mark.browser
 __all__ = ["provider"]  # the mock provider fixture, shared with test_oidc_login
@@ -26,7 +26,16 @@ def sso_deeplink_server(provider: str, tmp_path: Path) -> Iterator[Server]:
     db_path = tmp_path / "kora.duckdb"
     db = open_database(db_path)
     setup.init(db, actor=OPERATOR)
-    accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[2], email=KIM["email"], display_name="Kim M.")
+    accounts.add_user(
+        db,
+        OPERATOR,
+        "kim",
+        role="koordination",
+        vorhaben=[2],
+        email=KIM["email"],
+        display_name="Kim M.",
+        kommune=KOMMUNE,
+    )
     db.close()
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(
