@@ -132,11 +132,11 @@ def change_through_server(
 
 
 def _carry_out(db: Database, meta: dict[str, Any]) -> str:
+    kommune = orders.order_kommune(meta)
     action = str(meta.get("aktion") or "")
     params = meta.get("werte")
     if action not in _RUN or not isinstance(params, dict):
         raise KoraError("Der Kontoauftrag ist unvollständig oder unbekannt. Nichts geändert.")
-    kommune = orders.order_kommune(meta)
     requester = str(meta.get("von") or "unbekannt")[:200]
     actor = Actor(name=f"{requester} (Kontoauftrag)", role="admin", source="cli", display_name=requester)
     return _RUN[action](db, actor, params, kommune)
