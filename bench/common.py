@@ -16,12 +16,10 @@ import hashlib
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -350,40 +348,21 @@ def write_bare_app(folder: Path) -> Path:
 # --- servers --------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """`python -m kora serve --db … --server.port …` (db given) or `streamlit run bare/app.py`, on 127.0.0.1."""
 
     def __init__(self, *, db: Path | None = None, bare_app: Path | None = None, log: Path) -> None:
+        from tests.support.local_server import free_port, server_command, start_server
+
+        assert db is not None or bare_app is not None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        flags = ["--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]  # fmt: skip
+        command = server_command(port=self.port, app=None if db is not None else bare_app)
         if db is not None:
-            cmd = [PY, "-m", "kora", "serve", "--db", str(db), *flags]
-        else:
-            assert bare_app is not None
-            cmd = [PY, "-m", "streamlit", "run", str(bare_app), *flags]
+            command[4:4] = ["--db", str(db)]  # python -m kora serve --db PATH …
         env = {**os.environ, **({"KORA_DB": str(db)} if db else {})}
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        self.proc = start_server(command, port=self.port, env=env, log=log, timeout_s=90)
         self.log = log
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-            if self.proc.poll() is not None:
-                break
-        self.stop()
-        raise RuntimeError(f"server did not start:\n{log.read_text()}")
 
     @property
     def pid(self) -> int:
@@ -402,11 +381,9 @@ class Server:
         return _status_kb(self.pid, "VmHWM") / 1024
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        from tests.support.local_server import stop_server
+
+        stop_server(self.proc)
 
 
 def _status_kb(pid: int, key: str) -> int:

@@ -7,17 +7,15 @@ server with its own DB file; screenshots go to test-artifacts/screenshots/ for p
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.support.local_server import free_port, server_command, start_server, stop_server
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -35,48 +33,18 @@ LAUNCH_ARGS = [
 pytestmark = pytest.mark.browser
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     def __init__(self, db: Path, *, app: Path = ROOT / "app.py", env: dict[str, str] | None = None) -> None:
         self.db = db
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = db.with_suffix(".log")
+        command = server_command(port=self.port, app=None if app == ROOT / "app.py" else app)
         full_env = {**os.environ, "KORA_DB": str(db), **(env or {})}
-        self.proc = subprocess.Popen(
-            [
-                *([sys.executable, "-m", "kora", "serve"] if app == ROOT / "app.py" else
-                  [sys.executable, "-m", "streamlit", "run", str(app)]),
-                "--server.port", str(self.port), "--server.address", "127.0.0.1",
-                "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none",
-            ],
-            cwd=ROOT, env=full_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-            if self.proc.poll() is not None:
-                break
-        self.stop()
-        raise RuntimeError(f"Streamlit did not start:\n{self.log.read_text()}")
+        self.proc = start_server(command, port=self.port, env=full_env, log=self.log, timeout_s=60)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_server(self.proc)
 
 
 def kora_cli(*args: str, db: Path) -> None:
