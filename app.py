@@ -23,6 +23,7 @@ serve.route_through_app()
 state.require_database()  # a locked, damaged or unwritable file: a German page with what to do, then stop
 
 access = gate.access()  # st.stop() with a German message when access is misconfigured
+gate.resume_after_sso(access)  # after the city's login: on to the page asked for before it
 actor = access.actor
 
 writer = actor is not None and actor.can_write_readings  # Koordinator*innen keep their milestones in Verwaltung
@@ -45,10 +46,17 @@ CATALOGUE = [
     ("Verwaltung", "pages/verwaltung/audit.py", "Audit-Log", "🧾", "audit", access.can_read and admin, ADMINS),
 ]  # fmt: skip
 
+# Nur-Lese-Modus (KORA_READONLY or an unwritable file): the pages that only change data leave the navigation;
+# a link to one shows why instead (the database refuses every write anyway).
+WRITE_PAGES = ("upload", "verwaltung")
+read_only = state.database().read_only
+
 PAGES: dict[str, list] = {}
 locked = []  # hidden stand-ins: a deep link to a page not open (yet) shows the login or a refusal, never "Page not found"
 for section, script, title, icon, url_path, may_open, needs in CATALOGUE:
-    if may_open:
+    if may_open and read_only and url_path in WRITE_PAGES:
+        locked.append(login_form.read_only_stand_in(title=title, url_path=url_path, why=read_only))
+    elif may_open:
         default = url_path == "uebersicht"
         PAGES.setdefault(section, []).append(
             st.Page(script, title=title, icon=icon, url_path=url_path, default=default)

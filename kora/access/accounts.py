@@ -22,7 +22,7 @@ import pandas as pd
 
 from kora.access import membership, roles
 from kora.access.login import normalise_username
-from kora.access.passwords import hash_password, verify_password
+from kora.access.passwords import hash_password, stored_hash, verify_password
 from kora.access.roles import ROLE_LABELS, ROLES, Actor, authorize
 from kora.db import Database, audit_store, auth_store, network_store, plan_store
 from kora.db.audit_store import AuditAction
@@ -163,8 +163,9 @@ def add_user(
     vorhaben: Iterable[int | str] = (),
     indicators: Iterable[str] = (),
     kommune: str,
+    password_hash: str | None = None,
 ) -> str:
-    """Create an account; returns the (normalised) username. `password=None`: SSO only."""
+    """Create an account; returns the username. No `password` nor CLI-made `password_hash`: SSO only."""
     name_for_audit = (username or "").strip()
     who = authorize(db, actor, AuditAction.BENUTZER_ANLEGEN, kommune=kommune, object=f"Benutzer {name_for_audit}")
     name = _username(username)
@@ -178,7 +179,7 @@ def add_user(
     pairs = _scope(db, kommune=kommune, vorhaben=vorhaben, indicators=indicators)
     if pairs and role != "koordination":
         raise ValidationError("Vorhaben und Indikatoren werden nur Koordinator*innen zugeordnet (--role koordination).")
-    hashed = hash_password(password) if password is not None else None
+    hashed = stored_hash(password, password_hash)
     now = utcnow()
     with db.write_lock, db.transaction():
         auth_store.insert_user(
@@ -308,12 +309,15 @@ def change_password(
     db: Database,
     actor: Actor | None,
     username: str,
-    password: str,
+    password: str | None,
     *,
     old_password: str | None = None,
     kommune: str,
+    password_hash: str | None = None,
 ) -> None:
-    """Set a new password: an admin for anyone, a local user for themselves (with the old one)."""
+    """Set a new password: an admin for anyone, a local user for themselves (with the old one).
+
+    `password=None` with `password_hash`: hashed by the CLI before it went through the order folder."""
     name = normalise_username(username)
     if actor is not None and actor.source == "lokal" and actor.name == name:  # their own password
         row = _existing(db, name)
@@ -328,7 +332,7 @@ def change_password(
         who = authorize(db, actor, AuditAction.PASSWORT_AENDERN, kommune=kommune, object=f"Benutzer {name}")
         row = _account_in(db, actor, name, kommune=kommune, action=AuditAction.PASSWORT_AENDERN)
         who_name = who.audit_name
-    hashed = hash_password(password)
+    hashed = stored_hash(password, password_hash or "")
     now = utcnow()
     with db.write_lock, db.transaction():
         auth_store.update_user(db, row["username"], at=now, password_hash=hashed)

@@ -40,6 +40,13 @@ BRAKE_MESSAGES = {
 }
 
 
+def _audit(db: Database, **row: Any) -> None:
+    """Login audit rows; a database opened read-only (Nur-Lese-Modus) records none, so a login there
+    still works (it may only read) instead of failing on its own audit row."""
+    if not db.read_only:
+        audit_store.write_audit(db, **row)
+
+
 def login_local(
     db: Database,
     username: str,
@@ -64,7 +71,7 @@ def login_local(
     if not ok or row is None or row["disabled"]:
         throttle.failed(name, client)
         why = "Konto deaktiviert" if ok and row is not None else "Name oder Passwort falsch"
-        audit_store.write_audit(
+        _audit(
             db,
             actor=name or ANONYMOUS,
             action=AuditAction.ANMELDUNG,
@@ -78,7 +85,7 @@ def login_local(
     throttle.succeeded(name, client)
     _maybe_rehash(db, row, password)
     actor = actor_for_row(db, row, source="lokal", kommune=kommune)
-    audit_store.write_audit(
+    _audit(
         db,
         actor=actor.name,
         action=AuditAction.ANMELDUNG,
@@ -94,7 +101,7 @@ def audit_ended_bursts(
     """One audit row per ended burst of braked attempts, with their count (not one row per attempt)."""
     bursts = throttle.ended_bursts(everything=everything)
     for burst in bursts:
-        audit_store.write_audit(
+        _audit(
             db,
             actor=burst.account if burst.kind == "konto" and burst.account else ANONYMOUS,
             action=AuditAction.ANMELDUNG,
@@ -113,13 +120,13 @@ def audit_ended_bursts(
 
 def _maybe_rehash(db: Database, row: Mapping[str, Any], password: str) -> None:
     """Store a fresh hash when argon2's recommended parameters changed since the last login."""
-    if needs_rehash(row["password_hash"]):
+    if needs_rehash(row["password_hash"]) and not db.read_only:
         auth_store.update_user(db, row["username"], at=utcnow(), password_hash=hasher().hash(password))
 
 
 def record_login(db: Database, actor: Actor, *, kommune: str | None = None) -> None:
     """One audit row per SSO session (the provider did the checking)."""
-    audit_store.write_audit(
+    _audit(
         db,
         actor=actor.name,
         action=AuditAction.ANMELDUNG,
@@ -130,7 +137,7 @@ def record_login(db: Database, actor: Actor, *, kommune: str | None = None) -> N
 
 def record_logout(db: Database, actor: Actor, *, kommune: str | None = None, reason: str | None = None) -> None:
     detail = {"quelle": actor.source} | ({"grund": reason} if reason else {})
-    audit_store.write_audit(db, actor=actor.name, action=AuditAction.ABMELDUNG, detail=detail, kommune=kommune)
+    _audit(db, actor=actor.name, action=AuditAction.ABMELDUNG, detail=detail, kommune=kommune)
 
 
 # --- single sign-on -----------------------------------------------------------------------------

@@ -34,6 +34,27 @@ def hash_password(password: str) -> str:
     return str(hasher().hash(password))
 
 
+def checked_hash(stored: str) -> str:
+    """A hash made elsewhere (the CLI hashes before it hands a password to the running dashboard,
+    kora.access.account_orders): accepted only when argon2id can read it, never as clear text."""
+    from argon2.exceptions import InvalidHashError
+
+    if not isinstance(stored, str) or not stored.startswith("$argon2id$") or len(stored) > 512:
+        raise KoraError("Der übergebene Passwort-Hash ist kein argon2id-Hash. Nichts geändert.")
+    try:
+        hasher().check_needs_rehash(stored)
+    except (InvalidHashError, ValueError):
+        raise KoraError("Der übergebene Passwort-Hash ist beschädigt. Nichts geändert.") from None
+    return stored
+
+
+def stored_hash(password: str | None, prehashed: str | None) -> str | None:
+    """What to store: the hash of a clear-text password (rules checked), else a checked CLI-made hash, else None."""
+    if password is not None:
+        return hash_password(password)
+    return checked_hash(prehashed) if prehashed is not None else None
+
+
 _DUMMY_HASH: list[str] = []
 
 

@@ -16,6 +16,10 @@ working when
 - the person logs out (the session id is revoked in this server process),
 - the server restarts without a configured key (a fresh random key signs the cookies).
 
+Single sign-on (`st.login`) always returns to "/" and takes no target, so the page asked for
+travels beside it in a second small cookie (`TARGET_COOKIE`: a local path, signed and valid for
+`TARGET_SECONDS`), set by the cookie route before the trip to the provider and consumed once after it.
+
 Pure of streamlit: the web glue (kora.web.gate, kora.web.session_routes) calls in here.
 """
 
@@ -41,6 +45,9 @@ TICKET_SECONDS = 60  # the redirect to the cookie route follows the login within
 KEY_ENV = "KORA_SITZUNGSSCHLUESSEL"  # optional: keep sessions across server restarts
 MIN_KEY = 32
 _SALT = "kora-sitzung-v1"
+TARGET_COOKIE = "kora_ziel"  # single sign-on: the page asked for before the trip to the city's login
+TARGET_SECONDS = 600  # the provider's login form, a password manager, a second factor: ten minutes
+_TARGET_SALT = "kora-ziel-v1"
 
 
 def _process_key() -> str:
@@ -165,6 +172,24 @@ class SessionKeeper:
         if entry is None or entry[1] <= self.clock():
             return None
         return entry[0]
+
+    # --- the page a single-sign-on login should end on ------------------------------------------
+
+    def target_cookie(self, target: str) -> str:
+        """A signed, time-stamped local path: `st.login` always returns to "/", this says where to go on."""
+        return URLSafeTimedSerializer(self._key, salt=_TARGET_SALT).dumps(safe_next(target))
+
+    def read_target(self, value: str | None) -> str | None:
+        """The remembered path while the signature is ours and younger than TARGET_SECONDS (else None)."""
+        if not value or len(value) > 4096:
+            return None
+        try:
+            data, signed_at = URLSafeTimedSerializer(self._key, salt=_TARGET_SALT).loads(value, return_timestamp=True)
+        except BadSignature:
+            return None
+        if not isinstance(data, str) or self.clock() - signed_at.timestamp() > TARGET_SECONDS:
+            return None
+        return safe_next(data)
 
 
 KEEPER = SessionKeeper()

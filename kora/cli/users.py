@@ -10,15 +10,19 @@ matched by e-mail.
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import sys
+from collections.abc import Callable
+from typing import Any
 
-from kora.access import accounts, membership
+from kora.access import account_orders, accounts, membership
 from kora.access.login import normalise_username
+from kora.access.passwords import hash_password
 from kora.access.roles import ROLE_LABELS, ROLES, Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
-from kora.db import Database
-from kora.errors import KoraError
+from kora.db import Database, resolve_db_path
+from kora.errors import DatabaseLockedError, KoraError
 from kora.kommunen import own_kommune
 from kora.plan import setup
 
@@ -28,6 +32,11 @@ def _split(text: str | None) -> list[str]:
 
 
 def _password(args: argparse.Namespace) -> str | None:
+    args.entered_password = _ask_password(args)  # kept for a hand-over to the dashboard (hashed there)
+    return args.entered_password
+
+
+def _ask_password(args: argparse.Namespace) -> str | None:
     if getattr(args, "sso", False):
         return None
     if args.password_stdin:
@@ -51,6 +60,51 @@ def _kommune_of(db: Database, args: argparse.Namespace) -> str:
     return args.kommune or membership.account_kommune(db, normalise_username(args.name))
 
 
+# --- while the dashboard holds the file: hand the change to it (kora.access.account_orders) -------
+
+
+def _order_params(action: str, args: argparse.Namespace) -> dict[str, Any]:
+    """What the server needs to repeat this command; a password only as its argon2id hash."""
+    params: dict[str, Any] = {"name": args.name}
+    if action in ("add", "assign"):
+        params.update(rolle=args.role, vorhaben=_split(args.vorhaben), indikatoren=_split(args.indikator))
+    if action == "add":
+        params.update(anzeigename=args.display_name, email=args.email)
+    password = getattr(args, "entered_password", None)
+    if action in ("add", "passwd") and password is not None:
+        params["passwort_hash"] = hash_password(password)  # checks the rules too, before anything is handed over
+    return params
+
+
+def through_dashboard(action: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[..., int]]:
+    """A `user` command that meets the dashboard's lock and has `--wait`: the dashboard runs it."""
+
+    def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+        @functools.wraps(command)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return command(args)
+            except DatabaseLockedError as locked:
+                if getattr(args, "wait", 0) <= 0:
+                    raise
+                message = account_orders.change_through_server(
+                    resolve_db_path(args.db),
+                    action=action,
+                    params=_order_params(action, args),
+                    requested_by=Actor.cli().audit_name,
+                    kommune=getattr(args, "kommune", None) or own_kommune(),
+                    timeout=args.wait,
+                    locked=locked,
+                )
+                print(message)
+                return 0
+
+        return run
+
+    return wrap
+
+
+@through_dashboard("add")
 def cmd_add(args: argparse.Namespace) -> int:
     password = _password(args)
     with open_db(args) as db:
@@ -72,6 +126,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+@through_dashboard("passwd")
 def cmd_passwd(args: argparse.Namespace) -> int:
     password = _password(args)
     assert password is not None
@@ -81,6 +136,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+@through_dashboard("remove")
 def cmd_remove(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         accounts.set_disabled(db, Actor.cli(), args.name, disabled=True, kommune=_kommune_of(db, args))
@@ -88,6 +144,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+@through_dashboard("enable")
 def cmd_enable(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         accounts.set_disabled(db, Actor.cli(), args.name, disabled=False, kommune=_kommune_of(db, args))
@@ -95,6 +152,7 @@ def cmd_enable(args: argparse.Namespace) -> int:
     return 0
 
 
+@through_dashboard("assign")
 def cmd_assign(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         setup.ensure_ready(db)
@@ -159,6 +217,17 @@ def _add_kommune_arg(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--kommune", metavar="ID", help=what)
 
 
+def _add_wait_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SEKUNDEN",
+        help="läuft das Dashboard, die Änderung bis zu so vielen Sekunden von ihm ausführen lassen "
+        "(Passwörter nur als Hash; Standard 0: sofort mit der Sperr-Meldung abbrechen)",
+    )
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     user = sub.add_parser("user", help="Benutzerkonten und Koordinations-Zuordnungen verwalten")
     actions = user.add_subparsers(dest="user_command", metavar="AKTION")
@@ -175,6 +244,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sso", action="store_true", help="ohne Passwort: Anmeldung nur über den Stadt-Login (E-Mail)")
     _add_password_args(p)
     _add_kommune_arg(p, "Kommune des Kontos (Standard: die eigene Kommune der Installation)")
+    _add_wait_arg(p)
     p.set_defaults(func=cmd_add)
 
     p = actions.add_parser("passwd", help="Passwort setzen (wird abgefragt)")
@@ -182,18 +252,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name")
     _add_password_args(p)
     _add_kommune_arg(p, "nur wenn das Konto zu dieser Kommune gehört (Standard: seine eigene)")
+    _add_wait_arg(p)
     p.set_defaults(func=cmd_passwd)
 
     p = actions.add_parser("remove", help="Benutzer deaktivieren (die Historie bleibt erhalten)")
     add_db_argument(p)
     p.add_argument("name")
     _add_kommune_arg(p, "nur wenn das Konto zu dieser Kommune gehört (Standard: seine eigene)")
+    _add_wait_arg(p)
     p.set_defaults(func=cmd_remove)
 
     p = actions.add_parser("enable", help="deaktivierten Benutzer wieder aktivieren")
     add_db_argument(p)
     p.add_argument("name")
     _add_kommune_arg(p, "nur wenn das Konto zu dieser Kommune gehört (Standard: seine eigene)")
+    _add_wait_arg(p)
     p.set_defaults(func=cmd_enable)
 
     p = actions.add_parser("assign", help="Vorhaben/Indikatoren einer Koordinator*in neu festlegen")
@@ -203,6 +276,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--vorhaben", metavar="NR,…", help="Vorhaben-Nummern (leer = keine)")
     p.add_argument("--indikator", metavar="ID,…", help="Indikator-IDs (leer = keine)")
     _add_kommune_arg(p, "nur wenn das Konto zu dieser Kommune gehört (Standard: seine eigene)")
+    _add_wait_arg(p)
     p.set_defaults(func=cmd_assign)
 
     p = actions.add_parser("list", help="alle Benutzer mit Rolle und Zuordnung")

@@ -7,7 +7,8 @@ requester, file name, Korrekturgrund, dry run) — and waits. The dashboard's ba
 (`poll_orders`, started in `kora.web.state`) runs the very same `import_file` the upload page and
 the CLI run, and writes the outcome (`outcome.as_dict()`) as `<id>.import-antwort.json`; the CLI
 prints it as if it had imported itself. A nightly import from another system can therefore run
-beside the dashboard.
+beside the dashboard. The files and their handling are the generic order box
+(`kora.access.orders`); account changes travel the same way (`kora.access.account_orders`).
 
 Trust: whoever can write into the database's folder can already replace the database file; the
 server reads at most MAX_UPLOAD_BYTES per order, takes only a base name from the order, and at
@@ -17,17 +18,11 @@ most MAX_ORDERS_PER_CALL orders per poll. The operator's name is recorded as
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import os
-import re
-import secrets
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
-from kora.access import backup_inbox
+from kora.access import account_orders, backup_inbox, orders
 from kora.access.roles import Actor
 from kora.db import Database
 from kora.errors import DatabaseLockedError, KoraError
@@ -35,16 +30,7 @@ from kora.readings.commit import import_file
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 
 MAX_ORDERS_PER_CALL = 3
-_ID = re.compile(r"^[0-9a-f]{16}$")
-
-
-def _paths(db_path: Path, order_id: str) -> tuple[Path, Path, Path]:
-    folder = backup_inbox.order_folder(db_path)
-    return (
-        folder / f"{order_id}.import.json",
-        folder / f"{order_id}.import.daten",
-        folder / f"{order_id}.import-antwort.json",
-    )
+KIND = "import"
 
 
 # --- CLI side ------------------------------------------------------------------------------------
@@ -54,39 +40,19 @@ def place_import(
     db_path: Path, data: bytes, *, filename: str, requested_by: str, reason: str | None, dry_run: bool, kommune: str
 ) -> str:
     """Write the data, then the order (atomically, last): the server never sees half an order."""
-    folder = backup_inbox.order_folder(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    order_id = secrets.token_hex(8)
-    order, payload, _answer = _paths(db_path, order_id)
-    payload.write_bytes(data[: MAX_UPLOAD_BYTES + 1])
-    temp = folder / f".{order_id}.import.tmp"
     meta = {
-        "id": order_id,
         "von": requested_by[:200],
         "datei": Path(filename).name[:255],
         "grund": (reason or "")[:2000],
         "probelauf": bool(dry_run),
         "kommune": kommune,
-        "am": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    temp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    os.replace(temp, order)
-    return order_id
+    return orders.place(db_path, KIND, meta, data=data[: MAX_UPLOAD_BYTES + 1])
 
 
 def wait_for_import(db_path: Path, order_id: str, *, timeout: float, poll: float = 0.2) -> dict[str, Any] | None:
     """The server's outcome (`import_file(...).as_dict()`), or None after `timeout` (order withdrawn)."""
-    order, payload, answer = _paths(db_path, order_id)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if answer.exists():
-            data = json.loads(answer.read_text(encoding="utf-8"))
-            answer.unlink(missing_ok=True)
-            return dict(data)
-        time.sleep(poll)
-    order.unlink(missing_ok=True)
-    payload.unlink(missing_ok=True)
-    return None
+    return orders.wait(db_path, KIND, order_id, timeout=timeout, poll=poll)
 
 
 def import_through_server(
@@ -120,38 +86,15 @@ def import_through_server(
 
 def pending_imports(db_path: Path) -> list[tuple[str, dict[str, Any]]]:
     """(id, order) of well-formed import orders, oldest first; malformed ones are removed."""
-    folder = backup_inbox.order_folder(db_path)
-    if not folder.is_dir():
-        return []
-    out = []
-    for path in sorted(folder.glob("*.import.json"), key=lambda p: p.stat().st_mtime):
-        try:
-            meta = json.loads(path.read_text(encoding="utf-8")[:8192])
-            order_id = str(meta["id"])
-        except (OSError, ValueError, KeyError, TypeError):
-            path.unlink(missing_ok=True)
-            continue
-        if _ID.match(order_id) and path.name == f"{order_id}.import.json":
-            out.append((order_id, meta))
-        else:
-            path.unlink(missing_ok=True)
-    return out
+    return orders.pending(db_path, KIND)
 
 
 def _run_order(db: Database, db_path: Path, order_id: str, meta: dict[str, Any]) -> dict[str, Any]:
-    order, payload, _answer = _paths(db_path, order_id)
-    order.unlink(missing_ok=True)
-    try:
-        with payload.open("rb") as stream:
-            data = stream.read(MAX_UPLOAD_BYTES + 1)
-    except OSError:
+    data = orders.take(db_path, KIND, order_id, max_bytes=MAX_UPLOAD_BYTES + 1)
+    if data is None:
         return {"ok": False, "committed": False, "message": "Die Daten des Importauftrags fehlen.", "errors": []}
-    finally:
-        payload.unlink(missing_ok=True)
     requester = str(meta.get("von") or "unbekannt")[:200]
-    kommune = str(meta.get("kommune") or "")
-    if not kommune:  # the CLI names its Kommune; an order without one is not guessed into Aachen
-        return {"ok": False, "committed": False, "message": "Der Importauftrag nennt keine Kommune.", "errors": []}
+    kommune = orders.order_kommune(meta)  # the CLI names its Kommune; an order without one is not guessed
     actor = Actor(name=f"{requester} (Importauftrag)", role="admin", source="cli", display_name=requester)
     outcome = import_file(
         db,
@@ -175,18 +118,15 @@ def handle_imports(db: Database) -> list[dict[str, Any]]:
             result = _run_order(db, db.path, order_id, meta)
         except KoraError as err:
             result = {"ok": False, "committed": False, "message": str(err), "errors": []}
-        _order, _payload, answer = _paths(db.path, order_id)
-        temp = answer.with_name(f".{order_id}.import-antwort.tmp")
-        temp.write_text(json.dumps(result, ensure_ascii=False, default=str), encoding="utf-8")
-        os.replace(temp, answer)
+        orders.answer(db.path, KIND, order_id, result)
         answers.append(result)
     return answers
 
 
 def poll_orders(db: Database, stop: threading.Event, *, every: float = 2.0) -> None:
-    """The dashboard's background loop: backup orders and import orders until `stop` is set."""
+    """The dashboard's background loop: backup, import and account orders until `stop` is set."""
     while not stop.wait(every):
-        for handle in (backup_inbox.handle_orders, handle_imports):
+        for handle in (backup_inbox.handle_orders, handle_imports, account_orders.handle_orders):
             try:
                 handle(db)
             except (KoraError, OSError):

@@ -22,7 +22,7 @@ from kora import kommunen
 from kora.access import accounts, login, membership, modes, roles
 from kora.access.modes import AccessConfig
 from kora.access.roles import Actor
-from kora.access.sessions import COOKIE_NAME, KEEPER, Grant, safe_next
+from kora.access.sessions import COOKIE_NAME, KEEPER, TARGET_COOKIE, Grant, safe_next
 from kora.web import session_routes
 from kora.web.state import database, db_path, fresh_cursor
 
@@ -30,6 +30,7 @@ GRANT_KEY = "_kora_grant"  # local login: the session grant (kora.access.session
 SSO_SEEN_KEY = "_kora_sso_seen"  # SSO: audit the login once per session
 ACCESS_KEY = "_kora_access"
 AFTER_LOGIN_KEY = "_kora_after_login"  # app.py then opens the Übersicht
+SSO_RESUMED_KEY = "_kora_sso_resumed"  # single sign-on: the remembered page was looked for in this session
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,10 @@ def access_config() -> AccessConfig:
     )
 
 
-def _browser_cookie() -> str | None:
-    """The session cookie this browser sent when the tab connected (HttpOnly: only the server sees it)."""
+def _browser_cookie(name: str = COOKIE_NAME) -> str | None:
+    """A cookie this browser sent when the tab connected (HttpOnly: only the server sees it)."""
     try:
-        return st.context.cookies.get(COOKIE_NAME)
+        return st.context.cookies.get(name)
     except (AttributeError, RuntimeError):  # no browser connection (bare script run)
         return None
 
@@ -240,5 +241,24 @@ def logout() -> None:
     st.rerun()
 
 
-def sso_login() -> None:
+def sso_login(*, then: str | None = None) -> None:
+    """Start the city's login. `st.login` always returns to "/": with the cookie routes, the page
+    asked for (`then`, a local path) is first remembered in a short-lived signed cookie
+    (kora.web.session_routes), and `resume_after_sso` continues there after the login."""
+    target = safe_next(then) if then else "/"
+    if target not in ("/", "/anmeldung") and session_routes.available():
+        _send_browser_to(f"{session_routes.SSO_START_PATH}?{urlencode({'weiter': target})}")
     st.login()
+
+
+def resume_after_sso(result: Access) -> None:
+    """Once per session after a single sign-on: on to the remembered page, if one is waiting.
+
+    The route `/kora/weiter` deletes the cookie as it redirects, so the next session finds none.
+    """
+    actor = result.actor
+    if actor is None or actor.source != "oidc" or st.session_state.get(SSO_RESUMED_KEY):
+        return
+    st.session_state[SSO_RESUMED_KEY] = True
+    if session_routes.available() and KEEPER.read_target(_browser_cookie(TARGET_COOKIE)):
+        _send_browser_to(session_routes.RESUME_PATH)

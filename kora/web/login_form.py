@@ -25,8 +25,10 @@ def show_login(access: gate.Access | None, *, url_path: str = "", wanted: str | 
         st.info("KoRa-Monitor ist nur nach Anmeldung zugänglich.", icon="🔒")
     if access is not None and access.config.mode == "oidc":
         st.write("Melden Sie sich mit Ihrem Konto der Stadtverwaltung an (Single Sign-on).")
-        if st.button("Mit dem Stadt-Login anmelden", type="primary", key="sso_login", icon="🔑"):
+        if st.query_params.get("sso") == "los":  # back from the cookie route that remembered the page
             gate.sso_login()
+        if st.button("Mit dem Stadt-Login anmelden", type="primary", key="sso_login", icon="🔑"):
+            gate.sso_login(then=gate.current_path(url_path) if url_path else None)
         return
     st.write(
         "Melden Sie sich mit dem Benutzernamen und Passwort an, die Sie von der KoRa-Administration erhalten haben."
@@ -74,4 +76,20 @@ def stand_in(*, title: str, url_path: str, needs: str) -> st.Page:
             show_refusal(title, needs)
 
     draw.__name__ = f"gesperrt_{url_path}"
+    return st.Page(draw, title=title, url_path=url_path, visibility="hidden")
+
+
+def read_only_stand_in(*, title: str, url_path: str, why: str) -> st.Page:
+    """A hidden page at `url_path` in the Nur-Lese-Modus: the German reason instead of an upload or edit form."""
+
+    def draw() -> None:
+        st.title(title)
+        st.warning(
+            f"Nur-Lese-Modus ({fmt.markdown(why)}): Hochladen und Ändern sind abgeschaltet, Ansehen und Exporte gehen. "
+            "Zum Ändern startet die Administration das Dashboard mit einer beschreibbaren Datenbank (ohne "
+            "KORA_READONLY); siehe README „Nur-Lese-Modus und Importe neben dem Dashboard“.",
+            icon="🔒",
+        )
+
+    draw.__name__ = f"nur_lesen_{url_path}"
     return st.Page(draw, title=title, url_path=url_path, visibility="hidden")

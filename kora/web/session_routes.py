@@ -7,6 +7,10 @@ mounts extra Starlette routes on the same server (`asgi.py` at the repository ro
 - `GET /kora/sitzung?ticket=…&weiter=/pfad` exchanges a one-time ticket (issued right after a
   successful login in this process) for the cookie and redirects to `weiter` (a local path only).
 - `GET /kora/abmelden?weiter=/pfad` revokes the cookie's session and deletes the cookie.
+- `GET /kora/stadt-login?weiter=/pfad` (single sign-on) remembers `weiter` in a short-lived signed
+  cookie and sends the browser to the login page, which starts `st.login`; Streamlit's callback
+  always lands on "/", where kora.web.gate sends the browser once to
+- `GET /kora/weiter`, which reads and deletes that cookie and redirects to the remembered page.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from kora.access.sessions import COOKIE_NAME, KEEPER, safe_next
+from kora.access.sessions import COOKIE_NAME, KEEPER, TARGET_COOKIE, TARGET_SECONDS, safe_next
 
 LOGIN_PATH = "/kora/sitzung"
 LOGOUT_PATH = "/kora/abmelden"
+SSO_START_PATH = "/kora/stadt-login"
+RESUME_PATH = "/kora/weiter"
+SSO_GO = "/anmeldung?sso=los"  # the login page starts st.login on this address
 _INSTALLED: list[bool] = []
 
 
@@ -65,10 +72,32 @@ async def clear_session_cookie(request: Request) -> RedirectResponse:
     return response
 
 
+async def remember_target(request: Request) -> RedirectResponse:
+    response = _redirect(SSO_GO)
+    response.set_cookie(
+        TARGET_COOKIE,
+        KEEPER.target_cookie(safe_next(request.query_params.get("weiter"))),
+        max_age=TARGET_SECONDS,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_is_https(request),
+    )
+    return response
+
+
+async def resume_target(request: Request) -> RedirectResponse:
+    response = _redirect(KEEPER.read_target(request.cookies.get(TARGET_COOKIE)) or "/")
+    response.delete_cookie(TARGET_COOKIE, path="/", httponly=True, samesite="lax")
+    return response
+
+
 def routes() -> list[Route]:
     """The routes for `st.App(..., routes=routes())`; calling it marks the cookie flow as available."""
     _INSTALLED.append(True)
     return [
         Route(LOGIN_PATH, set_session_cookie, methods=["GET"]),
         Route(LOGOUT_PATH, clear_session_cookie, methods=["GET"]),
+        Route(SSO_START_PATH, remember_target, methods=["GET"]),
+        Route(RESUME_PATH, resume_target, methods=["GET"]),
     ]

@@ -38,6 +38,7 @@ def read_grid(data: bytes) -> tuple[str, str, pd.DataFrame]:
     kind = sniff.kind_of(data)
     if kind == "xlsx":
         grid, sheet = xlsx.read_grid(data)
+        grid.attrs["notes"] = xlsx.mojibake_notes(grid)  # the text files' mojibake warning, by cell
         return kind, f"Excel-Arbeitsmappe, Blatt „{sheet}“", grid
     decoded = sniff.decode_text(data)
     delimiter = text.sniff_delimiter(decoded.text)

@@ -149,6 +149,10 @@ def decode_text(data: bytes) -> Decoded:
 # UTF-8 read as Windows-1252: "ü" -> "Ã¼", "ß" -> "ÃŸ", "€" -> "â‚¬", "„" -> "â€ž"
 MOJIBAKE = re.compile("Ã[^\x00-\x7f]|â‚¬|â€")
 MAX_LINES_NAMED = 5
+MOJIBAKE_NOTE = (  # `where`: "Zeile 3, 7" (text files) or "Zelle D3, D7" (workbooks, kora.readings.ingest.xlsx)
+    "In {where} stehen Zeichenfolgen wie „Ã¼“ oder „ÃŸ“: das sind Umlaute, die schon einmal mit "
+    "falscher Zeichenkodierung gespeichert wurden (gemeint war z. B. „ü“, „ß“). Bitte die Texte prüfen und korrigieren."
+)
 # A lead byte followed by a continuation byte: how every multi-byte UTF-8 sequence starts (a
 # superset, 5 × faster to search than the exact sequences).
 UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
@@ -199,10 +203,7 @@ def with_mojibake_notes(decoded: Decoded) -> Decoded:
             break
     if not hits:
         return decoded
-    note = (
-        f"In Zeile {_lines(hits)} stehen Zeichenfolgen wie „Ã¼“ oder „ÃŸ“: das sind Umlaute, die schon einmal mit "
-        "falscher Zeichenkodierung gespeichert wurden (gemeint war z. B. „ü“, „ß“). Bitte die Texte prüfen und korrigieren."
-    )
+    note = MOJIBAKE_NOTE.format(where=f"Zeile {_lines(hits)}")
     return Decoded(decoded.text, decoded.encoding, (*decoded.notes, note))
 
 

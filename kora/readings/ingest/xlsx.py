@@ -21,7 +21,8 @@ from typing import Any
 import pandas as pd
 
 from kora.readings.ingest import container
-from kora.readings.ingest.problems import FileRejected, Problem
+from kora.readings.ingest.problems import FileRejected, Problem, column_letter
+from kora.readings.ingest.sniff import MAX_LINES_NAMED, MOJIBAKE, MOJIBAKE_NOTE
 
 MAX_CELLS = container.MAX_CELLS  # also counted in the XML before parsing; this guards what openpyxl yields
 MAX_COLUMNS = 1000  # a wide layout has one column per month: 1000 is 80 years
@@ -176,6 +177,27 @@ def read_rows(sheet_rows: Iterable[Sequence[Any]], *, limit: int = MAX_CELLS) ->
         rows.append(values)
         row_numbers.append(current)
     return rows, row_numbers
+
+
+def mojibake_notes(grid: pd.DataFrame) -> list[str]:
+    """The text files' mojibake warning ("StraÃŸe") for text cells of a workbook, naming the cells.
+
+    A workbook has no encoding to guess, but its cells can hold text that was pasted in after
+    it had once been decoded wrongly (a CSV opened as Windows-1252, then copied into Excel).
+    Bounded: the grid is at most MAX_CELLS, the cells named at most MAX_LINES_NAMED (+ a count).
+    """
+    cells: list[str] = []
+    found = 0
+    for column in grid.columns:
+        for row, value in grid[column].items():
+            if isinstance(value, str) and MOJIBAKE.search(value):
+                found += 1
+                if len(cells) < MAX_LINES_NAMED:
+                    cells.append(f"{column_letter(int(column))}{row}")
+    if not found:
+        return []
+    more = f" (und {found - len(cells)} weiteren)" if found > len(cells) else ""
+    return [MOJIBAKE_NOTE.format(where=f"Zelle {', '.join(cells)}{more}")]
 
 
 def to_grid(rows: list[list[object]], row_numbers: list[int]) -> pd.DataFrame:

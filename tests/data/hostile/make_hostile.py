@@ -251,6 +251,17 @@ def _mixed_encoding() -> bytes:
     )
 
 
+def _mojibake_cells_xlsx() -> bytes:
+    """A workbook whose comment cell holds 'StraÃŸe Ã¼' (text once decoded wrongly, then pasted into Excel)."""
+    head = "".join(
+        _inline(f"{c}1", t) for c, t in zip("ABCD", ("Indikator", "Monat", "Wert", "Kommentar"), strict=True)
+    )
+    row = (
+        _inline("A2", "km_umgesetzt") + _inline("B2", MONTH) + '<c r="C2"><v>0.5</v></c>' + _inline("D2", "StraÃŸe Ã¼")
+    )
+    return xlsx_bytes({"xl/worksheets/sheet1.xml": sheet_xml(f'<row r="1">{head}</row><row r="2">{row}</row>')})
+
+
 def _entry(file: str, section: str, finding: str, expect: str, message: str, **extra: object) -> dict[str, object]:
     return {"file": file, "section": section, "finding": finding, "expect": expect, "message": message, **extra}
 
@@ -421,6 +432,18 @@ def _corpus() -> list[tuple[dict[str, object], Builder]]:
                 committed=True,
             ),
             fixed(_mixed_encoding),
+        ),
+        (
+            _entry(
+                "mojibake_cells.xlsx",
+                NUMBERS,
+                "mojibake in a workbook's text cell ('StraÃŸe Ã¼' in a comment): stored without a warning",
+                "accepted_with_warning",
+                "Zelle D2",
+                part_b=False,
+                committed=True,
+            ),
+            fixed(_mojibake_cells_xlsx),
         ),
         (
             _entry(
