@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
@@ -211,3 +212,22 @@ def test_a_too_short_session_key_fails_closed() -> None:
         address="0.0.0.0",
     )
     assert config.problem and "KORA_SITZUNGSSCHLUESSEL ist zu kurz" in config.problem
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/uebersicht", "/"),
+        ("/uebersicht?stand=2026-10", "/?stand=2026-10"),
+    ],
+)
+def test_the_start_pages_own_name_leads_to_the_start_page(client: TestClient, path: str, target: str) -> None:
+    """A bookmark of /uebersicht showed Streamlit's English 'Page not found' (the default page lives at /)."""
+    response = client.get(path)
+    assert response.status_code == 303
+    assert response.headers["location"] == target
+
+
+def test_the_redirected_name_is_the_routers_default_page() -> None:
+    app_text = (Path(__file__).resolve().parent.parent / "app.py").read_text(encoding="utf-8")
+    assert f'default = url_path == "{session_routes.START_PAGE_PATH.lstrip("/")}"' in app_text

@@ -11,6 +11,9 @@ mounts extra Starlette routes on the same server (`asgi.py` at the repository ro
   cookie and sends the browser to the login page, which starts `st.login`; Streamlit's callback
   always lands on "/", where kora.web.gate sends the browser once to
 - `GET /kora/weiter`, which reads and deletes that cookie and redirects to the remembered page.
+- `GET /uebersicht` (the start page's own name, as a bookmark or a shared link has it) redirects to
+  "/": Streamlit serves the default page only at "/" and answered its url_path with an English
+  "Page not found" dialog.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ LOGIN_PATH = "/kora/sitzung"
 LOGOUT_PATH = "/kora/abmelden"
 SSO_START_PATH = "/kora/stadt-login"
 RESUME_PATH = "/kora/weiter"
+START_PAGE_PATH = "/uebersicht"  # app.py's default page; Streamlit serves it at "/" only
 SSO_GO = "/anmeldung?sso=los"  # the login page starts st.login on this address
 _INSTALLED: list[bool] = []
 
@@ -92,6 +96,11 @@ async def resume_target(request: Request) -> RedirectResponse:
     return response
 
 
+async def start_page(request: Request) -> RedirectResponse:
+    query = request.url.query
+    return _redirect("/" + (f"?{query}" if query else ""))
+
+
 def routes() -> list[Route]:
     """The routes for `st.App(..., routes=routes())`; calling it marks the cookie flow as available."""
     _INSTALLED.append(True)
@@ -100,4 +109,5 @@ def routes() -> list[Route]:
         Route(LOGOUT_PATH, clear_session_cookie, methods=["GET"]),
         Route(SSO_START_PATH, remember_target, methods=["GET"]),
         Route(RESUME_PATH, resume_target, methods=["GET"]),
+        Route(START_PAGE_PATH, start_page, methods=["GET"]),
     ]

@@ -68,12 +68,6 @@ def known(*groups: tuple[str, str, list[str]]) -> dict[tuple[str, str, str], str
 
 KNOWN: dict[tuple[str, str, str], str] = known(
     (
-        "page_error",
-        "issue 11: /uebersicht shows Streamlit's English 'Page not found' (the default page is served at /; "
-        "the router app.py is not in this task's files)",
-        ["uebersicht-lesezeichen@1440x900", "uebersicht-lesezeichen@1920x1080", "uebersicht-lesezeichen@390x844"],
-    ),
-    (
         "table_cut",
         "issue 11: a table of 6–10 columns is wider than a phone; its columns scroll inside the table",
         ["historie@390x844", "staedtenetzwerk@390x844", "upload-vorschau@390x844"],
