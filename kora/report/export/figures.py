@@ -11,17 +11,40 @@ import plotly.graph_objects as go
 
 from kora import fmt
 from kora.report.charts import FONT
+from kora.report.continuation import chart_px
 from kora.report.deck import Chart
 
-PROJECTOR_FONT = {**FONT, "size": 18}
-TICKS = [0, 0.25, 0.5, 0.75, 1.0]
+PROJECTOR_FONT = {**FONT, "size": 22}  # ≥ 20 px at 1080p: readable from the back of the room
+TICKS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def bar_text(value: float | None) -> str:
+    """'78 %', '−20 % (unter Startwert)' (a regression is said, not shown as 0 %), '–' without a value."""
+    return fmt.attainment(value, value)
+
+
+def _regression_labels(chart: Chart, values: list[float]) -> go.Scatter:
+    """Labels of bars that point left of 0 (below the start), right of 0 where there is room."""
+    below = [i for i, v in enumerate(values) if v < 0]
+    return go.Scatter(
+        x=[0.02] * len(below),
+        y=[chart.categories[i] for i in below],
+        mode="text",
+        text=[bar_text(values[i]) for i in below],
+        textposition="middle right",
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
+    )
 
 
 def plotly_figure(chart: Chart) -> go.Figure:
     fig = go.Figure()
     single = len(chart.series) == 1
+    lows = [0.0]
     for series in chart.series:
         values = [0.0 if v is None else float(v) for v in series.values]
+        lows.append(min(values, default=0.0))
         colors = list(chart.colors) if single and chart.colors else series.color
         fig.add_bar(
             x=values,
@@ -29,32 +52,39 @@ def plotly_figure(chart: Chart) -> go.Figure:
             orientation="h",
             name=series.name,
             marker={"color": colors, "line": {"width": 0}},
-            text=[fmt.percent(v) for v in series.values],
+            text=[bar_text(v) if v is None or v >= 0 else "" for v in series.values],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}<br>" + series.name + ": %{text}<extra></extra>",
+            hovertext=[bar_text(v) for v in series.values],
+            hovertemplate="%{y}<br>" + series.name + ": %{hovertext}<extra></extra>",
         )
-    n_bars = len(chart.categories) * max(1, len(chart.series))
+        if any(v < 0 for v in values):
+            fig.add_trace(_regression_labels(chart, values))
     fig.update_layout(
-        title={"text": chart.title, "x": 0, "xanchor": "left"},
+        title={"text": chart.title, "x": 0, "xanchor": "left", "font": {"size": 26}},
         font=PROJECTOR_FONT,
         separators=fmt.PLOTLY_SEPARATORS,
         barmode="group",
-        height=max(240, 34 * n_bars + (150 if single else 190)),
+        height=chart_px(chart),  # the height kora.report.continuation budgets for this chart
         margin={"l": 10, "r": 30, "t": 60 if single else 110, "b": 10},
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=not single,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "font": {"size": 16}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "font": {"size": 22}},
         bargap=0.25,
     )
+    low = min(lows)
+    ticks = [t for t in ((-1.0, -0.5, 0.0, 0.5, 1.0) if low < 0 else TICKS) if t >= low - 0.5]  # few: never rotated
     fig.update_xaxes(
-        range=[0, 1.18],
-        tickvals=TICKS,
-        ticktext=[fmt.percent(t) for t in TICKS],
+        range=[low - 0.05 if low < 0 else 0, 1.18],
+        tickvals=ticks,
+        ticktext=[fmt.signed_percent(t) for t in ticks],
         gridcolor="#e5e5e5",
         title=chart.value_title,
+        tickangle=0,  # upright ticks: rotated ones are hard to read from afar
         automargin=True,
+        zeroline=True,
+        zerolinecolor="#888",
     )
     fig.update_yaxes(autorange="reversed", automargin=True, showgrid=False)
     return fig
