@@ -31,14 +31,14 @@ SECTION_HEADING_LINES = 1.8
 TABLE_ROW_PAD = 0.3  # cell padding and border of one table row, in lines (a one-line row: 42 px)
 CHART_SIDE = 0.5  # share of the width the chart takes when it stands beside a table
 BAR_PX = 40  # one bar in a projector chart (20 px labels)
-CHART_FRAME_PX = 150  # chart title, axis ticks and axis title
+CHART_FRAME_PX = 140  # chart title, axis ticks and axis title (grouped charts: + 50 for the legend)
 
 
 def chart_px(chart: Chart) -> int:
-    """Height of a projector chart in px: shared with the plotly figure so the estimate is its size."""
+    """Height of a projector chart in px at 1080p: the page's chart box and the plotly figure have it."""
     grouped = len(chart.series) > 1
     n_bars = len(chart.categories) * len(chart.series)
-    return CHART_FRAME_PX + (60 if grouped else 0) + int(BAR_PX * (0.8 if grouped else 1.0) * n_bars)
+    return CHART_FRAME_PX + (50 if grouped else 0) + int(BAR_PX * (0.7 if grouped else 1.0) * n_bars)
 
 
 def text_lines(text: str, chars: float) -> int:

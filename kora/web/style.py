@@ -7,6 +7,7 @@ for colour-vision deficiencies) and use the German locale for numbers and dates.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -25,26 +26,39 @@ def chart(fig: Any, *, key: str) -> None:
 # --- projector styling for the Präsentationsmodus (static CSS only, never user text) ---------
 
 # Sizes are for the 1920 × 1080 design screen (body 24 px, chart text ≥ 20 px: readable from the back
-# of a room); smaller screens scale the whole slide with `zoom`, as presentation software does, so a
-# slide that fits 1080p fits 720p too (both 16:9). kora.report.continuation budgets lines of this size.
-PROJECTOR_CSS = """<style>
-.st-key-praes_body p, .st-key-praes_body li, .st-key-praes_body td, .st-key-praes_body th { font-size: 24px; line-height: 1.45; }
-.st-key-praes_body h1 { font-size: 44px; line-height: 1.2; padding: 0 0 4px 0; }
-.st-key-praes_body h3 { font-size: 30px; padding: 4px 0 2px 0; }
-.st-key-praes_body h4 { font-size: 28px; font-weight: 400; line-height: 1.3; padding: 0; }
-.st-key-praes_body [data-testid="stMetricValue"], .st-key-praes_body [data-testid="stMetricValue"] * { font-size: 44px; line-height: 1.2; }
-.st-key-praes_body [data-testid="stMetricLabel"] p, .st-key-praes_body [data-testid="stMetricDelta"] * { font-size: 24px; }
-.st-key-praes_body [data-testid="stCaptionContainer"], .st-key-praes_body [data-testid="stCaptionContainer"] * { font-size: 24px; line-height: 1.35; }
-.st-key-praes_body [data-testid="stTable"] td, .st-key-praes_body [data-testid="stTable"] th { padding: 4px 10px; white-space: pre-line; max-width: none; }
+# of a room); smaller screens scale every size by --praes-s (and the charts' text and boxes with it),
+# as presentation software scales a slide, so a slide that fits 1080p fits 720p too (both 16:9).
+# Not CSS `zoom`: plotly measures its labels in the page and mislays them inside a zoomed box.
+# kora.report.continuation budgets the lines of these sizes.
+_S = "var(--praes-s, 1)"
+PROJECTOR_CSS = (
+    """<style>
+.st-key-praes_body p, .st-key-praes_body li, .st-key-praes_body td, .st-key-praes_body th { font-size: calc(24px * S); line-height: 1.45; }
+.st-key-praes_body h1 { font-size: calc(44px * S); line-height: 1.2; padding: 0 0 calc(4px * S) 0; }
+.st-key-praes_body h3 { font-size: calc(30px * S); padding: calc(4px * S) 0 calc(2px * S) 0; }
+.st-key-praes_body h4 { font-size: calc(28px * S); font-weight: 400; line-height: 1.3; padding: 0; }
+.st-key-praes_body [data-testid="stMetricValue"], .st-key-praes_body [data-testid="stMetricValue"] * { font-size: calc(44px * S); line-height: 1.2; }
+.st-key-praes_body [data-testid="stMetricLabel"] p, .st-key-praes_body [data-testid="stMetricDelta"] * { font-size: calc(24px * S); }
+.st-key-praes_body [data-testid="stCaptionContainer"], .st-key-praes_body [data-testid="stCaptionContainer"] * { font-size: calc(24px * S); line-height: 1.35; }
+.st-key-praes_body [data-testid="stTable"] td, .st-key-praes_body [data-testid="stTable"] th { padding: calc(4px * S) calc(10px * S); white-space: pre-line; max-width: none; }
 .st-key-praes_body [data-testid="stTable"] td *, .st-key-praes_body [data-testid="stTable"] th * { max-width: none; }
+.st-key-praes_body [data-testid="stVerticalBlock"] { gap: calc(16px * S); }
 .st-key-praes_keys { display: none; }
-@media (max-width: 700px) {
-  .st-key-praes_body p, .st-key-praes_body li, .st-key-praes_body td, .st-key-praes_body th,
-  .st-key-praes_body [data-testid="stCaptionContainer"] * { font-size: 17px; }
-  .st-key-praes_body h1 { font-size: 28px; }
-  .st-key-praes_body [data-testid="stMetricValue"], .st-key-praes_body [data-testid="stMetricValue"] * { font-size: 28px; }
-}
-</style>"""
+""".replace("S)", _S + ")")
+    + "".join(
+        f"@media (max-width: {w}px), (max-height: {h}px) {{ :root {{ --praes-s: {s}; }} "
+        f".st-key-praes_body .main-svg text, #js-plotly-tester text, .js-plotly-tester text {{ font-size: {22 * s:.1f}px !important; }} }}\n"
+        for w, h, s in (
+            (1900, 1060, 0.9),
+            (1700, 950, 0.8),
+            (1500, 860, 0.72),
+            (1380, 780, 0.64),
+            (1150, 640, 0.56),
+            (700, 0, 0.7),
+        )
+    )
+    + "</style>"
+)
 
 FULLSCREEN_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none !important; }
@@ -56,13 +70,19 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], hea
 .st-key-praes_strip_settings { left: 0; width: 240px; }
 .st-key-praes_strip_nav { left: 240px; right: 200px; width: auto !important; }
 .st-key-praes_strip_files { right: 0; width: 200px; }
-@media (max-width: 1900px), (max-height: 1060px) { .st-key-praes_body { zoom: 0.9; } }
-@media (max-width: 1700px), (max-height: 950px) { .st-key-praes_body { zoom: 0.8; } }
-@media (max-width: 1500px), (max-height: 860px) { .st-key-praes_body { zoom: 0.72; } }
-@media (max-width: 1380px), (max-height: 780px) { .st-key-praes_body { zoom: 0.64; } }
-@media (max-width: 1150px), (max-height: 640px) { .st-key-praes_body { zoom: 0.56; } }
-@media (max-width: 700px) { .st-key-praes_body { zoom: 1; } }
 </style>"""
+
+
+def projector_chart(fig: Any, *, key: str, height_px: int) -> None:
+    """A slide chart in a box `height_px` high at 1080p and scaled like the text on smaller screens
+    (the chart stretches to the box), so chart and text shrink together."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", key)
+    st.html(f"<style>.st-key-{safe} {{ height: calc({int(height_px)}px * {_S}) !important; }}</style>")
+    with st.container(key=safe, height=int(height_px), border=False):
+        st.plotly_chart(
+            fig, theme=None, key=f"{safe}_fig", height="stretch",
+            config={"locale": "de", "displaylogo": False, "responsive": True},
+        )  # fmt: skip
 
 
 def projector_style(*, fullscreen: bool) -> None:

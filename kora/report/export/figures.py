@@ -15,7 +15,7 @@ from kora.report.continuation import chart_px
 from kora.report.deck import Chart
 
 PROJECTOR_FONT = {**FONT, "size": 22}  # ≥ 20 px at 1080p: readable from the back of the room
-TICKS = (0.0, 0.25, 0.5, 0.75, 1.0)
+TICKS = (0.0, 0.5, 1.0)  # few ticks: never crowded in a narrow chart
 
 
 def bar_text(value: float | None) -> str:
@@ -30,7 +30,7 @@ def _regression_labels(chart: Chart, values: list[float]) -> go.Scatter:
         x=[0.02] * len(below),
         y=[chart.categories[i] for i in below],
         mode="text",
-        text=[bar_text(values[i]) for i in below],
+        text=[fmt.signed_percent(values[i]) for i in below],  # short; the axis title says "unter Startwert"
         textposition="middle right",
         cliponaxis=False,
         hoverinfo="skip",
@@ -80,7 +80,7 @@ def plotly_figure(chart: Chart) -> go.Figure:
         tickvals=ticks,
         ticktext=[fmt.signed_percent(t) for t in ticks],
         gridcolor="#e5e5e5",
-        title=chart.value_title,
+        title=chart.value_title + ("<br>links von 0 %: unter Startwert" if low < 0 else ""),
         tickangle=0,  # upright ticks: rotated ones are hard to read from afar
         automargin=True,
         zeroline=True,
