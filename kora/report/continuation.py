@@ -68,8 +68,9 @@ def table_lines(table: Table, rows: tuple[tuple[str, ...], ...], *, width_share:
 
 
 def per_row(n_sections: int) -> int:
-    """Sections side by side on one slide row: 2 for two or four sections, else 3 (the page follows this)."""
-    return 2 if n_sections in (2, 4) else 3
+    """Sections side by side on one slide row: one alone uses the full width, two or four go in
+    two columns, else three (the page follows this)."""
+    return 2 if n_sections in (2, 4) else max(1, min(n_sections, 3))
 
 
 def item_lines(item: Item, chars: float) -> float:
