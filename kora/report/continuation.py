@@ -16,6 +16,7 @@ The PPTX has its own text fitting (`kora.report.export.slide_fit`); this is for 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable
 
@@ -173,7 +174,7 @@ def split_slide(slide: Slide, *, screen_lines: float = SCREEN_LINES) -> tuple[Sl
             out.append(add(_continuation(slide, len(out) + 1)))
 
     for row in slide.table.rows if slide.table is not None else ():
-        place(lambda s, row=row: _add_row(s, row))
+        place(functools.partial(_add_row, row=row))
     for section in slide.sections:
         whole = _add_section(_continuation(slide, 0), section)
         if not fits(_add_section(out[-1], section), screen_lines=screen_lines) and fits(
@@ -182,7 +183,7 @@ def split_slide(slide: Slide, *, screen_lines: float = SCREEN_LINES) -> tuple[Sl
             out.append(_add_section(_continuation(slide, len(out) + 1), section))  # kept together on a new slide
             continue
         for item in section.items or (None,):
-            place(lambda s, section=section, item=item: _add_item(s, section, item))
+            place(functools.partial(_add_item, template=section, item=item))
         if section.more:
             out[-1] = _with_more(out[-1], section.heading, section.more)
     return tuple(_without_empty_table(s) for s in out)
