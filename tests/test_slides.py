@@ -182,3 +182,13 @@ def test_changes_slide_says_plainly_when_both_stande_are_equal(
     assert "damals Stand Oktober 2026, heute Stand Oktober 2026" not in slide.subtitle
     assert slide.chart is not None
     assert [s.name for s in slide.chart.series] == [then, now]
+
+
+def test_then_and_now_bars_show_a_regression_like_the_title_slide(demo_db: Database) -> None:
+    """Issue 11: the Änderungen chart read "B 0 % → 0 %" while the title slide showed B at −100 %."""
+    deck, _ = make_deck(demo_db, since=dt.date(2026, 11, 10))
+    title, changes = deck.slide("titel").chart, deck.slide("aenderungen").chart
+    assert title is not None and changes is not None
+    now = dict(zip(changes.keys, changes.series[1].values, strict=True))
+    assert now == pytest.approx(dict(zip(title.keys, title.series[0].values, strict=True)))
+    assert min(v for v in now.values() if v is not None) < 0  # the Beispieldaten's B lies below its start
