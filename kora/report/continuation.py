@@ -97,18 +97,32 @@ def beside(slide: Slide) -> bool:
     return slide.chart is not None and slide.table is not None
 
 
-def slide_lines(slide: Slide) -> float:
-    """Estimated height of the slide as the page draws it, in body lines."""
-    lines = HEADER_LINES + (METRICS_LINES if slide.metrics else 0)
-    chart = chart_px(slide.chart) / LINE_PX if slide.chart is not None else 0.0
+SMALL_SCREEN_PX = 720
+SMALL_SCALE = 0.64  # kora.web.style scales text by this on a 1280 × 720 screen; charts keep their pixel height
+
+
+def slide_px(slide: Slide, *, text_scale: float = 1.0) -> float:
+    """Estimated height of the slide as the page draws it, in px: text (lines × `LINE_PX`) scaled
+    by `text_scale`, charts at their own pixel height (plotly does not follow the page's scale)."""
+    line = LINE_PX * text_scale
+    text = (HEADER_LINES + (METRICS_LINES if slide.metrics else 0) + sections_lines(slide.sections)) * line
+    chart = float(chart_px(slide.chart)) if slide.chart is not None else 0.0
     share = 1 - CHART_SIDE if beside(slide) else 1.0
-    table = table_lines(slide.table, slide.table.rows, width_share=share) if slide.table is not None else 0.0
-    lines += max(chart, table) if beside(slide) else chart + table
-    return lines + sections_lines(slide.sections)
+    table = table_lines(slide.table, slide.table.rows, width_share=share) * line if slide.table is not None else 0.0
+    return text + (max(chart, table) if beside(slide) else chart + table)
+
+
+def slide_lines(slide: Slide) -> float:
+    """Estimated height of the slide on the 1080p design screen, in body lines."""
+    return slide_px(slide) / LINE_PX
 
 
 def fits(slide: Slide, *, screen_lines: float = SCREEN_LINES) -> bool:
-    return slide_lines(slide) <= screen_lines
+    """The slide fits the 1080p screen (`screen_lines` high) and, scaled, a 720p one of the same share."""
+    share = screen_lines / SCREEN_LINES
+    return (
+        slide_px(slide) <= screen_lines * LINE_PX and slide_px(slide, text_scale=SMALL_SCALE) <= SMALL_SCREEN_PX * share
+    )
 
 
 def _first_part(slide: Slide) -> Slide:

@@ -7,7 +7,6 @@ for colour-vision deficiencies) and use the German locale for numbers and dates.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import streamlit as st
@@ -73,16 +72,10 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], hea
 </style>"""
 
 
-def projector_chart(fig: Any, *, key: str, height_px: int) -> None:
-    """A slide chart in a box `height_px` high at 1080p and scaled like the text on smaller screens
-    (the chart stretches to the box), so chart and text shrink together."""
-    safe = re.sub(r"[^A-Za-z0-9_-]", "_", key)
-    st.html(f"<style>.st-key-{safe} {{ height: calc({int(height_px)}px * {_S}) !important; }}</style>")
-    with st.container(key=safe, height=int(height_px), border=False):
-        st.plotly_chart(
-            fig, theme=None, key=f"{safe}_fig", height="stretch",
-            config={"locale": "de", "displaylogo": False, "responsive": True},
-        )  # fmt: skip
+def projector_chart(fig: Any, *, key: str) -> None:
+    """A slide chart: the figure's own pixel height (kora.report.continuation budgets it on every
+    screen size); its text is scaled with the page's by the rules of PROJECTOR_CSS."""
+    st.plotly_chart(fig, theme=None, key=key, config={"locale": "de", "displaylogo": False, "responsive": True})
 
 
 def projector_style(*, fullscreen: bool) -> None:

@@ -88,9 +88,7 @@ def show_body(s: slides.Slide) -> None:
 
 def show_chart(s: slides.Slide) -> None:
     if s.chart is not None:
-        style.projector_chart(
-            plotly_figure(s.chart), key=f"praes_chart_{s.key}", height_px=continuation.chart_px(s.chart)
-        )
+        style.projector_chart(plotly_figure(s.chart), key=f"praes_chart_{s.key}")
 
 
 def show_table(s: slides.Slide) -> None:

@@ -23,10 +23,12 @@ def bar_text(value: float | None) -> str:
     return fmt.attainment(value, value)
 
 
-def _regression_labels(chart: Chart, values: list[float]) -> go.Scatter:
-    """Labels of bars that point left of 0 (below the start), right of 0 where there is room."""
+def _regression_labels(chart: Chart, values: list[float], group: str) -> go.Scatter:
+    """Labels of bars that point left of 0 (below the start), right of 0 where there is room;
+    in the bar's offset group, so then-and-now labels sit beside their own bar."""
     below = [i for i, v in enumerate(values) if v < 0]
     return go.Scatter(
+        offsetgroup=group,
         x=[0.02] * len(below),
         y=[chart.categories[i] for i in below],
         mode="text",
@@ -42,7 +44,7 @@ def plotly_figure(chart: Chart) -> go.Figure:
     fig = go.Figure()
     single = len(chart.series) == 1
     lows = [0.0]
-    for series in chart.series:
+    for k, series in enumerate(chart.series):
         values = [0.0 if v is None else float(v) for v in series.values]
         lows.append(min(values, default=0.0))
         colors = list(chart.colors) if single and chart.colors else series.color
@@ -51,6 +53,7 @@ def plotly_figure(chart: Chart) -> go.Figure:
             y=list(chart.categories),
             orientation="h",
             name=series.name,
+            offsetgroup=str(k),
             marker={"color": colors, "line": {"width": 0}},
             text=[bar_text(v) if v is None or v >= 0 else "" for v in series.values],
             textposition="outside",
@@ -59,7 +62,7 @@ def plotly_figure(chart: Chart) -> go.Figure:
             hovertemplate="%{y}<br>" + series.name + ": %{hovertext}<extra></extra>",
         )
         if any(v < 0 for v in values):
-            fig.add_trace(_regression_labels(chart, values))
+            fig.add_trace(_regression_labels(chart, values, str(k)))
     fig.update_layout(
         title={"text": chart.title, "x": 0, "xanchor": "left", "font": {"size": 26}},
         font=PROJECTOR_FONT,
@@ -72,6 +75,8 @@ def plotly_figure(chart: Chart) -> go.Figure:
         showlegend=not single,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "font": {"size": 22}},
         bargap=0.25,
+        scattermode="group",  # regression labels beside their own bar of a then-and-now pair
+        scattergap=0.25,
     )
     low = min(lows)
     ticks = [t for t in ((-1.0, -0.5, 0.0, 0.5, 1.0) if low < 0 else TICKS) if t >= low - 0.5]  # few: never rotated
