@@ -25,6 +25,7 @@ import machine  # noqa: E402
 from kora.access.roles import Actor  # noqa: E402
 from kora.db import open_database  # noqa: E402
 from kora.plan import setup  # noqa: E402
+from kora.plan.model import DEFAULT_KOMMUNE  # noqa: E402
 from kora.samples.beispieldaten import load_demo  # noqa: E402
 from kora.samples.network import build_network_db  # noqa: E402
 
@@ -47,7 +48,7 @@ def main() -> int:
         demo, network = Path(tmp) / "demo.duckdb", Path(tmp) / "netz.duckdb"
         with open_database(demo) as db:
             setup.init(db, actor=Actor.cli("bench"))
-            load_demo(db, actor=Actor.cli("bench"))
+            load_demo(db, actor=Actor.cli("bench"), kommune=DEFAULT_KOMMUNE)
         with open_database(network) as db:
             info = build_network_db(db)
             db.checkpoint()

@@ -31,6 +31,7 @@ import machine  # noqa: E402  (bench/machine.py)
 from kora.access.roles import Actor  # noqa: E402
 from kora.db import open_database  # noqa: E402
 from kora.plan import setup as ops  # noqa: E402
+from kora.plan.model import DEFAULT_KOMMUNE  # noqa: E402
 from kora.readings.catalogue import Catalogue  # noqa: E402
 from kora.readings.check import parse_file  # noqa: E402
 from kora.readings.commit import import_file  # noqa: E402
@@ -54,12 +55,12 @@ def one_import(template_db: Path, work: Path, data: bytes) -> dict[str, float]:
     shutil.copy(template_db, db_file)
     db = open_database(db_file)
     try:
-        catalogue = Catalogue.from_db(db)
+        catalogue = Catalogue.from_db(db, kommune=DEFAULT_KOMMUNE)
         t0 = time.perf_counter()
         checked = parse_file(data, catalogue)
         t1 = time.perf_counter()
         assert not checked.problems, checked.problems[:3]
-        outcome = import_file(db, data, filename="bench.csv", actor=Actor.cli("bench"))
+        outcome = import_file(db, data, filename="bench.csv", actor=Actor.cli("bench"), kommune=DEFAULT_KOMMUNE)
         t2 = time.perf_counter()
         assert outcome.committed and outcome.result is not None and outcome.result.new == len(checked.readings)
     finally:

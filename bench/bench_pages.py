@@ -29,6 +29,7 @@ import machine  # noqa: E402  (bench/machine.py)
 from kora.access.roles import Actor  # noqa: E402
 from kora.db import open_database  # noqa: E402
 from kora.plan import setup as ops  # noqa: E402
+from kora.plan.model import DEFAULT_KOMMUNE  # noqa: E402
 from kora.samples.beispieldaten import load_demo  # noqa: E402
 
 PAGES = [
@@ -55,7 +56,7 @@ st.plotly_chart(go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2])), theme=None)
 def make_db(path: Path, *, network: bool) -> None:
     db = open_database(path)
     ops.init(db, actor=Actor.cli("bench"))
-    load_demo(db, actor=Actor.cli("bench"))
+    load_demo(db, actor=Actor.cli("bench"), kommune=DEFAULT_KOMMUNE)
     if network:
         from kora.samples.network import build_network_db
 

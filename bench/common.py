@@ -281,12 +281,15 @@ def import_in_process(path: Path, data: bytes, *, filename: str, reason: str) ->
     """
     from kora.access.roles import Actor
     from kora.db import open_database
+    from kora.plan.model import DEFAULT_KOMMUNE
     from kora.readings.commit import import_file
 
     db = open_database(path)
     try:
         with Stopwatch() as sw:
-            outcome = import_file(db, data, filename=filename, actor=Actor.cli(BENCH_USER), reason=reason)
+            outcome = import_file(
+                db, data, filename=filename, actor=Actor.cli(BENCH_USER), reason=reason, kommune=DEFAULT_KOMMUNE
+            )
         elapsed = (sw.wall, sw.cpu)
         if not outcome.committed or outcome.result is None:
             raise RuntimeError(f"import not saved: {outcome.as_dict()}")

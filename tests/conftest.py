@@ -22,6 +22,8 @@ SEED = ROOT.parent / "shared" / "seed" / "000_54ee02670b66ee92.txt"
 TODAY = dt.date(2026, 11, 26)
 # Fixtures act as the machine operator (role admin), like `python -m kora …` does.
 OPERATOR = Actor.cli("test")
+# The Kommune of the seed plan every test DB is initialised with; the library never assumes it.
+KOMMUNE = "aachen"
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +46,7 @@ def db(db_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def demo_db(db: Database) -> Database:
-    load_demo(db, today=TODAY, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR, kommune=KOMMUNE)
     return db
 
 

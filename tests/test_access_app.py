@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from kora.access import accounts
 from kora.db import audit_store, open_database, readings_store
 from kora.plan import setup
-from tests.conftest import APP, OPERATOR
+from tests.conftest import APP, KOMMUNE, OPERATOR
 
 PASSWORD = "ein-langes-passwort"
 SSO = {
@@ -36,12 +36,14 @@ def people(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db = open_database(app_env)
     try:
         setup.init(db, actor=OPERATOR)
-        accounts.add_user(db, OPERATOR, "lea", role="leser", password=PASSWORD, email="lea@aachen.de")
+        accounts.add_user(db, OPERATOR, "lea", role="leser", password=PASSWORD, email="lea@aachen.de", kommune=KOMMUNE)
         accounts.add_user(
             db, OPERATOR, "kim", role="koordination", vorhaben=[2], password=PASSWORD, email="kim@aachen.de",
-            display_name="Kim Meier",
+            display_name="Kim Meier", kommune=KOMMUNE,
         )  # fmt: skip
-        accounts.add_user(db, OPERATOR, "ada", role="admin", password=PASSWORD, display_name="Ada Admin")
+        accounts.add_user(
+            db, OPERATOR, "ada", role="admin", password=PASSWORD, display_name="Ada Admin", kommune=KOMMUNE
+        )
     finally:
         db.close()
     return app_env
@@ -173,7 +175,7 @@ def test_coordinator_uploads_for_own_vorhaben_and_is_refused_for_another(people:
 def importer_history_names(db: object) -> list[str]:
     from kora.readings.history import upload_history
 
-    return upload_history(db)["Von"].tolist()  # type: ignore[arg-type]
+    return upload_history(db, kommune=KOMMUNE)["Von"].tolist()  # type: ignore[arg-type]
 
 
 def test_coordinator_keeps_milestones_of_own_vorhaben_only(people: Path) -> None:
@@ -254,7 +256,7 @@ def test_sso_logged_in_gets_the_role_of_the_account(people: Path, email: str, ro
 def test_disabled_sso_account_gets_no_access(people: Path) -> None:
     db = open_database(people)
     try:
-        accounts.set_disabled(db, OPERATOR, "kim")
+        accounts.set_disabled(db, OPERATOR, "kim", kommune=KOMMUNE)
     finally:
         db.close()
     at = AppTest.from_file(APP, default_timeout=30)

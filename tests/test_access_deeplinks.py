@@ -17,7 +17,7 @@ from kora.access.sessions import KEEPER
 from kora.db import open_database
 from kora.web import gate, session_routes
 from tests import test_access_app
-from tests.conftest import OPERATOR
+from tests.conftest import KOMMUNE, OPERATOR
 from tests.test_access_app import login, start
 
 people = test_access_app.people  # the fixture: Leser*in lea, Koordinator*in kim (Vorhaben 2), Admin ada
@@ -107,9 +107,9 @@ def test_a_new_password_or_a_disabled_account_ends_open_tabs(people: Path, chang
     db = open_database(people)
     try:
         if change == "password":
-            accounts.change_password(db, OPERATOR, "kim", "ganz-neues-passwort")
+            accounts.change_password(db, OPERATOR, "kim", "ganz-neues-passwort", kommune=KOMMUNE)
         else:
-            accounts.set_disabled(db, OPERATOR, "kim")
+            accounts.set_disabled(db, OPERATOR, "kim", kommune=KOMMUNE)
     finally:
         db.close()
     at = at.run()

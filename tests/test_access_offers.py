@@ -16,7 +16,7 @@ from kora.readings.commit import import_file
 from kora.readings.offers import can_revert
 from kora.readings.revert import revert_upload
 from tests import test_access_app
-from tests.conftest import OPERATOR, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, TODAY
 from tests.test_access_app import login, start
 
 people = test_access_app.people  # the fixture: Leser*in lea, Koordinator*in kim (Vorhaben 2), Admin ada
@@ -38,10 +38,12 @@ def uploads(people: Path) -> dict[str, int]:
     try:
         ids = {}
         for key, data in (("own", OWN), ("foreign", FOREIGN), ("mixed", MIXED), ("reverted", LATER)):
-            outcome = import_file(db, data, filename=f"{key}.csv", actor=OPERATOR, today=TODAY)
+            outcome = import_file(db, data, filename=f"{key}.csv", actor=OPERATOR, today=TODAY, kommune=KOMMUNE)
             assert outcome.result is not None and outcome.result.upload_id is not None, outcome.error
             ids[key] = outcome.result.upload_id
-        ids["revert"] = revert_upload(db, ids["reverted"], actor=OPERATOR, reason="Tippfehler").revert_id
+        ids["revert"] = revert_upload(
+            db, ids["reverted"], actor=OPERATOR, reason="Tippfehler", kommune=KOMMUNE
+        ).revert_id
     finally:
         db.close()
     return ids
@@ -52,20 +54,20 @@ def test_can_revert_matches_what_revert_upload_accepts(people: Path, uploads: di
     try:
         kim, lea, ada = person("kim"), person("lea"), person("ada")
         audit_rows = len(audit_store.audit_df(db))
-        assert can_revert(db, kim, uploads["own"]).allowed
-        assert not can_revert(db, kim, uploads["foreign"]).allowed
-        mixed = can_revert(db, kim, uploads["mixed"])
+        assert can_revert(db, kim, uploads["own"], kommune=KOMMUNE).allowed
+        assert not can_revert(db, kim, uploads["foreign"], kommune=KOMMUNE).allowed
+        mixed = can_revert(db, kim, uploads["mixed"], kommune=KOMMUNE)
         assert not mixed.allowed and "kritik_extern" in mixed.why_not and "zuarbeit" not in mixed.why_not
-        assert "nur Koordinator*innen und Admins" in can_revert(db, lea, uploads["own"]).why_not
-        assert can_revert(db, None, uploads["own"]).allowed is False
-        assert "bereits" in can_revert(db, ada, uploads["reverted"]).why_not
-        assert all(can_revert(db, ada, uploads[k]).allowed for k in ("own", "foreign", "mixed"))
-        assert "gibt es nicht" in can_revert(db, ada, 9999).why_not
+        assert "nur Koordinator*innen und Admins" in can_revert(db, lea, uploads["own"], kommune=KOMMUNE).why_not
+        assert can_revert(db, None, uploads["own"], kommune=KOMMUNE).allowed is False
+        assert "bereits" in can_revert(db, ada, uploads["reverted"], kommune=KOMMUNE).why_not
+        assert all(can_revert(db, ada, uploads[k], kommune=KOMMUNE).allowed for k in ("own", "foreign", "mixed"))
+        assert "gibt es nicht" in can_revert(db, ada, 9999, kommune=KOMMUNE).why_not
         assert len(audit_store.audit_df(db)) == audit_rows  # asking writes no audit row
         for key in ("foreign", "mixed"):  # and the server agrees with the "no"
             with pytest.raises(KoraError, match="Keine Berechtigung"):
-                revert_upload(db, uploads[key], actor=kim, reason="Versuch")
-        revert_upload(db, uploads["own"], actor=kim, reason="eigener Fehler")
+                revert_upload(db, uploads[key], actor=kim, reason="Versuch", kommune=KOMMUNE)
+        revert_upload(db, uploads["own"], actor=kim, reason="eigener Fehler", kommune=KOMMUNE)
     finally:
         db.close()
 

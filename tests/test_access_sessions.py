@@ -18,14 +18,14 @@ from kora.access.sessions import COOKIE_NAME, SESSION_HOURS, SessionKeeper, key_
 from kora.access.throttle import LoginThrottle
 from kora.db import Database, audit_store
 from kora.web import session_routes
-from tests.conftest import OPERATOR
+from tests.conftest import KOMMUNE, OPERATOR
 
 PASSWORD = "richtig-langes-pw"
 
 
 @pytest.fixture
 def kim(db: Database) -> Database:
-    accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[2], password=PASSWORD)
+    accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[2], password=PASSWORD, kommune=KOMMUNE)
     return db
 
 
@@ -72,11 +72,11 @@ def test_cookie_dies_with_logout_new_password_and_disabled_account(kim: Database
     keeper.revoke(first.sid)  # logout in one browser
     assert keeper.check(kim, keeper.read_cookie(keeper.cookie_value(first))) is None
     assert keeper.check(kim, keeper.read_cookie(keeper.cookie_value(second))) is not None
-    accounts.change_password(kim, OPERATOR, "kim", "ganz-neues-passwort")
+    accounts.change_password(kim, OPERATOR, "kim", "ganz-neues-passwort", kommune=KOMMUNE)
     assert keeper.check(kim, keeper.read_cookie(keeper.cookie_value(second))) is None
     third = keeper.grant(kim, "kim")
     assert keeper.check(kim, third) is not None
-    accounts.set_disabled(kim, OPERATOR, "kim")
+    accounts.set_disabled(kim, OPERATOR, "kim", kommune=KOMMUNE)
     assert keeper.check(kim, third) is None
 
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from kora.db import open_database
 from kora.plan import setup
 from kora.samples.beispieldaten import load_demo
-from tests.conftest import APP, OPERATOR, ROOT
+from tests.conftest import APP, KOMMUNE, OPERATOR, ROOT
 
 # Every page the Einzelplatz mode (the default in tests: no accounts, localhost) navigates to;
 # the login page exists only with accounts or SSO and is tested in tests/test_access_app.py.
@@ -29,7 +29,7 @@ def run_app() -> AppTest:
 def with_demo(db_path: Path) -> None:
     db = open_database(db_path)
     setup.init(db, actor=OPERATOR)
-    load_demo(db, actor=OPERATOR)
+    load_demo(db, actor=OPERATOR, kommune=KOMMUNE)
     db.close()
 
 

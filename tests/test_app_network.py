@@ -12,7 +12,7 @@ from kora.db import open_database
 from kora.plan import setup
 from kora.samples.beispieldaten import load_demo
 from kora.samples.network import build_network_db
-from tests.conftest import APP, OPERATOR, ROOT, TODAY
+from tests.conftest import APP, KOMMUNE, OPERATOR, ROOT, TODAY
 
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages" / "dashboard").rglob("*.py"))
 PAGES += ["pages/vortrag/praesentation.py"]
@@ -23,7 +23,7 @@ def network_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("network") / "kora.duckdb"
     db = open_database(path)
     setup.init(db, actor=OPERATOR)
-    load_demo(db, today=TODAY, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR, kommune=KOMMUNE)
     info = build_network_db(db)
     assert info.readings >= 200_000
     db.close()

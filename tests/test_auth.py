@@ -23,7 +23,7 @@ from kora.readings.commit import import_file
 from kora.readings.history import upload_history
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 from kora.report.export import audit_log
-from tests.conftest import OPERATOR, ROOT, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, ROOT, TODAY
 
 GOOD_AUTH = {
     "redirect_uri": "https://kora.intranet.aachen.de/oauth2callback",
@@ -98,9 +98,9 @@ def test_sso_claims(db: Database) -> None:
     assert actor is not None and actor.role == "admin"
     nobody, why = login.actor_from_claims(db, {"email": "x@aachen.de"}, default_role=None)
     assert nobody is None and "kein Zugang" in why
-    accounts.add_user(db, OPERATOR, "ex", role="admin", email="ex@aachen.de")
-    accounts.add_user(db, OPERATOR, "chef2", role="admin")
-    accounts.set_disabled(db, OPERATOR, "ex")
+    accounts.add_user(db, OPERATOR, "ex", role="admin", email="ex@aachen.de", kommune=KOMMUNE)
+    accounts.add_user(db, OPERATOR, "chef2", role="admin", kommune=KOMMUNE)
+    accounts.set_disabled(db, OPERATOR, "ex", kommune=KOMMUNE)
     gone, why = login.actor_from_claims(db, {"email": "ex@aachen.de", "kora_rolle": "admin"}, role_claim="kora_rolle")
     assert gone is None and "deaktiviert" in why
     missing, why = login.actor_from_claims(db, {})
@@ -111,16 +111,20 @@ def test_sso_claims(db: Database) -> None:
 
 
 def test_passwords_are_argon2_hashed_and_never_stored_plain(db: Database) -> None:
-    accounts.add_user(db, OPERATOR, "Kim.Meier", role="koordination", vorhaben=[2], password="richtig-langes-pw")
+    accounts.add_user(
+        db, OPERATOR, "Kim.Meier", role="koordination", vorhaben=[2], password="richtig-langes-pw", kommune=KOMMUNE
+    )
     stored = db.scalar("SELECT password_hash FROM users WHERE username = 'kim.meier'")
     assert stored.startswith("$argon2id$") and "richtig-langes-pw" not in stored
     assert "richtig-langes-pw" not in json.dumps(audit_store.audit_df(db).astype(str).to_dict())
     with pytest.raises(KoraError, match="zu kurz"):
-        accounts.add_user(db, OPERATOR, "kurz", role="leser", password="kurz")
+        accounts.add_user(db, OPERATOR, "kurz", role="leser", password="kurz", kommune=KOMMUNE)
 
 
 def test_local_login_success_failure_and_audit(db: Database) -> None:
-    accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[2], password="richtig-langes-pw")
+    accounts.add_user(
+        db, OPERATOR, "kim", role="koordination", vorhaben=[2], password="richtig-langes-pw", kommune=KOMMUNE
+    )
     throttle = LoginThrottle()
     actor = login.login_local(db, " KIM ", "richtig-langes-pw", throttle=throttle)
     assert (actor.name, actor.role, actor.source, actor.vorhaben) == ("kim", "koordination", "lokal", frozenset({2}))
@@ -130,7 +134,7 @@ def test_local_login_success_failure_and_audit(db: Database) -> None:
         login.login_local(db, "niemand", "egal-egal-egal", throttle=throttle)
     rows = audit_store.audit_df(db, action="anmeldung")
     assert sorted(rows["outcome"]) == ["abgelehnt", "abgelehnt", "ok"]
-    accounts.set_disabled(db, OPERATOR, "kim")
+    accounts.set_disabled(db, OPERATOR, "kim", kommune=KOMMUNE)
     with pytest.raises(LoginFailed):
         login.login_local(db, "kim", "richtig-langes-pw", throttle=throttle)
 
@@ -155,7 +159,7 @@ def test_failed_logins_are_braked() -> None:
 
 def test_a_braked_source_is_refused_even_with_the_right_password_but_others_are_not(db: Database) -> None:
     """Only the client that failed waits: a guesser cannot lock the real person out (issue 15)."""
-    accounts.add_user(db, OPERATOR, "kim", role="leser", password="richtig-langes-pw")
+    accounts.add_user(db, OPERATOR, "kim", role="leser", password="richtig-langes-pw", kommune=KOMMUNE)
     throttle = LoginThrottle(free=1, base_wait=60)
     with pytest.raises(LoginFailed):
         login.login_local(db, "kim", "falsch-falsch", client="203.0.113.9", throttle=throttle)
@@ -165,44 +169,50 @@ def test_a_braked_source_is_refused_even_with_the_right_password_but_others_are_
 
 
 def test_own_password_change_needs_the_old_one(db: Database) -> None:
-    accounts.add_user(db, OPERATOR, "kim", role="leser", password="richtig-langes-pw")
+    accounts.add_user(db, OPERATOR, "kim", role="leser", password="richtig-langes-pw", kommune=KOMMUNE)
     kim = login.login_local(db, "kim", "richtig-langes-pw", throttle=LoginThrottle())
     with pytest.raises(ValidationError, match="bisherige"):
-        accounts.change_password(db, kim, "kim", "ganz-neues-passwort", old_password="falsch")
-    accounts.change_password(db, kim, "kim", "ganz-neues-passwort", old_password="richtig-langes-pw")
+        accounts.change_password(db, kim, "kim", "ganz-neues-passwort", old_password="falsch", kommune=KOMMUNE)
+    accounts.change_password(db, kim, "kim", "ganz-neues-passwort", old_password="richtig-langes-pw", kommune=KOMMUNE)
     assert login.login_local(db, "kim", "ganz-neues-passwort", throttle=LoginThrottle()).name == "kim"
 
 
 def test_account_validation(db: Database) -> None:
     with pytest.raises(ValidationError, match="Benutzername"):
-        accounts.add_user(db, OPERATOR, "Kim Meier", role="leser")
+        accounts.add_user(db, OPERATOR, "Kim Meier", role="leser", kommune=KOMMUNE)
     with pytest.raises(ValidationError, match="Rolle"):
-        accounts.add_user(db, OPERATOR, "kim", role="chef")
+        accounts.add_user(db, OPERATOR, "kim", role="chef", kommune=KOMMUNE)
     with pytest.raises(ValidationError, match="Vorhaben 9"):
-        accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[9])
+        accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[9], kommune=KOMMUNE)
     with pytest.raises(ValidationError, match="nur Koordinator"):
-        accounts.add_user(db, OPERATOR, "kim", role="leser", vorhaben=[2])
-    accounts.add_user(db, OPERATOR, "kim", role="leser", email="kim@aachen.de")
+        accounts.add_user(db, OPERATOR, "kim", role="leser", vorhaben=[2], kommune=KOMMUNE)
+    accounts.add_user(db, OPERATOR, "kim", role="leser", email="kim@aachen.de", kommune=KOMMUNE)
     with pytest.raises(ValidationError, match="gehört bereits"):
-        accounts.add_user(db, OPERATOR, "kim2", role="leser", email="KIM@aachen.de")
+        accounts.add_user(db, OPERATOR, "kim2", role="leser", email="KIM@aachen.de", kommune=KOMMUNE)
     with pytest.raises(ValidationError, match="gibt es bereits"):
-        accounts.add_user(db, OPERATOR, "KIM", role="leser")
+        accounts.add_user(db, OPERATOR, "KIM", role="leser", kommune=KOMMUNE)
 
 
 # --- admin edits ---------------------------------------------------------------------------------------
 
 
 def test_admin_edits_survive_a_plan_reload(db: Database) -> None:
-    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2026, value=35, reason="Ratsbeschluss")
-    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2028, value=25, reason="neues Jahr")
-    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="baseline", value=58, reason="Nacherhebung")
-    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="weight", value=2, reason="Schwerpunkt")
+    edits.set_plan_value(
+        db, OPERATOR, "kritik_extern", field="target", year=2026, value=35, reason="Ratsbeschluss", kommune=KOMMUNE
+    )
+    edits.set_plan_value(
+        db, OPERATOR, "kritik_extern", field="target", year=2028, value=25, reason="neues Jahr", kommune=KOMMUNE
+    )
+    edits.set_plan_value(
+        db, OPERATOR, "kritik_extern", field="baseline", value=58, reason="Nacherhebung", kommune=KOMMUNE
+    )
+    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="weight", value=2, reason="Schwerpunkt", kommune=KOMMUNE)
     result = setup.init(db, reload=True, actor=OPERATOR)
     assert result.admin_changes == 4 and "erneut" in result.message()
-    ind = next(i for i in setup.plan_dict(db)["indicators"] if i["id"] == "kritik_extern")
+    ind = next(i for i in setup.plan_dict(db, kommune=KOMMUNE)["indicators"] if i["id"] == "kritik_extern")
     assert ind["targets"] == {"2025": 48.0, "2026": 35.0, "2027": 30.0, "2028": 25.0}
     assert (ind["baseline"], ind["weight"]) == (58.0, 2.0)
-    changes = edits.plan_changes(db)
+    changes = edits.plan_changes(db, kommune=KOMMUNE)
     assert changes["Grund"].tolist()[-1] == "Ratsbeschluss"
     assert changes["Feld"].tolist()[-1] == "Jahresziel 2026"
     assert changes[["Alt", "Neu"]].values.tolist()[-1] == ["40", "35"]
@@ -210,26 +220,46 @@ def test_admin_edits_survive_a_plan_reload(db: Database) -> None:
 
 def test_admin_edit_validation_and_no_op(db: Database) -> None:
     with pytest.raises(ValidationError, match="Grund"):
-        edits.set_plan_value(db, OPERATOR, "kritik_extern", field="weight", value=2, reason=" ")
+        edits.set_plan_value(db, OPERATOR, "kritik_extern", field="weight", value=2, reason=" ", kommune=KOMMUNE)
     with pytest.raises(ValidationError, match="außerhalb"):
-        edits.set_plan_value(db, OPERATOR, "ansprechpartner_bekannt", field="target", year=2026, value=120, reason="x")
+        edits.set_plan_value(
+            db, OPERATOR, "ansprechpartner_bekannt", field="target", year=2026, value=120, reason="x", kommune=KOMMUNE
+        )
     with pytest.raises(ValidationError, match="Ja/Nein"):
-        edits.set_plan_value(db, OPERATOR, "koordination_besetzt", field="target", year=2026, value=0.5, reason="x")
-    same = edits.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2026, value=40, reason="x")
+        edits.set_plan_value(
+            db, OPERATOR, "koordination_besetzt", field="target", year=2026, value=0.5, reason="x", kommune=KOMMUNE
+        )
+    same = edits.set_plan_value(
+        db, OPERATOR, "kritik_extern", field="target", year=2026, value=40, reason="x", kommune=KOMMUNE
+    )
     assert not same.changed and "nichts geändert" in same.message
 
 
 def test_milestone_edit_rules(db: Database) -> None:
     with pytest.raises(ValidationError, match="Zukunft"):
         edits.set_milestone(
-            db, OPERATOR, "M2.1", status="erreicht", reached_on=TODAY.replace(year=2027), reason="x", today=TODAY
+            db,
+            OPERATOR,
+            "M2.1",
+            status="erreicht",
+            reached_on=TODAY.replace(year=2027),
+            reason="x",
+            today=TODAY,
+            kommune=KOMMUNE,
         )
     with pytest.raises(ValidationError, match="neue Fälligkeitsdatum"):
-        edits.set_milestone(db, OPERATOR, "M2.1", status="verschoben", reason="Verzug", today=TODAY)
+        edits.set_milestone(db, OPERATOR, "M2.1", status="verschoben", reason="Verzug", today=TODAY, kommune=KOMMUNE)
     edits.set_milestone(
-        db, OPERATOR, "M2.1", status="verschoben", due=TODAY.replace(year=2027), reason="Verzug", today=TODAY
+        db,
+        OPERATOR,
+        "M2.1",
+        status="verschoben",
+        due=TODAY.replace(year=2027),
+        reason="Verzug",
+        today=TODAY,
+        kommune=KOMMUNE,
     )
-    row = setup.plan_dict(db)["vorhaben"][1]["meilensteine"][0]
+    row = setup.plan_dict(db, kommune=KOMMUNE)["vorhaben"][1]["meilensteine"][0]
     assert (row["status"], row["faellig"]) == ("verschoben", "2027-11-26")
     assert audit_store.audit_df(db, action="meilenstein_aendern")["detail"].str.contains("Verzug").all()
 
@@ -238,10 +268,14 @@ def test_milestone_edit_rules(db: Database) -> None:
 
 
 def test_audit_page_data_filters_and_formula_safe_exports(db: Database) -> None:
-    evil = accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[2], display_name="=HYPERLINK(1)")
-    edits.set_plan_value(db, OPERATOR, "kritik_extern", field="target", year=2026, value=35, reason="=1+1 Beschluss")
+    evil = accounts.add_user(
+        db, OPERATOR, "kim", role="koordination", vorhaben=[2], display_name="=HYPERLINK(1)", kommune=KOMMUNE
+    )
+    edits.set_plan_value(
+        db, OPERATOR, "kritik_extern", field="target", year=2026, value=35, reason="=1+1 Beschluss", kommune=KOMMUNE
+    )
     with pytest.raises(PermissionDenied):
-        edits.set_plan_value(db, None, "kritik_extern", field="weight", value=3, reason="x")
+        edits.set_plan_value(db, None, "kritik_extern", field="weight", value=3, reason="x", kommune=KOMMUNE)
     table = audit.entries(db, OPERATOR)
     assert list(table.columns) == audit.COLUMNS
     assert set(table["Aktion"]) >= {"Plan geladen", "Benutzer angelegt", "Jahresziel geändert", "Gewicht geändert"}
@@ -390,9 +424,9 @@ def test_user_cli(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest
 
 def test_cli_import_records_the_operator(db: Database) -> None:
     data = b"Indikator;Monat;Wert\r\nkritik_extern;01.2025;4\r\n"
-    outcome = import_file(db, data, filename="m.csv", actor=Actor.cli(), today=TODAY)
+    outcome = import_file(db, data, filename="m.csv", actor=Actor.cli(), today=TODAY, kommune=KOMMUNE)
     assert outcome.committed
-    assert upload_history(db)["Von"].tolist() == [roles.os_user()]
+    assert upload_history(db, kommune=KOMMUNE)["Von"].tolist() == [roles.os_user()]
 
 
 def test_serve_refuses_to_start_a_server_that_would_fail_closed(tmp_path: Path) -> None:
@@ -411,12 +445,20 @@ def test_serve_refuses_to_start_a_server_that_would_fail_closed(tmp_path: Path) 
 
 def test_admin_user_form_is_all_or_nothing(db: Database) -> None:
     """A role change next to a too-short password must not be half saved (found in review)."""
-    accounts.add_user(db, OPERATOR, "ada", role="admin", password="richtig-langes-pw")
-    accounts.add_user(db, OPERATOR, "lea", role="leser", password="richtig-langes-pw")
+    accounts.add_user(db, OPERATOR, "ada", role="admin", password="richtig-langes-pw", kommune=KOMMUNE)
+    accounts.add_user(db, OPERATOR, "lea", role="leser", password="richtig-langes-pw", kommune=KOMMUNE)
     audit_before = len(audit_store.audit_df(db))
     with pytest.raises(KoraError, match="zu kurz"):
         accounts.edit_user(
-            db, OPERATOR, "lea", role="admin", display_name="Lea", email=None, password="kurz", disabled=False
+            db,
+            OPERATOR,
+            "lea",
+            role="admin",
+            display_name="Lea",
+            email=None,
+            password="kurz",
+            disabled=False,
+            kommune=KOMMUNE,
         )
     lea = next(u for u in accounts.user_choices(db) if u["username"] == "lea")
     assert lea["role"] == "leser"
@@ -424,7 +466,7 @@ def test_admin_user_form_is_all_or_nothing(db: Database) -> None:
 
     accounts.edit_user(
         db, OPERATOR, "lea", role="koordination", display_name="Lea L.", email="lea@aachen.de",
-        password="ein-neues-passwort", disabled=False,
+        password="ein-neues-passwort", disabled=False, kommune=KOMMUNE,
     )  # fmt: skip
     lea = next(u for u in accounts.user_choices(db) if u["username"] == "lea")
     assert (lea["role"], lea["display_name"], lea["email"]) == ("koordination", "Lea L.", "lea@aachen.de")
@@ -432,10 +474,18 @@ def test_admin_user_form_is_all_or_nothing(db: Database) -> None:
 
 
 def test_admin_may_set_their_own_password_in_the_form(db: Database) -> None:
-    accounts.add_user(db, OPERATOR, "ada", role="admin", password="richtig-langes-pw")
+    accounts.add_user(db, OPERATOR, "ada", role="admin", password="richtig-langes-pw", kommune=KOMMUNE)
     ada = login.login_local(db, "ada", "richtig-langes-pw")
     accounts.edit_user(
-        db, ada, "ada", role="admin", display_name="Ada", email=None, password="noch-ein-langes-pw", disabled=False
+        db,
+        ada,
+        "ada",
+        role="admin",
+        display_name="Ada",
+        email=None,
+        password="noch-ein-langes-pw",
+        disabled=False,
+        kommune=KOMMUNE,
     )
     assert login.login_local(db, "ada", "noch-ein-langes-pw").name == "ada"
 
@@ -446,7 +496,7 @@ def test_two_admin_sessions_cannot_create_the_same_user_twice(db: Database) -> N
 
     def create(_: int) -> str:
         try:
-            accounts.add_user(db.cursor(), OPERATOR, "zoe", role="leser", password="richtig-langes-pw")
+            accounts.add_user(db.cursor(), OPERATOR, "zoe", role="leser", password="richtig-langes-pw", kommune=KOMMUNE)
         except KoraError as err:
             return type(err).__name__
         return "ok"

@@ -27,7 +27,7 @@ from kora.db import Database, audit_store, open_database
 from kora.db import backup as files
 from kora.errors import DatabaseError, PermissionDenied
 from kora.readings.commit import import_file
-from tests.conftest import OPERATOR, ROOT, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, ROOT, TODAY
 
 CSV = "Indikator;Monat;Wert;Kommentar\r\nkm_umgesetzt;2026-03;0,7;Lütticher Str.\r\n".encode("cp1252")
 
@@ -49,7 +49,9 @@ def damage(path: Path, *, at: float = 0.5, size: int = 64 * 1024) -> None:
 @pytest.fixture
 def filled(demo_db: Database) -> Database:
     """Beispieldaten plus a real upload (sequences past 1, a comment with an umlaut)."""
-    assert import_file(demo_db, CSV, filename="maerz.csv", actor=OPERATOR, reason="Test", today=TODAY).committed
+    assert import_file(
+        demo_db, CSV, filename="maerz.csv", actor=OPERATOR, reason="Test", today=TODAY, kommune=KOMMUNE
+    ).committed
     return demo_db
 
 
@@ -80,7 +82,13 @@ def test_backup_damage_restore_gives_identical_data(filled: Database, db_path: P
         assert [r for r in audit_after if r[3] != "wiederherstellung"] == audit_before
         # the sequences continue after the restored rows
         again = import_file(
-            db, CSV.replace(b"0,7", b"0,8"), filename="neu.csv", actor=OPERATOR, reason="x", today=TODAY
+            db,
+            CSV.replace(b"0,7", b"0,8"),
+            filename="neu.csv",
+            actor=OPERATOR,
+            reason="x",
+            today=TODAY,
+            kommune=KOMMUNE,
         )
         assert again.result is not None and again.result.upload_id == max(r[0] for r in before["uploads"]) + 1
 

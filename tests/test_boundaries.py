@@ -156,3 +156,74 @@ def test_import_contracts_catch_a_broken_boundary(tmp_path: Path) -> None:
     broken = _lint_imports(tmp_path)
     assert broken.returncode != 0
     assert "kora.metrics" in broken.stdout and "kora.db" in broken.stdout
+
+
+# The own Kommune is decided at the edges (pages: gate.own_kommune(), CLI: kommunen.own_kommune()
+# or --kommune); a library default of "aachen" would silently file another city's data under Aachen.
+OWN_KOMMUNE_RESOLUTION = {"kora.kommunen"}  # reads env/secrets and falls back to its configured default
+
+
+def _callables(module: object) -> list[tuple[str, object]]:
+    """Functions and methods defined in `module` itself (decorators unwrapped by inspect.signature)."""
+    import inspect
+
+    name = getattr(module, "__name__", "")
+    found: list[tuple[str, object]] = []
+    for attr, value in vars(module).items():
+        if inspect.isclass(value) and value.__module__ == name:
+            found += [(f"{attr}.{m}", f) for m, f in vars(value).items() if callable(getattr(f, "__func__", f))]
+        elif callable(value) and getattr(value, "__module__", None) == name:
+            found.append((attr, value))
+    return found
+
+
+def _kommune_defaults(module: object) -> list[str]:
+    import inspect
+
+    from kora.plan.model import DEFAULT_KOMMUNE
+
+    bad = []
+    for qualname, func in _callables(module):
+        try:
+            params = inspect.signature(getattr(func, "__func__", func)).parameters.values()
+        except (TypeError, ValueError):
+            continue
+        bad += [
+            f"{qualname}({p.name}=…)"
+            for p in params
+            if isinstance(p.default, str) and p.default in {DEFAULT_KOMMUNE, "aachen"}
+        ]
+    return bad
+
+
+def test_no_library_function_defaults_to_aachen() -> None:
+    import importlib
+    import pkgutil
+
+    import kora
+
+    offenders = []
+    for info in pkgutil.walk_packages(kora.__path__, "kora."):
+        if info.name in OWN_KOMMUNE_RESOLUTION or info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        offenders += [f"{info.name}.{where}" for where in _kommune_defaults(module)]
+    assert not offenders, f"kommune must be a required keyword, no default: {offenders}"
+
+
+def test_the_aachen_default_check_sees_functions_and_methods(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    (tmp_path / "bad_defaults.py").write_text(
+        "DEFAULT_KOMMUNE = 'aachen'\n"
+        "def f(db, *, kommune=DEFAULT_KOMMUNE): ...\n"
+        "def ok(db, *, kommune): ...\n"
+        "class C:\n"
+        "    @classmethod\n"
+        "    def from_db(cls, db, kommune='aachen'): ...\n"
+        "    def g(self, own='aachen'): ...\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("bad_defaults")
+    assert sorted(_kommune_defaults(module)) == ["C.from_db(kommune=…)", "C.g(own=…)", "f(kommune=…)"]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from kora.db import Database, plan_store, readings_store
 from kora.errors import KoraError
 from kora.tracking import change_table, changes, compare
-from tests.conftest import TODAY
+from tests.conftest import KOMMUNE, TODAY
 
 NaN = float("nan")
 
@@ -189,7 +189,7 @@ def test_new_readings_corrections_and_milestones_since(demo_db: Database) -> Non
         demo_db, kommune="aachen", milestone_id="M1.3", status="erreicht", reached_on=dt.date(2026, 11, 11),
         due=None, actor="test", reason=None, at=later,
     )  # fmt: skip
-    result = changes.build_changes(demo_db, as_of=dt.date(2026, 10, 1), since=since)
+    result = changes.build_changes(demo_db, as_of=dt.date(2026, 10, 1), since=since, kommune=KOMMUNE)
     assert result.new_readings.empty  # October readings were recorded on 5 November, before the Termin
     corr = result.corrections.set_index("indicator_id")
     assert corr.loc["projekte_umgesetzt", "value_after"] == 3.0
@@ -206,14 +206,14 @@ def test_the_termin_day_counts_until_local_midnight(demo_db: Database) -> None:
     after_midnight = dt.datetime(2026, 11, 20, 23, 30)  # 00:30 on the 21st in Aachen
     add_reading(demo_db, "formate_aktiv", dt.date(2026, 11, 1), 4.0, at=before_midnight)
     add_reading(demo_db, "kritik_extern", dt.date(2026, 11, 1), 2.0, at=after_midnight)
-    result = changes.build_changes(demo_db, as_of=dt.date(2026, 11, 1), since=since)
+    result = changes.build_changes(demo_db, as_of=dt.date(2026, 11, 1), since=since, kommune=KOMMUNE)
     assert list(result.new_readings["indicator_id"]) == ["kritik_extern"]
 
 
 def test_known_at_limits_the_window(demo_db: Database) -> None:
     add_reading(demo_db, "kritik_extern", dt.date(2026, 10, 1), 9.0, at=dt.datetime(2026, 11, 20, 9, 0))
     result = changes.build_changes(
-        demo_db, as_of=dt.date(2026, 10, 1), since=dt.date(2026, 11, 1), known_at=dt.date(2026, 11, 15)
+        demo_db, as_of=dt.date(2026, 10, 1), since=dt.date(2026, 11, 1), known_at=dt.date(2026, 11, 15), kommune=KOMMUNE
     )
     assert "kritik_extern" not in set(result.corrections["indicator_id"])  # stored after the Datenstand
     assert len(result.new_readings) > 0  # the October readings of 5 November
@@ -222,13 +222,17 @@ def test_known_at_limits_the_window(demo_db: Database) -> None:
 def test_termin_after_datenstand_is_a_german_error(demo_db: Database) -> None:
     with pytest.raises(KoraError, match="letzte Termin"):
         changes.build_changes(
-            demo_db, as_of=dt.date(2026, 10, 1), since=dt.date(2026, 10, 20), known_at=dt.date(2026, 10, 1)
+            demo_db,
+            as_of=dt.date(2026, 10, 1),
+            since=dt.date(2026, 10, 20),
+            known_at=dt.date(2026, 10, 1),
+            kommune=KOMMUNE,
         )
 
 
 def test_change_rows_keep_numbers_numeric(demo_db: Database) -> None:
     add_reading(demo_db, "kritik_extern", dt.date(2026, 10, 1), 7.0, at=dt.datetime(2026, 11, 20), comment="=1+1")
-    result = changes.build_changes(demo_db, as_of=dt.date(2026, 10, 1), since=dt.date(2026, 11, 10))
+    result = changes.build_changes(demo_db, as_of=dt.date(2026, 10, 1), since=dt.date(2026, 11, 10), kommune=KOMMUNE)
     rows = change_table.change_rows(result)
     correction = next(r for r in rows if r["Art"] == "Korrektur")
     assert isinstance(correction["Nachher"], float) and correction["Nachher"] == 7.0

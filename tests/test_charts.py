@@ -10,13 +10,14 @@ import pytest
 from kora.db import Database
 from kora.report import charts
 from kora.tracking.status import build_status, series
+from tests.conftest import KOMMUNE
 
 AS_OF = dt.date(2026, 6, 1)
 
 
 @pytest.fixture
 def report(demo_db: Database):
-    return build_status(demo_db, as_of=AS_OF)
+    return build_status(demo_db, as_of=AS_OF, kommune=KOMMUNE)
 
 
 def test_attainment_bars_show_status_words_and_colours(report) -> None:
@@ -42,7 +43,7 @@ def test_attainment_bars_with_missing_attainment() -> None:
 def test_indicator_chart_for_a_sum_indicator(demo_db: Database, report) -> None:
     row = report.indicators.set_index("id").loc["km_umgesetzt"]
     fig = charts.indicator_chart(
-        series(demo_db, "km_umgesetzt", as_of=AS_OF),
+        series(demo_db, "km_umgesetzt", as_of=AS_OF, kommune=KOMMUNE),
         name=row["name"], unit="km", aggregation="sum", direction="up", target=5.0, as_of=AS_OF,
         warning_since=dt.date(2026, 3, 1), status=row["status"],
     )  # fmt: skip
@@ -60,7 +61,7 @@ def test_indicator_chart_for_a_sum_indicator(demo_db: Database, report) -> None:
 
 def test_indicator_chart_for_yes_no(demo_db: Database) -> None:
     fig = charts.indicator_chart(
-        series(demo_db, "koordination_besetzt", as_of=AS_OF),
+        series(demo_db, "koordination_besetzt", as_of=AS_OF, kommune=KOMMUNE),
         name="Koordinierungsstelle besetzt", unit="ja/nein", aggregation="last", direction="yesno", target=1.0,
         as_of=AS_OF,
     )  # fmt: skip
@@ -93,7 +94,7 @@ def test_milestone_timeline_empty() -> None:
 
 def test_hover_names_months_in_german(demo_db: Database) -> None:
     fig = charts.indicator_chart(
-        series(demo_db, "km_umgesetzt", as_of=AS_OF),
+        series(demo_db, "km_umgesetzt", as_of=AS_OF, kommune=KOMMUNE),
         name="km", unit="km", aggregation="sum", direction="up", target=5.0, as_of=AS_OF,
     )  # fmt: skip
     running = next(t for t in fig.data if t.name == "Summe seit Jahresbeginn")

@@ -16,7 +16,7 @@ from kora.errors import KoraError, PlanFileError
 from kora.plan import setup as ops
 from kora.plan.files import CATALOGUE_FILE
 from kora.samples.beispieldaten import has_demo, load_demo, remove_demo
-from tests.conftest import OPERATOR, ROOT, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, ROOT, TODAY
 
 CONTENT_TABLES = (
     "kommunen",
@@ -82,7 +82,7 @@ def test_broken_catalogue_leaves_db_unchanged(db: Database, tmp_path: Path) -> N
 
 
 def test_plan_dict_shape(db: Database) -> None:
-    plan = ops.plan_dict(db)
+    plan = ops.plan_dict(db, kommune=KOMMUNE)
     assert [f["code"] for f in plan["aktionsfelder"]] == ["A", "B", "C", "D"]
     assert [v["nr"] for v in plan["vorhaben"]] == list(range(1, 8))
     keys = {"nr", "aktionsfeld", "title", "zielsetzung", "umsetzungsideen", "meilensteine"}
@@ -98,15 +98,15 @@ def test_demo_loads_until_last_complete_month_and_is_labelled(demo_db: Database)
     assert current["month"].min().date() == dt.date(2025, 1, 1)
     assert current["month"].max().date() == dt.date(2026, 10, 1)
     assert current["is_demo"].all()
-    assert has_demo(demo_db)
+    assert has_demo(demo_db, kommune=KOMMUNE)
 
 
 def test_demo_twice_is_refused_and_remove_leaves_nothing(demo_db: Database) -> None:
     with pytest.raises(KoraError, match="bereits geladen"):
-        load_demo(demo_db, today=TODAY, actor=OPERATOR)
-    remove_demo(demo_db, actor=OPERATOR)
+        load_demo(demo_db, today=TODAY, actor=OPERATOR, kommune=KOMMUNE)
+    remove_demo(demo_db, actor=OPERATOR, kommune=KOMMUNE)
     assert readings_store.count_readings(demo_db) == 0
-    assert not has_demo(demo_db)
+    assert not has_demo(demo_db, kommune=KOMMUNE)
     assert (plan_store.milestones_df(demo_db, "aachen")["status"] == "offen").all()
 
 
@@ -172,5 +172,5 @@ def test_demo_refuses_a_db_with_real_readings(db: Database) -> None:
     )  # fmt: skip
     before = snapshot(db)
     with pytest.raises(KoraError, match="bereits echte Messwerte"):
-        load_demo(db, today=TODAY, actor=OPERATOR)
+        load_demo(db, today=TODAY, actor=OPERATOR, kommune=KOMMUNE)
     assert snapshot(db) == before

@@ -25,7 +25,7 @@ from kora.report.export import pptx as pptx_export
 from kora.report.export import slide_fit
 from kora.tracking.stand import gather
 from kora.tracking.status import build_status
-from tests.conftest import ROOT, TODAY
+from tests.conftest import KOMMUNE, ROOT, TODAY
 from tests.test_changes import add_reading
 
 AS_OF = dt.date(2026, 10, 1)
@@ -39,11 +39,11 @@ def bundle(demo_db: Database) -> export.Bundle:
     """Beispieldaten plus two corrections after the last Termin whose comments are hostile."""
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment=EVIL)
     add_reading(demo_db, "formate_aktiv", AS_OF, 4.0, at=dt.datetime(2026, 11, 20, 11), comment=SCRIPT)
-    return export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY))
+    return export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY, kommune=KOMMUNE))
 
 
 def status_json(db: Database, known_at: dt.date | None = None) -> dict:
-    return json.loads(build_status(db, as_of=AS_OF, known_at=known_at).to_json())
+    return json.loads(build_status(db, as_of=AS_OF, known_at=known_at, kommune=KOMMUNE).to_json())
 
 
 # --- PPTX -------------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ def test_pptx_chart_numbers_match_status_json(demo_db: Database, known_at: dt.da
     """`python -m kora status --json` and the PowerPoint charts show the same attainment."""
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10))  # changes it after known_at
     bundle = export.make_bundle(
-        gather(demo_db, as_of=AS_OF, known_at=known_at, since=dt.date(2026, 11, 1), made_on=TODAY)
+        gather(demo_db, as_of=AS_OF, known_at=known_at, since=dt.date(2026, 11, 1), made_on=TODAY, kommune=KOMMUNE)
     )
     payload = status_json(demo_db, known_at)
     prs = open_pptx(export.render("pptx", bundle))
@@ -321,7 +321,11 @@ def test_xlsx_user_text_stays_text(bundle: export.Bundle) -> None:
 @pytest.mark.parametrize("text", ["=1+1", "+49 241 432-0", "-5 Tage", "@SUM(A1)", "\tTab", "\rCR", "\nLF"])
 def test_xlsx_every_formula_prefix_is_neutralised(demo_db: Database, text: str) -> None:
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment=text)
-    wb = open_xlsx(export.render("xlsx", export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY))))
+    wb = open_xlsx(
+        export.render(
+            "xlsx", export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY, kommune=KOMMUNE))
+        )
+    )
     found = [c for row in wb["Messwerte mit Versionen"].iter_rows() for c in row if c.value == text]
     assert found and all(c.data_type == "s" and c.quotePrefix for c in found)
 
@@ -354,7 +358,7 @@ def test_xlsx_numbers_are_numbers_and_match_status_json(bundle: export.Bundle, d
 
 def test_control_characters_do_not_break_the_files(demo_db: Database) -> None:
     add_reading(demo_db, "kritik_extern", AS_OF, 5.0, at=dt.datetime(2026, 11, 20, 10), comment="a\x00b\x1fc\x0bd")
-    bundle = export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY))
+    bundle = export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY, kommune=KOMMUNE))
     for key in ("pptx", "html", "xlsx"):
         assert export.render(key, bundle)
     wb = open_xlsx(export.render("xlsx", bundle))

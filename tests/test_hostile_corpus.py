@@ -30,7 +30,7 @@ from kora.readings.commit import import_file
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 from kora.report import export
 from kora.tracking.stand import gather
-from tests.conftest import APP, OPERATOR, ROOT, TODAY
+from tests.conftest import APP, KOMMUNE, OPERATOR, ROOT, TODAY
 from tests.data.hostile import make_hostile as corpus
 from tests.test_db import snapshot
 
@@ -57,7 +57,7 @@ def _data(entry: dict[str, Any], tmp_path: Path) -> bytes:
 
 
 def _import(db: Database, name: str, data: bytes) -> Any:
-    return import_file(db, data, filename=name, actor=OPERATOR, reason="Test Korpus", today=TODAY)
+    return import_file(db, data, filename=name, actor=OPERATOR, reason="Test Korpus", today=TODAY, kommune=KOMMUNE)
 
 
 # --- the corpus itself ---------------------------------------------------------------------------
@@ -189,7 +189,7 @@ def test_exports_carry_comment_markup_as_plain_text(db: Database) -> None:
     data = (corpus.HERE / "comments_markup.csv").read_bytes()
     assert _import(db, "comments_markup.csv", data).committed
     bundle = export.make_bundle(
-        gather(db, as_of=dt.date(2026, 10, 1), since=TODAY - dt.timedelta(days=30), made_on=TODAY)
+        gather(db, as_of=dt.date(2026, 10, 1), since=TODAY - dt.timedelta(days=30), made_on=TODAY, kommune=KOMMUNE)
     )
     html = export.render("html", bundle)
     html_text = html.decode("utf-8") if isinstance(html, bytes) else html
@@ -207,5 +207,5 @@ def test_history_tables_show_bidi_controls_as_codes(db: Database) -> None:
 
     data = corpus.csv_bytes([("km_umgesetzt", "2026-01", "0,5", "")])
     assert _import(db, "rechnung\u202ecsv.exe.csv", data).committed
-    shown = upload_history(db)["Datei"].tolist()
+    shown = upload_history(db, kommune=KOMMUNE)["Datei"].tolist()
     assert shown == ["rechnung‹U+202E›csv.exe.csv"]

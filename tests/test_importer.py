@@ -24,7 +24,7 @@ from kora.readings.history import indicator_options, month_options, reading_vers
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 from kora.readings.preview import Preview, preview_upload
 from kora.readings.revert import revert_upload
-from tests.conftest import OPERATOR, ROOT, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, ROOT, TODAY
 from tests.test_db import snapshot
 
 HEADER = "Indikator;Monat;Wert;Kommentar\r\n"
@@ -35,7 +35,7 @@ def csv(*rows: str) -> bytes:
 
 
 def preview(db: Database, data: bytes, name: str = "m.csv", user: str = "kim") -> Preview:
-    return preview_upload(db, data, filename=name, actor=Actor.cli(user), today=TODAY)
+    return preview_upload(db, data, filename=name, actor=Actor.cli(user), today=TODAY, kommune=KOMMUNE)
 
 
 def commit(db: Database, data: bytes, *, reason: str | None = None, user: str = "kim") -> CommitResult:
@@ -81,7 +81,7 @@ def test_changing_a_reported_value_needs_a_korrekturgrund(db: Database) -> None:
     result = commit(db, changed, reason="Doppelt gezählt")
     assert (result.new, result.changed) == (0, 1)
     assert current(db)[("kritik_extern", "2025-02")] == 6.0
-    versions = reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, 2, 1))
+    versions = reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, 2, 1), kommune=KOMMUNE)
     assert versions["Wert"].tolist() == ["6", "5"]
     assert versions["Grund"].tolist() == ["Doppelt gezählt", ""]
 
@@ -116,7 +116,7 @@ def test_every_upload_rejection_and_revert_writes_one_audit_row(db: Database) ->
     with pytest.raises(ValidationError):
         commit_upload(db, p, actor=Actor.cli("kim"))  # already audited by the preview: no second row
     assert audit_count(db) == n + 2
-    revert_upload(db, result.upload_id, actor=Actor.cli("kim"), reason="falsche Datei")
+    revert_upload(db, result.upload_id, actor=Actor.cli("kim"), reason="falsche Datei", kommune=KOMMUNE)
     assert audit_count(db) == n + 3
     actions = audit_store.audit_df(db)[["action", "outcome"]].head(3).values.tolist()
     assert actions == [["upload_ruecknahme", "ok"], ["upload", "abgelehnt"], ["upload", "ok"]]
@@ -125,7 +125,13 @@ def test_every_upload_rejection_and_revert_writes_one_audit_row(db: Database) ->
 def test_dry_run_preview_without_audit(db: Database) -> None:
     n = audit_count(db)
     outcome = import_file(
-        db, csv("kritk_extern;01.2025;4;"), filename="x.csv", actor=Actor.cli("kim"), dry_run=True, today=TODAY
+        db,
+        csv("kritk_extern;01.2025;4;"),
+        filename="x.csv",
+        actor=Actor.cli("kim"),
+        dry_run=True,
+        today=TODAY,
+        kommune=KOMMUNE,
     )
     assert not outcome.ok and audit_count(db) == n
 
@@ -134,19 +140,19 @@ def test_revert_restores_previous_values_and_withdraws_first_reports(db: Databas
     first = commit(db, FIRST)
     second = commit(db, csv("kritik_extern;02.2025;6;", "kritik_extern;03.2025;2;"), reason="Korrektur")
     n_versions = readings_store.count_readings(db)
-    result = revert_upload(db, second.upload_id, actor=Actor.cli("lea"), reason="Korrektur war falsch")
+    result = revert_upload(db, second.upload_id, actor=Actor.cli("lea"), reason="Korrektur war falsch", kommune=KOMMUNE)
     assert (result.restored, result.withdrawn, result.skipped) == (1, 1, 0)
     now = current(db)
     assert now[("kritik_extern", "2025-02")] == 5.0
     assert ("kritik_extern", "2025-03") not in now
     assert readings_store.count_readings(db) == n_versions + 2  # nothing deleted, two versions added
-    history = upload_history(db)
+    history = upload_history(db, kommune=KOMMUNE)
     assert history["Status"].tolist()[:2] == [
         f"Rücknahme von Upload {second.upload_id}",
         f"zurückgenommen durch {result.revert_id}",
     ]
     # a revert can itself be reverted
-    revert_upload(db, result.revert_id, actor=Actor.cli("lea"), reason="doch richtig")
+    revert_upload(db, result.revert_id, actor=Actor.cli("lea"), reason="doch richtig", kommune=KOMMUNE)
     assert current(db)[("kritik_extern", "2025-03")] == 2.0
     assert current(db)[("kritik_extern", "2025-02")] == 6.0
     assert first.upload_id is not None
@@ -155,7 +161,7 @@ def test_revert_restores_previous_values_and_withdraws_first_reports(db: Databas
 def test_revert_leaves_later_corrections_alone(db: Database) -> None:
     first = commit(db, FIRST)
     commit(db, csv("kritik_extern;02.2025;9;"), reason="Nachmeldung")
-    result = revert_upload(db, first.upload_id, actor=Actor.cli("lea"), reason="falsche Datei")
+    result = revert_upload(db, first.upload_id, actor=Actor.cli("lea"), reason="falsche Datei", kommune=KOMMUNE)
     assert (result.withdrawn, result.skipped) == (2, 1)
     assert current(db) == {("kritik_extern", "2025-02"): 9.0}
 
@@ -167,14 +173,14 @@ def test_revert_leaves_a_later_confirmation_with_the_same_value_alone(db: Databa
     second = commit(db, csv("km_umgesetzt;01.2025;1,0;bestätigt durch Bauabnahme"), user="lea")
     assert second.changed == 1  # comment-only change: a new version by lea
     with pytest.raises(KoraError, match="später durch andere Uploads geändert"):
-        revert_upload(db, first.upload_id, actor=Actor.cli("otto"), reason="falsche Datei")
+        revert_upload(db, first.upload_id, actor=Actor.cli("otto"), reason="falsche Datei", kommune=KOMMUNE)
     assert current(db) == {("km_umgesetzt", "2025-01"): 1.0}
-    versions = reading_versions(db, indicator_id="km_umgesetzt", month=dt.date(2025, 1, 1))
+    versions = reading_versions(db, indicator_id="km_umgesetzt", month=dt.date(2025, 1, 1), kommune=KOMMUNE)
     assert versions["Kommentar"].iloc[0] == "bestätigt durch Bauabnahme"
     # mixed: the confirmed cell is skipped, the cell only upload 1 wrote is withdrawn
     third = commit(db, csv("kritik_extern;01.2025;4;", "kritik_extern;02.2025;5;"), user="kim")
     commit(db, csv("kritik_extern;02.2025;5;nachgezählt"), user="lea")
-    result = revert_upload(db, third.upload_id, actor=Actor.cli("otto"), reason="falsche Datei")
+    result = revert_upload(db, third.upload_id, actor=Actor.cli("otto"), reason="falsche Datei", kommune=KOMMUNE)
     assert (result.restored, result.withdrawn, result.skipped) == (0, 1, 1)
     assert "1 Wert blieb unverändert" in result.message and "Upload" in result.message
     assert current(db)[("kritik_extern", "2025-02")] == 5.0
@@ -187,7 +193,7 @@ def test_wide_file_with_a_comment_column_commits_the_comment_with_each_month(db:
     assert p.errors == [] and p.n_new == 2
     commit_upload(db, p, actor=Actor.cli("kim"))
     for month in (1, 2):
-        versions = reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, month, 1))
+        versions = reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, month, 1), kommune=KOMMUNE)
         assert versions["Kommentar"].tolist() == ["Zählung Bürgerbüro"]
 
 
@@ -208,13 +214,13 @@ def test_revert_refusals_change_nothing(
     if setup in ("upload", "reverted"):
         commit(db, FIRST)
     if setup == "reverted":
-        revert_upload(db, 1, actor=Actor.cli("lea"), reason="weg")
+        revert_upload(db, 1, actor=Actor.cli("lea"), reason="weg", kommune=KOMMUNE)
     if setup == "demo":
-        load_demo(db, today=TODAY, actor=OPERATOR)
+        load_demo(db, today=TODAY, actor=OPERATOR, kommune=KOMMUNE)
     before = snapshot(db)
     n = audit_count(db)
     with pytest.raises(error, match=match):
-        revert_upload(db, upload, actor=Actor.cli("lea"), reason=reason)
+        revert_upload(db, upload, actor=Actor.cli("lea"), reason=reason, kommune=KOMMUNE)
     assert snapshot(db) == before
     assert audit_count(db) == n + 1
 
@@ -244,7 +250,7 @@ def test_two_sessions_committing_at_once_lose_and_duplicate_nothing(db: Database
         cur = db.cursor()
         try:
             barrier.wait(timeout=30)
-            outcomes[name] = import_file(cur, data, filename=name, actor=Actor.cli(name), today=TODAY)
+            outcomes[name] = import_file(cur, data, filename=name, actor=Actor.cli(name), today=TODAY, kommune=KOMMUNE)
         except Exception as err:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(err)
 
@@ -287,39 +293,39 @@ def test_comment_text_stays_text(db: Database) -> None:
     commit_upload(db, p, actor=Actor.cli("kim"))
     stored = readings_store.current_readings_df(db, kommune="aachen")["comment"].tolist()
     assert stored == [nasty]
-    versions = reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, 1, 1))
+    versions = reading_versions(db, indicator_id="kritik_extern", month=dt.date(2025, 1, 1), kommune=KOMMUNE)
     assert versions["Kommentar"].tolist() == [nasty]
 
 
 def test_anonymous_preview_is_refused_and_audited(db: Database) -> None:
     n = audit_count(db)
     with pytest.raises(PermissionDenied, match="Anmeldung"):
-        preview_upload(db, FIRST, filename="m.csv", actor=None, today=TODAY)
+        preview_upload(db, FIRST, filename="m.csv", actor=None, today=TODAY, kommune=KOMMUNE)
     assert audit_count(db) == n + 1
 
 
 def test_history_lists_uploads_with_counts_who_and_when(db: Database) -> None:
     commit(db, FIRST, user="kim")
     commit(db, csv("kritik_extern;02.2025;6;", "kritik_extern;03.2025;1;"), reason="Nachtrag", user="lea")
-    history = upload_history(db)
+    history = upload_history(db, kommune=KOMMUNE)
     assert history[["Nr", "Von", "Neu", "Geändert", "Unverändert", "Grund"]].values.tolist() == [
         [2, "lea", 1, 1, 0, "Nachtrag"],
         [1, "kim", 3, 0, 0, ""],
     ]
     assert all(len(t) == 16 for t in history["Zeitpunkt"])  # TT.MM.JJJJ HH:MM
-    options = indicator_options(db)
+    options = indicator_options(db, kommune=KOMMUNE)
     assert [i for i, _ in options] == ["km_umgesetzt", "kritik_extern"]
-    months = month_options(db, indicator_id="kritik_extern")
+    months = month_options(db, indicator_id="kritik_extern", kommune=KOMMUNE)
     assert [label for _, label in months] == ["03/2025", "02/2025", "01/2025"]
 
 
 def test_template_lists_due_cells_and_imports_back(db: Database, tmp_path: Path) -> None:
     commit(db, FIRST)
-    due = templates.due_cells(db, today=TODAY)
+    due = templates.due_cells(db, today=TODAY, kommune=KOMMUNE)
     assert ("kritik_extern", dt.date(2025, 1, 1)) not in set(zip(due["indicator_id"], due["month"], strict=True))
     assert due["month"].max() == dt.date(2026, 10, 1)
     # fill the CSV template like a coordinator would and upload it
-    lines = templates.template_csv(db, today=TODAY).decode("utf-8-sig").splitlines()
+    lines = templates.template_csv(db, today=TODAY, kommune=KOMMUNE).decode("utf-8-sig").splitlines()
     assert lines[0] == "Indikator;Name;Einheit;Monat;Wert;Kommentar"
     filled = [lines[0]]
     for line in lines[1:]:
@@ -332,8 +338,8 @@ def test_template_lists_due_cells_and_imports_back(db: Database, tmp_path: Path)
     p = preview(db, ("\r\n".join(filled) + "\r\n").encode("cp1252"), name="vorlage.csv")
     assert p.errors == [] and p.n_new == 2 * 22 - 0 and p.n_empty > 0
     # the XLSX template reads back (sheet Messwerte, date cells as months)
-    xlsx = templates.template_xlsx(db, today=TODAY)
-    checked = parse_file(xlsx, Catalogue.from_db(db), today=TODAY)
+    xlsx = templates.template_xlsx(db, today=TODAY, kommune=KOMMUNE)
+    checked = parse_file(xlsx, Catalogue.from_db(db, kommune=KOMMUNE), today=TODAY)
     assert [p.message for p in checked.problems] == [
         "Die Datei enthält keine Messwerte (alle Wert-Zellen sind leer). Bitte mindestens einen Wert eintragen."
     ]

@@ -23,7 +23,7 @@ from kora.plan import setup as ops
 from kora.readings.commit import commit_upload
 from kora.readings.preview import preview_upload
 from kora.samples.beispieldaten import load_demo
-from tests.conftest import OPERATOR, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, TODAY
 from tests.data.make_corpus import BROKEN, GOOD
 from tests.test_db import snapshot
 
@@ -34,7 +34,9 @@ EXPECTED = tomllib.loads((BROKEN / "expected.toml").read_text(encoding="utf-8"))
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     database = open_database(tmp_path_factory.mktemp("corpus") / "kora.duckdb")
     ops.init(database, actor=OPERATOR)
-    load_demo(database, today=TODAY, actor=OPERATOR)  # a DB with history, so "unchanged" means something
+    load_demo(
+        database, today=TODAY, actor=OPERATOR, kommune=KOMMUNE
+    )  # a DB with history, so "unchanged" means something
     yield database
     database.close()
 
@@ -51,7 +53,7 @@ def test_broken_file_is_rejected_with_location_and_changes_nothing(corpus_db: Da
     before = snapshot(corpus_db)
     n_audit = len(audit_store.audit_df(corpus_db))
     data = (BROKEN / name).read_bytes()
-    preview = preview_upload(corpus_db, data, filename=name, actor=Actor.cli("test"), today=TODAY)
+    preview = preview_upload(corpus_db, data, filename=name, actor=Actor.cli("test"), today=TODAY, kommune=KOMMUNE)
     assert preview.errors, f"{name} was accepted"
     with pytest.raises(ValidationError):
         commit_upload(corpus_db, preview, actor=Actor.cli("test"), reason="Test")
@@ -77,12 +79,19 @@ def test_same_readings_in_every_format_give_identical_data(tmp_path: Path) -> No
         ops.init(database, actor=OPERATOR)
         names = sorted(p.name for p in GOOD.iterdir())
         first = preview_upload(
-            database, (GOOD / names[0]).read_bytes(), filename=names[0], actor=Actor.cli("t"), today=TODAY
+            database,
+            (GOOD / names[0]).read_bytes(),
+            filename=names[0],
+            actor=Actor.cli("t"),
+            today=TODAY,
+            kommune=KOMMUNE,
         )
         assert commit_upload(database, first, actor=Actor.cli("t")).new == 14
         before = snapshot(database)
         for name in names[1:]:
-            p = preview_upload(database, (GOOD / name).read_bytes(), filename=name, actor=Actor.cli("t"), today=TODAY)
+            p = preview_upload(
+                database, (GOOD / name).read_bytes(), filename=name, actor=Actor.cli("t"), today=TODAY, kommune=KOMMUNE
+            )
             assert p.errors == [], (name, [str(e) for e in p.errors])
             assert (p.n_new, p.n_changed, p.n_unchanged) == (0, 0, 14), name
             assert commit_upload(database, p, actor=Actor.cli("t")).noop

@@ -18,7 +18,7 @@ from kora.db import Database, audit_store, massnahmen_store, readings_store
 from kora.errors import PermissionDenied, ValidationError
 from kora.massnahmen import history, quelle, revert, template, upload
 from kora.readings.preview import preview_upload
-from tests.conftest import OPERATOR, ROOT, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, ROOT, TODAY
 
 K = "aachen"
 HEADER = (
@@ -142,14 +142,14 @@ def test_revert_restores_the_list_and_the_derived_values(db: Database) -> None:
 
 def test_quelle_switch_derives_values_refuses_typed_uploads_and_is_reproducible(db: Database) -> None:
     typed = "Indikator;Monat;Wert\r\nkm_umgesetzt;09.2025;7\r\n".encode("cp1252")
-    assert preview_upload(db, typed, filename="m.csv", actor=OPERATOR, today=TODAY).ok
+    assert preview_upload(db, typed, filename="m.csv", actor=OPERATOR, today=TODAY, kommune=KOMMUNE).ok
     do_import(db, files())
     change = quelle.set_quelle(
         db, OPERATOR, "km_umgesetzt", "massnahmen", reason="Liste ist Quelle", kommune=K, today=TODAY
     )
     assert change.changed and change.derived_versions > 0
     assert current(db, "km_umgesetzt")["2025-09"] == pytest.approx(1.2)
-    refused = preview_upload(db, typed, filename="m.csv", actor=OPERATOR, today=TODAY)
+    refused = preview_upload(db, typed, filename="m.csv", actor=OPERATOR, today=TODAY, kommune=KOMMUNE)
     assert not refused.ok and "Maßnahmenliste" in refused.errors[0].message and refused.errors[0].line == 2
     assert (
         quelle.quellen_at(db, kommune=K, known_at=pd.Timestamp("2020-01-01").to_pydatetime())["km_umgesetzt"]
@@ -176,7 +176,9 @@ def test_only_admins_switch_and_readers_cannot_upload(db: Database) -> None:
     reader = Actor(name="lea", role="leser", source="lokal")
     from kora.access import accounts
 
-    accounts.add_user(db, OPERATOR, "lea", display_name="Lea", role="leser", password="langes-passwort-123")
+    accounts.add_user(
+        db, OPERATOR, "lea", display_name="Lea", role="leser", password="langes-passwort-123", kommune=KOMMUNE
+    )
     with pytest.raises(PermissionDenied):
         upload.preview_list(db, files(), actor=reader, kommune=K)
     with pytest.raises(PermissionDenied):
@@ -254,7 +256,7 @@ def test_brownbag_names_finished_and_moved_maßnahmen_and_exports_the_list(db: D
     assert [i.text for i in brownbag.finished_since(before, now)] == ["M-02 · x"]
     assert "06.2026 → 09.2026 (verschoben)" in brownbag.moved_since(before, now)[0].text
     do_import(db, files())
-    b = make_bundle(gather(db, as_of=dt.date(2026, 10, 1), since=dt.date(2025, 1, 1)))
+    b = make_bundle(gather(db, as_of=dt.date(2026, 10, 1), since=dt.date(2025, 1, 1), kommune=KOMMUNE))
     erfolge = b.deck.slide("erfolge").sections[-1]
     assert [i.text for i in erfolge.items] == ["M-01 · Radfahrstreifen Jülicher Straße, 1,2 km"]
     assert b.deck.slide("massnahmen").table is not None

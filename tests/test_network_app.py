@@ -12,7 +12,7 @@ from kora.db import open_database
 from kora.plan import setup as ops
 from kora.samples import partner_packages
 from kora.samples.beispieldaten import load_demo
-from tests.conftest import APP, OPERATOR
+from tests.conftest import APP, KOMMUNE, OPERATOR
 
 PAGE = "pages/dashboard/staedtevergleich.py"
 CORPUS = Path(__file__).resolve().parent / "data" / "network_broken"
@@ -32,7 +32,7 @@ def open_page() -> AppTest:
 def with_samples(db_path: Path) -> None:
     db = open_database(db_path)
     ops.init(db, actor=OPERATOR)
-    load_demo(db, actor=OPERATOR)
+    load_demo(db, actor=OPERATOR, kommune=KOMMUNE)
     partner_packages.load_samples(db, actor=OPERATOR)
     db.close()
 
@@ -119,9 +119,9 @@ def test_shared_installation_each_person_sees_their_own_kommune_highlighted(
     csv = b"Indikator;Monat;Wert\r\nkm_umgesetzt;01.2026;3\r\n"
     assert import_file(db, csv, filename="m.csv", actor=OPERATOR, kommune="muenchen", today=TODAY).ok
     csv = b"Indikator;Monat;Wert\r\nkm_umgesetzt;01.2026;1\r\n"
-    assert import_file(db, csv, filename="a.csv", actor=OPERATOR, today=TODAY).ok
-    accounts.add_user(db, OPERATOR, "mia", role="admin", password="ein-langes-passwort")
-    accounts.add_user(db, OPERATOR, "ada", role="admin", password="ein-langes-passwort")
+    assert import_file(db, csv, filename="a.csv", actor=OPERATOR, today=TODAY, kommune=KOMMUNE).ok
+    accounts.add_user(db, OPERATOR, "mia", role="admin", password="ein-langes-passwort", kommune=KOMMUNE)
+    accounts.add_user(db, OPERATOR, "ada", role="admin", password="ein-langes-passwort", kommune=KOMMUNE)
     members.set_user_kommune(db, OPERATOR, "mia", "muenchen")
     db.close()
     at = AppTest.from_file(APP, default_timeout=30).run()

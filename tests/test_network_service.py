@@ -19,7 +19,7 @@ from kora.plan import setup as ops
 from kora.plan.files import PLAN_FILE
 from kora.readings.commit import import_file
 from kora.samples.beispieldaten import load_demo
-from tests.conftest import OPERATOR, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, TODAY
 
 HEADER = "Indikator;Monat;Wert\r\n"
 
@@ -206,7 +206,7 @@ def test_export_validates_with_frictionless(two: tuple[Database, Database], monk
 
 def test_beispieldaten_are_never_exported(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KORA_KOMMUNE", raising=False)
-    load_demo(db, actor=OPERATOR, today=TODAY)
+    load_demo(db, actor=OPERATOR, today=TODAY, kommune=KOMMUNE)
     with pytest.raises(KoraError, match="Beispieldaten werden nie exportiert"):
         service.export_package(db, actor=OPERATOR, today=TODAY)
 

@@ -27,7 +27,7 @@ from kora.readings.commit import commit_upload, import_file
 from kora.readings.preview import preview_upload
 from kora.readings.revert import revert_upload
 from kora.samples.beispieldaten import load_demo, remove_demo
-from tests.conftest import OPERATOR, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, TODAY
 
 IND = "zuarbeit_stunden"  # belongs to Vorhaben 2 only
 THIS, OTHER = 2, 1
@@ -96,12 +96,12 @@ def _build_template(path: Path, *, with_upload: bool) -> Path:
     setup.init(db, actor=OPERATOR)
     setup.init(db, plan_path=second_plan(path.parent), actor=OPERATOR)
     for name, (role, vorhaben) in PEOPLE.items():
-        accounts.add_user(db, OPERATOR, name, role=role, vorhaben=vorhaben, email=f"{name}@aachen.de")
+        accounts.add_user(db, OPERATOR, name, role=role, vorhaben=vorhaben, email=f"{name}@aachen.de", kommune=KOMMUNE)
     for name, (role, vorhaben) in SECOND_PEOPLE.items():
         accounts.add_user(db, OPERATOR, name, role=role, vorhaben=vorhaben, email=f"{name}@muenchen.de", kommune=SECOND)
         members.set_user_kommune(db, OPERATOR, name, SECOND)
     if with_upload:
-        import_file(db, NEW_FILE, filename="erst.csv", actor=OPERATOR, today=TODAY)
+        import_file(db, NEW_FILE, filename="erst.csv", actor=OPERATOR, today=TODAY, kommune=KOMMUNE)
     db.checkpoint()
     db.close()
     return path
@@ -146,70 +146,85 @@ def actor_for(db: Database, role: str) -> Actor | None:
 
 def upload_commit(db: Database, actor: Actor | None) -> None:
     data = (HEADER + f"{IND};03.2025;12;\r\n").encode()
-    preview = preview_upload(db, data, filename="neu.csv", actor=OPERATOR, today=TODAY)
+    preview = preview_upload(db, data, filename="neu.csv", actor=OPERATOR, today=TODAY, kommune=KOMMUNE)
     commit_upload(db, preview, actor=actor)
 
 
 def correction(db: Database, actor: Actor | None) -> None:
-    preview = preview_upload(db, CORRECTION, filename="korr.csv", actor=OPERATOR, today=TODAY)
+    preview = preview_upload(db, CORRECTION, filename="korr.csv", actor=OPERATOR, today=TODAY, kommune=KOMMUNE)
     assert preview.needs_reason
     commit_upload(db, preview, actor=actor, reason="Doppelt gezählt")
 
 
 def revert(db: Database, actor: Actor | None) -> None:
-    revert_upload(db, 1, actor=actor, reason="falsche Datei")
+    revert_upload(db, 1, actor=actor, reason="falsche Datei", kommune=KOMMUNE)
 
 
 def target_edit(db: Database, actor: Actor | None) -> None:
-    edits.set_plan_value(db, actor, IND, field="target", year=2026, value=9.0, reason="Beschluss AK")
+    edits.set_plan_value(db, actor, IND, field="target", year=2026, value=9.0, reason="Beschluss AK", kommune=KOMMUNE)
 
 
 def baseline_edit(db: Database, actor: Actor | None) -> None:
-    edits.set_plan_value(db, actor, IND, field="baseline", value=17.0, reason="Nacherhebung")
+    edits.set_plan_value(db, actor, IND, field="baseline", value=17.0, reason="Nacherhebung", kommune=KOMMUNE)
 
 
 def weight_edit(db: Database, actor: Actor | None) -> None:
-    edits.set_plan_value(db, actor, IND, field="weight", value=2.0, reason="Schwerpunkt")
+    edits.set_plan_value(db, actor, IND, field="weight", value=2.0, reason="Schwerpunkt", kommune=KOMMUNE)
 
 
 def milestone_edit(db: Database, actor: Actor | None) -> None:
     edits.set_milestone(
-        db, actor, MILESTONE, status="erreicht", reached_on=dt.date(2026, 3, 1), reason="Protokoll", today=TODAY
+        db,
+        actor,
+        MILESTONE,
+        status="erreicht",
+        reached_on=dt.date(2026, 3, 1),
+        reason="Protokoll",
+        today=TODAY,
+        kommune=KOMMUNE,
     )
 
 
 def assignment(db: Database, actor: Actor | None) -> None:
-    accounts.set_assignments(db, actor, "otto", vorhaben=[OTHER, 3])  # otto is also a role: he may not
+    accounts.set_assignments(db, actor, "otto", vorhaben=[OTHER, 3], kommune=KOMMUNE)  # otto is also a role: he may not
 
 
 def user_add(db: Database, actor: Actor | None) -> None:
-    accounts.add_user(db, actor, "neu", role="leser")
+    accounts.add_user(db, actor, "neu", role="leser", kommune=KOMMUNE)
 
 
 def user_change(db: Database, actor: Actor | None) -> None:
-    accounts.update_user(db, actor, "bea", role="admin")
+    accounts.update_user(db, actor, "bea", role="admin", kommune=KOMMUNE)
 
 
 def user_disable(db: Database, actor: Actor | None) -> None:
-    accounts.set_disabled(db, actor, "bea")
+    accounts.set_disabled(db, actor, "bea", kommune=KOMMUNE)
 
 
 def user_form(db: Database, actor: Actor | None) -> None:
     accounts.edit_user(
-        db, actor, "bea", role="koordination", display_name="Bea", email=None, password=None, disabled=False
+        db,
+        actor,
+        "bea",
+        role="koordination",
+        display_name="Bea",
+        email=None,
+        password=None,
+        disabled=False,
+        kommune=KOMMUNE,
     )
 
 
 def user_password(db: Database, actor: Actor | None) -> None:
-    accounts.change_password(db, actor, "bea", "ein-neues-passwort")
+    accounts.change_password(db, actor, "bea", "ein-neues-passwort", kommune=KOMMUNE)
 
 
 def demo_load(db: Database, actor: Actor | None) -> None:
-    load_demo(db, actor=actor, today=TODAY)
+    load_demo(db, actor=actor, today=TODAY, kommune=KOMMUNE)
 
 
 def demo_remove(db: Database, actor: Actor | None) -> None:
-    remove_demo(db, actor=actor)
+    remove_demo(db, actor=actor, kommune=KOMMUNE)
 
 
 def plan_reload(db: Database, actor: Actor | None) -> None:
@@ -255,7 +270,7 @@ ENTRY_POINTS: dict[str, tuple[Callable[[Database, Actor | None], None], set[str]
 def test_write_matrix(perm_db: Database, entry: str, role: str) -> None:
     write, allowed, action = ENTRY_POINTS[entry]
     if entry == "beispieldaten_entfernen":
-        load_demo(perm_db, actor=OPERATOR, today=TODAY)
+        load_demo(perm_db, actor=OPERATOR, today=TODAY, kommune=KOMMUNE)
     actor = actor_for(perm_db, role)
     before = snapshot(perm_db)
     audit_before = audit_rows(perm_db)
@@ -291,10 +306,12 @@ def test_refusal_names_what_is_missing(perm_db: Database) -> None:
 
 
 def test_shared_indicator_may_be_written_by_a_coordinator_of_any_of_its_vorhaben(perm_db: Database) -> None:
-    accounts.set_assignments(perm_db, OPERATOR, "kim", vorhaben=[6])  # abstimmungsschleifen serves 4 and 6
+    accounts.set_assignments(
+        perm_db, OPERATOR, "kim", vorhaben=[6], kommune=KOMMUNE
+    )  # abstimmungsschleifen serves 4 and 6
     kim = actor_for(perm_db, "koordination_dieses")
     data = (HEADER + "abstimmungsschleifen;01.2025;3;\r\n").encode()
-    preview = preview_upload(perm_db, data, filename="a.csv", actor=kim, today=TODAY)
+    preview = preview_upload(perm_db, data, filename="a.csv", actor=kim, today=TODAY, kommune=KOMMUNE)
     assert preview.forbidden == []
     assert commit_upload(perm_db, preview, actor=kim).new == 1
 
@@ -302,7 +319,7 @@ def test_shared_indicator_may_be_written_by_a_coordinator_of_any_of_its_vorhaben
 def test_mixed_file_is_refused_whole_and_the_preview_says_why(perm_db: Database) -> None:
     kim = actor_for(perm_db, "koordination_dieses")
     data = (HEADER + f"{IND};04.2025;11;\r\nkritik_extern;04.2025;40;\r\n").encode()
-    preview = preview_upload(perm_db, data, filename="mix.csv", actor=kim, today=TODAY)
+    preview = preview_upload(perm_db, data, filename="mix.csv", actor=kim, today=TODAY, kommune=KOMMUNE)
     assert preview.forbidden == ["kritik_extern"]
     assert "kritik_extern" in preview.forbidden_message and "Vorhaben 2" in preview.forbidden_message
     before = snapshot(perm_db)
@@ -318,7 +335,7 @@ def test_out_of_scope_preview_is_refused_and_audited_once(perm_db: Database) -> 
     data = (HEADER + f"{IND};04.2025;11;\r\nkritik_extern;04.2025;40;\r\n").encode()
     before = snapshot(perm_db)
     audit_before = audit_rows(perm_db)
-    preview = preview_upload(perm_db, data, filename="mix.csv", actor=kim, today=TODAY)
+    preview = preview_upload(perm_db, data, filename="mix.csv", actor=kim, today=TODAY, kommune=KOMMUNE)
     assert preview.forbidden == ["kritik_extern"]
     assert snapshot(perm_db) == before
     new = audit_rows(perm_db)[len(audit_before) :]
@@ -327,8 +344,15 @@ def test_out_of_scope_preview_is_refused_and_audited_once(perm_db: Database) -> 
     assert row["object"] == "mix.csv" and "kritik_extern" in row["detail"]
     # in scope: a preview writes no audit row; a dry run of the refused file writes none either
     n = len(audit_rows(perm_db))
-    preview_upload(perm_db, (HEADER + f"{IND};04.2025;11;\r\n").encode(), filename="ok.csv", actor=kim, today=TODAY)
-    import_file(perm_db, data, filename="mix.csv", actor=kim, today=TODAY, dry_run=True)
+    preview_upload(
+        perm_db,
+        (HEADER + f"{IND};04.2025;11;\r\n").encode(),
+        filename="ok.csv",
+        actor=kim,
+        today=TODAY,
+        kommune=KOMMUNE,
+    )
+    import_file(perm_db, data, filename="mix.csv", actor=kim, today=TODAY, dry_run=True, kommune=KOMMUNE)
     assert len(audit_rows(perm_db)) == n
 
 
@@ -337,7 +361,14 @@ def test_out_of_scope_cli_import_is_refused_with_one_audit_row(perm_db: Database
     before = snapshot(perm_db)
     audit_before = audit_rows(perm_db)
     with pytest.raises(PermissionDenied, match="zuarbeit_stunden"):
-        import_file(perm_db, (HEADER + f"{IND};06.2025;9;\r\n").encode(), filename="x.csv", actor=otto, today=TODAY)
+        import_file(
+            perm_db,
+            (HEADER + f"{IND};06.2025;9;\r\n").encode(),
+            filename="x.csv",
+            actor=otto,
+            today=TODAY,
+            kommune=KOMMUNE,
+        )
     assert snapshot(perm_db) == before
     new = audit_rows(perm_db)[len(audit_before) :]
     assert [(who, a, o) for _, who, a, o in new] == [("otto", "upload", "verweigert")]
@@ -346,23 +377,28 @@ def test_out_of_scope_cli_import_is_refused_with_one_audit_row(perm_db: Database
 def test_unchanged_cells_of_other_vorhaben_do_not_block_an_upload(perm_db: Database) -> None:
     """A coordinator may re-upload a sheet that repeats others' values unchanged: only writes count."""
     import_file(
-        perm_db, (HEADER + "kritik_extern;01.2025;50;\r\n").encode(), filename="o.csv", actor=OPERATOR, today=TODAY
+        perm_db,
+        (HEADER + "kritik_extern;01.2025;50;\r\n").encode(),
+        filename="o.csv",
+        actor=OPERATOR,
+        today=TODAY,
+        kommune=KOMMUNE,
     )
     kim = actor_for(perm_db, "koordination_dieses")
     data = (HEADER + f"{IND};05.2025;11;\r\nkritik_extern;01.2025;50;\r\n").encode()
-    preview = preview_upload(perm_db, data, filename="voll.csv", actor=kim, today=TODAY)
+    preview = preview_upload(perm_db, data, filename="voll.csv", actor=kim, today=TODAY, kommune=KOMMUNE)
     assert preview.forbidden == []
     assert commit_upload(perm_db, preview, actor=kim).new == 1
 
 
 def test_single_indicator_assignment(perm_db: Database) -> None:
-    accounts.set_assignments(perm_db, OPERATOR, "otto", indicators=["formate_aktiv"])
+    accounts.set_assignments(perm_db, OPERATOR, "otto", indicators=["formate_aktiv"], kommune=KOMMUNE)
     otto = actor_for(perm_db, "koordination_anderes")
     ok = (HEADER + "formate_aktiv;01.2025;2;\r\n").encode()
-    import_file(perm_db, ok, filename="f.csv", actor=otto, today=TODAY)
+    import_file(perm_db, ok, filename="f.csv", actor=otto, today=TODAY, kommune=KOMMUNE)
     other_of_vorhaben_7 = (HEADER + "erwartungen_dokumentiert;01.2025;20;\r\n").encode()
     with pytest.raises(PermissionDenied):
-        import_file(perm_db, other_of_vorhaben_7, filename="e.csv", actor=otto, today=TODAY)
+        import_file(perm_db, other_of_vorhaben_7, filename="e.csv", actor=otto, today=TODAY, kommune=KOMMUNE)
 
 
 def test_role_comes_from_the_database_not_from_the_session(perm_db: Database) -> None:
@@ -371,11 +407,11 @@ def test_role_comes_from_the_database_not_from_the_session(perm_db: Database) ->
     with pytest.raises(PermissionDenied, match="Leser"):
         target_edit(perm_db, forged)
     kim = actor_for(perm_db, "koordination_dieses")
-    accounts.set_disabled(perm_db, OPERATOR, "kim")
+    accounts.set_disabled(perm_db, OPERATOR, "kim", kommune=KOMMUNE)
     with pytest.raises(PermissionDenied, match="deaktiviert"):
         upload_commit(perm_db, kim)
-    accounts.set_disabled(perm_db, OPERATOR, "kim", disabled=False)
-    accounts.set_assignments(perm_db, OPERATOR, "kim", vorhaben=[OTHER])
+    accounts.set_disabled(perm_db, OPERATOR, "kim", disabled=False, kommune=KOMMUNE)
+    accounts.set_assignments(perm_db, OPERATOR, "kim", vorhaben=[OTHER], kommune=KOMMUNE)
     with pytest.raises(PermissionDenied):
         upload_commit(perm_db, kim)  # the session still says Vorhaben 2; the DB says 1
 
@@ -406,11 +442,11 @@ def test_cli_operator_is_admin_and_recorded_with_the_os_user(perm_db: Database) 
 def test_last_admin_cannot_be_disabled_or_demoted(perm_db: Database) -> None:
     from kora.errors import KoraError
 
-    accounts.set_disabled(perm_db, OPERATOR, "mia")  # München's admin: ada is then the last one
+    accounts.set_disabled(perm_db, OPERATOR, "mia", kommune=KOMMUNE)  # München's admin: ada is then the last one
     with pytest.raises(KoraError, match="letzte aktive Admin"):
-        accounts.set_disabled(perm_db, OPERATOR, "ada")
+        accounts.set_disabled(perm_db, OPERATOR, "ada", kommune=KOMMUNE)
     with pytest.raises(KoraError, match="letzte aktive Admin"):
-        accounts.update_user(perm_db, OPERATOR, "ada", role="leser")
+        accounts.update_user(perm_db, OPERATOR, "ada", role="leser", kommune=KOMMUNE)
 
 
 # --- a shared installation: two Kommunen, each one's people only in theirs -----------------------

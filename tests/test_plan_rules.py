@@ -17,7 +17,7 @@ from kora.db import Database
 from kora.errors import PlanFileError, ValidationError
 from kora.plan import edits, rules
 from kora.plan.files import CATALOGUE_FILE, PLAN_FILE, load_plan
-from tests.conftest import OPERATOR
+from tests.conftest import KOMMUNE, OPERATOR
 
 # (indicator, field, year, value, accepted): steckbriefe_anteil is a % (0..100), koordination_besetzt
 # ja/nein, kritik_extern a count (ganzzahlig, min 0).
@@ -86,7 +86,9 @@ def test_the_admin_edit_applies_the_same_rules(
     db: Database, ind_id: str, field: str, year: int | None, value: float, accepted: bool
 ) -> None:
     def edit() -> edits.PlanChange:
-        return edits.set_plan_value(db, OPERATOR, ind_id, field=field, value=value, year=year, reason="Regeltest")
+        return edits.set_plan_value(
+            db, OPERATOR, ind_id, field=field, value=value, year=year, reason="Regeltest", kommune=KOMMUNE
+        )
 
     if accepted:
         edit()

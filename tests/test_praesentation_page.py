@@ -12,7 +12,7 @@ from kora import periods
 from kora.db import open_database
 from kora.plan import setup
 from kora.samples.beispieldaten import load_demo
-from tests.conftest import APP, OPERATOR, ROOT, TODAY
+from tests.conftest import APP, KOMMUNE, OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading
 
 PAGE = "pages/vortrag/praesentation.py"
@@ -30,7 +30,7 @@ def open_page() -> AppTest:
 def with_demo(path: Path) -> None:
     db = open_database(path)
     setup.init(db, actor=OPERATOR)
-    load_demo(db, today=TODAY, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR, kommune=KOMMUNE)
     db.close()
 
 

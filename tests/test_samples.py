@@ -13,7 +13,7 @@ from kora.plan.model import Plan
 from kora.samples.beispieldaten import has_demo, has_readings, milestone_batches, reading_batches
 from kora.samples.demo import demo_milestone_events
 from kora.samples.network import KINDS, _Calendar, _indicator, indicator_vorhaben, synthetic_plan
-from tests.conftest import TODAY
+from tests.conftest import KOMMUNE, TODAY
 
 
 @pytest.mark.parametrize(("i", "vorhaben"), [(1, (2,)), (4, (5,)), (0, (1, 2)), (5, (1, 6)), (10, (5, 6)), (7, (2,))])
@@ -97,7 +97,7 @@ def test_milestone_batches_match_the_demo_events(plan: Plan, today: dt.date) -> 
 
 
 def test_demo_load_is_one_write_with_one_audit_row(demo_db: Database) -> None:
-    assert has_demo(demo_db) and has_readings(demo_db)
+    assert has_demo(demo_db, kommune=KOMMUNE) and has_readings(demo_db, kommune=KOMMUNE)
     log = audit_store.audit_df(demo_db, action="beispieldaten_geladen")
     assert len(log) == 1
     uploads = readings_store.uploads_df(demo_db, kommune="aachen")

@@ -13,7 +13,7 @@ from kora.report import slides
 from kora.report.deck import Deck
 from kora.tracking.changes import build_changes
 from kora.tracking.status import build_status
-from tests.conftest import TODAY
+from tests.conftest import KOMMUNE, TODAY
 from tests.test_changes import add_reading
 
 AS_OF = dt.date(2026, 10, 1)
@@ -21,9 +21,9 @@ SINCE = dt.date(2026, 10, 29)
 
 
 def make_deck(db: Database, *, as_of: dt.date = AS_OF, since: dt.date = SINCE) -> tuple[Deck, object]:
-    report = build_status(db, as_of=as_of)
-    changes = build_changes(db, as_of=as_of, since=since, report=report)
-    return slides.build_deck(report, changes, ops.plan_dict(db), made_on=TODAY), report
+    report = build_status(db, as_of=as_of, kommune=KOMMUNE)
+    changes = build_changes(db, as_of=as_of, since=since, report=report, kommune=KOMMUNE)
+    return slides.build_deck(report, changes, ops.plan_dict(db, kommune=KOMMUNE), made_on=TODAY), report
 
 
 def test_slide_order_and_german_titles(demo_db: Database) -> None:
@@ -69,7 +69,7 @@ def test_numbers_are_those_of_the_status_report(demo_db: Database) -> None:
 
 def test_support_slide_names_the_partner_cities_of_off_track_vorhaben(demo_db: Database) -> None:
     deck, report = make_deck(demo_db)
-    plan = ops.plan_dict(demo_db)
+    plan = ops.plan_dict(demo_db, kommune=KOMMUNE)
     off = set(report.indicators.loc[report.indicators["status"] == "off_track", "id"])
     assert off, "Beispieldaten should have off-track indicators"
     table = deck.slide("unterstuetzung").table

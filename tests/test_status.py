@@ -23,7 +23,7 @@ from kora.plan import setup as ops
 from kora.plan.model import Plan
 from kora.samples.network import build_network_db
 from kora.tracking.status import build_status, series
-from tests.conftest import OPERATOR, ROOT
+from tests.conftest import KOMMUNE, OPERATOR, ROOT
 
 D = dt.date
 KM = "km_umgesetzt"
@@ -136,7 +136,7 @@ def test_bad_arguments_give_german_errors(km_db: Path, args: list[str], message:
 
 def test_to_json_is_exactly_the_cli_output(km_db: Path) -> None:
     with open_database(km_db) as db:
-        report = build_status(db, as_of=D(2025, 6, 1))
+        report = build_status(db, as_of=D(2025, 6, 1), kommune=KOMMUNE)
     out = kora("status", "--json", "--as-of", "2025-06", db=km_db)
     assert out.stdout == report.to_json() + "\n"
     assert "\n" not in report.to_json()  # compact unless asked
@@ -195,7 +195,7 @@ def corrected_db(db: Database) -> Database:
 def test_corrections_with_known_at(
     corrected_db: Database, known_at: dt.date | None, value: float | None, months: int
 ) -> None:
-    report = build_status(corrected_db, as_of=D(2025, 2, 1), known_at=known_at)
+    report = build_status(corrected_db, as_of=D(2025, 2, 1), known_at=known_at, kommune=KOMMUNE)
     row = report.indicators.set_index("id").loc[KM]
     if value is None:
         assert pd.isna(row["value"]) and row["status"] == "no_data"
@@ -206,8 +206,12 @@ def test_corrections_with_known_at(
 
 def test_withdrawn_reading_counts_until_withdrawn(corrected_db: Database) -> None:
     add_readings(corrected_db, [(KM, D(2025, 1, 1), None)], at=dt.datetime(2025, 5, 5, 9), reason="zurückgezogen")
-    now = build_status(corrected_db, as_of=FEB).indicators.set_index("id").loc[KM]
-    before = build_status(corrected_db, as_of=FEB, known_at=D(2025, 5, 1)).indicators.set_index("id").loc[KM]
+    now = build_status(corrected_db, as_of=FEB, kommune=KOMMUNE).indicators.set_index("id").loc[KM]
+    before = (
+        build_status(corrected_db, as_of=FEB, known_at=D(2025, 5, 1), kommune=KOMMUNE)
+        .indicators.set_index("id")
+        .loc[KM]
+    )
     assert (now["value"], now["months_reported"]) == (0.5, 1)
     assert (before["value"], before["months_reported"]) == (1.0, 2)
 
@@ -218,17 +222,22 @@ def test_known_at_date_is_the_end_of_the_local_day(db: Database) -> None:
     assert normalize_known_at(D(2025, 3, 31)) == dt.datetime(2025, 3, 31, 21, 59, 59, 999999)
     march = D(2025, 3, 1)
     assert (
-        build_status(db, as_of=march, known_at=D(2025, 3, 31)).indicators.set_index("id").loc[KM, "months_reported"]
+        build_status(db, as_of=march, known_at=D(2025, 3, 31), kommune=KOMMUNE)
+        .indicators.set_index("id")
+        .loc[KM, "months_reported"]
         == 0
     )
     assert (
-        build_status(db, as_of=march, known_at=D(2025, 4, 1)).indicators.set_index("id").loc[KM, "months_reported"] == 1
+        build_status(db, as_of=march, known_at=D(2025, 4, 1), kommune=KOMMUNE)
+        .indicators.set_index("id")
+        .loc[KM, "months_reported"]
+        == 1
     )
 
 
 def test_series_is_reproducible_with_known_at(corrected_db: Database) -> None:
-    brownbag = series(corrected_db, KM, as_of=FEB, known_at=D(2025, 3, 31))
-    today = series(corrected_db, KM, as_of=FEB)
+    brownbag = series(corrected_db, KM, as_of=FEB, known_at=D(2025, 3, 31), kommune=KOMMUNE)
+    today = series(corrected_db, KM, as_of=FEB, kommune=KOMMUNE)
     assert brownbag["value"].iloc[:2].tolist() == [0.5, 1.5]
     assert today["value"].iloc[:2].tolist() == [0.5, 0.5]
     assert today["running"].iloc[1] == 1.0
@@ -238,7 +247,7 @@ def test_series_is_reproducible_with_known_at(corrected_db: Database) -> None:
 
 
 def test_report_on_demo_data(demo_db: Database, plan: Plan) -> None:
-    report = build_status(demo_db, as_of=D(2026, 10, 1))
+    report = build_status(demo_db, as_of=D(2026, 10, 1), kommune=KOMMUNE)
     ind = report.indicators
     assert len(ind) == len(plan.indicators) and report.demo
     assert set(ind["status"]) <= set(metrics.STATUS_ORDER)
@@ -255,7 +264,7 @@ def test_report_on_demo_data(demo_db: Database, plan: Plan) -> None:
     assert report.milestones["due"] >= report.milestones["reached_on_time"]
     # the chart series agrees with the table
     km = ind.set_index("id").loc[KM]
-    s = series(demo_db, KM, as_of=D(2026, 10, 1))
+    s = series(demo_db, KM, as_of=D(2026, 10, 1), kommune=KOMMUNE)
     assert s["running"].iloc[9] == pytest.approx(km["value"])
     assert s["forecast"].iloc[11] == pytest.approx(km["forecast"])
 
@@ -264,7 +273,7 @@ def test_unknown_kommune_and_indicator(db: Database) -> None:
     with pytest.raises(NotFoundError, match="gibtsnicht"):
         build_status(db, kommune="gibtsnicht", as_of=D(2025, 6, 1))
     with pytest.raises(NotFoundError, match="gibtsnicht"):
-        series(db, "gibtsnicht", as_of=D(2025, 6, 1))
+        series(db, "gibtsnicht", as_of=D(2025, 6, 1), kommune=KOMMUNE)
 
 
 def test_status_store_agrees_with_readings_store(corrected_db: Database) -> None:
@@ -344,12 +353,16 @@ def test_known_at_shows_the_targets_as_they_were(demo_db: Database) -> None:
     from tests.conftest import OPERATOR
 
     before_edit = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=1)
-    admin.set_plan_value(demo_db, OPERATOR, "km_umgesetzt", field="target", year=2026, value=2.0, reason="Test")
-    admin.set_plan_value(demo_db, OPERATOR, "km_umgesetzt", field="target", year=2026, value=3.0, reason="Test 2")
-    admin.set_plan_value(demo_db, OPERATOR, "kritik_extern", field="weight", value=3.0, reason="Test")
+    admin.set_plan_value(
+        demo_db, OPERATOR, "km_umgesetzt", field="target", year=2026, value=2.0, reason="Test", kommune=KOMMUNE
+    )
+    admin.set_plan_value(
+        demo_db, OPERATOR, "km_umgesetzt", field="target", year=2026, value=3.0, reason="Test 2", kommune=KOMMUNE
+    )
+    admin.set_plan_value(demo_db, OPERATOR, "kritik_extern", field="weight", value=3.0, reason="Test", kommune=KOMMUNE)
     as_of = dt.date(2026, 10, 1)
-    now = build_status(demo_db, as_of=as_of).indicators.set_index("id")
-    then = build_status(demo_db, as_of=as_of, known_at=before_edit).indicators.set_index("id")
+    now = build_status(demo_db, as_of=as_of, kommune=KOMMUNE).indicators.set_index("id")
+    then = build_status(demo_db, as_of=as_of, known_at=before_edit, kommune=KOMMUNE).indicators.set_index("id")
     assert now.loc["km_umgesetzt", "target"] == 3.0
     assert then.loc["km_umgesetzt", "target"] == 5.0
     assert now.loc["kritik_extern", "weight"] == 3.0

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from kora.access.roles import Actor
 from kora.db import open_database, readings_store
 from kora.plan import setup as ops
-from tests.conftest import APP, OPERATOR, ROOT
+from tests.conftest import APP, KOMMUNE, OPERATOR, ROOT
 
 UPLOAD = "pages/messwerte/upload.py"
 HISTORY = "pages/messwerte/historie.py"
@@ -101,7 +101,7 @@ def committed_db(app_env: Path) -> Path:
     db = open_database(app_env)
     try:
         ops.init(db, actor=OPERATOR)
-        import_file(db, GOOD, filename="m.csv", actor=Actor.cli("Kim"))
+        import_file(db, GOOD, filename="m.csv", actor=Actor.cli("Kim"), kommune=KOMMUNE)
     finally:
         db.close()
     return app_env

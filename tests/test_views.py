@@ -12,13 +12,14 @@ from kora.db import Database
 from kora.plan import setup as ops
 from kora.report import tables as views
 from kora.tracking.status import build_status
+from tests.conftest import KOMMUNE
 
 AS_OF = dt.date(2026, 10, 1)
 
 
 @pytest.fixture
 def report(demo_db: Database):
-    return build_status(demo_db, as_of=AS_OF)
+    return build_status(demo_db, as_of=AS_OF, kommune=KOMMUNE)
 
 
 def test_field_cards_one_per_aktionsfeld(report) -> None:
@@ -31,7 +32,7 @@ def test_field_cards_one_per_aktionsfeld(report) -> None:
 
 
 def test_field_cards_delta_to_previous_month(demo_db: Database, report) -> None:
-    previous = build_status(demo_db, as_of=dt.date(2026, 9, 1))
+    previous = build_status(demo_db, as_of=dt.date(2026, 9, 1), kommune=KOMMUNE)
     card = views.field_cards(report, previous)[0]
     prev_att = previous.aktionsfelder.set_index("code").loc["A", "attainment"]
     assert card["delta"] == pytest.approx(card["attainment"] - prev_att)
@@ -79,7 +80,7 @@ def test_escape_md(text: str, expected: str) -> None:
 
 
 def test_partner_matrix_matches_the_seed(db: Database) -> None:
-    plan = ops.plan_dict(db)
+    plan = ops.plan_dict(db, kommune=KOMMUNE)
     matrix = views.partner_matrix(plan)
     assert matrix.loc["Frankfurt am Main", "Anzahl Vorhaben"] == 6  # all but Vorhaben 3
     assert matrix.loc["Hannover", "1 (A)"] == "●"
@@ -114,7 +115,7 @@ def test_ideas_markdown_nests_teilvorhaben() -> None:
 
 
 def test_january_says_why_there_is_no_change_to_the_previous_month(demo_db: Database) -> None:
-    january = build_status(demo_db, as_of=dt.date(2026, 1, 1))
+    january = build_status(demo_db, as_of=dt.date(2026, 1, 1), kommune=KOMMUNE)
     cards = views.field_cards(january, None)
     assert {c["delta_text"] for c in cards} == {"neues Berichtsjahr: kein Vormonatsvergleich"}
 
@@ -133,5 +134,9 @@ def test_start_text_says_where_the_path_starts(report, indicator: str, expected:
 
 
 def test_start_text_in_the_first_plan_year_is_the_baseline(demo_db: Database) -> None:
-    row = build_status(demo_db, as_of=dt.date(2025, 6, 1)).indicators.set_index("id").loc["abstimmungsschleifen"]
+    row = (
+        build_status(demo_db, as_of=dt.date(2025, 6, 1), kommune=KOMMUNE)
+        .indicators.set_index("id")
+        .loc["abstimmungsschleifen"]
+    )
     assert views.start_text(row) == "4 (Ausgangswert)"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -23,13 +23,13 @@ from kora.db import Database, audit_store, auth_store, plan_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError, ValidationError
 from kora.periods import utcnow
-from kora.plan.model import DEFAULT_KOMMUNE
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def _username(username: str) -> str:
@@ -113,12 +113,12 @@ def _scope(
     return pairs
 
 
-def _serialised(write: Callable[..., T]) -> Callable[..., T]:
+def _serialised(write: Callable[Concatenate[Database, P], T]) -> Callable[Concatenate[Database, P], T]:
     """Run a whole account write under the DB's write lock: uniqueness and last-admin checks
     read before they write, and two admin sessions must not both pass the check."""
 
     @functools.wraps(write)
-    def locked(db: Database, *args: Any, **kwargs: Any) -> T:
+    def locked(db: Database, *args: P.args, **kwargs: P.kwargs) -> T:
         with db.write_lock:
             return write(db, *args, **kwargs)
 
@@ -137,7 +137,7 @@ def add_user(
     password: str | None = None,
     vorhaben: Iterable[int | str] = (),
     indicators: Iterable[str] = (),
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
 ) -> str:
     """Create an account; returns the (normalised) username. `password=None`: SSO only."""
     name_for_audit = (username or "").strip()
@@ -195,7 +195,7 @@ def update_user(
     role: str | None = None,
     display_name: str | None = None,
     email: str | None = None,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
 ) -> None:
     """Change role, display name or e-mail (only the given fields)."""
     edit_user(db, actor, username, role=role, display_name=display_name, email=email, kommune=kommune)
@@ -212,7 +212,7 @@ def edit_user(
     email: str | None = None,
     password: str | None = None,
     disabled: bool | None = None,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
 ) -> None:
     """Change any of role, display name, e-mail ("" clears it), password, disabled flag (None =
     unchanged): every check first, then one transaction — all or nothing.
@@ -256,9 +256,7 @@ def edit_user(
 
 
 @_serialised
-def set_disabled(
-    db: Database, actor: Actor | None, username: str, *, disabled: bool = True, kommune: str = DEFAULT_KOMMUNE
-) -> None:
+def set_disabled(db: Database, actor: Actor | None, username: str, *, disabled: bool = True, kommune: str) -> None:
     """Disable (or re-enable) an account. Nothing is deleted: history keeps the name."""
     who = authorize(db, actor, AuditAction.BENUTZER_DEAKTIVIEREN, kommune=kommune, object=f"Benutzer {username}")
     row = _existing(db, normalise_username(username))
@@ -287,7 +285,7 @@ def change_password(
     password: str,
     *,
     old_password: str | None = None,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
 ) -> None:
     """Set a new password: an admin for anyone, a local user for themselves (with the old one)."""
     name = normalise_username(username)
@@ -326,7 +324,7 @@ def set_assignments(
     *,
     vorhaben: Iterable[int | str] = (),
     indicators: Iterable[str] = (),
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
 ) -> None:
     """Make a Koordinator*in responsible for exactly these Vorhaben and indicators."""
     who = authorize(db, actor, AuditAction.KOORDINATION_ZUORDNEN, kommune=kommune, object=f"Benutzer {username}")

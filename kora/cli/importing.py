@@ -51,6 +51,7 @@ def _import_through_dashboard(args: argparse.Namespace, data: bytes, locked: Dat
         requested_by=Actor.cli(args.user).audit_name,
         reason=args.reason,
         dry_run=args.dry_run,
+        kommune=own_kommune(),
         timeout=args.wait,
         locked=locked,
     )

@@ -14,11 +14,11 @@ from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json, print_problems
 from kora.cli.importing import _read
 from kora.errors import KoraError
+from kora.kommunen import own_kommune
 from kora.massnahmen import history, quelle, revert, template, upload
 from kora.periods import parse_day, parse_month
 from kora.plan import quellen
 from kora.plan import setup as ops
-from kora.plan.model import DEFAULT_KOMMUNE
 
 USER_HELP = "Name, der mit den Änderungen gespeichert wird (Standard: Benutzer des Betriebssystems)"
 
@@ -32,7 +32,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
         outcome = upload.import_list(
-            db, files, actor=Actor.cli(args.user), kommune=DEFAULT_KOMMUNE, reason=args.reason, dry_run=args.dry_run
+            db, files, actor=Actor.cli(args.user), kommune=own_kommune(), reason=args.reason, dry_run=args.dry_run
         )
     if args.json:
         print_json(outcome.as_dict())
@@ -54,7 +54,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     known_at = parse_day(args.known_at) if args.known_at else None
     with open_db(args) as db:
         ops.ensure_ready(db)
-        frame = history.massnahmen_list(db, kommune=DEFAULT_KOMMUNE, as_of=as_of, known_at=known_at)
+        frame = history.massnahmen_list(db, kommune=own_kommune(), as_of=as_of, known_at=known_at)
     if args.json:
         print_json(history.as_json(frame))
     elif frame.empty:
@@ -69,8 +69,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     with open_db(args) as db:
         ops.ensure_ready(db)
-        frame = history.massnahmen_list(db, kommune=DEFAULT_KOMMUNE)
-        events = massnahmen_store.current_events_df(db, kommune=DEFAULT_KOMMUNE)
+        frame = history.massnahmen_list(db, kommune=own_kommune())
+        events = massnahmen_store.current_events_df(db, kommune=own_kommune())
     out = Path(args.out)
     if args.format == "xlsx":
         out.write_bytes(template.template_xlsx(frame, events))
@@ -87,7 +87,7 @@ def cmd_revert(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
         result = revert.revert_list(
-            db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason, kommune=DEFAULT_KOMMUNE
+            db, args.upload_id, actor=Actor.cli(args.user), reason=args.reason, kommune=own_kommune()
         )
     print_json(result.as_dict()) if args.json else print(result.message)
     return 0
@@ -97,9 +97,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
         if args.nr:
-            frame = history.versions_of(db, kommune=DEFAULT_KOMMUNE, nr=args.nr)
+            frame = history.versions_of(db, kommune=own_kommune(), nr=args.nr)
         else:
-            frame = history.uploads(db, kommune=DEFAULT_KOMMUNE).drop(columns=["kind", "reverted"])
+            frame = history.uploads(db, kommune=own_kommune()).drop(columns=["kind", "reverted"])
     if args.json:
         print_json(frame.to_dict(orient="records"))
     else:
@@ -110,7 +110,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
-        written = revert.refresh_derived(db, actor=Actor.cli(args.user), kommune=DEFAULT_KOMMUNE)
+        written = revert.refresh_derived(db, actor=Actor.cli(args.user), kommune=own_kommune())
     message = f"{written} abgeleitete Monatswerte aktualisiert." if written else "Alle abgeleiteten Werte sind aktuell."
     print_json({"derived": written, "message": message}) if args.json else print(message)
     return 0
@@ -120,7 +120,7 @@ def cmd_quelle(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         ops.ensure_ready(db)
         change = quelle.set_quelle(
-            db, Actor.cli(args.user), args.indicator, args.quelle, reason=args.reason, kommune=DEFAULT_KOMMUNE
+            db, Actor.cli(args.user), args.indicator, args.quelle, reason=args.reason, kommune=own_kommune()
         )
     print_json(change.as_dict()) if args.json else print(change.message)
     return 0

@@ -9,6 +9,7 @@ import argparse
 
 from kora.access.roles import Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
+from kora.kommunen import own_kommune
 from kora.plan import setup
 from kora.plan.files import CATALOGUE_FILE, PLAN_FILE
 from kora.samples.beispieldaten import load_demo, remove_demo
@@ -27,10 +28,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         setup.ensure_ready(db)
         if args.remove:
-            n = remove_demo(db, actor=Actor.cli())
+            n = remove_demo(db, actor=Actor.cli(), kommune=own_kommune())
             print(f"Beispieldaten entfernt: {n} Messwert-Versionen.")
         else:
-            n = load_demo(db, actor=Actor.cli())
+            n = load_demo(db, actor=Actor.cli(), kommune=own_kommune())
             print(f"Beispieldaten geladen: {n} Messwert-Versionen (Januar 2025 bis zum letzten vollständigen Monat).")
     return 0
 
@@ -38,7 +39,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_plan(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         setup.ensure_ready(db)
-        plan = setup.plan_dict(db)
+        plan = setup.plan_dict(db, kommune=own_kommune())
     if args.json:
         print_json(plan)
         return 0

@@ -17,6 +17,7 @@ from kora.access import accounts
 from kora.access.roles import ROLE_LABELS, ROLES, Actor
 from kora.cli.common import add_db_argument, add_json_argument, open_db, print_json
 from kora.errors import KoraError
+from kora.kommunen import own_kommune
 from kora.plan import setup
 
 
@@ -57,6 +58,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             password=password,
             vorhaben=_split(args.vorhaben),
             indicators=_split(args.indikator),
+            kommune=own_kommune(),
         )
     how = "nur Stadt-Login" if password is None else "mit Passwort"
     print(f"Benutzer „{name}“ angelegt ({ROLE_LABELS[args.role]}, {how}).")
@@ -67,21 +69,21 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     password = _password(args)
     assert password is not None
     with open_db(args) as db:
-        accounts.change_password(db, Actor.cli(), args.name, password)
+        accounts.change_password(db, Actor.cli(), args.name, password, kommune=own_kommune())
     print(f"Passwort von „{args.name}“ geändert.")
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        accounts.set_disabled(db, Actor.cli(), args.name, disabled=True)
+        accounts.set_disabled(db, Actor.cli(), args.name, disabled=True, kommune=own_kommune())
     print(f"Benutzer „{args.name}“ deaktiviert (die Historie behält den Namen; wieder aktivieren: user enable).")
     return 0
 
 
 def cmd_enable(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        accounts.set_disabled(db, Actor.cli(), args.name, disabled=False)
+        accounts.set_disabled(db, Actor.cli(), args.name, disabled=False, kommune=own_kommune())
     print(f"Benutzer „{args.name}“ wieder aktiviert.")
     return 0
 
@@ -90,9 +92,14 @@ def cmd_assign(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         setup.ensure_ready(db)
         if args.role:
-            accounts.update_user(db, Actor.cli(), args.name, role=args.role)
+            accounts.update_user(db, Actor.cli(), args.name, role=args.role, kommune=own_kommune())
         accounts.set_assignments(
-            db, Actor.cli(), args.name, vorhaben=_split(args.vorhaben), indicators=_split(args.indikator)
+            db,
+            Actor.cli(),
+            args.name,
+            vorhaben=_split(args.vorhaben),
+            indicators=_split(args.indikator),
+            kommune=own_kommune(),
         )
     print(f"Zuordnung von „{args.name}“ gespeichert.")
     return 0

@@ -308,7 +308,7 @@ def comparison(
     )
     _annotate(table, own=own, packages=_packages(db, stamp), demo=demo)
     if plan is None:
-        plan = plan_dict(db, own)
+        plan = plan_dict(db, kommune=own)
     partners = _partners(plan, shared)
     table["is_partner"] = table["kommune"].isin(list(partners))
     recent = readings[pd.to_datetime(readings["month"]).dt.date <= as_of]

@@ -26,7 +26,7 @@ from kora.db.audit_store import AuditAction
 from kora.errors import NotFoundError, ValidationError
 from kora.periods import utcnow
 from kora.plan import rules
-from kora.plan.model import DEFAULT_KOMMUNE, MILESTONE_STATUSES
+from kora.plan.model import MILESTONE_STATUSES
 
 MAX_REASON = 500
 FIELD_ACTIONS = {
@@ -133,7 +133,7 @@ def set_plan_value(
     value: float | None,
     reason: str,
     year: int | None = None,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
 ) -> PlanChange:
     """Change a baseline, baseline year, yearly target (value None removes it) or weight."""
     if field not in FIELD_ACTIONS:
@@ -169,7 +169,7 @@ def set_plan_value(
     return PlanChange(indicator_id, field, year, old, new, True)
 
 
-def plan_changes(db: Database, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+def plan_changes(db: Database, *, kommune: str) -> pd.DataFrame:
     """German table of all admin edits, newest first."""
     frame = admin_store.plan_changes_df(db, kommune=kommune)
     return pd.DataFrame(
@@ -241,7 +241,7 @@ def set_milestone(
     reason: str,
     due: dt.date | None = None,
     reached_on: dt.date | None = None,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
     today: dt.date | None = None,
 ) -> MilestoneChange:
     """Record a milestone's new status (offen / erreicht / verschoben), due date and reached date."""
@@ -268,7 +268,7 @@ def set_milestone(
     )
 
 
-def editable_milestones(db: Database, actor: Actor | None, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+def editable_milestones(db: Database, actor: Actor | None, *, kommune: str) -> pd.DataFrame:
     """Milestones the actor may change (all for admins, own Vorhaben for Koordinator*innen)."""
     frame = plan_store.milestones_df(db, kommune)
     if actor is None or actor.role == "leser":
@@ -278,7 +278,7 @@ def editable_milestones(db: Database, actor: Actor | None, *, kommune: str = DEF
     return frame[frame["nr"].isin(sorted(actor.vorhaben))]
 
 
-def milestone_choices(db: Database, actor: Actor | None, *, kommune: str = DEFAULT_KOMMUNE) -> list[dict[str, Any]]:
+def milestone_choices(db: Database, actor: Actor | None, *, kommune: str) -> list[dict[str, Any]]:
     """Plain dicts for the page's select box: id, nr, text, status, due, reached_on, label."""
     out = []
     for r in editable_milestones(db, actor, kommune=kommune).itertuples(index=False):

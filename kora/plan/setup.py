@@ -192,7 +192,7 @@ def _indicator_dicts(indicators: pd.DataFrame, target_map: dict[str, dict[str, f
     ]
 
 
-def plan_dict(db: Database, kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:
+def plan_dict(db: Database, *, kommune: str) -> dict[str, Any]:
     """The plan as stored in the DB, in the shape of `python -m kora plan --json`."""
     info = plan_store.kommune_info(db, kommune)
     if info is None:

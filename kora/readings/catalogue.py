@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from kora import periods
 from kora.db import Database, import_store, plan_store
 from kora.errors import KoraError, NotFoundError
-from kora.plan.model import DEFAULT_KOMMUNE, Plan
+from kora.plan.model import Plan
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Catalogue:
     rules: tuple[Rule, ...]
 
     @classmethod
-    def from_db(cls, db: Database, kommune: str = DEFAULT_KOMMUNE) -> Catalogue:
+    def from_db(cls, db: Database, *, kommune: str) -> Catalogue:
         info = plan_store.kommune_info(db, kommune)
         if info is None:
             raise KoraError(f"Für die Kommune „{kommune}“ ist kein Plan geladen. Bitte zuerst: python -m kora init")

@@ -22,7 +22,6 @@ from kora.db import Database, audit_store, import_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, PermissionDenied, ValidationError
 from kora.periods import utcnow
-from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.ingest import Problem
 from kora.readings.ingest.columns import arrow_text, repeat_arrow
 from kora.readings.preview import Preview, audit_refused_file, current_for, diff, plural, preview_upload
@@ -282,7 +281,7 @@ def import_file(
     actor: Actor | None,
     reason: str | None = None,
     dry_run: bool = False,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
     today: dt.date | None = None,
 ) -> ImportOutcome:
     """Preview and (unless dry run) commit under one write lock: the CLI's single call."""

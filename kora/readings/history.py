@@ -14,11 +14,10 @@ import pandas as pd
 from kora import fmt
 from kora.db import Database, import_store, readings_store
 from kora.labels import KIND_LABELS
-from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.catalogue import Catalogue
 
 
-def upload_history(db: Database, *, kommune: str = DEFAULT_KOMMUNE, include_demo: bool = True) -> pd.DataFrame:
+def upload_history(db: Database, *, kommune: str, include_demo: bool = True) -> pd.DataFrame:
     """Uploads newest first with counts, who and when (German columns, ready to show)."""
     frame = readings_store.uploads_df(db, kommune=kommune)
     if not include_demo:
@@ -55,7 +54,7 @@ class UploadChoice:
     why_not: str
 
 
-def upload_choices(db: Database, *, kommune: str = DEFAULT_KOMMUNE, limit: int = 30) -> list[UploadChoice]:
+def upload_choices(db: Database, *, kommune: str, limit: int = 30) -> list[UploadChoice]:
     """The latest uploads and reverts with whether the history page may offer 'Zurücknehmen'."""
     frame = readings_store.uploads_df(db, kommune=kommune)
     frame = frame[frame["kind"] != "demo"].head(limit)
@@ -71,13 +70,13 @@ def upload_choices(db: Database, *, kommune: str = DEFAULT_KOMMUNE, limit: int =
     return out
 
 
-def indicator_options(db: Database, *, kommune: str = DEFAULT_KOMMUNE) -> list[tuple[str, str]]:
+def indicator_options(db: Database, *, kommune: str) -> list[tuple[str, str]]:
     """(id, 'Name (id)') of indicators that have versions, in catalogue order."""
     have = set(import_store.indicators_with_versions(db, kommune=kommune))
-    return [(r.id, f"{r.name} ({r.id})") for r in Catalogue.from_db(db, kommune).rules if r.id in have]
+    return [(r.id, f"{r.name} ({r.id})") for r in Catalogue.from_db(db, kommune=kommune).rules if r.id in have]
 
 
-def month_options(db: Database, *, indicator_id: str, kommune: str = DEFAULT_KOMMUNE) -> list[tuple[dt.date, str]]:
+def month_options(db: Database, *, indicator_id: str, kommune: str) -> list[tuple[dt.date, str]]:
     """(month, '03/2025') of months with versions of this indicator, newest first."""
     months = import_store.months_with_versions(db, kommune=kommune, indicator_id=indicator_id)
     out = []
@@ -87,9 +86,7 @@ def month_options(db: Database, *, indicator_id: str, kommune: str = DEFAULT_KOM
     return out
 
 
-def reading_versions(
-    db: Database, *, indicator_id: str, month: dt.date, kommune: str = DEFAULT_KOMMUNE
-) -> pd.DataFrame:
+def reading_versions(db: Database, *, indicator_id: str, month: dt.date, kommune: str) -> pd.DataFrame:
     """All versions of one cell, newest first (German columns; the first row is the current value)."""
     frame = readings_store.reading_versions_df(db, kommune=kommune, indicator_id=indicator_id, month=month)
     return pd.DataFrame(

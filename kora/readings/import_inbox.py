@@ -51,7 +51,7 @@ def _paths(db_path: Path, order_id: str) -> tuple[Path, Path, Path]:
 
 
 def place_import(
-    db_path: Path, data: bytes, *, filename: str, requested_by: str, reason: str | None, dry_run: bool
+    db_path: Path, data: bytes, *, filename: str, requested_by: str, reason: str | None, dry_run: bool, kommune: str
 ) -> str:
     """Write the data, then the order (atomically, last): the server never sees half an order."""
     folder = backup_inbox.order_folder(db_path)
@@ -66,6 +66,7 @@ def place_import(
         "datei": Path(filename).name[:255],
         "grund": (reason or "")[:2000],
         "probelauf": bool(dry_run),
+        "kommune": kommune,
         "am": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     temp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -96,11 +97,14 @@ def import_through_server(
     requested_by: str,
     reason: str | None,
     dry_run: bool,
+    kommune: str,
     timeout: float,
     locked: DatabaseLockedError,
 ) -> dict[str, Any]:
     """Hand the import to the running dashboard and return its outcome; DatabaseLockedError when it does not answer."""
-    order_id = place_import(db_path, data, filename=filename, requested_by=requested_by, reason=reason, dry_run=dry_run)
+    order_id = place_import(
+        db_path, data, filename=filename, requested_by=requested_by, reason=reason, dry_run=dry_run, kommune=kommune
+    )
     outcome = wait_for_import(db_path, order_id, timeout=timeout)
     if outcome is None:
         raise DatabaseLockedError(
@@ -145,6 +149,9 @@ def _run_order(db: Database, db_path: Path, order_id: str, meta: dict[str, Any])
     finally:
         payload.unlink(missing_ok=True)
     requester = str(meta.get("von") or "unbekannt")[:200]
+    kommune = str(meta.get("kommune") or "")
+    if not kommune:  # the CLI names its Kommune; an order without one is not guessed into Aachen
+        return {"ok": False, "committed": False, "message": "Der Importauftrag nennt keine Kommune.", "errors": []}
     actor = Actor(name=f"{requester} (Importauftrag)", role="admin", source="cli", display_name=requester)
     outcome = import_file(
         db,
@@ -153,6 +160,7 @@ def _run_order(db: Database, db_path: Path, order_id: str, meta: dict[str, Any])
         actor=actor,
         reason=str(meta.get("grund") or "") or None,
         dry_run=bool(meta.get("probelauf")),
+        kommune=kommune,
     )
     return {"ok": outcome.ok, **outcome.as_dict()}
 

@@ -18,7 +18,6 @@ from kora.access import roles
 from kora.access.roles import Actor
 from kora.db import Database, readings_store
 from kora.errors import KoraError
-from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.revert import ACTION, refusal
 
 MAX_NAMED = 5  # indicators named in a "not yours" reason
@@ -32,9 +31,7 @@ class Offer:
     why_not: str = ""
 
 
-def revert_offers(
-    db: Database, actor: Actor | None, upload_ids: Iterable[int], *, kommune: str = DEFAULT_KOMMUNE
-) -> dict[int, Offer]:
+def revert_offers(db: Database, actor: Actor | None, upload_ids: Iterable[int], *, kommune: str) -> dict[int, Offer]:
     """Per upload: would `revert_upload(db, id, actor=actor, reason=…)` be accepted? Writes nothing."""
     ids = [int(i) for i in upload_ids]
     who, refused = roles.decide(db, actor, ACTION, kommune=kommune)
@@ -71,6 +68,6 @@ def _offer(upload_id: int, row: dict | None, indicators: list[str], mine: set[st
     )
 
 
-def can_revert(db: Database, actor: Actor | None, upload_id: int, *, kommune: str = DEFAULT_KOMMUNE) -> Offer:
+def can_revert(db: Database, actor: Actor | None, upload_id: int, *, kommune: str) -> Offer:
     """The offer for one upload (the CLI and tests; pages ask `revert_offers` once for all)."""
     return revert_offers(db, actor, [upload_id], kommune=kommune)[int(upload_id)]

@@ -22,7 +22,6 @@ from kora.db import Database, audit_store, import_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import PermissionDenied
 from kora.labels import CHANGE_ICONS, CHANGE_LABELS
-from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings import findings
 from kora.readings.catalogue import Catalogue
 from kora.readings.check import Checked, empty_readings, parse_file
@@ -225,7 +224,7 @@ def preview_upload(
     *,
     filename: str,
     actor: Actor | None,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
     today: dt.date | None = None,
     audit_rejection: bool = True,
 ) -> Preview:
@@ -242,7 +241,7 @@ def preview_upload(
     who = authorize(db, actor, AuditAction.UPLOAD, kommune=kommune, object=filename)
     sha = _sha256(data)
     size = len(data)
-    catalogue = Catalogue.from_db(db, kommune)
+    catalogue = Catalogue.from_db(db, kommune=kommune)
     checked = parse_file(data, catalogue, today=today)  # the size limit is checked before parsing
     checked.problems += typed_upload_problems(db, checked.readings, kommune=kommune)  # derived: refused
     state = import_store.readings_state(db, kommune=kommune)

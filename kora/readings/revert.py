@@ -16,7 +16,6 @@ from kora.db import Database, audit_store, import_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, NotFoundError
 from kora.periods import utcnow
-from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.preview import plural
 from kora.readings.versions import AuditRow, Batch, UploadRow, write_versions
 
@@ -68,9 +67,7 @@ class Todo:
         return len(self.cells) - self.withdrawn
 
 
-def revert_upload(
-    db: Database, upload_id: int, *, actor: Actor | None, reason: str, kommune: str = DEFAULT_KOMMUNE
-) -> RevertResult:
+def revert_upload(db: Database, upload_id: int, *, actor: Actor | None, reason: str, kommune: str) -> RevertResult:
     """Undo an upload by adding versions with the values before it (nothing is deleted).
 
     A cell is reverted only while its current version was written by this upload. Cells that a

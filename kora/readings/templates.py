@@ -18,7 +18,6 @@ import pandas as pd
 
 from kora import fmt
 from kora.db import Database, import_store
-from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.catalogue import Catalogue, last_reportable_month
 
 MAX_MONTHS = 24
@@ -33,9 +32,9 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
     return out
 
 
-def due_cells(db: Database, *, kommune: str = DEFAULT_KOMMUNE, today: dt.date | None = None) -> pd.DataFrame:
+def due_cells(db: Database, *, kommune: str, today: dt.date | None = None) -> pd.DataFrame:
     """indicator_id, name, unit, month of every cell still to report (catalogue order, month order)."""
-    catalogue = Catalogue.from_db(db, kommune)
+    catalogue = Catalogue.from_db(db, kommune=kommune)
     last = last_reportable_month(today)
     months = _months(catalogue.plan_start, last)[-MAX_MONTHS:] if catalogue.plan_start <= last else []
     reported = import_store.reported_cells(db, kommune=kommune)
@@ -46,7 +45,7 @@ def due_cells(db: Database, *, kommune: str = DEFAULT_KOMMUNE, today: dt.date | 
     return pd.DataFrame(rows, columns=["indicator_id", "name", "unit", "month"])
 
 
-def template_csv(db: Database, *, kommune: str = DEFAULT_KOMMUNE, today: dt.date | None = None) -> bytes:
+def template_csv(db: Database, *, kommune: str, today: dt.date | None = None) -> bytes:
     cells = due_cells(db, kommune=kommune, today=today)
     lines = [";".join(HEADER)]
     for r in cells.itertuples(index=False):
@@ -60,13 +59,13 @@ def _csv(text: str) -> str:
     return text
 
 
-def template_xlsx(db: Database, *, kommune: str = DEFAULT_KOMMUNE, today: dt.date | None = None) -> bytes:
+def template_xlsx(db: Database, *, kommune: str, today: dt.date | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     cells = due_cells(db, kommune=kommune, today=today)
-    catalogue = Catalogue.from_db(db, kommune)
+    catalogue = Catalogue.from_db(db, kommune=kommune)
     wb = Workbook()
     ws = wb.active
     ws.title = "Messwerte"

@@ -18,7 +18,7 @@ from kora.db import Database, audit_store, massnahmen_store, readings_store
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError
 from kora.plan.files import load_plan
-from kora.plan.model import DEFAULT_KOMMUNE, Plan
+from kora.plan.model import Plan
 from kora.readings.versions import AuditRow, Batch, MilestoneVersion, UploadRow, write_versions
 from kora.samples import massnahmen as sample_massnahmen
 from kora.samples.demo import demo_milestone_events, demo_readings
@@ -32,19 +32,17 @@ REAL_READINGS = (
 )
 
 
-def has_demo(db: Database, kommune: str = DEFAULT_KOMMUNE) -> bool:
+def has_demo(db: Database, *, kommune: str) -> bool:
     """Whether Beispieldaten are loaded (the start page then offers to remove them)."""
     return readings_store.count_readings(db, kommune=kommune, demo=True) > 0
 
 
-def has_readings(db: Database, kommune: str = DEFAULT_KOMMUNE) -> bool:
+def has_readings(db: Database, *, kommune: str) -> bool:
     """Whether any reading is stored, Beispieldaten included (pages show a first-start hint otherwise)."""
     return readings_store.count_readings(db, kommune=kommune) > 0
 
 
-def load_demo(
-    db: Database, *, actor: Actor | None, kommune: str = DEFAULT_KOMMUNE, today: dt.date | None = None
-) -> int:
+def load_demo(db: Database, *, actor: Actor | None, kommune: str, today: dt.date | None = None) -> int:
     """Load Beispieldaten (January 2025 to the last complete month); returns versions written.
 
     Admin only. Refuses when Beispieldaten are already there, so running it twice does not
@@ -52,7 +50,7 @@ def load_demo(
     """
     who = authorize(db, actor, AuditAction.BEISPIELDATEN_GELADEN, kommune=kommune, object="Beispieldaten")
     today = today or periods.today_local()
-    if has_demo(db, kommune):
+    if has_demo(db, kommune=kommune):
         raise KoraError(ALREADY_LOADED)
     if readings_store.count_readings(db, kommune=kommune, demo=False):
         # demo versions are back-dated; among real readings they would become the "current" value
@@ -113,7 +111,7 @@ def milestone_batches(plan: Plan, *, kommune: str, today: dt.date) -> list[Batch
     ]
 
 
-def remove_demo(db: Database, *, actor: Actor | None, kommune: str = DEFAULT_KOMMUNE) -> int:
+def remove_demo(db: Database, *, actor: Actor | None, kommune: str) -> int:
     """Remove all Beispieldaten (Admin only); the city's own readings stay untouched."""
     who = authorize(db, actor, AuditAction.BEISPIELDATEN_ENTFERNT, kommune=kommune, object="Beispieldaten")
     with db.write_lock:

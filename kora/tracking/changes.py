@@ -18,7 +18,6 @@ from kora import fmt, periods
 from kora.db import Database, changes_store, plan_store
 from kora.errors import KoraError
 from kora.periods import normalize_known_at
-from kora.plan.model import DEFAULT_KOMMUNE
 from kora.tracking.compare import (
     classify_readings,
     compare_indicators,
@@ -37,7 +36,7 @@ def _to_day(since: dt.date | dt.datetime) -> dt.date:
 def build_changes(
     db: Database,
     *,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
     as_of: dt.date,
     since: dt.date | dt.datetime,
     known_at: dt.datetime | dt.date | None = None,

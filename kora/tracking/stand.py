@@ -14,7 +14,6 @@ from kora import periods
 from kora.db import Database, changes_store
 from kora.massnahmen.history import massnahmen_list
 from kora.network.service import deck_comparison
-from kora.plan.model import DEFAULT_KOMMUNE
 from kora.plan.setup import plan_dict
 from kora.tracking.changes import build_changes
 from kora.tracking.compare import default_since
@@ -33,7 +32,7 @@ def _since(since: dt.date | None, known_at: dt.date | dt.datetime | None, made_o
 def gather(
     db: Database,
     *,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
     as_of: dt.date,
     since: dt.date | None = None,
     known_at: dt.date | dt.datetime | None = None,
@@ -52,7 +51,7 @@ def gather(
     versions = changes_store.versions_df(db, kommune=kommune, known_at=report.known_at, last_month=report.as_of)
     network = deck_comparison(db, kommune=kommune, as_of=report.as_of, known_at=report.known_at)
     return Stand(
-        report=report, changes=changes, plan=plan_dict(db, kommune), versions=versions, made_on=made_on,
+        report=report, changes=changes, plan=plan_dict(db, kommune=kommune), versions=versions, made_on=made_on,
         network=network,
         massnahmen=massnahmen_list(db, kommune=kommune, known_at=report.known_at),  # Erfolge, Änderungen, sheet
         massnahmen_before=massnahmen_list(db, kommune=kommune, known_at=changes.since),

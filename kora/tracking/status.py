@@ -19,7 +19,6 @@ from kora.errors import NotFoundError
 from kora.massnahmen.quelle import with_quelle
 from kora.milestones import milestone_summary
 from kora.periods import normalize_known_at
-from kora.plan.model import DEFAULT_KOMMUNE
 from kora.tracking.results import StatusReport
 
 
@@ -91,7 +90,7 @@ def _plan_as_known(
 def build_status(
     db: Database,
     *,
-    kommune: str | None = DEFAULT_KOMMUNE,
+    kommune: str | None,
     as_of: dt.date | None = None,
     known_at: dt.datetime | dt.date | None = None,
 ) -> StatusReport:
@@ -130,7 +129,7 @@ def series(
     db: Database,
     indicator_id: str,
     *,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
     as_of: dt.date | None = None,
     known_at: dt.datetime | dt.date | None = None,
 ) -> pd.DataFrame:
@@ -147,7 +146,7 @@ def series(
 def all_series(
     db: Database,
     *,
-    kommune: str = DEFAULT_KOMMUNE,
+    kommune: str,
     as_of: dt.date | None = None,
     known_at: dt.datetime | dt.date | None = None,
 ) -> dict[str, pd.DataFrame]:

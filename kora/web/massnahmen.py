@@ -15,8 +15,7 @@ import streamlit as st
 from kora.db import massnahmen_store
 from kora.labels import QUELLE_LABELS
 from kora.massnahmen import charts, derive, history, quelle, rules
-from kora.plan.model import DEFAULT_KOMMUNE
-from kora.web import state
+from kora.web import gate, state
 
 LOADER_TTL = dt.timedelta(minutes=5)
 PAGE = "pages/massnahmen/massnahmen.py"
@@ -28,7 +27,7 @@ def _list(path: str, kommune: str, as_of: dt.date | None) -> pd.DataFrame:
     return history.massnahmen_list(state.fresh_cursor(path), kommune=kommune, as_of=as_of)
 
 
-def massnahmen(as_of: dt.date | None = None, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+def massnahmen(as_of: dt.date | None = None, *, kommune: str) -> pd.DataFrame:
     return _list(state.db_path(), kommune, as_of)
 
 
@@ -37,7 +36,7 @@ def _events(path: str, kommune: str) -> pd.DataFrame:
     return massnahmen_store.current_events_df(state.fresh_cursor(path), kommune=kommune)
 
 
-def events(*, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+def events(*, kommune: str) -> pd.DataFrame:
     return _events(state.db_path(), kommune)
 
 
@@ -46,7 +45,7 @@ def _delays(path: str, kommune: str) -> pd.DataFrame:
     return history.delay_table(state.fresh_cursor(path), kommune=kommune)
 
 
-def delays(*, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+def delays(*, kommune: str) -> pd.DataFrame:
     return _delays(state.db_path(), kommune)
 
 
@@ -55,13 +54,13 @@ def _quellen(path: str, kommune: str) -> dict[str, str]:
     return massnahmen_store.quellen(state.fresh_cursor(path), kommune=kommune)
 
 
-def quellen(*, kommune: str = DEFAULT_KOMMUNE) -> dict[str, str]:
+def quellen(*, kommune: str) -> dict[str, str]:
     return _quellen(state.db_path(), kommune)
 
 
 def derived_link(indicator_id: str, as_of: dt.date, *, key: str | None = None) -> None:
     """Under a derived number: a link to the Maßnahmen that make it up (nothing for typed ones)."""
-    source = quellen().get(indicator_id, "meldung")
+    source = quellen(kommune=gate.own_kommune()).get(indicator_id, "meldung")
     if source == "meldung":
         return
     if source == "meilensteine":
@@ -100,7 +99,7 @@ def _view(path: str, kommune: str, phases: tuple[str, ...], arten: tuple[str, ..
 
 
 def view(*, phases: list[str], arten: list[str], leads: list[str], group: str,
-         kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:  # fmt: skip
+         kommune: str) -> dict[str, Any]:  # fmt: skip
     """Everything the page draws for one choice of filters, cached: a rerun only draws."""
     return _view(state.db_path(), kommune, tuple(phases), tuple(arten), tuple(leads), group or "Phase")
 
@@ -110,7 +109,7 @@ def _versions(path: str, kommune: str, nr: str) -> pd.DataFrame:
     return history.versions_of(state.fresh_cursor(path), kommune=kommune, nr=nr)
 
 
-def versions_of(nr: str, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+def versions_of(nr: str, *, kommune: str) -> pd.DataFrame:
     return _versions(state.db_path(), kommune, nr)
 
 
@@ -119,7 +118,7 @@ def _uploads(path: str, kommune: str) -> pd.DataFrame:
     return history.uploads(state.fresh_cursor(path), kommune=kommune)
 
 
-def uploads(*, kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:
+def uploads(*, kommune: str) -> dict[str, Any]:
     """The list's uploads as a table, and the ids a revert may be offered for."""
     frame = _uploads(state.db_path(), kommune)
     return {
@@ -133,7 +132,7 @@ def _quelle_changes(path: str, kommune: str) -> pd.DataFrame:
     return quelle.quelle_changes(state.fresh_cursor(path), kommune=kommune)
 
 
-def quelle_changes(*, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+def quelle_changes(*, kommune: str) -> pd.DataFrame:
     return _quelle_changes(state.db_path(), kommune)
 
 
@@ -143,7 +142,7 @@ def _summary(path: str, kommune: str) -> dict[str, Any]:
     return {"n": len(frame), "options": history.filter_options(frame)}
 
 
-def summary(*, kommune: str = DEFAULT_KOMMUNE) -> dict[str, Any]:
+def summary(*, kommune: str) -> dict[str, Any]:
     """How many Maßnahmen and the filter choices — small, so a rerun copies no 5 000-row frame."""
     return _summary(state.db_path(), kommune)
 
@@ -154,12 +153,12 @@ def _behind(path: str, kommune: str, indicator_id: str, month: dt.date) -> pd.Da
     return history.german_table(derive.behind(indicator_id, month, current=frame, events=_events(path, kommune)))
 
 
-def behind(indicator_id: str, month: dt.date, *, kommune: str = DEFAULT_KOMMUNE) -> pd.DataFrame:
+def behind(indicator_id: str, month: dt.date, *, kommune: str) -> pd.DataFrame:
     """The Maßnahmen behind a derived number of one month, as the page shows them."""
     return _behind(state.db_path(), kommune, indicator_id, month)
 
 
-def template_xlsx(*, kommune: str = DEFAULT_KOMMUNE) -> bytes:
+def template_xlsx(*, kommune: str) -> bytes:
     """The stored list as the Excel template (built on click)."""
     from kora.massnahmen import template
 

@@ -144,7 +144,7 @@ def _own_kommune() -> str:
 
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _plan(path: str, kommune: str) -> dict[str, Any]:
-    return setup.plan_dict(fresh_cursor(path), kommune)
+    return setup.plan_dict(fresh_cursor(path), kommune=kommune)
 
 
 def plan(kommune: str | None = None) -> dict[str, Any]:
@@ -154,7 +154,7 @@ def plan(kommune: str | None = None) -> dict[str, Any]:
 @st.cache_data(ttl=LOADER_TTL, show_spinner=False)
 def _reading_flags(path: str, kommune: str) -> tuple[bool, bool]:
     cur = fresh_cursor(path)
-    return beispieldaten.has_readings(cur, kommune), beispieldaten.has_demo(cur, kommune)
+    return beispieldaten.has_readings(cur, kommune=kommune), beispieldaten.has_demo(cur, kommune=kommune)
 
 
 def has_readings(kommune: str | None = None) -> bool:

@@ -54,7 +54,9 @@ else:
                     st.error("Die beiden neuen Passwörter stimmen nicht überein.")
                 else:
                     try:
-                        accounts.change_password(state.database(), actor, actor.name, new, old_password=old)
+                        accounts.change_password(
+                            state.database(), actor, actor.name, new, old_password=old, kommune=gate.own_kommune()
+                        )
                     except KoraError as err:
                         st.error(fmt.markdown(str(err)))
                     else:

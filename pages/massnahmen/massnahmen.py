@@ -14,7 +14,6 @@ from kora.errors import KoraError
 from kora.labels import QUELLE_LABELS
 from kora.massnahmen import charts, quelle, revert, rules, upload
 from kora.plan import quellen
-from kora.plan.model import DEFAULT_KOMMUNE
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 from kora.web import gate, state, style
 from kora.web import massnahmen as web
@@ -23,7 +22,7 @@ PREVIEW_KEY = "massnahmen_preview"
 SUCCESS_KEY = "massnahmen_success"
 ROUND_KEY = "massnahmen_round"
 MAX_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
-KOMMUNE = DEFAULT_KOMMUNE
+KOMMUNE = gate.own_kommune()  # the session's Kommune, never assumed
 
 as_of = state.stand()
 actor = gate.current_actor()
@@ -35,7 +34,7 @@ st.caption(
 if SUCCESS_KEY in st.session_state:
     st.success(st.session_state.pop(SUCCESS_KEY), icon="✅")
 
-summary = web.summary()  # cached and small: reruns copy no 5 000-row frame
+summary = web.summary(kommune=KOMMUNE)  # cached and small: reruns copy no 5 000-row frame
 if state.has_demo() and summary["n"]:
     st.warning("Angezeigt wird eine **Beispiel-Maßnahmenliste**, keine echten Projekte der Stadt.", icon="🧪")
 
@@ -47,7 +46,7 @@ if wanted in quellen.DERIVED:
     except KoraError:
         month = as_of
     with st.container(border=True):
-        behind = web.behind(wanted, month)
+        behind = web.behind(wanted, month, kommune=KOMMUNE)
         st.subheader(f"Hinter „{wanted}“ im {fmt.month_name(month)}: {len(behind)} Maßnahmen")
         if behind.empty:
             st.info("In diesem Monat trägt keine Maßnahme zu diesem Wert bei.")
@@ -66,7 +65,7 @@ leads = f3.multiselect("Projektleitung", options["leads"], key="filter_pl", plac
 group = st.segmented_control(
     "Zeitschiene sortiert nach", ["Phase", "Priorität"], default="Phase", key="zeitschiene_group"
 )
-view = web.view(phases=phases, arten=arten, leads=leads, group=group)
+view = web.view(phases=phases, arten=arten, leads=leads, group=group, kommune=KOMMUNE)
 
 tabs = st.tabs(["Zeitschiene", "Verzögerungen", "Prioritäten", "Liste und Historie", "Hochladen", "Quellen"])
 
@@ -102,9 +101,9 @@ with tabs[3]:
     st.dataframe(view["table"], hide_index=True, key="list_table")
     if view["nrs"]:
         nr = st.selectbox("Versionen einer Maßnahme", view["nrs"], key="history_nr")
-        st.dataframe(web.versions_of(nr), hide_index=True, key="versions")
+        st.dataframe(web.versions_of(nr, kommune=KOMMUNE), hide_index=True, key="versions")
     st.download_button(
-        "Liste als Excel-Vorlage (.xlsx)", data=lambda: web.template_xlsx(),
+        "Liste als Excel-Vorlage (.xlsx)", data=lambda: web.template_xlsx(kommune=KOMMUNE),
         file_name="KoRa-Massnahmenliste.xlsx", key="template_xlsx", icon="📥", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )  # fmt: skip
@@ -158,7 +157,7 @@ with tabs[4]:
                             st.session_state[SUCCESS_KEY] = result.message
                             st.session_state[ROUND_KEY] = round_no + 1
                             st.rerun()
-        uploads = web.uploads()
+        uploads = web.uploads(kommune=KOMMUNE)
         if len(uploads["table"]):
             st.subheader("Uploads der Maßnahmenliste")
             st.dataframe(uploads["table"], hide_index=True, key="massnahmen_uploads")
@@ -179,7 +178,7 @@ with tabs[4]:
                             st.rerun()
 
 with tabs[5]:
-    current = web.quellen()
+    current = web.quellen(kommune=KOMMUNE)
     rows = [{"Indikator": i, "Quelle": QUELLE_LABELS[current.get(i, "meldung")], "möglich": ", ".join(quellen.allowed_for(i))}
             for i in (*quellen.DERIVED, *quellen.FROM_MILESTONES) if i in current]  # fmt: skip
     st.dataframe(rows, hide_index=True, key="quellen_table")
@@ -197,6 +196,6 @@ with tabs[5]:
                     state.clear_caches()
                     st.session_state[SUCCESS_KEY] = change.message
                     st.rerun()
-        st.dataframe(web.quelle_changes(), hide_index=True, key="quelle_changes")
+        st.dataframe(web.quelle_changes(kommune=KOMMUNE), hide_index=True, key="quelle_changes")
     else:
         st.caption("Die Quelle eines Indikators stellen Admins um (mit Begründung, im Audit-Log).")

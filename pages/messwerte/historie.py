@@ -48,7 +48,9 @@ if choices:
             else ""
         )
     )
-    offers = revert_offers(db, actor, [c.id for c in choices])  # revert_upload's rules; the server checks again
+    offers = revert_offers(
+        db, actor, [c.id for c in choices], kommune=kommune
+    )  # revert_upload's rules; the server checks again
     for choice in choices:
         offer = offers[choice.id]
         with st.expander(choice.label):

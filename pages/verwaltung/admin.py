@@ -184,7 +184,7 @@ def coordination_tab() -> None:
         submitted = st.form_submit_button("Zuordnung speichern", type="primary")
     if submitted:
         try:
-            accounts.set_assignments(db, actor, who, vorhaben=chosen_v, indicators=chosen_i)
+            accounts.set_assignments(db, actor, who, vorhaben=chosen_v, indicators=chosen_i, kommune=kommune)
         except KoraError as err:
             st.error(fmt.markdown(str(err)))
         else:
@@ -218,6 +218,7 @@ def users_tab() -> None:
                 email=email,
                 password=password or None,
                 vorhaben=chosen_v if role == "koordination" else [],
+                kommune=kommune,
             )
         except KoraError as err:
             st.error(fmt.markdown(str(err)))
@@ -251,7 +252,15 @@ def users_tab() -> None:
         if submitted:
             try:
                 accounts.edit_user(
-                    db, actor, who, role=role, display_name=display, email=email, password=password, disabled=disabled
+                    db,
+                    actor,
+                    who,
+                    role=role,
+                    display_name=display,
+                    email=email,
+                    password=password,
+                    disabled=disabled,
+                    kommune=kommune,
                 )
             except KoraError as err:
                 st.error(fmt.markdown(str(err)))

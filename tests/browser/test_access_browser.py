@@ -15,7 +15,7 @@ from kora.plan import edits, setup
 from kora.samples.beispieldaten import load_demo
 from tests.browser.conftest import Server, shot, wait_for_app
 from tests.browser.test_dashboard import ERRORS, settle
-from tests.conftest import OPERATOR, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +27,28 @@ def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db_path = tmp_path_factory.mktemp("lokal") / "kora.duckdb"
     db = open_database(db_path)
     setup.init(db, actor=OPERATOR)
-    load_demo(db, actor=OPERATOR, today=TODAY)
-    accounts.add_user(db, OPERATOR, "lea", role="leser", password=PASSWORD, display_name="Lea Lesend")
+    load_demo(db, actor=OPERATOR, today=TODAY, kommune=KOMMUNE)
+    accounts.add_user(db, OPERATOR, "lea", role="leser", password=PASSWORD, display_name="Lea Lesend", kommune=KOMMUNE)
     accounts.add_user(
-        db, OPERATOR, "kim", role="koordination", vorhaben=[2, 4], password=PASSWORD, display_name="Kim Meier"
+        db,
+        OPERATOR,
+        "kim",
+        role="koordination",
+        vorhaben=[2, 4],
+        password=PASSWORD,
+        display_name="Kim Meier",
+        kommune=KOMMUNE,
     )
-    accounts.add_user(db, OPERATOR, "ada", role="admin", password=PASSWORD, display_name="Ada Admin")
+    accounts.add_user(db, OPERATOR, "ada", role="admin", password=PASSWORD, display_name="Ada Admin", kommune=KOMMUNE)
     edits.set_plan_value(
-        db, OPERATOR, "kritik_extern", field="target", year=2026, value=38, reason="Beschluss Lenkungskreis 11/2026"
+        db,
+        OPERATOR,
+        "kritik_extern",
+        field="target",
+        year=2026,
+        value=38,
+        reason="Beschluss Lenkungskreis 11/2026",
+        kommune=KOMMUNE,
     )
     db.close()
     server = Server(db_path, env={"KORA_AUTH": "lokal"})

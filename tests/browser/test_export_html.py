@@ -14,7 +14,7 @@ from kora.report import export
 from kora.samples.beispieldaten import load_demo
 from kora.tracking.stand import gather
 from tests.browser.conftest import Server, shot
-from tests.conftest import OPERATOR, ROOT, TODAY
+from tests.conftest import KOMMUNE, OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading
 
 pytestmark = pytest.mark.browser
@@ -29,11 +29,13 @@ REGISTERED = f'"{PAGE}"' in (ROOT / "app.py").read_text("utf-8")
 def report_file(tmp_path: Path) -> Path:
     db = open_database(tmp_path / "kora.duckdb")
     ops.init(db, actor=OPERATOR)
-    load_demo(db, today=TODAY, actor=OPERATOR)
+    load_demo(db, today=TODAY, actor=OPERATOR, kommune=KOMMUNE)
     at = dt.datetime(2026, 11, 20, 10)
     add_reading(db, "formate_aktiv", dt.date(2026, 10, 1), 4.0, at=at, comment=SCRIPT)
     add_reading(db, "kritik_extern", dt.date(2026, 10, 1), 5.0, at=at, comment=EVIL)
-    bundle = export.make_bundle(gather(db, as_of=dt.date(2026, 10, 1), since=dt.date(2026, 11, 10), made_on=TODAY))
+    bundle = export.make_bundle(
+        gather(db, as_of=dt.date(2026, 10, 1), since=dt.date(2026, 11, 10), made_on=TODAY, kommune=KOMMUNE)
+    )
     db.close()
     path = tmp_path / "bericht.html"
     path.write_bytes(export.render("html", bundle))
@@ -91,7 +93,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     db_path = tmp_path_factory.mktemp("praes") / "kora.duckdb"
     db = open_database(db_path)
     ops.init(db, actor=OPERATOR)
-    load_demo(db, actor=OPERATOR)
+    load_demo(db, actor=OPERATOR, kommune=KOMMUNE)
     db.close()
     server = Server(db_path)
     yield server

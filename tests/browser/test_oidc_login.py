@@ -18,7 +18,7 @@ from kora.access import accounts
 from kora.db import audit_store, open_database
 from kora.plan import setup
 from tests.browser.conftest import Server, shot, wait_for_app
-from tests.conftest import OPERATOR
+from tests.conftest import KOMMUNE, OPERATOR
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,16 @@ def sso_server(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     db_path = folder / "kora.duckdb"
     db = open_database(db_path)
     setup.init(db, actor=OPERATOR)
-    accounts.add_user(db, OPERATOR, "kim", role="koordination", vorhaben=[2], email=KIM["email"], display_name="Kim M.")
+    accounts.add_user(
+        db,
+        OPERATOR,
+        "kim",
+        role="koordination",
+        vorhaben=[2],
+        email=KIM["email"],
+        display_name="Kim M.",
+        kommune=KOMMUNE,
+    )
     db.close()
     secrets = folder / "secrets.toml"
     secrets.write_text(
