@@ -455,7 +455,7 @@ def add_correction_with_reason(db: Database, *, reason: str) -> None:
 def test_a_korrekturgrund_is_labelled_as_such_in_pptx_and_html(demo_db: Database) -> None:
     """Issue 11: the reason of a correction read "Kommentar:" on the page, in the PPTX and in HTML."""
     add_correction_with_reason(demo_db, reason="Tippfehler <b>in</b> der Vorlage")
-    bundle = export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY))
+    bundle = export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY, kommune=KOMMUNE))
     prs = open_pptx(export.render("pptx", bundle))
     texts = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
     assert "Korrekturgrund: Tippfehler <b>in</b> der Vorlage" in texts
