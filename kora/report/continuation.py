@@ -39,7 +39,7 @@ def chart_px(chart: Chart) -> int:
     """Height of a projector chart in px at 1080p: the page's chart box and the plotly figure have it."""
     grouped = len(chart.series) > 1
     n_bars = len(chart.categories) * len(chart.series)
-    return CHART_FRAME_PX + (50 if grouped else 0) + int(BAR_PX * (0.7 if grouped else 1.0) * n_bars)
+    return CHART_FRAME_PX + (50 if grouped else 0) + int(BAR_PX * (0.75 if grouped else 1.0) * n_bars)
 
 
 def text_lines(text: str, chars: float) -> int:

@@ -29,15 +29,34 @@ def _regression_labels(chart: Chart, values: list[float], group: str) -> go.Scat
     below = [i for i, v in enumerate(values) if v < 0]
     return go.Scatter(
         offsetgroup=group,
+        orientation="h",  # grouped along y like the horizontal bars
         x=[0.02] * len(below),
         y=[chart.categories[i] for i in below],
         mode="text",
         text=[fmt.signed_percent(values[i]) for i in below],  # short; the axis title says "unter Startwert"
         textposition="middle right",
+        textfont={"size": 20},  # like the labels of a bar pair: fits the bar's thickness
         cliponaxis=False,
         hoverinfo="skip",
         showlegend=False,
     )
+
+
+def _pair_regression_labels(fig: go.Figure, chart: Chart) -> None:
+    """Then-and-now bars below the start: one label per pair ("−140 % / −100 %", in legend order)
+    right of 0 — two labels on two thin bars would touch."""
+    texts = []
+    for i in range(len(chart.categories)):
+        values = [s.values[i] for s in chart.series]
+        below = any(v is not None and v < 0 for v in values)
+        texts.append(" / ".join(fmt.signed_percent(v) for v in values) if below else "")
+    if any(texts):
+        rows = [i for i, t in enumerate(texts) if t]
+        fig.add_scatter(
+            x=[0.02] * len(rows), y=[chart.categories[i] for i in rows], mode="text",
+            text=[texts[i] for i in rows], textposition="middle right", textfont={"size": 20},
+            cliponaxis=False, hoverinfo="skip", showlegend=False,
+        )  # fmt: skip
 
 
 def plotly_figure(chart: Chart) -> go.Figure:
@@ -57,12 +76,16 @@ def plotly_figure(chart: Chart) -> go.Figure:
             marker={"color": colors, "line": {"width": 0}},
             text=[bar_text(v) if v is None or v >= 0 else "" for v in series.values],
             textposition="outside",
+            constraintext="none",  # plotly would shrink labels to a thin bar's thickness
+            textfont={"size": 22 if single else 20},  # a pair of bars is ≈ 27 px thick each: 20 px labels fit
             cliponaxis=False,
             hovertext=[bar_text(v) for v in series.values],
             hovertemplate="%{y}<br>" + series.name + ": %{hovertext}<extra></extra>",
         )
-        if any(v < 0 for v in values):
+        if single and any(v < 0 for v in values):
             fig.add_trace(_regression_labels(chart, values, str(k)))
+    if not single:
+        _pair_regression_labels(fig, chart)
     fig.update_layout(
         title={"text": chart.title, "x": 0, "xanchor": "left", "font": {"size": 26}},
         font=PROJECTOR_FONT,
@@ -74,7 +97,7 @@ def plotly_figure(chart: Chart) -> go.Figure:
         paper_bgcolor="white",
         showlegend=not single,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "font": {"size": 22}},
-        bargap=0.25,
+        bargap=0.25 if single else 0.1,
         scattermode="group",  # regression labels beside their own bar of a then-and-now pair
         scattergap=0.25,
     )
