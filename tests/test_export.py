@@ -435,3 +435,31 @@ def test_cli_errors_are_german(db: Database, db_path: Path, tmp_path: Path, args
     db.close()
     run = kora("export", *args, db=db_path)
     assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
+
+
+def add_correction_with_reason(db: Database, *, reason: str) -> None:
+    """A value corrected in the upload page with a Korrekturgrund and no comment."""
+    import pandas as pd
+
+    from kora.db import readings_store
+
+    at = dt.datetime(2026, 11, 20, 12)
+    upload = readings_store.new_upload(db, kommune="aachen", kind="upload", user="test", at=at, filename="k.csv")
+    row = {
+        "kommune": "aachen", "indicator_id": "kritik_extern", "month": AS_OF, "value": 7.0, "comment": None,
+        "source": "test", "upload_id": upload, "recorded_at": at, "recorded_by": "test", "reason": reason,
+    }  # fmt: skip
+    readings_store.insert_readings(db, pd.DataFrame([row], columns=list(readings_store.READING_COLUMNS)))
+
+
+def test_a_korrekturgrund_is_labelled_as_such_in_pptx_and_html(demo_db: Database) -> None:
+    """Issue 11: the reason of a correction read "Kommentar:" on the page, in the PPTX and in HTML."""
+    add_correction_with_reason(demo_db, reason="Tippfehler <b>in</b> der Vorlage")
+    bundle = export.make_bundle(gather(demo_db, as_of=AS_OF, since=SINCE, made_on=TODAY, kommune=KOMMUNE))
+    prs = open_pptx(export.render("pptx", bundle))
+    texts = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert "Korrekturgrund: Tippfehler <b>in</b> der Vorlage" in texts
+    assert "Kommentar: Tippfehler" not in texts
+    html = export.render("html", bundle).decode("utf-8")
+    assert "Korrekturgrund: Tippfehler &lt;b&gt;in&lt;/b&gt; der Vorlage" in html
+    assert "Kommentar: Tippfehler" not in html

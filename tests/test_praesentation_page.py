@@ -55,6 +55,11 @@ def title(at: AppTest) -> str:
     return next(m for m in markdown(at) if m.startswith("# "))[2:]
 
 
+def slide_index(at: AppTest, slide_title: str) -> int:
+    """Index of the slide with this title in the picker ("3. Erfolge"): continuation slides shift numbers."""
+    return next(i for i, o in enumerate(at.selectbox(key="praes_slide").options) if o.split(". ", 1)[1] == slide_title)
+
+
 def test_buttons_walk_through_the_slides(app_env: Path) -> None:
     with_demo(app_env)
     at = open_page()
@@ -66,7 +71,7 @@ def test_buttons_walk_through_the_slides(app_env: Path) -> None:
     at.button(key="praes_next").click().run()
     at.button(key="praes_back").click().run()
     assert title(at) == "Aktionsfeld A: Umgang mit Zivilgesellschaft"
-    at.selectbox(key="praes_slide").set_value(8).run()
+    at.selectbox(key="praes_slide").set_value(slide_index(at, "Wo wir Unterstützung brauchen")).run()
     assert title(at) == "Wo wir Unterstützung brauchen"
     at.button(key="praes_next").click().run()  # the last slide stays the last
     assert title(at) == "Wo wir Unterstützung brauchen" and not at.exception
@@ -84,12 +89,17 @@ def test_since_last_time_lists_readings_added_after_the_chosen_date(app_env: Pat
     db.close()
     at = open_page()
     at.date_input(key="praes_since").set_value(dt.date.today() - dt.timedelta(days=3)).run()
-    at.selectbox(key="praes_slide").set_value(6).run()
+    changes = "Was hat sich seit dem letzten Termin geändert?"
+    at.selectbox(key="praes_slide").set_value(slide_index(at, changes)).run()
     assert not at.exception
-    assert title(at) == "Was hat sich seit dem letzten Termin geändert?"
+    assert title(at) == changes
     counts = {m.label: int(m.value) for m in at.metric}
     assert counts["Neue Messwerte"] + counts["Korrekturen"] == 1  # first report or correction, by calendar
-    listed = section(at, "Neue Messwerte") + section(at, "Korrekturen")
+    listed = ""
+    parts = [i for i, o in enumerate(at.selectbox(key="praes_slide").options) if changes in o]
+    for i in parts:  # the lists may continue on "(Fortsetzung)" slides, below the chart they did not fit
+        at.selectbox(key="praes_slide").set_value(i).run()
+        listed += "".join(section(at, h) for h in ("Neue Messwerte", "Korrekturen") if f"### {h}" in markdown(at))
     assert "Umgesetzte Radverkehrsprojekte" in listed
     assert "Umgesetzte km" not in listed  # stored before the chosen Termin
     assert "Kommentar: <b>Neu</b> =1+1" in listed  # shown as typed ...
@@ -135,3 +145,24 @@ def test_vollbild_query_parameter_sets_fullscreen(app_env: Path, param: str | No
     at.run()
     assert not at.exception
     assert at.toggle(key="praes_fullscreen").value is expected
+
+
+def test_vollbild_carries_long_slides_on_and_page_keys_move(app_env: Path) -> None:
+    """Issue 11: long slides continue on "(Fortsetzung)" slides; PageUp/PageDown (presenter remotes)
+    move like ← →; in Vollbild the downloads and notes sit in popovers of the hidden strips."""
+    with_demo(app_env)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)
+    at.query_params["vollbild"] = "1"
+    at.run()
+    assert not at.exception
+    options = at.selectbox(key="praes_slide").options
+    assert any(o.endswith("(Fortsetzung)") for o in options), options
+    at.button(key="praes_page_down").click().run()
+    assert title(at) == "Aktionsfeld A: Umgang mit Zivilgesellschaft"
+    at.button(key="praes_page_up").click().run()
+    assert title(at) == "KoRa-Monitor Stadt Aachen"
+    assert len(at.get("download_button")) == 3
+    assert not [e for e in at.get("expander") if "Hinweise" in e.proto.label]  # notes not on the slide
+    continued = next(i for i, o in enumerate(options) if o.endswith("(Fortsetzung)"))
+    at.selectbox(key="praes_slide").set_value(continued).run()
+    assert title(at).endswith("(Fortsetzung)") and not at.exception

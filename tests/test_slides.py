@@ -118,3 +118,77 @@ def test_markdown_text_leaves_no_markup(text: str) -> None:
     for ch in "<>[]()*_$:":
         assert ch not in out.replace("\\" + ch, "")
     assert out.replace("\\", "") == text
+
+
+@pytest.mark.parametrize(
+    ("reason", "comment", "expected"),
+    [
+        ("Tippfehler", None, "Korrekturgrund: Tippfehler"),
+        (None, "Zählung aus Q3", "Kommentar: Zählung aus Q3"),
+        ("Tippfehler", "Zählung aus Q3", "Korrekturgrund: Tippfehler · Kommentar: Zählung aus Q3"),
+        (None, None, ""),
+        ("  ", float("nan"), ""),
+        ("Zeile\nzwei", None, "Korrekturgrund: Zeile zwei"),
+        ("x" * 300, None, "Korrekturgrund: " + "x" * (slides.DETAIL_WIDTH - len("Korrekturgrund: ") - 1) + "…"),
+    ],
+)
+def test_a_korrekturgrund_is_labelled_as_such(reason: object, comment: object, expected: str) -> None:
+    """Issue 11: a reason for a correction was shown as "Kommentar:" on the page, in PPTX and HTML."""
+    assert slides.correction_note(reason=reason, comment=comment) == expected
+
+
+def test_correction_items_name_the_reason_not_a_comment() -> None:
+    import pandas as pd
+
+    corrections = pd.DataFrame(
+        [
+            {
+                "name": "Umgesetzte km", "month": dt.date(2026, 10, 1), "unit": "km", "direction": "up",
+                "value_before": 3.0, "value_after": 2.5, "withdrawn": False, "value_changed": True,
+                "comment": None, "reason": "Doppelt gezählt",
+            }
+        ]
+    )  # fmt: skip
+    (item,) = slides._correction_items(corrections)
+    assert item.detail == "Korrekturgrund: Doppelt gezählt"
+    assert "Kommentar" not in item.detail
+
+
+@pytest.mark.parametrize(
+    ("since", "subtitle", "then", "now"),
+    [
+        (
+            dt.date(2026, 11, 10),  # the last Termin already had Stand Oktober: only late and corrected values
+            "Seit dem 10.11.2026 · Stand weiterhin Oktober 2026: nachgemeldete und korrigierte Werte",
+            "am 10.11.2026",
+            "heute",
+        ),
+        (
+            dt.date(2026, 10, 29),
+            "Seit dem 29.10.2026: damals Stand September 2026, heute Stand Oktober 2026",
+            "am 29.10.2026 (Stand September 2026)",
+            "heute (Stand Oktober 2026)",
+        ),
+    ],
+    ids=["gleicher-stand", "anderer-stand"],
+)
+def test_changes_slide_says_plainly_when_both_stande_are_equal(
+    demo_db: Database, since: dt.date, subtitle: str, then: str, now: str
+) -> None:
+    """Issue 11: not "damals Stand Oktober 2026, heute Stand Oktober 2026"."""
+    deck, _ = make_deck(demo_db, since=since)
+    slide = deck.slide("aenderungen")
+    assert slide.subtitle.startswith(subtitle + " · Gesamt ")
+    assert "damals Stand Oktober 2026, heute Stand Oktober 2026" not in slide.subtitle
+    assert slide.chart is not None
+    assert [s.name for s in slide.chart.series] == [then, now]
+
+
+def test_then_and_now_bars_show_a_regression_like_the_title_slide(demo_db: Database) -> None:
+    """Issue 11: the Änderungen chart read "B 0 % → 0 %" while the title slide showed B at −100 %."""
+    deck, _ = make_deck(demo_db, since=dt.date(2026, 11, 10))
+    title, changes = deck.slide("titel").chart, deck.slide("aenderungen").chart
+    assert title is not None and changes is not None
+    now = dict(zip(changes.keys, changes.series[1].values, strict=True))
+    assert now == pytest.approx(dict(zip(title.keys, title.series[0].values, strict=True)))
+    assert min(v for v in now.values() if v is not None) < 0  # the Beispieldaten's B lies below its start

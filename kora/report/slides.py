@@ -21,6 +21,7 @@ from kora.metrics import STATUS_ORDER
 from kora.network.results import Comparison
 from kora.report.deck import Chart, Deck, Item, Metric, Section, Slide, Table, attainment_chart, then_and_now_chart
 from kora.report.network import network_slides
+from kora.report.then_now import now_label, plan_line, since_line, then_label
 from kora.tracking.compare import local_time, reached_in_year
 from kora.tracking.results import Changes, StatusReport
 
@@ -211,8 +212,8 @@ def _successes_chart(report: StatusReport, changes: Changes, on_track: pd.DataFr
             [short(n) for n in top["name"]],
             list(top["id"]),
             top,
-            then=f"Stand {fmt.month_name(changes.previous_as_of)} (am {since})",
-            now=f"Stand {fmt.month_name(report.as_of)} (heute)",
+            then=then_label(changes),
+            now=now_label(changes),
             now_color="#009E73",
         )
     if len(on_track):
@@ -321,12 +322,19 @@ def _correction_text(r: Any) -> str:
     return f"{r.name}, {month}: Kommentar geändert"
 
 
+def correction_note(*, reason: Any, comment: Any) -> str:
+    """'Korrekturgrund: … · Kommentar: …': the reason a person gave for correcting a value is
+    labelled as such, never as a comment (issue 11); either part is left out when absent."""
+    parts = [f"{label}: {' '.join(str(text).split())}" for label, text in (("Korrekturgrund", reason), ("Kommentar", comment))
+             if not is_missing(text) and str(text).strip()]  # fmt: skip
+    return short(" · ".join(parts), DETAIL_WIDTH) if parts else ""
+
+
 def _correction_items(corrections: pd.DataFrame) -> list[Item]:
-    items = []
-    for r in corrections.itertuples(index=False):
-        note = r.comment if not is_missing(r.comment) else r.reason
-        items.append(Item(_correction_text(r), "" if is_missing(note) else short(f"Kommentar: {note}", DETAIL_WIDTH)))
-    return items
+    return [
+        Item(_correction_text(r), correction_note(reason=r.reason, comment=r.comment))
+        for r in corrections.itertuples(index=False)
+    ]
 
 
 def _changes_chart(changes: Changes) -> Chart | None:
@@ -339,18 +347,10 @@ def _changes_chart(changes: Changes) -> Chart | None:
         [short(f"{c} · {t}") for c, t in zip(felder["code"], felder["title"], strict=True)],
         list(felder["code"]),
         felder,
-        then=f"am {fmt.date(changes.since)} (Stand {fmt.month_name(changes.previous_as_of)})",
-        now=f"heute (Stand {fmt.month_name(changes.as_of)})",
+        then=then_label(changes),
+        now=now_label(changes),
         now_color="#0072B2",
     )
-
-
-def _plan_line(changes: Changes) -> str:
-    """The whole plan then → now: attainment within a year, else the status."""
-    before, after = changes.plan_before, changes.plan_after
-    if changes.comparable:
-        return f"Gesamt {fmt.percent(before.get('attainment'))} → {fmt.percent(after.get('attainment'))}"
-    return f"Gesamt {status_text(before.get('status'))} → {status_text(after.get('status'))}"
 
 
 def _changes_slide(report: StatusReport, changes: Changes) -> Slide:
@@ -360,10 +360,7 @@ def _changes_slide(report: StatusReport, changes: Changes) -> Slide:
     return Slide(
         key="aenderungen",
         title="Was hat sich seit dem letzten Termin geändert?",
-        subtitle=(
-            f"Seit dem {since}: damals Stand {fmt.month_name(changes.previous_as_of)}, "
-            f"heute Stand {fmt.month_name(changes.as_of)} · {_plan_line(changes)}"
-        ),
+        subtitle=f"{since_line(changes)} · {plan_line(changes)}",
         metrics=(
             Metric("Neue Messwerte", str(counts["new_readings"])),
             Metric("Statusänderungen", str(counts["status_changes"])),

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from kora import periods
-from kora.fmt import is_missing
+from kora.fmt import is_missing, shown_attainment
 from kora.rollups import STATUS_SCORES
 
 DEFAULT_GAP = dt.timedelta(days=28)  # Brownbags are roughly monthly
@@ -163,15 +163,20 @@ def improved(comparison: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("_d", ascending=False, kind="stable").drop(columns="_d").reset_index(drop=True)
 
 
+def _shown(row: dict[str, Any]) -> float | None:
+    """Attainment as the dashboards show it: below the start the raw, negative value (issue 11),
+    so a then-and-now chart never reads "0 % → 0 %" for a field that went backwards."""
+    return _fraction(shown_attainment(row.get("attainment"), row.get("attainment_raw")))
+
+
 def compare_rollup(before: pd.DataFrame, after: pd.DataFrame, key: str, *, comparable: bool) -> pd.DataFrame:
     """Aktionsfelder (key 'code') or Vorhaben (key 'nr') then and now."""
     prev = before.set_index(key) if len(before) else pd.DataFrame(columns=["status", "attainment"])
     rows = []
     for r in after.to_dict("records"):
         k = r[key]
-        a_before = prev["attainment"].get(k) if k in prev.index else None
-        a_before = _fraction(a_before)
-        a_after = _fraction(r["attainment"])
+        a_before = _shown(prev.loc[k].to_dict()) if k in prev.index else None
+        a_after = _shown(r)
         rows.append(
             {
                 key: k,

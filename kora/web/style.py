@@ -24,19 +24,58 @@ def chart(fig: Any, *, key: str) -> None:
 
 # --- projector styling for the Präsentationsmodus (static CSS only, never user text) ---------
 
-PROJECTOR_CSS = """<style>
-.st-key-praes_body p, .st-key-praes_body li, .st-key-praes_body td, .st-key-praes_body th { font-size: 1.4rem; line-height: 1.45; }
-.st-key-praes_body h1 { font-size: 2.8rem; }
-.st-key-praes_body h3 { font-size: 1.7rem; }
-.st-key-praes_body [data-testid="stMetricValue"], .st-key-praes_body [data-testid="stMetricValue"] * { font-size: 2.6rem; line-height: 1.2; }
-.st-key-praes_body [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
-.st-key-praes_body [data-testid="stCaptionContainer"] p { font-size: 1rem; }
-</style>"""
+# Sizes are for the 1920 × 1080 design screen (body 24 px, chart text ≥ 20 px: readable from the back
+# of a room); smaller screens scale every size by --praes-s (and the charts' text and boxes with it),
+# as presentation software scales a slide, so a slide that fits 1080p fits 720p too (both 16:9).
+# Not CSS `zoom`: plotly measures its labels in the page and mislays them inside a zoomed box.
+# kora.report.continuation budgets the lines of these sizes.
+_S = "var(--praes-s, 1)"
+PROJECTOR_CSS = (
+    """<style>
+.st-key-praes_body p, .st-key-praes_body li, .st-key-praes_body td, .st-key-praes_body th { font-size: calc(24px * S); line-height: 1.45; }
+.st-key-praes_body h1 { font-size: calc(44px * S); line-height: 1.2; padding: 0 0 calc(4px * S) 0; }
+.st-key-praes_body h3 { font-size: calc(30px * S); padding: calc(4px * S) 0 calc(2px * S) 0; }
+.st-key-praes_body h4 { font-size: calc(28px * S); font-weight: 400; line-height: 1.3; padding: 0; }
+.st-key-praes_body [data-testid="stMetricValue"], .st-key-praes_body [data-testid="stMetricValue"] * { font-size: calc(44px * S); line-height: 1.2; }
+.st-key-praes_body [data-testid="stMetricLabel"] p, .st-key-praes_body [data-testid="stMetricDelta"] * { font-size: calc(24px * S); }
+.st-key-praes_body [data-testid="stCaptionContainer"], .st-key-praes_body [data-testid="stCaptionContainer"] * { font-size: calc(24px * S); line-height: 1.35; }
+.st-key-praes_body [data-testid="stTable"] td, .st-key-praes_body [data-testid="stTable"] th { padding: calc(4px * S) calc(10px * S); white-space: pre-line; max-width: none; }
+.st-key-praes_body [data-testid="stTable"] td *, .st-key-praes_body [data-testid="stTable"] th * { max-width: none; }
+.st-key-praes_body [data-testid="stVerticalBlock"] { gap: calc(16px * S); }
+.st-key-praes_keys { display: none; }
+""".replace("S)", _S + ")")
+    + "".join(
+        f"@media (max-width: {w}px), (max-height: {h}px) {{ :root {{ --praes-s: {s}; }} "
+        f".st-key-praes_body .main-svg text, #js-plotly-tester text, .js-plotly-tester text {{ font-size: {22 * s:.1f}px !important; }} }}\n"
+        for w, h, s in (
+            (1900, 1060, 0.9),
+            (1700, 950, 0.8),
+            (1500, 860, 0.72),
+            (1380, 780, 0.64),
+            (1150, 640, 0.56),
+            (700, 0, 0.7),
+        )
+    )
+    + "</style>"
+)
 
 FULLSCREEN_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; padding-left: 2.5rem; padding-right: 2.5rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding: 12px 40px 8px 40px; max-width: 100%; }
+[class*="st-key-praes_strip"] { position: fixed; bottom: 0; z-index: 999990; padding: 8px 12px; background: transparent; }
+[class*="st-key-praes_strip"] > * { visibility: hidden; }
+[data-testid="stMain"]:has([class*="st-key-praes_strip"]:hover, [class*="st-key-praes_strip"]:focus-within) [class*="st-key-praes_strip"] { background: rgba(255, 255, 255, 0.96); }
+[data-testid="stMain"]:has([class*="st-key-praes_strip"]:hover, [class*="st-key-praes_strip"]:focus-within) [class*="st-key-praes_strip"] > * { visibility: visible; }
+.st-key-praes_strip_settings { left: 0; width: 240px; }
+.st-key-praes_strip_nav { left: 240px; right: 200px; width: auto !important; }
+.st-key-praes_strip_files { right: 0; width: 200px; }
 </style>"""
+
+
+def projector_chart(fig: Any, *, key: str) -> None:
+    """A slide chart: the figure's own pixel height (kora.report.continuation budgets it on every
+    screen size); its text is scaled with the page's by the rules of PROJECTOR_CSS."""
+    st.plotly_chart(fig, theme=None, key=key, config={"locale": "de", "displaylogo": False, "responsive": True})
 
 
 def projector_style(*, fullscreen: bool) -> None:

@@ -103,7 +103,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
 @pytest.mark.skipif(not REGISTERED, reason="Seite noch nicht in app.py eingetragen")
 def test_praesentationsmodus_with_arrow_keys_on_a_projector(demo_app: Server, page) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 1920, "height": 1080})
-    page.goto(f"{demo_app.url}/praesentation")
+    page.goto(f"{demo_app.url}/praesentation?vollbild=0")  # with its buttons on screen (Vollbild hides them)
     heading = page.locator('[data-testid="stMain"] h1').first
     heading.wait_for()
     assert heading.inner_text() == "KoRa-Monitor Stadt Aachen"
@@ -116,12 +116,14 @@ def test_praesentationsmodus_with_arrow_keys_on_a_projector(demo_app: Server, pa
     )
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"] h1')?.innerText.startsWith('KoRa')")
-    for _ in range(6):  # wait for each slide before the next click: a click during a rerun may be dropped
-        before = heading.inner_text()
+    for _ in range(12):  # wait for each slide before the next click: a click during a rerun may be dropped
+        if heading.inner_text().startswith("Was hat sich"):  # after Erfolge and its "(Fortsetzung)" slides
+            break
+        number = int(re.search(r"Folie (\d+) /", page.locator(".st-key-praes_body").inner_text())[1])  # type: ignore[index]
         page.get_by_role("button", name=re.compile("Weiter")).click()
-        page.wait_for_function(
-            "(b) => { const h = document.querySelector('[data-testid=\"stMain\"] h1'); return h && h.innerText !== b; }",
-            arg=before,
+        page.wait_for_function(  # the footer, not the title: "Erfolge (Fortsetzung)" may follow itself
+            "(n) => (document.querySelector('.st-key-praes_body')?.innerText || '').includes(`Folie ${n} /`)",
+            arg=number + 1,
         )
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stMain\"] h1')?.innerText.startsWith('Was hat sich')"

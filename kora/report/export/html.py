@@ -123,7 +123,7 @@ def svg_chart(chart: Chart) -> str:
             color = chart.colors[i] if n_series == 1 and chart.colors else series.color
             by = y + j * bar_h
             w = 0.0 if value is None else max(0.0, min(1.0, float(value))) * BAR_W
-            label = "–" if value is None else fmt.percent(value)
+            label = fmt.attainment(value, value)  # below the start: "−20 % (unter Startwert)", no bar
             parts.append(
                 f'<rect x="{x0}" y="{by + 2}" width="{w:.1f}" height="{bar_h - 4}" fill="{esc(color)}">'
                 f"<title>{esc(category)} · {esc(series.name)}: {esc(label)}</title></rect>"
