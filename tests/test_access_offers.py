@@ -86,3 +86,18 @@ def test_historie_offers_the_revert_button_only_where_the_person_may(people: Pat
     assert revert_buttons(at) == {f"revert_{uploads[k]}" for k in ("own", "foreign", "mixed", "revert")}
     at = login(start(), "lea").switch_page(HISTORIE).run()
     assert not at.exception and revert_buttons(at) == set()
+
+
+def test_read_only_mode_offers_no_revert_and_says_why(
+    people: Path, uploads: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: in the read-only mode the Historie drew "Zurücknehmen" although every write is refused."""
+    monkeypatch.setenv("KORA_READONLY", "1")
+    db = open_database(people)
+    try:
+        offer = can_revert(db, person("ada"), uploads["own"], kommune=KOMMUNE)
+        assert not offer.allowed and "nur zum Lesen" in offer.why_not
+        with pytest.raises(KoraError, match="nur zum Lesen"):  # and the server agrees
+            revert_upload(db, uploads["own"], actor=OPERATOR, reason="Versuch", kommune=KOMMUNE)
+    finally:
+        db.close()

@@ -58,3 +58,13 @@ def test_a_local_login_works_in_read_only_mode(people: Path, monkeypatch: pytest
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "Angemeldet als" in sidebar_text(at)
     assert UPLOAD not in pages(at) and ADMIN not in pages(at) and AUDIT in pages(at)
+
+
+def test_read_only_maßnahmen_page_draws_no_write_form(single_user: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Maßnahmen page stays (reading), but its editor, upload and Quelle form are not drawn."""
+    monkeypatch.setenv("KORA_READONLY", "1")
+    at = _run().switch_page("pages/massnahmen/massnahmen.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.get("file_uploader") and not at.get("form")
+    assert not [t for t in at.toggle if t.key == "edit_on"]
+    assert sum("Änderungen nein" in i.value for i in at.info) >= 2  # the reason, in the editor and upload tabs

@@ -5,7 +5,7 @@ with the rules `revert_upload` applies — the role through `roles.decide` (no a
 attempted yet), the upload rules through `revert.refusal`, "cells still the upload's own" as in
 `revert.split_plan` (the newest version of a cell was written by this upload), and the scope through
 `roles.allowed_indicators`, and derived values (a Maßnahmenliste upload is reverted on the Maßnahmen page,
-together with the list) — so the page offers what the server would accept and says why not
+together with the list), and the read-only mode (nothing can be written) — so the page offers what the server would accept and says why not
 otherwise. One pass over the uploads and the current versions serves the whole page (four
 queries, however many uploads are listed), where asking `revert_plan` per upload cost ~0,1 s each.
 """
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from kora.access import roles
 from kora.access.roles import Actor
 from kora.db import Database, massnahmen_store, readings_store
+from kora.db.adapter import READ_ONLY
 from kora.errors import KoraError
 from kora.readings.revert import ACTION, refusal
 
@@ -35,6 +36,8 @@ class Offer:
 def revert_offers(db: Database, actor: Actor | None, upload_ids: Iterable[int], *, kommune: str) -> dict[int, Offer]:
     """Per upload: would `revert_upload(db, id, actor=actor, reason=…)` be accepted? Writes nothing."""
     ids = [int(i) for i in upload_ids]
+    if db.read_only:  # the transaction would be refused with this reason (kora.db.adapter)
+        return dict.fromkeys(ids, Offer(False, READ_ONLY.format(why=db.read_only)))
     who, refused = roles.decide(db, actor, ACTION, kommune=kommune)
     if refused is not None or who is None:
         why = refused.message if refused else "Bitte melden Sie sich an."

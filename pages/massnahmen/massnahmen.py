@@ -27,6 +27,7 @@ KOMMUNE = gate.own_kommune()  # the session's Kommune, never assumed
 
 as_of = state.stand()
 actor = gate.current_actor()
+READ_ONLY = state.database().read_only  # "" or why nothing can be written (then no write form is drawn)
 db = state.database()
 st.title("Maßnahmen")
 st.caption(
@@ -112,7 +113,9 @@ with tabs[3]:
     )  # fmt: skip
 
 with tabs[4]:
-    if actor is None or not actor.can_write_readings:
+    if READ_ONLY:
+        st.info(fmt.markdown(state.read_only_banner()), icon="🔒")
+    elif actor is None or not actor.can_write_readings:
         st.info("Einzelne Maßnahmen korrigieren dürfen Koordinator*innen und Admins.", icon="🔒")
     elif summary["n"] and st.toggle("Maßnahmen bearbeiten", key="edit_on"):
         st.caption(
@@ -156,7 +159,9 @@ with tabs[4]:
                     st.rerun()
 
 with tabs[5]:
-    if actor is None or not actor.can_write_readings:
+    if READ_ONLY:
+        st.info(fmt.markdown(state.read_only_banner()), icon="🔒")
+    elif actor is None or not actor.can_write_readings:
         st.info("Die Maßnahmenliste hochladen dürfen Koordinator*innen und Admins.", icon="🔒")
     else:
         st.write(
@@ -229,7 +234,7 @@ with tabs[6]:
     rows = [{"Indikator": i, "Quelle": QUELLE_LABELS[current.get(i, "meldung")], "möglich": ", ".join(quellen.allowed_for(i))}
             for i in (*quellen.DERIVED, *quellen.FROM_MILESTONES) if i in current]  # fmt: skip
     st.dataframe(rows, hide_index=True, key="quellen_table")
-    if actor is not None and actor.is_admin:
+    if actor is not None and actor.is_admin and not READ_ONLY:
         with st.form("quelle_form"):
             indicator = st.selectbox("Indikator", [r["Indikator"] for r in rows], key="quelle_indicator")
             new = st.selectbox("Neue Quelle", quellen.QUELLEN, format_func=QUELLE_LABELS.get, key="quelle_new")
