@@ -221,3 +221,31 @@ def test_milestone_legend_has_verschoben_and_months_in_words() -> None:
     assert "↪️ verschoben" in [t.name for t in fig.data]
     ticks = list(fig.layout.xaxis.ticktext)
     assert "Juli<br>2025" in ticks and not any("/" in t for t in ticks)
+
+
+@pytest.mark.parametrize(
+    ("status", "overdue", "shown_as"),
+    [
+        ("offen", True, "⛔ überfällig"),  # Vorhaben 3 in the Beispieldaten: nothing reached, all overdue
+        ("offen", False, "🕒 offen"),
+        ("verschoben", False, "↪️ verschoben"),
+        ("erreicht", False, "✅ erreicht"),
+    ],
+)
+def test_milestone_timeline_draws_the_row_whatever_kind_comes_first(status: str, overdue: bool, shown_as: str) -> None:
+    """Only one kind of milestone: the axes stay a category row on a date axis (the chart was empty)."""
+    frame = pd.DataFrame(
+        {
+            "id": ["M3.1", "M3.2"],
+            "nr": [3, 3],
+            "text": ["a", "b"],
+            "due": [dt.date(2025, 9, 30), dt.date(2026, 6, 30)],
+            "status": [status, status],
+            "reached_on": [dt.date(2025, 9, 1), dt.date(2026, 6, 1)] if status == "erreicht" else [None, None],
+            "overdue": [overdue, overdue],
+        }
+    )
+    fig = charts.milestone_timeline(frame, as_of=AS_OF)
+    assert fig.layout.yaxis.type == "category" and list(fig.layout.yaxis.categoryarray) == ["Vorhaben 3"]
+    assert fig.layout.xaxis.type == "date"
+    assert {t.name: list(t.y) for t in fig.data}[shown_as] == ["Vorhaben 3", "Vorhaben 3"]

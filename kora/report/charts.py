@@ -429,9 +429,12 @@ def milestone_timeline(frame: pd.DataFrame, *, as_of: dt.date, height: int | Non
     # legend above the plot and level half-year ticks: in a half-width column the default
     # bottom legend sat on top of the tilted date labels
     fig.update_layout(showlegend=True, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
-    fig.update_yaxes(categoryorder="array", categoryarray=rows, showgrid=True)
+    # axis types stated, not guessed from the first trace: with no reached milestone the empty
+    # "erreicht" trace made plotly pick a number axis and every Vorhaben row vanished (Vorhaben 3)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=rows, showgrid=True)
     tickvals, ticktext = half_year_ticks(data["when"].dropna(), as_of=as_of)
     fig.update_xaxes(
-        tickvals=tickvals, ticktext=ticktext, tickangle=0, tickfont={"size": 12}, showgrid=True, gridcolor="#eee"
-    )
+        type="date", tickvals=tickvals, ticktext=ticktext, tickangle=0, tickfont={"size": 12}, showgrid=True,
+        gridcolor="#eee",
+    )  # fmt: skip
     return fig
