@@ -1,7 +1,8 @@
 """The Kommunen of the network (registry file) and the one Kommune this installation works for.
 
-Einwohner figures come from official statistics and carry their source and year, so a reader of
-"km je 100 000 Einwohner" can check the denominator. `own_kommune()` is the single place that
+Einwohner figures carry their source, year and Stichtag (the day the count refers to), so a reader of
+"km je 100 000 Einwohner" can check the denominator and see when two cities are counted on different
+days (a fair comparison needs one Stichtag; see the header of data/kommunen.toml). `own_kommune()` is the single place that
 decides which Kommune is "us": write paths, pages and commands ask it instead of assuming Aachen.
 It reads only files and the environment, so kora.access (membership of a shared installation)
 can ask it; it sits beside kora.plan.files in the layers.
@@ -9,6 +10,7 @@ can ask it; it sits beside kora.plan.files in the layers.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import tomllib
@@ -36,13 +38,41 @@ class Kommune:
     geprueft: bool
     rolle: str
     plan_name: str = ""
+    stichtag: dt.date | None = None
+
+    @property
+    def stand_text(self) -> str:
+        """'15.05.2022' when the Stichtag is known, else the year: what the figure refers to."""
+        from kora import fmt
+
+        return fmt.date(self.stichtag) if self.stichtag is not None else str(self.jahr)
 
     @property
     def einwohner_text(self) -> str:
         from kora import fmt
 
-        mark = "" if self.geprueft else " (ungeprüft)"
-        return f"{fmt.number(self.einwohner, 0)} ({self.jahr}){mark}"
+        mark = "" if self.geprueft else ", ungeprüft"
+        return f"{fmt.number(self.einwohner, 0)} (Stand {self.stand_text}{mark})"
+
+
+def _stichtag(value: object, *, jahr: int, file: str, where: str) -> dt.date | None:
+    """Optional `stichtag`: an ISO date (quoted or as a TOML date) inside `jahr` — a Stichtag in
+    another year than `jahr` means one of the two is a typo, so it is refused, not guessed."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+        raise PlanFileError(file, where, "stichtag", 'muss ein Datum JJJJ-MM-TT sein, z. B. "2022-05-15".')
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise PlanFileError(
+            file, where, "stichtag", f'„{value}“ ist kein Datum JJJJ-MM-TT, z. B. "2022-05-15".'
+        ) from None
+    if day.year != jahr:
+        raise PlanFileError(
+            file, where, "stichtag", f"liegt nicht im Jahr {jahr} (Feld jahr); eines von beiden korrigieren."
+        )
+    return day
 
 
 def _entry(item: object, index: int) -> Kommune:
@@ -72,6 +102,7 @@ def _entry(item: object, index: int) -> Kommune:
         raise PlanFileError(file, where, "rolle", f"erlaubt: {', '.join(ROLES)}.")
     if not isinstance(item.get("geprueft", False), bool):
         raise PlanFileError(file, where, "geprueft", "muss true oder false sein.")
+    stichtag = _stichtag(item.get("stichtag"), jahr=jahr, file=file, where=where)
     return Kommune(
         id=kid,
         name=item["name"].strip(),
@@ -81,6 +112,7 @@ def _entry(item: object, index: int) -> Kommune:
         geprueft=item.get("geprueft", False),
         rolle=item["rolle"],
         plan_name=str(item.get("plan_name") or item["name"]).strip(),
+        stichtag=stichtag,
     )
 
 
@@ -121,6 +153,25 @@ def kommune(kommune_id: str, path: Path | str = REGISTRY_FILE) -> Kommune:
         known = ", ".join(sorted(by_id(path)))
         raise KoraError(f"Kommune „{kommune_id}“ ist im Register data/kommunen.toml nicht bekannt (bekannt: {known}).")
     return found
+
+
+def einwohner_hinweis(kommune_ids: list[str] | None = None, path: Path | str = REGISTRY_FILE) -> str:
+    """One German sentence for the page caption: on which Stichtag the Einwohner figures stand and
+    which of them are not checked against an official page, so a ranking is read with that caveat.
+    Plain text (names come from the registry file); the caller escapes it for Markdown."""
+    known = by_id(path)
+    shown = [known[k] for k in (kommune_ids if kommune_ids is not None else list(known)) if k in known]
+    if not shown:
+        return ""
+    by_day = sorted(shown, key=lambda k: k.stichtag or dt.date(k.jahr, 12, 31))
+    days = list(dict.fromkeys(k.stand_text for k in by_day))
+    text = f"Einwohner: data/kommunen.toml, Stand {', '.join(days)}."
+    if len(days) > 1:
+        text += " Die Zahlen beziehen sich auf verschiedene Stichtage und sind nur eingeschränkt vergleichbar."
+    unchecked = [f"{k.name} ({k.stand_text})" for k in shown if not k.geprueft]
+    if unchecked:
+        text += f" Nicht gegen eine amtliche Quelle geprüft: {', '.join(unchecked)}."
+    return text
 
 
 def id_for_plan_name(name: str, path: Path | str = REGISTRY_FILE) -> str | None:

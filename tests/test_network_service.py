@@ -98,7 +98,7 @@ def test_round_trip_numbers(two: tuple[Database, Database], monkeypatch: pytest.
     assert by["aachen"]["value"] == pytest.approx(5.5)  # 0.1 + … + 1.0
     assert by["muenchen"]["value"] == pytest.approx(55.0)
     assert by["aachen"]["per_100k"] == pytest.approx(5.5 / 252_769 * 100_000, rel=1e-6)
-    assert [r["kommune"] for r in result["kommunen"]] == ["muenchen", "aachen"]  # 3,64 > 2,18 km je 100 000
+    assert [r["kommune"] for r in result["kommunen"]] == ["muenchen", "aachen"]  # 3,72 > 2,18 km je 100 000
     assert result["median"] == pytest.approx((by["aachen"]["per_100k"] + by["muenchen"]["per_100k"]) / 2)
     mean = service.comparison(two[0], indicator_id="planungsdauer_monate", year=2026, today=TODAY).as_dict()
     assert {r["kommune"]: (r["rank"], r["per_100k"]) for r in mean["kommunen"]} == {

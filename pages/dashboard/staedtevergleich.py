@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kora import fmt
-from kora.kommunen import by_id
+from kora.kommunen import by_id, einwohner_hinweis
 from kora.network import validate
 from kora.report import network as views
 from kora.report import tables
@@ -68,8 +68,8 @@ else:
     )
     st.caption(
         "Rang 1 = am besten (Richtung des Indikators). Band im Diagramm: mittlere Hälfte des Netzwerks (1. bis "
-        "3. Quartil). „alt“: der letzte Wert liegt mehr als drei Monate vor dem Stand. Einwohner: "
-        "data/kommunen.toml (Quelle und Jahr je Kommune)."
+        "3. Quartil). „alt“: der letzte Wert liegt mehr als drei Monate vor dem Stand. "
+        + fmt.markdown(einwohner_hinweis(list(result.table["kommune"])))
     )
 
 with st.expander("Benchmark-Pakete austauschen"):

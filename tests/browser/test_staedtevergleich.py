@@ -32,6 +32,7 @@ def test_staedtevergleich_answers_in_one_look(network_server: Server, page) -> N
     main = page.inner_text('[data-testid="stMain"]')
     assert re.search(r"Aachen: Rang \d von \d", main)
     assert "km je 100 000 EW" in main and "Von wem lernen?" in main and "Karlsruhe" in main
+    assert "Einwohner: data/kommunen.toml, Stand 15.05.2022" in main  # Stichtag of the denominators shown
     bars = page.locator(f"{CHART} .bars .point")
     assert bars.count() >= 6
     full_shot(page, "20_staedtevergleich_km")
