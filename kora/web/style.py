@@ -22,6 +22,15 @@ def chart(fig: Any, *, key: str) -> None:
     )
 
 
+def pinned(column: str) -> dict[str, Any]:
+    """`column_config` that keeps a table's key column in view while it scrolls sideways.
+
+    A log or matrix of 6–10 columns is wider than a phone (390 px); it scrolls inside its own box
+    (the page body does not), and the pinned key (Nr, Zeile, Wert) tells the reader which row they are on.
+    """
+    return {column: st.column_config.Column(pinned=True)}
+
+
 # --- projector styling for the Präsentationsmodus (static CSS only, never user text) ---------
 
 # Sizes are for the 1920 × 1080 design screen (body 24 px, chart text ≥ 20 px: readable from the back

@@ -23,7 +23,7 @@ from kora.readings.history import (
 )
 from kora.readings.offers import revert_offers
 from kora.readings.revert import revert_upload
-from kora.web import gate, state
+from kora.web import gate, state, style
 
 SUCCESS_KEY = "history_success"
 FOCUS_APPLIED_KEY = "history_focus_applied"
@@ -60,7 +60,7 @@ st.subheader("Uploads")
 if uploads.empty:
     st.info("Es wurden noch keine Messwerte hochgeladen.")
 else:
-    st.dataframe(uploads, hide_index=True, key="history_uploads")
+    st.dataframe(uploads, hide_index=True, key="history_uploads", column_config=style.pinned("Nr"))
 
 received = received_packages(db, own=kommune)
 if not received.empty:
@@ -135,4 +135,5 @@ else:
             reading_versions(db, indicator_id=indicator, month=month, kommune=kommune),
             hide_index=True,
             key="history_versions",
+            column_config=style.pinned("Wert"),
         )

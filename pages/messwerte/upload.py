@@ -16,7 +16,7 @@ from kora.readings import templates
 from kora.readings.commit import commit_upload
 from kora.readings.ingest import MAX_UPLOAD_BYTES
 from kora.readings.preview import preview_upload
-from kora.web import gate, state
+from kora.web import gate, state, style
 
 PREVIEW_KEY = "upload_preview"
 SUCCESS_KEY = "upload_success"
@@ -162,6 +162,7 @@ else:
                 table,
                 hide_index=True,
                 key="upload_preview_table",
+                column_config=style.pinned("Zeile"),
                 column_order=[c for c in table.columns if c != "Kommentar" or not comments],
             )
             if comments:

@@ -66,13 +66,13 @@ def known(*groups: tuple[str, str, list[str]]) -> dict[tuple[str, str, str], str
     return out
 
 
-KNOWN: dict[tuple[str, str, str], str] = known(
-    (
-        "table_cut",
-        "issue 11: a table of 6–10 columns is wider than a phone; its columns scroll inside the table",
-        ["historie@390x844", "staedtenetzwerk@390x844", "upload-vorschau@390x844"],
-    ),
-)
+KNOWN: dict[tuple[str, str, str], str] = known()
+
+# Accepted by design, not broken: on the phone these logs/matrices (6–10 columns) scroll sideways inside
+# their own box with the key column pinned (kora.web.style.pinned; the matrix's index is pinned by
+# Streamlit). Only that report is accepted here; cut cell text or a scrolling page body still fails.
+PHONE_SCROLLING_TABLES = {"historie", "staedtenetzwerk", "upload-vorschau"}
+SCROLLS_INSIDE = "nur per Querscrollen sichtbar"
 
 
 def cases() -> Iterator[Any]:
@@ -208,4 +208,6 @@ def measured(demo_server: Server, browser: Any) -> Iterator[Measurements]:
 @pytest.mark.parametrize(("page", "size", "check"), params())
 def test_layout(measured: Measurements, page: str, size: str, check: str) -> None:
     problems = measured.get(page, size)[check]
+    if size == PHONE and check == "table_cut" and page in PHONE_SCROLLING_TABLES:
+        problems = [p for p in problems if SCROLLS_INSIDE not in p]
     assert not problems, f"{page} bei {size}, {check}:\n" + "\n".join(problems)
