@@ -23,20 +23,10 @@ from kora.cli.main import build_parser
 from kora.db import audit_store, auth_store, open_database
 from kora.errors import DatabaseLockedError, KoraError
 from kora.plan import setup
+from tests import test_import_inbox
 from tests.conftest import OPERATOR, ROOT
 
-SERVER = """
-import sys, threading
-from kora.db import open_database
-from kora.readings.import_inbox import poll_orders
-db = open_database(sys.argv[1])
-stop = threading.Event()
-threading.Thread(target=poll_orders, args=(db.cursor(), stop), kwargs={"every": 0.2}, daemon=True).start()
-print("bereit", flush=True)
-sys.stdin.read()
-stop.set()
-db.close()
-"""
+SERVER = test_import_inbox.SERVER  # a stand-in dashboard: holds the file and answers the order folder
 SECRET = "Fahrrad-Sommer-2026"
 
 

@@ -33,9 +33,8 @@ def provider() -> Iterator[str]:
         yield f"http://localhost:{server.server_port}"
 
 
-@pytest.fixture(scope="module")
-def sso_server(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("sso")
+def start_sso_server(provider: str, folder: Path) -> Server:
+    """A kora server with KORA_AUTH=oidc against the mock provider, and Kim as an SSO account (e-mail)."""
     db_path = folder / "kora.duckdb"
     db = open_database(db_path)
     setup.init(db, actor=OPERATOR)
@@ -60,7 +59,12 @@ def sso_server(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    server = Server(db_path, env={"KORA_AUTH": "oidc", "STREAMLIT_SECRETS_FILES": str(secrets)})
+    return Server(db_path, env={"KORA_AUTH": "oidc", "STREAMLIT_SECRETS_FILES": str(secrets)})
+
+
+@pytest.fixture(scope="module")
+def sso_server(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    server = start_sso_server(provider, tmp_path_factory.mktemp("sso"))
     yield server
     server.stop()
 

@@ -9,13 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kora.access import accounts
 from kora.access.sessions import TARGET_COOKIE
-from kora.db import open_database
-from kora.plan import setup
 from tests.browser.conftest import Server, shot, wait_for_app
-from tests.browser.test_oidc_login import KIM, provider
-from tests.conftest import KOMMUNE, OPERATOR
+from tests.browser.test_oidc_login import provider, start_sso_server
 
 pytestmark = pytest.mark.browser
 __all__ = ["provider"]  # the mock provider fixture, shared with test_oidc_login
@@ -23,31 +19,7 @@ __all__ = ["provider"]  # the mock provider fixture, shared with test_oidc_login
 
 @pytest.fixture
 def sso_deeplink_server(provider: str, tmp_path: Path) -> Iterator[Server]:
-    db_path = tmp_path / "kora.duckdb"
-    db = open_database(db_path)
-    setup.init(db, actor=OPERATOR)
-    accounts.add_user(
-        db,
-        OPERATOR,
-        "kim",
-        role="koordination",
-        vorhaben=[2],
-        email=KIM["email"],
-        display_name="Kim M.",
-        kommune=KOMMUNE,
-    )
-    db.close()
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        'cookie_secret = "test-only-cookie-secret-0123456789abcdef"\n'
-        'client_id = "kora-test"\n'
-        'client_secret = "test-only-client-secret"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
-    server = Server(db_path, env={"KORA_AUTH": "oidc", "STREAMLIT_SECRETS_FILES": str(secrets)})
+    server = start_sso_server(provider, tmp_path)
     yield server
     server.stop()
 
