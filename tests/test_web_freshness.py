@@ -210,9 +210,7 @@ def test_a_write_in_one_session_shows_in_another_sessions_next_run(server_db: Da
     reader.run()
     reader.switch_page("pages/dashboard/aktionsfeld.py").run()
     assert not reader.exception
-    reader.segmented_control(key="feld_select").set_value(
-        "A"
-    )  # kritik_extern belongs to Vorhaben 1 in Aktionsfeld A.run()
+    reader.segmented_control(key="feld_select").set_value("A").run()  # kritik_extern: Vorhaben 1, Aktionsfeld A
     assert "4245" not in chart_specs(reader)
     writer = AppTest.from_file(APP, default_timeout=30)
     writer.run()
@@ -221,8 +219,8 @@ def test_a_write_in_one_session_shows_in_another_sessions_next_run(server_db: Da
         ("k.csv", CELL.format(month="03.2026", value=4245).encode("cp1252"), "text/csv")
     ).run()
     reasons = [t for t in writer.text_input if t.key == "upload_reason"]
-    if reasons:
-        reasons[0].input("Test: Nachmeldung").run()
+    if reasons:  # typed and clicked in one go: the upload form sends the reason with the click
+        reasons[0].input("Test: Nachmeldung")
     writer.button(key="upload_commit").click().run()
     assert any("Gespeichert" in s.value for s in writer.success), [e.value for e in writer.error]
     reader.run()

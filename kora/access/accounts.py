@@ -150,6 +150,17 @@ def _serialised(write: Callable[Concatenate[Database, P], T]) -> Callable[Concat
     return locked
 
 
+def _new_account(db: Database, username: str, *, role: str, email: str | None) -> tuple[str, str, str | None]:
+    """Name, role and e-mail of a new account, checked: valid, and neither name nor e-mail taken."""
+    name, role, mail = _username(username), _role(role), _email(email)
+    if auth_store.user_by_name(db, name) is not None:
+        raise ValidationError(
+            f"Benutzer „{name}“ gibt es bereits (ändern mit python -m kora user passwd oder im Admin-Bereich)."
+        )
+    _check_email_free(db, mail, name)
+    return name, role, mail
+
+
 @_serialised
 def add_user(
     db: Database,
@@ -168,14 +179,7 @@ def add_user(
     """Create an account; returns the username. No `password` nor CLI-made `password_hash`: SSO only."""
     name_for_audit = (username or "").strip()
     who = authorize(db, actor, AuditAction.BENUTZER_ANLEGEN, kommune=kommune, object=f"Benutzer {name_for_audit}")
-    name = _username(username)
-    role = _role(role)
-    mail = _email(email)
-    if auth_store.user_by_name(db, name) is not None:
-        raise ValidationError(
-            f"Benutzer „{name}“ gibt es bereits (ändern mit python -m kora user passwd oder im Admin-Bereich)."
-        )
-    _check_email_free(db, mail, name)
+    name, role, mail = _new_account(db, username, role=role, email=email)
     pairs = _scope(db, kommune=kommune, vorhaben=vorhaben, indicators=indicators)
     if pairs and role != "koordination":
         raise ValidationError("Vorhaben und Indikatoren werden nur Koordinator*innen zugeordnet (--role koordination).")

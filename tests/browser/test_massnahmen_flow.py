@@ -111,7 +111,7 @@ def test_edit_a_maßnahme_in_the_table_editor(list_server: Server, page) -> None
         page.keyboard.press("ArrowRight")  # -> Länge km
     page.keyboard.type("0,6")
     page.keyboard.press("Enter")
-    page.wait_for_selector("text=Vorschau: 1 Maßnahmen geändert")
+    page.wait_for_selector("text=Vorschau: 1 Maßnahmen geändert", timeout=60_000)  # slow under a loaded machine
     settle(page)
     page.get_by_role("textbox", name="Korrekturgrund (Pflicht)").fill("Zeitplan laut Ausschuss")
     full_shot(page, "massnahmen_07_vorschau_bearbeitung")
