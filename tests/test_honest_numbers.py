@@ -191,7 +191,7 @@ def test_no_contradicting_badges(demo_db: Database, report) -> None:
         if card["delta"] is not None and round(card["delta"] * 100) == 0:
             assert card["delta_color"] == "off" and card["delta_arrow"] == "off"
         if card["best"]:
-            assert not card["best"].endswith("(0\u00a0%)")
+            assert not card["best"].endswith(": 0\u00a0%")
             assert "unter Startwert" not in card["best"]
 
 
@@ -199,9 +199,9 @@ def test_no_contradicting_badges(demo_db: Database, report) -> None:
     ("rows", "best", "worst"),
     [
         ([("a", 0.0, 0.0)], None, None),  # one indicator: no best/worst
-        ([("a", 0.0, 0.0), ("b", 0.0, -0.2)], None, "b (\u221220\u00a0% (unter Startwert))"),  # best at 0 % is no best
+        ([("a", 0.0, 0.0), ("b", 0.0, -0.2)], None, "b: \u221220\u00a0% (unter Startwert)"),  # 0 % is no best
         ([("a", 0.3, 0.3), ("b", 0.3, 0.3)], None, None),  # all equal
-        ([("a", 0.8, 0.8), ("b", 0.1, 0.1)], "a (80\u00a0%)", "b (10\u00a0%)"),
+        ([("a", 0.8, 0.8), ("b", 0.1, 0.1)], "a: 80\u00a0%", "b: 10\u00a0%"),
     ],
 )
 def test_best_worst(rows, best, worst) -> None:

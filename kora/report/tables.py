@@ -38,9 +38,9 @@ def _best_worst(mine: pd.DataFrame) -> tuple[str | None, str | None]:
     best = (
         None
         if round(float(hi["_raw"]) * 100) <= 0
-        else f"{hi['name']} ({fmt.attainment(hi['attainment'], hi['_raw'])})"
-    )
-    return best, f"{lo['name']} ({fmt.attainment(lo['attainment'], lo['_raw'])})"
+        else f"{hi['name']}: {fmt.attainment(hi['attainment'], hi['_raw'])}"
+    )  # "Name: −6 % (unter Startwert)", not nested brackets
+    return best, f"{lo['name']}: {fmt.attainment(lo['attainment'], lo['_raw'])}"
 
 
 def field_cards(report: StatusReport, previous: StatusReport | None) -> list[dict[str, Any]]:
