@@ -101,8 +101,8 @@ class Sessions:
             at.run()
             at.file_uploader[0].set_value(("korrektur.csv", correction(self.writes), "text/csv")).run()
             reason = [t for t in at.text_input if t.key == "upload_reason"]
-            if reason:
-                reason[0].input("Benchmark: Nachmeldung").run()
+            if reason:  # typed and clicked in one go: the upload form sends the reason with the click
+                reason[0].input("Benchmark: Nachmeldung")
             at.button(key="upload_commit").click().run()
         elapsed = (sw.wall, sw.cpu)
         if at.exception or not any("Gespeichert" in s.value for s in at.success):

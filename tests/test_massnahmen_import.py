@@ -156,6 +156,11 @@ def test_quelle_switch_derives_values_refuses_typed_uploads_and_is_reproducible(
         == "meldung"
     )
     assert quelle.quellen_at(db, kommune=K)["km_umgesetzt"] == "massnahmen"
+    for known_at in (None, pd.Timestamp("2020-01-01").to_pydatetime()):  # status at network scale: one query
+        assert quelle.quellen_at_all(db, kommunen=[K, "nirgendwo"], known_at=known_at) == {
+            K: quelle.quellen_at(db, kommune=K, known_at=known_at),
+            "nirgendwo": {},
+        }
     with pytest.raises(ValidationError, match="Grund"):
         quelle.set_quelle(db, OPERATOR, "projekte_umgesetzt", "massnahmen", reason=" ", kommune=K)
     with pytest.raises(ValidationError, match="kann nicht"):

@@ -312,6 +312,27 @@ def quellen(db: Database, *, kommune: str) -> dict[str, str]:
     return dict(db.rows("SELECT id, quelle FROM indicators WHERE kommune = ? ORDER BY sort", [kommune]))
 
 
+def quellen_of(db: Database, *, kommunen: list[str]) -> dict[str, dict[str, str]]:
+    """`quellen` for several Kommunen in one query (status at network scale asked 400 times: 0,27 s)."""
+    out: dict[str, dict[str, str]] = {k: {} for k in kommunen}
+    for kommune, indicator_id, quelle in db.rows(
+        "SELECT kommune, id, quelle FROM indicators WHERE list_contains(?, kommune) ORDER BY kommune, sort", [kommunen]
+    ):
+        out[kommune][indicator_id] = quelle
+    return out
+
+
+def quelle_changes_of(db: Database, *, kommunen: list[str]) -> pd.DataFrame:
+    """`quelle_changes_df` for several Kommunen in one query, with a `kommune` column; oldest first."""
+    return db.df(
+        """
+        SELECT kommune, seq, indicator_id, old_quelle, new_quelle, recorded_at, recorded_by, reason
+        FROM quelle_changes WHERE list_contains(?, kommune) ORDER BY recorded_at, seq
+        """,
+        [kommunen],
+    )
+
+
 def set_quelle(db: Database, *, kommune: str, indicator_id: str, quelle: str) -> None:
     db.execute("UPDATE indicators SET quelle = ? WHERE kommune = ? AND id = ?", [quelle, kommune, indicator_id])
 

@@ -42,6 +42,20 @@ def quellen_at(db: Database, *, kommune: str, known_at: dt.datetime | None = Non
     return now
 
 
+def quellen_at_all(
+    db: Database, *, kommunen: list[str], known_at: dt.datetime | None = None
+) -> dict[str, dict[str, str]]:
+    """`quellen_at` for several Kommunen with two queries in all, not two per Kommune."""
+    now = massnahmen_store.quellen_of(db, kommunen=kommunen)
+    if known_at is None or not kommunen:
+        return now
+    changes = massnahmen_store.quelle_changes_of(db, kommunen=kommunen)
+    later = changes[pd.to_datetime(changes["recorded_at"]) > pd.Timestamp(known_at)]
+    for r in later.iloc[::-1].itertuples(index=False):  # undo newest first, per Kommune as in quellen_at
+        now[r.kommune][r.indicator_id] = r.old_quelle
+    return now
+
+
 @dataclass(frozen=True)
 class QuelleChange:
     indicator_id: str
@@ -141,7 +155,7 @@ def with_quelle(db: Database, indicators: pd.DataFrame, *, known_at: dt.datetime
     if indicators.empty or "id" not in indicators.columns:
         return indicators.assign(quelle=pd.Series([], dtype="str")) if indicators.empty else indicators
     kommunen = indicators["kommune"].unique().tolist() if "kommune" in indicators.columns else []
-    per = {k: quellen_at(db, kommune=k, known_at=known_at) for k in kommunen}
+    per = quellen_at_all(db, kommunen=kommunen, known_at=known_at)
     return indicators.assign(
         quelle=[per.get(k, {}).get(i, "meldung") for k, i in zip(indicators["kommune"], indicators["id"], strict=True)]
     )
