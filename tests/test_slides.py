@@ -192,3 +192,10 @@ def test_then_and_now_bars_show_a_regression_like_the_title_slide(demo_db: Datab
     now = dict(zip(changes.keys, changes.series[1].values, strict=True))
     assert now == pytest.approx(dict(zip(title.keys, title.series[0].values, strict=True)))
     assert min(v for v in now.values() if v is not None) < 0  # the Beispieldaten's B lies below its start
+
+
+def test_aktionsfeld_names_on_slide_charts_are_whole(plan) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: 'C · Ziele, integratives Arbeiten und Planungs…' was cut on the then-and-now and overview charts."""
+    for feld in plan.aktionsfelder:
+        label = slides.short(f"⚠️ {feld.code} · {feld.title}", slides.FIELD_LABEL_WIDTH)
+        assert not label.endswith("…") and feld.title in label

@@ -30,6 +30,7 @@ MAX_CHANGE_ITEMS = 4  # the Änderungen slide has four sections next to a chart
 DETAIL_WIDTH = 120  # comments are cut on slides; the Excel export has them in full
 MAX_CHART_BARS = 10
 LABEL_WIDTH = 46
+FIELD_LABEL_WIDTH = 60  # "C · Ziele, integratives Arbeiten und Planungsabläufe" whole, not "…Planungs…" (issue 11)
 
 
 # --- small text helpers ---------------------------------------------------------------------
@@ -95,7 +96,7 @@ def _title_slide(report: StatusReport, changes: Changes, deck: dict[str, Any]) -
             "Zielerreichung je Aktionsfeld",
             felder,
             [
-                short(f"{STATUS_ICONS.get(s, '')} {c} · {t}")
+                short(f"{STATUS_ICONS.get(s, '')} {c} · {t}", FIELD_LABEL_WIDTH)
                 for c, t, s in zip(felder["code"], felder["title"], felder["status"], strict=True)
             ],
             list(felder["code"]),
@@ -344,7 +345,7 @@ def _changes_chart(changes: Changes) -> Chart | None:
         return None
     return then_and_now_chart(
         "Zielerreichung je Aktionsfeld: damals und heute",
-        [short(f"{c} · {t}") for c, t in zip(felder["code"], felder["title"], strict=True)],
+        [short(f"{c} · {t}", FIELD_LABEL_WIDTH) for c, t in zip(felder["code"], felder["title"], strict=True)],
         list(felder["code"]),
         felder,
         then=then_label(changes),

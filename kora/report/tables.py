@@ -36,9 +36,7 @@ def _best_worst(mine: pd.DataFrame) -> tuple[str | None, str | None]:
     if round(float(hi["_raw"]) * 100) == round(float(lo["_raw"]) * 100):
         return None, None
     best = (
-        None
-        if round(float(hi["_raw"]) * 100) <= 0
-        else f"{hi['name']}: {fmt.attainment(hi['attainment'], hi['_raw'])}"
+        None if round(float(hi["_raw"]) * 100) <= 0 else f"{hi['name']}: {fmt.attainment(hi['attainment'], hi['_raw'])}"
     )  # "Name: −6 % (unter Startwert)", not nested brackets
     return best, f"{lo['name']}: {fmt.attainment(lo['attainment'], lo['_raw'])}"
 
