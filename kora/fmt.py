@@ -132,12 +132,18 @@ def zielpfad_gap(gap: float | None, *, missing: str = "") -> str:
 
 
 def shown_attainment(clamped: float | None, raw: float | None = None) -> float | None:
-    """The attainment a view shows: the raw value when it is below the start, else the clamped one.
+    """The attainment a view shows: the raw value when it lies below the clamped one, else the clamped one.
 
+    For an indicator that is exactly "below its start" (raw < 0 %). For a roll-up (Vorhaben,
+    Aktionsfeld, Gesamt) the raw value is the mean of its parts' raw values, so a part below its
+    start pulls it down: the total the reader sees is the mean of the cards they see (B at −100 %
+    beside A, C, D made "Gesamt 65 %" from the clamped values, 40 % from the shown ones).
     One number for text, bar and gap, so "Soll 83 % · 5 Pp. hinter dem Zielpfad" is always the
     difference of the two percentages the reader sees.
     """
-    if not is_missing(raw) and round(float(raw) * 100) < 0:  # type: ignore[arg-type]
+    if is_missing(raw):
+        return None if is_missing(clamped) else float(clamped)  # type: ignore[arg-type]
+    if is_missing(clamped) or round(float(raw) * 100) < round(float(clamped) * 100):  # type: ignore[arg-type]
         return float(raw)  # type: ignore[arg-type]
     return None if is_missing(clamped) else float(clamped)  # type: ignore[arg-type]
 

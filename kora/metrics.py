@@ -42,7 +42,8 @@ happened" ≠ "went backwards".
 *Soll* = the attainment the Zielpfad asks for by month k, on the attainment's scale: k / 12 with a Zielpfad
 ((expected − start) / (target − start)), 1 for a budget (already annualised), None for yes/no, pass/fail, no reading
 or no target. Roll-ups average ``soll`` over the indicators that have one. Views say "x Pp. hinter/vor dem Zielpfad"
-= shown attainment − Soll (shown = raw below the start, else clamped: `kora.fmt.shown_attainment`): 42 % in March
+= shown attainment − Soll (shown = raw where it lies below the clamped value, else clamped: `fmt.shown_attainment`,
+so a total is the mean of the parts shown): 42 % in March
 against Soll 25 % is ahead.
 
 *Forecast* of the year-end value, robust and from this year's readings only: ``sum``: value + median monthly reading

@@ -385,9 +385,14 @@ def test_html_numbers_match_status_json(bundle: export.Bundle, demo_db: Database
 
     text = export.render("html", bundle).decode("utf-8")
     payload = status_json(demo_db)
-    assert f'<div class="value">{fmt.percent(payload["plan"]["attainment"])}</div>' in text
+    plan = payload["plan"]  # the total a view shows: the raw mean where a part lies below its start (issue 11)
+    assert (
+        f'<div class="value">{fmt.signed_percent(fmt.shown_attainment(plan["attainment"], plan["attainment_raw"]))}</div>'
+        in text
+    )
     for field in payload["aktionsfelder"]:
-        assert f"{fmt.percent(field['attainment'])}</text>" in text
+        shown = fmt.shown_attainment(field["attainment"], field["attainment_raw"])
+        assert f"{fmt.attainment(shown, shown)}</text>" in text  # below the start: "… (unter Startwert)"
 
 
 # --- command line ----------------------------------------------------------------------------

@@ -137,3 +137,18 @@ def test_chart_lines(text: str, width: int, expected: str) -> None:
 )
 def test_month_tick(month: dt.date, with_year: bool, expected: str) -> None:
     assert fmt.month_tick(month, with_year=with_year) == expected
+
+
+@pytest.mark.parametrize(
+    ("clamped", "raw", "shown"),
+    [
+        (0.4, 0.4, 0.4),  # nothing below a start: the one value
+        (0.0, -0.6, -0.6),  # an indicator below its start
+        (0.65, 0.40, 0.40),  # a total pulled down by a part below its start: the mean of the cards shown
+        (1.0, 1.0, 1.0),
+        (0.5, None, 0.5),  # no raw value known
+        (None, None, None),
+    ],
+)
+def test_shown_attainment_is_what_the_parts_shown_add_up_to(clamped, raw, shown) -> None:  # type: ignore[no-untyped-def]
+    assert fmt.shown_attainment(clamped, raw) == shown

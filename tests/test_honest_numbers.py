@@ -127,7 +127,8 @@ def test_zielpfad_gap_text(gap, text) -> None:
     ("clamped", "raw", "soll", "text"),
     [
         (0.42, 0.42, 0.25, "Soll 25\u00a0% · 17\u00a0Pp. vor dem Zielpfad"),  # March: ahead, not alarming
-        (0.65, 0.5, 0.87, "Soll 87\u00a0% · 22\u00a0Pp. hinter dem Zielpfad"),  # the gap of the two numbers shown
+        # a roll-up pulled down by a part below its start shows its raw mean (50 %), and the gap from it
+        (0.65, 0.5, 0.87, "Soll 87\u00a0% · 37\u00a0Pp. hinter dem Zielpfad"),
         (0.0, -1.0, 0.92, "Soll 92\u00a0% · 192\u00a0Pp. hinter dem Zielpfad"),  # below start: raw is shown
         (0.5, 0.5, None, None),  # a year with no target / no Zielpfad: no Soll
         (None, None, 0.5, None),  # empty DB
