@@ -30,22 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 CACHE = Path(os.environ.get("KORA_BENCH_CACHE", "/tmp/kora-bench-cache"))
 CACHE_VERSION = "v1"  # bump when the generated data changes shape
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 BENCH_USER = "Benchmark"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# re-exported for the bench scripts: one copy of the browser set-up for tests and bench
+from tests.support.local_server import CHROMIUM as CHROMIUM  # noqa: E402
+from tests.support.local_server import LAUNCH_ARGS as LAUNCH_ARGS  # noqa: E402
 
 # --- printing -------------------------------------------------------------------------------
 

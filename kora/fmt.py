@@ -7,7 +7,6 @@ installed locales, so formatting is done here explicitly and tested.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import textwrap
 from typing import Any
@@ -287,7 +286,7 @@ def chart_lines(text: object, width: int) -> str:
     `<br>`, `<b>` … as markup, so the text is HTML-escaped before the line breaks are added.
     """
     lines = textwrap.wrap(visible_text(text), width=width, break_long_words=True, break_on_hyphens=True)
-    return "<br>".join(html.escape(line, quote=False) for line in lines) or ""
+    return "<br>".join(plotly_text(line) for line in lines) or ""
 
 
 def month_tick(month: dt.date, *, with_year: bool) -> str:

@@ -32,26 +32,19 @@ from kora.readings.versions import AuditRow, UploadRow, write_versions
 
 def quellen_at(db: Database, *, kommune: str, known_at: dt.datetime | None = None) -> dict[str, str]:
     """Source per indicator as it was at `known_at` (None: now): later switches are undone."""
-    now = massnahmen_store.quellen(db, kommune=kommune)
-    if known_at is None:
-        return now
-    changes = massnahmen_store.quelle_changes_df(db, kommune=kommune)
-    later = changes[pd.to_datetime(changes["recorded_at"]) > pd.Timestamp(known_at)]
-    for r in later.iloc[::-1].itertuples(index=False):  # undo newest first: ends at the oldest's old value
-        now[r.indicator_id] = r.old_quelle
-    return now
+    return quellen_at_all(db, kommunen=[kommune], known_at=known_at)[kommune]
 
 
 def quellen_at_all(
     db: Database, *, kommunen: list[str], known_at: dt.datetime | None = None
 ) -> dict[str, dict[str, str]]:
-    """`quellen_at` for several Kommunen with two queries in all, not two per Kommune."""
+    """Source per indicator and Kommune as it was at `known_at` (None: now), in two queries for all."""
     now = massnahmen_store.quellen_of(db, kommunen=kommunen)
     if known_at is None or not kommunen:
         return now
     changes = massnahmen_store.quelle_changes_of(db, kommunen=kommunen)
     later = changes[pd.to_datetime(changes["recorded_at"]) > pd.Timestamp(known_at)]
-    for r in later.iloc[::-1].itertuples(index=False):  # undo newest first, per Kommune as in quellen_at
+    for r in later.iloc[::-1].itertuples(index=False):  # undo newest first: ends at the oldest's old value
         now[r.kommune][r.indicator_id] = r.old_quelle
     return now
 

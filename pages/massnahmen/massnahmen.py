@@ -27,8 +27,8 @@ KOMMUNE = gate.own_kommune()  # the session's Kommune, never assumed
 
 as_of = state.stand()
 actor = gate.current_actor()
-READ_ONLY = state.database().read_only  # "" or why nothing can be written (then no write form is drawn)
 db = state.database()
+READ_ONLY = db.read_only  # "" or why nothing can be written (then no write form is drawn)
 st.title("Maßnahmen")
 st.caption(
     f"Maßnahmenliste der Stadt (Radverkehrsprojekte) · Stand {fmt.month_name(as_of)} · Quelle der Prozess-Indikatoren"

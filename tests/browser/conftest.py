@@ -15,20 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.support.local_server import free_port, server_command, start_server, stop_server
+from tests.support.local_server import CHROMIUM, LAUNCH_ARGS, free_port, server_command, start_server, stop_server
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 pytestmark = pytest.mark.browser
 
