@@ -268,3 +268,41 @@ def test_brownbag_names_finished_and_moved_maßnahmen_and_exports_the_list(db: D
     wb = openpyxl.load_workbook(io.BytesIO(export_xlsx.build_xlsx(b)))
     sheet = wb["Maßnahmen"]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def _xlsx_with(name: str) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(";"))
+    ws.append(["M-01", name, "Radweg", 1.5, 1, None, None, "A", "ja", "01.2025", None, None, None, None])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+MOJIBAKE_ROW = "M-01;Radweg KaiserstraÃŸe;Radweg;1,5;1;;;A;ja;01.2025;;;;"
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "expected"),
+    [
+        # a UTF-8 file whose text was once saved as Windows-1252 and back: "ß" became "ÃŸ"
+        ("liste.csv", ("\r\n".join([HEADER, MOJIBAKE_ROW]) + "\r\n").encode("utf-8"), "liste.csv: In Zeile 2"),
+        # two files pasted together: the header in Windows-1252, a row in UTF-8
+        ("liste.csv", HEADER.encode("cp1252") + b"\r\n" + ROWS[0].encode("utf-8") + b"\r\n", "mischt zwei"),
+        ("liste.xlsx", _xlsx_with("Radweg KaiserstraÃŸe"), "liste.xlsx, Blatt „Sheet“: In Zelle B2"),
+    ],
+    ids=["mojibake-csv", "mixed-encodings", "mojibake-xlsx"],
+)
+def test_a_list_gets_the_same_encoding_warnings_as_readings(
+    db: Database, filename: str, data: bytes, expected: str
+) -> None:
+    """A Maßnahmenliste is read like a readings file, so it must warn like one (the notes were dropped)."""
+    p = upload.preview_list(db, [(filename, data)], actor=OPERATOR, kommune=K, today=TODAY)
+    assert not p.errors, p.errors
+    assert any(expected in note for note in p.notes), p.notes
+
+
+def test_a_clean_list_has_no_encoding_warning(db: Database) -> None:
+    p = upload.preview_list(db, files(), actor=OPERATOR, kommune=K, today=TODAY)
+    assert not [n for n in p.notes if "Zeichenkodierung" in n or "Ã" in n], p.notes

@@ -74,11 +74,19 @@ class Parsed:
 
 
 def _grids(data: bytes, filename: str) -> list[tuple[str, pd.DataFrame]]:
+    """(source, grid) per sheet; each grid carries the readings importer's encoding warnings in
+    `attrs["notes"]` (mixed encodings, "StraÃŸe" mojibake), so a list gets the same warnings."""
     sniff.check_size(data)
     if sniff.kind_of(data) == "xlsx":
-        return [(f"{filename}, Blatt „{name}“", grid) for name, grid in xlsx.read_sheets(data)]
+        sheets = []
+        for name, grid in xlsx.read_sheets(data):
+            grid.attrs["notes"] = [f"{filename}, Blatt „{name}“: {n}" for n in xlsx.mojibake_notes(grid)]
+            sheets.append((f"{filename}, Blatt „{name}“", grid))
+        return sheets
     decoded = sniff.decode_text(data)
-    return [(f"{filename} ({decoded.encoding})", text.read_grid(decoded.text, text.sniff_delimiter(decoded.text)))]
+    grid = text.read_grid(decoded.text, text.sniff_delimiter(decoded.text))
+    grid.attrs["notes"] = [f"{filename}: {n}" for n in decoded.notes]
+    return [(f"{filename} ({decoded.encoding})", grid)]
 
 
 def _match(cells: list[object], columns: Sequence[Column]) -> dict[str, tuple[int, str]]:
@@ -106,18 +114,25 @@ def find_table(source: str, grid: pd.DataFrame) -> Table | None:
     return None
 
 
-def read_tables(files: Sequence[tuple[str, bytes]]) -> tuple[list[Table], list[Problem], list[str]]:
-    """Recognised tables of all files; a file without one is a problem naming both headers."""
+def read_tables(files: Sequence[tuple[str, bytes]]) -> tuple[list[Table], list[Problem], list[str], list[str]]:
+    """Recognised tables of all files, problems, descriptions and the encoding notes of the sheets
+    a table was found on; a file without a table is a problem naming both headers."""
     tables: list[Table] = []
     problems: list[Problem] = []
     descriptions: list[str] = []
+    notes: list[str] = []
     for filename, data in files:
         try:
             grids = _grids(data, filename)
         except FileRejected as err:
             problems += [Problem(p.line, p.column, p.value, f"{filename}: {p.message}") for p in err.problems]
             continue
-        found = [t for t in (find_table(src, g) for src, g in grids) if t is not None]
+        found = []
+        for src, grid in grids:
+            table = find_table(src, grid)
+            if table is not None:
+                found.append(table)
+                notes += grid.attrs.get("notes", [])
         if not found:
             problems.append(
                 Problem(
@@ -131,7 +146,7 @@ def read_tables(files: Sequence[tuple[str, bytes]]) -> tuple[list[Table], list[P
             )
         tables += found
         descriptions += [t.source for t in found]
-    return tables, problems, descriptions
+    return tables, problems, descriptions, notes
 
 
 def _cell(table: Table, field_name: str, line: int) -> tuple[object, str]:
@@ -454,8 +469,8 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 def check_files(files: Sequence[tuple[str, bytes]], *, known_nrs: set[str], today: dt.date) -> Parsed:
     """Read and check one or two files (list, Ereignisse or a workbook with both)."""
-    tables, problems, descriptions = read_tables(files)
-    parsed = Parsed(None, None, problems, [], descriptions)
+    tables, problems, descriptions, notes = read_tables(files)
+    parsed = Parsed(None, None, problems, notes, descriptions)
     lists = [t for t in tables if t.kind == "liste"]
     events = [t for t in tables if t.kind == "ereignisse"]
     for kind, found in (("Maßnahmenliste", lists), ("Ereignisse-Tabelle", events)):
