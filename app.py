@@ -16,7 +16,7 @@ import streamlit as st
 
 from kora import fmt
 from kora.errors import KoraError
-from kora.web import gate, login_form, serve, state
+from kora.web import gate, login_form, serve, state, style
 
 st.set_page_config(page_title=f"KoRa-Monitor {gate.own_kommune_name()}", page_icon="🚲", layout="wide")
 serve.route_through_app()
@@ -82,6 +82,7 @@ if st.session_state.pop(gate.AFTER_LOGIN_KEY, False) and access.can_read and pag
 
 try:
     with st.sidebar:
+        style.app_style()
         if state.database().read_only:
             st.warning(fmt.markdown(state.read_only_banner()), icon="🔒")
         if access.can_read:

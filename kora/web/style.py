@@ -31,6 +31,16 @@ def pinned(column: str) -> dict[str, Any]:
     return {column: st.column_config.Column(pinned=True)}
 
 
+# Streamlit writes its input hints in English only ("Press Enter to apply", "Press Enter to submit
+# form"): in a German UI they read as a foreign error. Every form here has a labelled button.
+APP_CSS = '<style>[data-testid="InputInstructions"] { display: none; }</style>'
+
+
+def app_style() -> None:
+    """The app-wide rules above (static CSS only); drawn once per run by the router."""
+    st.html(APP_CSS)
+
+
 # --- projector styling for the Präsentationsmodus (static CSS only, never user text) ---------
 
 # Sizes are for the 1920 × 1080 design screen (body 24 px, chart text ≥ 20 px: readable from the back

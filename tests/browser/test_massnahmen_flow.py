@@ -138,6 +138,8 @@ def test_edit_a_maßnahme_in_the_table_editor(list_server: Server, page) -> None
     page.wait_for_selector("text=Vorschau: 1 Maßnahmen geändert", timeout=60_000)  # slow under a loaded machine
     settle(page)
     page.get_by_role("textbox", name="Korrekturgrund (Pflicht)").fill("Zeitplan laut Ausschuss")
+    hint = page.locator('[data-testid="InputInstructions"]')  # Streamlit's English "Press Enter to apply"
+    assert hint.count() == 1 and not hint.is_visible()  # rendered while typing, hidden by the app's style
     full_shot(page, "massnahmen_07_vorschau_bearbeitung")
     page.get_by_role("button", name="Änderungen speichern").click()
     page.wait_for_selector("text=Gespeichert als Upload")
