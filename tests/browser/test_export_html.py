@@ -14,6 +14,7 @@ from kora.report import export
 from kora.samples.beispieldaten import load_demo
 from kora.tracking.stand import gather
 from tests.browser.conftest import Server, shot
+from tests.browser.test_dashboard import settle
 from tests.conftest import KOMMUNE, OPERATOR, ROOT, TODAY
 from tests.test_changes import add_reading
 
@@ -117,6 +118,7 @@ def test_praesentationsmodus_with_arrow_keys_on_a_projector(demo_app: Server, pa
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"] h1')?.innerText.startsWith('KoRa')")
     for _ in range(12):  # wait for each slide before the next click: a click during a rerun may be dropped
+        settle(page)  # the footer shows before the slide's charts: let the run end (failed in CI under load)
         if heading.inner_text().startswith("Was hat sich"):  # after Erfolge and its "(Fortsetzung)" slides
             break
         number = int(re.search(r"Folie (\d+) /", page.locator(".st-key-praes_body").inner_text())[1])  # type: ignore[index]
