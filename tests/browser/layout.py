@@ -30,6 +30,8 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+from tests.browser.conftest import WAIT_MS
+
 SIZES: dict[str, tuple[int, int]] = {
     "1440x900": (1440, 900),
     "1920x1080": (1920, 1080),
@@ -339,16 +341,16 @@ def settle(page: Any, *, pause_ms: int = 250) -> None:
     """Until Streamlit finished its run and every Plotly chart has drawn (and re-laid out)."""
     page.wait_for_timeout(pause_ms)
     # the script run has finished (the status widget shows only after a delay, so check the app state too)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=WAIT_MS)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT_MS)
     page.wait_for_function(
         f"() => [...document.querySelectorAll('{CHART}')].every((c) => c.querySelector('.main-svg'))",
-        timeout=30_000,
+        timeout=WAIT_MS,
     )
     # glide-data-grid fills its accessibility table (the cell texts table_cut measures) after drawing
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=\"stDataFrame\"]')].every((d) => d.querySelector('table th'))",
-        timeout=30_000,
+        timeout=WAIT_MS,
     )
     charts_fitted(page)
     page.wait_for_timeout(pause_ms)

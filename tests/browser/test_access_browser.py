@@ -13,7 +13,7 @@ from kora.access import accounts
 from kora.db import open_database
 from kora.plan import edits, setup
 from kora.samples.beispieldaten import load_demo
-from tests.browser.conftest import Server, shot, wait_for_app
+from tests.browser.conftest import WAIT_MS, Server, shot, wait_for_app
 from tests.browser.test_dashboard import ERRORS, settle
 from tests.conftest import KOMMUNE, OPERATOR, TODAY
 
@@ -69,7 +69,7 @@ def log_in(page, url: str, user: str, password: str = PASSWORD) -> None:  # type
 def test_login_form_and_a_readers_view(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(WAIT_MS)
     page.goto(local_server.url)
     wait_for_app(page)
     page.wait_for_selector("h1:has-text('Anmelden')")
@@ -94,7 +94,7 @@ def test_login_form_and_a_readers_view(local_server: Server, browser) -> None:  
 def test_admin_pages(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(WAIT_MS)
     log_in(page, local_server.url, "ada")
     page.get_by_role("link", name=re.compile("Verwaltung")).click()
     page.wait_for_selector("h1:has-text('Verwaltung')")
@@ -121,7 +121,7 @@ def test_admin_pages(local_server: Server, browser) -> None:  # type: ignore[no-
 def test_coordinator_sees_upload_and_own_milestones(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(WAIT_MS)
     log_in(page, local_server.url, "kim")
     assert page.get_by_role("link", name=re.compile("Messwerte hochladen")).count() == 1
     page.get_by_role("link", name=re.compile("Meilensteine pflegen")).click()
@@ -138,7 +138,7 @@ def test_login_survives_reload_and_deep_links_and_ends_with_logout(local_server:
     lead to the login and then to the requested page, never to Streamlit's "Page not found"."""
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(WAIT_MS)
     page.goto(f"{local_server.url}/aktionsfeld?feld=B")
     wait_for_app(page)
     page.wait_for_selector("text=um „Aktionsfeld“ zu öffnen")
@@ -186,7 +186,7 @@ def test_login_survives_reload_and_deep_links_and_ends_with_logout(local_server:
 def test_no_page_not_found_for_deep_links_while_logged_out(local_server: Server, browser, path: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="de-DE")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(WAIT_MS)
     page.goto(f"{local_server.url}/{path}")
     wait_for_app(page)
     page.wait_for_selector("h1:has-text('Anmelden')")

@@ -12,7 +12,7 @@ from kora.access import accounts
 from kora.db import open_database
 from kora.network import service
 from kora.plan import setup
-from tests.browser.conftest import Server, shot, wait_for_app
+from tests.browser.conftest import WAIT_MS, Server, shot, wait_for_app
 from tests.browser.test_access_browser import PASSWORD, log_in
 from tests.browser.test_dashboard import ERRORS, settle
 from tests.conftest import OPERATOR, TODAY
@@ -41,7 +41,7 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def test_second_kommunes_admin_sees_only_its_accounts(shared_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(WAIT_MS)
     log_in(page, shared_server.url, "mia")
     page.get_by_role("link", name=re.compile("Verwaltung")).click()
     page.wait_for_selector("h1:has-text('Verwaltung')")
@@ -61,7 +61,7 @@ def test_second_kommunes_admin_sees_only_its_accounts(shared_server: Server, bro
 def test_historie_lists_a_received_package_read_only(shared_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(WAIT_MS)
     log_in(page, shared_server.url, "mia")
     page.get_by_role("link", name=re.compile("Historie")).click()
     page.wait_for_selector("h1:has-text('Historie')")

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.browser import layout
-from tests.browser.conftest import Server
+from tests.browser.conftest import WAIT_MS, Server
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -106,7 +106,7 @@ class Measurements:
         }
         self.tabs = {size: ctx.new_page() for size, ctx in self.contexts.items()}
         for tab in self.tabs.values():
-            tab.set_default_timeout(45_000)
+            tab.set_default_timeout(WAIT_MS)
 
     def get(self, page: str, size: str) -> dict[str, list[str]]:
         if (page, size) not in self.results:

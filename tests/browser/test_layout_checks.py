@@ -16,6 +16,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from tests.browser import layout
+from tests.browser.conftest import WAIT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +27,7 @@ MONTHS = ["Jan 26", "Feb 26", "Mrz 26", "Apr 26", "Mai 26", "Jun 26", "Jul 26", 
 def tab(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1000, "height": 700}, locale="de-DE")
     pg = context.new_page()
-    pg.set_default_timeout(20_000)
+    pg.set_default_timeout(WAIT_MS)
     yield pg
     context.close()
 

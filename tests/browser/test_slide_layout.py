@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.browser import layout
-from tests.browser.conftest import Server, wait_for_app
+from tests.browser.conftest import WAIT_MS, Server, wait_for_app
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def press(page: Any, key: str, expected: int) -> None:
     page.wait_for_function(
         "([sel, n]) => (document.querySelector(sel)?.innerText || '').includes(`Folie ${n} /`)",
         arg=[layout.SLIDE_BODY, expected],
-        timeout=30_000,
+        timeout=WAIT_MS,
     )
     layout.settle(page)
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import Server, kora_cli, shot
+from tests.browser.conftest import WAIT_MS, Server, kora_cli, shot
 from tests.browser.test_dashboard import CHART, ERRORS, open_page, settle
 
 pytestmark = pytest.mark.browser
@@ -82,7 +82,7 @@ def test_first_click_saves_after_typing_a_korrekturgrund(fresh_demo_server: Serv
     settle(page)
     text_input(page, "Korrekturgrund").fill("Nachmeldung Abschnitt Nord")  # no Enter, no blur
     page.get_by_role("button", name="Speichern").click()
-    page.wait_for_selector("text=gespeichert", timeout=20_000)
+    page.wait_for_selector("text=gespeichert", timeout=WAIT_MS)
     settle(page)
     assert page.locator(ERRORS).count() == 0
     shot(page, "upload_first_click_saved")
