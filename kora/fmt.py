@@ -293,3 +293,19 @@ def month_tick(month: dt.date, *, with_year: bool) -> str:
     """Month tick label for charts: 'Apr', or 'Jan 26' where the reader needs the year (short: a phone's
     axis has room for four of them beside the y tick labels)."""
     return month_short(month) if with_year else MONTHS_SHORT[month.month - 1]
+
+
+def half_year_ticks(when: pd.Series, *, as_of: dt.date | None) -> tuple[list[pd.Timestamp], list[str]]:
+    """Date-axis ticks for timelines: January and July of every year shown, as 'Juli<br>2025' (words,
+    not '07/2025' or '07.2025'; two short lines so six of them fit a phone). `as_of` (the Stand) is
+    kept on the axis where given; the Maßnahmen Zeitschiene has none."""
+    dates = [pd.Timestamp(d) for d in when if d is not None and not pd.isna(d)]
+    if as_of is not None:
+        dates.append(pd.Timestamp(as_of))
+    if not dates:
+        return [], []
+    first, last = min(dates), max(dates)
+    # up to the January after the last date: a lone December date still gets a tick beside it
+    ticks = pd.date_range(pd.Timestamp(first.year, 1, 1), pd.Timestamp(last.year + 1, 1, 1), freq="6MS")
+    ticks = [t for t in ticks if first - pd.Timedelta(days=100) <= t <= last + pd.Timedelta(days=100)]
+    return ticks, [f"{MONTHS[t.month - 1]}<br>{t.year}" for t in ticks]

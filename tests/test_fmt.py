@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -152,3 +153,20 @@ def test_month_tick(month: dt.date, with_year: bool, expected: str) -> None:
 )
 def test_shown_attainment_is_what_the_parts_shown_add_up_to(clamped, raw, shown) -> None:  # type: ignore[no-untyped-def]
     assert fmt.shown_attainment(clamped, raw) == shown
+
+
+@pytest.mark.parametrize(
+    ("dates", "as_of", "shown"),
+    [
+        (["2025-03-01", "2025-10-01"], None, ["Januar<br>2025", "Juli<br>2025", "Januar<br>2026"]),
+        (["2025-08-15"], dt.date(2026, 10, 1), ["Juli<br>2025", "Januar<br>2026", "Juli<br>2026", "Januar<br>2027"]),
+        ([None, "2027-12-01"], None, ["Januar<br>2028"]),  # missing dates left out; a lone December gets a tick
+        ([], None, []),
+        ([None], None, []),
+    ],
+)
+def test_half_year_ticks(dates: list[str | None], as_of: dt.date | None, shown: list[str]) -> None:
+    values = pd.Series([None if d is None else pd.Timestamp(d) for d in dates], dtype=object)
+    ticks, texts = fmt.half_year_ticks(values, as_of=as_of)
+    assert texts == shown
+    assert all(t.month in (1, 7) and t.day == 1 for t in ticks)

@@ -131,6 +131,16 @@ def test_zeitschiene_shows_hostile_titles_as_text(db: Database) -> None:
     assert not any("<b>" in y or "<a " in y for y in labels)
 
 
+def test_zeitschiene_names_months_in_words(db: Database) -> None:
+    """Like the Meilensteine timeline (issue 11): 'Juli<br>2025', never '07.2025'."""
+    do_import(db, [("liste.csv", liste(*ROWS))])
+    frame = history.massnahmen_list(db, kommune=K)
+    axis = charts.zeitschiene(history.timeline(frame), order=frame["nr"].tolist()).layout.xaxis
+    assert axis.type == "date" and axis.tickformat is None
+    assert "Januar<br>2025" in axis.ticktext and "Juli<br>2025" in axis.ticktext
+    assert not any("." in t or "/" in t for t in axis.ticktext)
+
+
 # --- the derivation's numeric inputs give the same values as the text frames -------------------
 
 

@@ -61,11 +61,15 @@ def zeitschiene(
                            for d, x in zip(reached["erreicht"], late, strict=True)], hoverinfo="text+y",
             )
         )  # fmt: skip
+    tickvals, ticktext = fmt.half_year_ticks(
+        pd.Series([*frame["start"], *frame["geplant"], *frame["erreicht"]]), as_of=None
+    )
     fig.update_layout(
         title={"text": title, "y": 0.98, "yanchor": "top"}, height=max(300, 26 * len(shown) + 170),
         margin={"l": 10, "r": 10, "t": 110, "b": 40},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}, separators=fmt.PLOTLY_SEPARATORS, plot_bgcolor="white",
         yaxis={"categoryorder": "array", "categoryarray": [labels[n] for n in shown][::-1], "automargin": True},
-        xaxis={"showgrid": True, "gridcolor": "#eeeeee", "tickformat": "%m.%Y"},
+        xaxis={"type": "date", "showgrid": True, "gridcolor": "#eeeeee", "tickvals": tickvals, "ticktext": ticktext,
+               "tickangle": 0},  # 'Juli 2025' as on the Meilensteine timeline, not '07.2025'
     )  # fmt: skip
     return fig

@@ -378,16 +378,6 @@ def label_positions(data: pd.DataFrame) -> list[str]:
     return list(pos)
 
 
-def half_year_ticks(when: pd.Series, *, as_of: dt.date) -> tuple[list[pd.Timestamp], list[str]]:
-    """January and July of every year shown, as 'Juli<br>2025' (words, not '07/2025'; two short lines
-    so six of them fit a phone)."""
-    first = min([*when, pd.Timestamp(as_of)])
-    last = max([*when, pd.Timestamp(as_of)])
-    ticks = pd.date_range(pd.Timestamp(first.year, 1, 1), pd.Timestamp(last.year, 12, 31), freq="6MS")
-    ticks = [t for t in ticks if first - pd.Timedelta(days=100) <= t <= last + pd.Timedelta(days=100)]
-    return ticks, [f"{fmt.MONTHS[t.month - 1]}<br>{t.year}" for t in ticks]
-
-
 def milestone_timeline(frame: pd.DataFrame, *, as_of: dt.date, height: int | None = None) -> go.Figure:
     """Milestones on a date axis, one row per Vorhaben; overdue ones flagged.
 
@@ -432,7 +422,7 @@ def milestone_timeline(frame: pd.DataFrame, *, as_of: dt.date, height: int | Non
     # axis types stated, not guessed from the first trace: with no reached milestone the empty
     # "erreicht" trace made plotly pick a number axis and every Vorhaben row vanished (Vorhaben 3)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=rows, showgrid=True)
-    tickvals, ticktext = half_year_ticks(data["when"].dropna(), as_of=as_of)
+    tickvals, ticktext = fmt.half_year_ticks(data["when"].dropna(), as_of=as_of)
     fig.update_xaxes(
         type="date", tickvals=tickvals, ticktext=ticktext, tickangle=0, tickfont={"size": 12}, showgrid=True,
         gridcolor="#eee",
