@@ -242,3 +242,34 @@ def test_change_rows_keep_numbers_numeric(demo_db: Database) -> None:
 
 def test_default_since_is_four_weeks_back() -> None:
     assert compare.default_since(TODAY) == dt.date(2026, 10, 29)
+
+
+def test_an_indicator_below_its_start_compares_by_its_raw_value() -> None:
+    """−100 % → −50 % is half the way back, not "0 % → 0 %" (then it never counted as improved)."""
+    before = status_frame([("a", "off_track", 0.0)]).assign(attainment_raw=[-1.0])
+    after = status_frame([("a", "off_track", 0.0)]).assign(attainment_raw=[-0.5])
+    cmp = compare.compare_indicators(before, after, comparable=True).set_index("id")
+    assert (cmp.loc["a", "attainment_before"], cmp.loc["a", "attainment_after"]) == (-1.0, -0.5)
+    assert cmp.loc["a", "delta"] == pytest.approx(0.5)
+    assert list(compare.improved(cmp.reset_index())["id"]) == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "line"),
+    [
+        ({"attainment": 0.63}, {"attainment": 0.65}, "Gesamt 63\u00a0% → 65\u00a0%"),
+        # a part below its start: the slide says what the Übersicht says (40 %), not the clamped 65 %
+        (
+            {"attainment": 0.63, "attainment_raw": 0.30},
+            {"attainment": 0.65, "attainment_raw": 0.40},
+            "Gesamt 30\u00a0% → 40\u00a0%",
+        ),
+    ],
+)
+def test_plan_line_uses_the_shown_attainment(before: dict, after: dict, line: str) -> None:
+    from types import SimpleNamespace
+
+    from kora.report import then_now
+
+    changes = SimpleNamespace(plan_before=before, plan_after=after, comparable=True)
+    assert then_now.plan_line(changes) == line  # type: ignore[arg-type]

@@ -120,3 +120,21 @@ def test_summary(milestones: dict, lines: list[str]) -> None:
 def test_heading(known_at: dt.datetime | None, demo: bool, lines: list[str]) -> None:
     report = SimpleNamespace(as_of=dt.date(2026, 10, 1), known_at=known_at, demo=demo)
     assert status._heading(report, "Aachen") == lines  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("plan", "shown"),
+    [
+        ({"attainment": 0.5, "status": "at_risk"}, "50\u00a0%"),
+        # B below its start: the dashboards show the raw mean 40 %, so the CLI must not say the clamped 65 %
+        ({"attainment": 0.65, "attainment_raw": 0.40, "status": "off_track"}, "40\u00a0%"),
+        ({"attainment": 0.0, "attainment_raw": -0.2, "status": "off_track"}, "\u221220\u00a0% (unter Startwert)"),
+    ],
+)
+def test_summary_shows_the_attainment_of_the_dashboards(plan: dict, shown: str) -> None:
+    assert status._summary(plan, {"due": 0})[0].startswith(f"\nGesamtplan: {shown} · ")
+
+
+def test_an_indicator_below_its_start_reads_as_regression() -> None:
+    cells = status.indicator_cells(_row(attainment=0.0, attainment_raw=-0.6, status="off_track"))
+    assert cells[3] == "\u221260\u00a0% (unter Startwert)"  # not "0 %": "nothing happened" ≠ "went backwards"

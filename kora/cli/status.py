@@ -46,7 +46,9 @@ def _heading(report: StatusReport, kommune_name: str) -> list[str]:
 
 def _summary(plan: dict[str, Any], milestones: dict[str, Any]) -> list[str]:
     """The whole plan in one line, and the milestones due so far (overdue ones named, at most ten)."""
-    out = [f"\nGesamtplan: {fmt.percent(plan['attainment'])} · {STATUS_LABELS[plan['status']]}"]
+    out = [
+        f"\nGesamtplan: {fmt.attainment(plan['attainment'], plan.get('attainment_raw'))} · {STATUS_LABELS[plan['status']]}"
+    ]
     if milestones.get("due"):
         overdue_ids = milestones["overdue_ids"]
         overdue = f", {milestones['overdue']} überfällig" if milestones["overdue"] else ""
@@ -56,6 +58,11 @@ def _summary(plan: dict[str, Any], milestones: dict[str, Any]) -> list[str]:
             f"({fmt.percent(milestones['share_on_time'])}){overdue}{ids}"
         )
     return out
+
+
+def _attainment(row: Any) -> str:
+    """As the dashboards show it: '40 %', or '−60 % (unter Startwert)' below the start (issue 11)."""
+    return fmt.attainment(row.attainment, getattr(row, "attainment_raw", None))
 
 
 def _lead(report: StatusReport) -> list[str]:
@@ -70,7 +77,7 @@ def _prefix(report: StatusReport, row: Any) -> list[str]:
 def _aktionsfelder(report: StatusReport) -> list[str]:
     lead = _lead(report)
     rows = [
-        [*_prefix(report, r), r.code, _short(r.title, 50), fmt.percent(r.attainment), STATUS_LABELS[r.status]]
+        [*_prefix(report, r), r.code, _short(r.title, 50), _attainment(r), STATUS_LABELS[r.status]]
         for r in report.aktionsfelder.itertuples(index=False)
     ]
     return ["\nAktionsfelder", *_table([*lead, "Code", "Titel", "Zielerreichung", "Status"], rows, {len(lead) + 2})]
@@ -84,7 +91,7 @@ def _vorhaben(report: StatusReport) -> list[str]:
             str(r.nr),
             r.aktionsfeld,
             _short(r.title, 50),
-            fmt.percent(r.attainment),
+            _attainment(r),
             STATUS_LABELS[r.status],
         ]
         for r in report.vorhaben.itertuples(index=False)
@@ -107,7 +114,7 @@ def indicator_cells(row: Any) -> list[str]:
         _short(row.name, 42),
         with_unit(row.value),
         with_unit(row.target),
-        fmt.percent(row.attainment),
+        _attainment(row),
         with_unit(row.expected),
         needed,
         with_unit(row.forecast),

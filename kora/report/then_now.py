@@ -38,8 +38,11 @@ def now_label(changes: Changes) -> str:
 
 
 def plan_line(changes: Changes) -> str:
-    """The whole plan then → now: attainment within a year, else the status."""
+    """The whole plan then → now: attainment within a year (as the Übersicht shows it: the raw mean
+    when a part lies below its start, so slide and dashboard never say 65 % and 40 %), else the status."""
     before, after = changes.plan_before, changes.plan_after
     if changes.comparable:
-        return f"Gesamt {fmt.percent(before.get('attainment'))} → {fmt.percent(after.get('attainment'))}"
+        then = fmt.attainment(before.get("attainment"), before.get("attainment_raw"))
+        now = fmt.attainment(after.get("attainment"), after.get("attainment_raw"))
+        return f"Gesamt {then} → {now}"
     return f"Gesamt {status_text(before.get('status'))} → {status_text(after.get('status'))}"

@@ -116,7 +116,8 @@ def _score(status: Any) -> float | None:
 def compare_indicators(before: pd.DataFrame, after: pd.DataFrame, *, comparable: bool) -> pd.DataFrame:
     """Every indicator of `after` with its status and attainment then and now.
 
-    delta = attainment now − then (None when the two Stände lie in different years: a new
+    Attainment as the dashboards show it (below the start the raw, negative value: "−40 % → −10 %",
+    not "0 % → 0 %"). delta = attainment now − then (None when the two Stände lie in different years: a new
     Jahresziel restarts attainment, so the difference would mean nothing). better: True/False
     when the status score rose/fell, None when equal or when either side has no data.
     """
@@ -124,9 +125,8 @@ def compare_indicators(before: pd.DataFrame, after: pd.DataFrame, *, comparable:
     rows = []
     for r in after.itertuples(index=False):
         s_before = prev["status"].get(r.id) if r.id in prev.index else None
-        a_before = prev["attainment"].get(r.id) if r.id in prev.index else None
-        a_before = _fraction(a_before)
-        a_after = _fraction(r.attainment)
+        a_before = _shown(prev.loc[r.id].to_dict()) if r.id in prev.index else None  # as the dashboards show it
+        a_after = _shown(r._asdict())
         delta = a_after - a_before if comparable and a_before is not None and a_after is not None else None
         sb, sa = _score(s_before), _score(r.status)
         better = None if sb is None or sa is None or sb == sa else sa > sb
