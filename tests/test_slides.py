@@ -199,3 +199,20 @@ def test_aktionsfeld_names_on_slide_charts_are_whole(plan) -> None:  # type: ign
     for feld in plan.aktionsfelder:
         label = slides.short(f"⚠️ {feld.code} · {feld.title}", slides.FIELD_LABEL_WIDTH)
         assert not label.endswith("…") and feld.title in label
+
+
+def test_then_now_items_show_a_regression_with_a_real_minus() -> None:
+    """An indicator below its start is listed as it is shown (raw, '−100 % → −50 %'), not '0 % → 0 %'."""
+    import pandas as pd
+
+    from kora.tracking import compare
+
+    before = pd.DataFrame(
+        [{"id": "a", "name": "Planungsdauer", "status": "off_track", "attainment": 0.0, "attainment_raw": -1.0}]
+    )
+    after = before.assign(status="at_risk", attainment_raw=-0.5)
+    cmp = compare.compare_indicators(before, after, comparable=True)
+    [improved] = slides._improved_items(compare.improved(cmp))
+    assert improved.text.startswith("Planungsdauer: \u2212100\u00a0% → \u221250\u00a0%")
+    [changed] = slides._status_change_items(compare.status_changes(cmp))
+    assert changed.detail == "Zielerreichung \u2212100\u00a0% → \u221250\u00a0%"

@@ -172,7 +172,7 @@ def _improved_items(better: pd.DataFrame) -> list[Item]:
             text = f"{r.name}: {status_text(r.status_before)} → {status_text(r.status_after)}"
         else:
             text = (
-                f"{r.name}: {fmt.percent(r.attainment_before)} → {fmt.percent(r.attainment_after)} "
+                f"{r.name}: {fmt.signed_percent(r.attainment_before)} → {fmt.signed_percent(r.attainment_after)} "
                 f"({fmt.signed_points(r.delta)})"
             )
         items.append(Item(text, status=r.status_after))
@@ -294,7 +294,7 @@ def _status_change_items(status_changes: pd.DataFrame) -> list[Item]:
             f"{r.name}: {status_text(r.status_before)} → {status_text(r.status_after)}",
             ""
             if is_missing(r.attainment_after)
-            else f"Zielerreichung {fmt.percent(r.attainment_before)} → {fmt.percent(r.attainment_after)}",
+            else f"Zielerreichung {fmt.signed_percent(r.attainment_before)} → {fmt.signed_percent(r.attainment_after)}",
             status=r.status_after,
         )
         for r in status_changes.itertuples(index=False)
