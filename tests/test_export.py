@@ -309,6 +309,20 @@ def test_xlsx_sheets_show_stand_and_hold_no_formula(bundle: export.Bundle) -> No
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate}"
 
 
+def test_xlsx_rollups_carry_the_total_the_dashboards_show(bundle: export.Bundle) -> None:
+    """The Beispieldaten have Aktionsfeld B below its start: the Übersicht shows the raw mean as
+    Gesamt, so the workbook must hold it too (it had only the clamped 65 % beside a dashboard's 40 %)."""
+    ws = open_xlsx(export.render("xlsx", bundle))["Aktionsfelder und Vorhaben"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(r for r in rows if "Zielerreichung (ungekappt)" in r)
+    at = {name: header.index(name) for name in ("Ebene", "Zielerreichung", "Zielerreichung (ungekappt)")}
+    plan = next(r for r in rows if r[at["Ebene"]] == "Plan")
+    raw = bundle.report.plan["attainment_raw"]
+    assert raw < bundle.report.plan["attainment"]  # the case: a part below its start
+    assert plan[at["Zielerreichung (ungekappt)"]] == pytest.approx(raw)
+    assert ws.cell(row=rows.index(plan) + 1, column=at["Zielerreichung (ungekappt)"] + 1).number_format == "0 %"
+
+
 def test_xlsx_user_text_stays_text(bundle: export.Bundle) -> None:
     wb = open_xlsx(export.render("xlsx", bundle))
     for sheet in ("Messwerte mit Versionen", "Änderungen"):

@@ -187,24 +187,26 @@ def _rollups(wb: Workbook, bundle: Bundle) -> None:
     counts = ["n_on_track", "n_at_risk", "n_off_track", "n_no_data"]
     cols = [
         Col("Ebene", 12), Col("Kennung", 9), Col("Titel", 60), Col("Aktionsfeld", 11),
-        Col("Zielerreichung", 13, PERCENT), Col("Status", 14),
+        Col("Zielerreichung", 13, PERCENT), Col("Zielerreichung (ungekappt)", 14, PERCENT), Col("Status", 14),
         Col("im Plan", 9), Col("gefährdet", 10), Col("nicht im Plan", 12), Col("keine Daten", 11),
     ]  # fmt: skip
+    # "ungekappt": the mean of the parts' raw values, which the dashboards show once a part lies below
+    # its start (Gesamt 40 %, not the clamped 65 %) — as the indicator sheet has both columns
     plan = report.plan
     rows: list[list[Any]] = [
-        ["Plan", "", bundle.deck.plan_title, "", plan.get("attainment"), status_word(plan.get("status"))]
-        + [plan.get(c) for c in counts]
-    ]
+        ["Plan", "", bundle.deck.plan_title, "", plan.get("attainment"), plan.get("attainment_raw"),
+         status_word(plan.get("status"))] + [plan.get(c) for c in counts]
+    ]  # fmt: skip
     for r in report.aktionsfelder.to_dict("records"):
         rows.append(
-            ["Aktionsfeld", r["code"], r["title"], r["code"], r["attainment"], status_word(r["status"])]
-            + [r.get(c) for c in counts]
-        )
+            ["Aktionsfeld", r["code"], r["title"], r["code"], r["attainment"], r.get("attainment_raw"),
+             status_word(r["status"])] + [r.get(c) for c in counts]
+        )  # fmt: skip
     for r in report.vorhaben.to_dict("records"):
         rows.append(
-            ["Vorhaben", int(r["nr"]), r["title"], r["aktionsfeld"], r["attainment"], status_word(r["status"])]
-            + [r.get(c) for c in counts]
-        )
+            ["Vorhaben", int(r["nr"]), r["title"], r["aktionsfeld"], r["attainment"], r.get("attainment_raw"),
+             status_word(r["status"])] + [r.get(c) for c in counts]
+        )  # fmt: skip
     _sheet(wb, "Aktionsfelder und Vorhaben", "Zielerreichung der Aktionsfelder und Vorhaben", bundle, cols, rows)
 
 
