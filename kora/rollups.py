@@ -217,14 +217,16 @@ def plan_rollup(aktionsfeld_status: pd.DataFrame, ind_status: pd.DataFrame | Non
 
 
 def kommune_rollup(aktionsfeld_status: pd.DataFrame, ind_status: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per Kommune (network view): kommune, attainment, status, score over its Aktionsfelder;
-    n_* count its indicators per status when `ind_status` (with `kommune`) is given."""
+    """Per Kommune (network view): kommune, attainment, attainment_raw, soll, status, score over its
+    Aktionsfelder (as `plan_rollup` for one Kommune, so `status --kommune alle` gives each Kommune
+    the Gesamt its Übersicht shows); n_* count its indicators per status when `ind_status` is given."""
     frame = aktionsfeld_status.reset_index(drop=True)
     parents = pd.DataFrame({"kommune": pd.unique(frame["kommune"])})
     pos = positions(parents, frame[["kommune"]])
     out = _rollup(
-        parents, pos, numbers(frame, "attainment"), frame["status"].to_numpy(dtype=object), np.ones(len(frame))
-    )
+        parents, pos, numbers(frame, "attainment"), frame["status"].to_numpy(dtype=object), np.ones(len(frame)),
+        _soll_values(frame),
+    )  # fmt: skip
     if ind_status is not None and "kommune" in ind_status.columns:
         keys = ind_status[["kommune", "id"]].reset_index(drop=True)
         status = ind_status["status"].to_numpy(dtype=object)

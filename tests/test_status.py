@@ -311,6 +311,12 @@ def test_network_db_is_deterministic_and_consistent(tmp_path: Path) -> None:
     v_batch = every.vorhaben[every.vorhaben["kommune"] == "netz02"].reset_index(drop=True)
     pd.testing.assert_frame_equal(v_batch, one.vorhaben.reset_index(drop=True))
     assert every.to_dict()["kommunen"][1]["kommune"] == "netz02"
+    # each Kommune's row is its own Gesamt, raw mean and Soll included (what its Übersicht shows)
+    row = every.to_dict()["kommunen"][1]
+    plan = one.to_dict()["plan"]
+    assert row["status"] == plan["status"]
+    for key in ("attainment", "attainment_raw", "soll"):
+        assert row[key] is not None and row[key] == pytest.approx(plan[key]), key
 
 
 # --- property: known_at = now equals the latest versions --------------------------------------

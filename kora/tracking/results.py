@@ -114,7 +114,9 @@ class StatusReport:
             "indicators": _records(self.indicators, JSON_INDICATOR_COLUMNS),
         }
         if self.kommune is None:
-            out["kommunen"] = _records(self.kommunen, ["kommune", "attainment", "status", *COUNT_COLUMNS])
+            out["kommunen"] = _records(
+                self.kommunen, ["kommune", "attainment", *SOLL_COLUMNS, "status", *COUNT_COLUMNS]
+            )
         return out
 
     def to_json(self, *, pretty: bool = False) -> str:
