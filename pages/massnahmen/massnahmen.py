@@ -69,8 +69,9 @@ group = st.segmented_control(
 )
 view = web.view(phases=phases, arten=arten, leads=leads, group=group, kommune=KOMMUNE)
 
-tabs = st.tabs(
-    ["Zeitschiene", "Verzögerungen", "Prioritäten", "Liste und Historie", "Bearbeiten", "Hochladen", "Quellen"]
+tabs = st.tabs(  # keyed: after saving (message above, rerun) the tab the user worked in stays open
+    ["Zeitschiene", "Verzögerungen", "Prioritäten", "Liste und Historie", "Bearbeiten", "Hochladen", "Quellen"],
+    key="massnahmen_tab",
 )
 
 with tabs[0]:

@@ -304,8 +304,8 @@ def backup_tab() -> None:
 
 
 if actor.is_admin:
-    t_targets, t_milestones, t_coord, t_users, t_backup = st.tabs(
-        ["Ziele & Startwerte", "Meilensteine", "Koordination", "Benutzer", "Sicherung"]
+    t_targets, t_milestones, t_coord, t_users, t_backup = st.tabs(  # keyed: a save's message above keeps the tab
+        ["Ziele & Startwerte", "Meilensteine", "Koordination", "Benutzer", "Sicherung"], key="verwaltung_tab"
     )
     with t_targets:
         targets_tab()

@@ -144,5 +144,7 @@ def test_edit_a_maßnahme_in_the_table_editor(list_server: Server, page) -> None
     page.get_by_role("button", name="Änderungen speichern").click()
     page.wait_for_selector("text=Gespeichert als Upload")
     settle(page)
+    # the tab worked in stays open after the save (it jumped back to "Zeitschiene")
+    assert page.get_by_role("tab", name="Bearbeiten").get_attribute("aria-selected") == "true"
     full_shot(page, "massnahmen_08_gespeichert")
     assert page.locator(ERRORS).count() == 0
