@@ -156,3 +156,42 @@ def test_split_never_loses_or_repeats_anything(
     assert headings_of(parts) == [s.heading for s in secs]
     for p in parts:  # each part fits, or holds one row/item that cannot be split
         assert fits(p) or len(rows_of((p,))) + len(items_of((p,))) <= 1 or p is parts[0]
+
+
+def pairs(n: int) -> Chart:
+    """A then-and-now chart of `n` indicators, most improved first (as the Erfolge slide has it)."""
+    names = tuple(f"Indikator {i}" for i in range(n))
+    return Chart(
+        "Zielerreichung am 01.11.2026 und heute",
+        names,
+        (Series("am 01.11.2026", tuple(0.1 * (i % 10) for i in range(n))), Series("heute", (0.9,) * n)),
+        keys=tuple(f"ind{i}" for i in range(n)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "kept"),
+    [
+        (3, 3),  # fits with its metrics: untouched
+        (4, 3),  # the Beispieldaten's Erfolge slide: 11 px below a 720p screen's edge with all four
+        (10, 3),
+    ],
+)
+def test_a_chart_too_tall_for_a_small_screen_keeps_its_first_bars(n: int, kept: int) -> None:
+    slide = Slide("erfolge", "Erfolge", metrics=METRICS, chart=pairs(n), sections=(section("Besser", n),))
+    parts = split_slide(slide)
+    chart = parts[0].chart
+    assert chart is not None and chart.categories == pairs(n).categories[:kept]
+    assert chart.keys == pairs(n).keys[:kept] and all(len(s.values) == kept for s in chart.series)
+    assert ("(die ersten" in chart.title) == (kept < n)
+    assert len(items_of(parts)) == n  # the list still names every indicator
+    assert all(fits(p) for p in parts)
+
+
+@settings(max_examples=40)
+@given(st.integers(1, 30), st.booleans())
+def test_the_first_slide_fits_for_any_number_of_bars(n: int, with_metrics: bool) -> None:
+    slide = Slide("x", "X", metrics=METRICS if with_metrics else (), chart=pairs(n))
+    first = split_slide(slide)[0]
+    assert first.chart is not None and 1 <= len(first.chart.categories) <= n
+    assert fits(first)

@@ -99,6 +99,9 @@ def beside(slide: Slide) -> bool:
 
 SMALL_SCREEN_PX = 720
 SMALL_SCALE = 0.64  # kora.web.style scales text by this on a 1280 × 720 screen; charts keep their pixel height
+# Paddings that do not scale with the text: the lines model was 23 px short on the 720p screen for the
+# Beispieldaten's Erfolge slide (metrics and a chart of four then-and-now pairs: 11 px below the edge).
+SMALL_SCREEN_SLACK_PX = 24
 
 
 def slide_px(slide: Slide, *, text_scale: float = 1.0) -> float:
@@ -120,9 +123,8 @@ def slide_lines(slide: Slide) -> float:
 def fits(slide: Slide, *, screen_lines: float = SCREEN_LINES) -> bool:
     """The slide fits the 1080p screen (`screen_lines` high) and, scaled, a 720p one of the same share."""
     share = screen_lines / SCREEN_LINES
-    return (
-        slide_px(slide) <= screen_lines * LINE_PX and slide_px(slide, text_scale=SMALL_SCALE) <= SMALL_SCREEN_PX * share
-    )
+    small = slide_px(slide, text_scale=SMALL_SCALE) + SMALL_SCREEN_SLACK_PX
+    return slide_px(slide) <= screen_lines * LINE_PX and small <= SMALL_SCREEN_PX * share
 
 
 def _first_part(slide: Slide) -> Slide:
@@ -169,13 +171,44 @@ def _with_more(slide: Slide, heading: str, more: int) -> Slide:
     return dataclasses.replace(slide, sections=sections)
 
 
+def _first_bars(chart: Chart, n: int) -> Chart:
+    """The chart's first `n` categories (the slides order them most important first), saying so."""
+    total = len(chart.categories)
+    return dataclasses.replace(
+        chart,
+        title=f"{chart.title} (die ersten {n} von {total})",
+        categories=chart.categories[:n],
+        series=tuple(dataclasses.replace(s, values=s.values[:n]) for s in chart.series),
+        colors=chart.colors[:n],
+        keys=chart.keys[:n],
+    )
+
+
+def fit_chart(slide: Slide, *, screen_lines: float = SCREEN_LINES) -> Slide:
+    """A chart whose bars alone push the slide's first part (title, metrics, chart) off the screen
+    keeps as many of its first bars as fit; its lists still name every entry, on later slides.
+
+    Charts keep their pixel height on a small screen while the text shrinks, so splitting the
+    lists cannot help there: ten then-and-now pairs are 790 px on a 720 px screen.
+    """
+    chart = slide.chart
+    if chart is None or fits(_first_part(slide), screen_lines=screen_lines):
+        return slide
+    for n in range(len(chart.categories) - 1, 0, -1):
+        trimmed = dataclasses.replace(slide, chart=_first_bars(chart, n))
+        if fits(_first_part(trimmed), screen_lines=screen_lines):
+            return trimmed
+    return dataclasses.replace(slide, chart=_first_bars(chart, 1))
+
+
 def split_slide(slide: Slide, *, screen_lines: float = SCREEN_LINES) -> tuple[Slide, ...]:
     """The slide as one or more slides that each fit `screen_lines` (greedy, order kept).
 
     A single row or item taller than a whole screen still gets a slide of its own (it cannot be
     split further); every row and item lands on exactly one slide, and a section's "… und N
-    weitere" count stays with its last part.
+    weitere" count stays with its last part. A chart too tall for any screen keeps its first bars.
     """
+    slide = fit_chart(slide, screen_lines=screen_lines)
     if fits(slide, screen_lines=screen_lines):
         return (slide,)
     out = [_first_part(slide)]
