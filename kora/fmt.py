@@ -297,8 +297,9 @@ def month_tick(month: dt.date, *, with_year: bool) -> str:
 
 def half_year_ticks(when: pd.Series, *, as_of: dt.date | None) -> tuple[list[pd.Timestamp], list[str]]:
     """Date-axis ticks for timelines: January and July of every year shown, as 'Juli<br>2025' (words,
-    not '07/2025' or '07.2025'; two short lines so six of them fit a phone). `as_of` (the Stand) is
-    kept on the axis where given; the Maßnahmen Zeitschiene has none."""
+    not '07/2025' or '07.2025'; two short lines so six of them fit a phone). Over more than three
+    years that would be too many for a phone: then Januar only, as the year ('2025'), every
+    second year beyond eight. `as_of` (the Stand) is kept on the axis where given."""
     dates = [pd.Timestamp(d) for d in when if d is not None and not pd.isna(d)]
     if as_of is not None:
         dates.append(pd.Timestamp(as_of))
@@ -308,4 +309,9 @@ def half_year_ticks(when: pd.Series, *, as_of: dt.date | None) -> tuple[list[pd.
     # up to the January after the last date: a lone December date still gets a tick beside it
     ticks = pd.date_range(pd.Timestamp(first.year, 1, 1), pd.Timestamp(last.year + 1, 1, 1), freq="6MS")
     ticks = [t for t in ticks if first - pd.Timedelta(days=100) <= t <= last + pd.Timedelta(days=100)]
-    return ticks, [f"{MONTHS[t.month - 1]}<br>{t.year}" for t in ticks]
+    if last - first <= pd.Timedelta(days=3 * 366):
+        return ticks, [f"{MONTHS[t.month - 1]}<br>{t.year}" for t in ticks]
+    years = [t for t in ticks if t.month == 1]
+    step = 1 if len(years) <= 8 else 2
+    years = years[::step]
+    return years, [str(t.year) for t in years]

@@ -163,6 +163,9 @@ def test_shown_attainment_is_what_the_parts_shown_add_up_to(clamped, raw, shown)
         ([None, "2027-12-01"], None, ["Januar<br>2028"]),  # missing dates left out; a lone December gets a tick
         ([], None, []),
         ([None], None, []),
+        # a list from 2022 to 2029 (the demo Maßnahmenliste): years only, a phone has room for eight
+        (["2022-06-01", "2029-09-01"], None, [str(y) for y in range(2023, 2030)]),
+        (["2015-03-01", "2029-09-01"], None, [str(y) for y in range(2015, 2030, 2)]),
     ],
 )
 def test_half_year_ticks(dates: list[str | None], as_of: dt.date | None, shown: list[str]) -> None:

@@ -126,9 +126,23 @@ def test_zeitschiene_shows_hostile_titles_as_text(db: Database) -> None:
     do_import(db, [("liste.csv", liste(hostile, *ROWS[1:]))])
     frame = history.massnahmen_list(db, kommune=K)
     fig = charts.zeitschiene(history.timeline(frame), order=frame["nr"].tolist())
-    labels = {y for trace in fig.data for y in (trace.y or ()) if y}
-    assert any("&lt;b&gt;fett" in y for y in labels)
-    assert not any("<b>" in y or "<a " in y for y in labels)
+    labels = [a.text for a in fig.layout.annotations]  # each row's name, drawn above its line
+    hovers = [h for trace in fig.data for h in (trace.hovertext or ())]
+    for texts in (labels, hovers):
+        assert any("&lt;b&gt;fett" in t for t in texts)
+        assert not any("<b>" in t or "<a " in t for t in texts)
+
+
+def test_zeitschiene_rows_have_their_names_above_and_the_dates_the_full_width(db: Database) -> None:
+    """On a phone the names as y tick labels left the dates 40 px: each name stands above its row."""
+    do_import(db, [("liste.csv", liste(*ROWS))])
+    frame = history.massnahmen_list(db, kommune=K)
+    fig = charts.zeitschiene(history.timeline(frame), order=frame["nr"].tolist())
+    assert fig.layout.yaxis.showticklabels is False
+    assert [a.text.split(" · ")[0] for a in fig.layout.annotations] == frame["nr"].tolist()
+    assert all(a.xref == "paper" and a.x == 0 and a.xanchor == "left" for a in fig.layout.annotations)
+    rows = {y for trace in fig.data for y in (trace.y or ()) if y is not None}
+    assert rows == set(range(len(frame)))
 
 
 def test_zeitschiene_names_months_in_words(db: Database) -> None:

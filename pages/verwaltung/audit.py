@@ -60,8 +60,8 @@ st.dataframe(
     key="audit_table",
     width="stretch",
     column_config={
-        "Nr": st.column_config.NumberColumn(width="small"),
-        "Zeitpunkt": st.column_config.TextColumn(width="small"),
+        "Nr": st.column_config.NumberColumn(width="small", pinned=True),  # a phone scrolls the log sideways
+        "Zeitpunkt": st.column_config.TextColumn(width=150),  # "29.11.2026 06:12:34": "small" hid the time
         "Objekt": st.column_config.TextColumn(width="medium"),
         "Grund": st.column_config.TextColumn(width="medium"),
         "Details": st.column_config.TextColumn(width="large"),

@@ -105,7 +105,7 @@ _CHART_TEXT_JS = (
     ['Achsentitel', 'text.xtitle, text.ytitle'], ['Legende', 'text.legendtext'],
   ];
   const out = [];
-  document.querySelectorAll('[data-testid="stPlotlyChart"]').forEach((chart, ci) => {
+  [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].filter((e) => e.getClientRects().length).forEach((chart, ci) => {
     const svg = chart.querySelector('svg.main-svg');
     if (!svg) return;
     const s = svg.getBoundingClientRect(), c = chart.getBoundingClientRect();
@@ -144,7 +144,7 @@ _ANNOTATION_ON_DATA_JS = (
     + _QUAD_JS
     + """
   const out = [];
-  document.querySelectorAll('[data-testid="stPlotlyChart"]').forEach((chart, ci) => {
+  [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].filter((e) => e.getClientRects().length).forEach((chart, ci) => {
     const marks = [...chart.querySelectorAll('g.trace.bars g.point path, g.trace.scatter g.points path.point')]
       .filter(visible).map(quad).filter(Boolean);
     for (const el of chart.querySelectorAll('g.annotation text')) {
@@ -163,7 +163,8 @@ _DATAFRAME_CUT_JS = """
   const out = [];
   const ctx = document.createElement('canvas').getContext('2d');
   const PAD = 8 * 2; // glide-data-grid's cellHorizontalPadding on both sides
-  document.querySelectorAll('[data-testid="stDataFrame"]').forEach((df, i) => {
+  const CHART_DATA = /^-?[0-9.e+-]+(,-?[0-9.e+-]+){2,}$/;  // a chart cell's data in the accessibility table
+  [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter((e) => e.getClientRects().length).forEach((df, i) => {
     const heads = [...df.querySelectorAll('table thead th')].map((th) => th.textContent.trim());
     const name = `Tabelle ${i + 1} [${heads.join(', ').slice(0, 80)}]`;
     const scroller = df.querySelector('.dvn-scroller');
@@ -179,6 +180,7 @@ _DATAFRAME_CUT_JS = """
     let longest = { w: 0, text: '' };
     for (const tr of df.querySelectorAll('table tbody tr')) {
       [...tr.children].forEach((td, j) => {
+        if (CHART_DATA.test(td.textContent)) return;  // a line/bar chart column: drawn, its numbers are not shown
         const w = width(td.textContent, fontOf('--gdg-base-font-style', '14px')) + PAD;
         if (j < need.length) need[j] = Math.max(need[j], w);
         if (w > longest.w) longest = { w, text: td.textContent };
@@ -190,7 +192,7 @@ _DATAFRAME_CUT_JS = """
     if (wanted > total + tol + 2)
       out.push(`${name}: Spalten ${total} px breit, Texte brauchen ${Math.round(wanted)} px (abgeschnitten, z. B. „${longest.text.slice(0, 50)}“)`);
   });
-  document.querySelectorAll('[data-testid="stTable"]').forEach((t, i) => {
+  [...document.querySelectorAll('[data-testid="stTable"]')].filter((e) => e.getClientRects().length).forEach((t, i) => {
     const heads = [...t.querySelectorAll('thead th')].map((th) => th.textContent.trim());
     const wide = [t, ...t.querySelectorAll('div')].find((el) => el.scrollWidth > el.clientWidth + tol);
     if (wide) out.push(`HTML-Tabelle ${i + 1} [${heads.join(', ').slice(0, 80)}]: ${wide.scrollWidth - wide.clientWidth} px nur per Querscrollen sichtbar`);
@@ -344,22 +346,22 @@ def settle(page: Any, *, pause_ms: int = 250) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=WAIT_MS)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT_MS)
     page.wait_for_function(
-        f"() => [...document.querySelectorAll('{CHART}')].every((c) => c.querySelector('.main-svg'))",
+        f"() => [...document.querySelectorAll('{CHART}')].filter((e) => e.getClientRects().length).every((c) => c.querySelector('.main-svg'))",
         timeout=WAIT_MS,
     )
     # glide-data-grid fills its accessibility table (the cell texts table_cut measures) after drawing
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"stDataFrame\"]')].every((d) => d.querySelector('table th'))",
+        "() => [...document.querySelectorAll('[data-testid=\"stDataFrame\"]')].filter((e) => e.getClientRects().length).every((d) => d.querySelector('table th'))",
         timeout=WAIT_MS,
     )
     charts_fitted(page)
     page.wait_for_timeout(pause_ms)
 
 
-_FITTED_JS = f"""() => [...document.querySelectorAll('{CHART}')].every((c) => {{
+_FITTED_JS = f"""() => [...document.querySelectorAll('{CHART}')].filter((e) => e.getClientRects().length).every((c) => {{
   const svg = c.querySelector('.main-svg');
   return svg && Math.abs(svg.getBoundingClientRect().width - c.getBoundingClientRect().width) <= 2;
-}}) && [...document.querySelectorAll('[data-testid="stDataFrame"]')].every((d) => {{
+}}) && [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter((e) => e.getClientRects().length).every((d) => {{
   const sc = d.querySelector('.dvn-scroller');  // the grid follows its container, or is narrower than it and complete
   return !sc || (sc.clientWidth <= d.clientWidth + 2
     && (sc.clientWidth >= d.clientWidth - 4 || sc.scrollWidth <= sc.clientWidth + 1));

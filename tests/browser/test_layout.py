@@ -38,6 +38,10 @@ PAGES: dict[str, str] = {
     "upload-vorschau": "upload",
     "upload-fehler": "upload",
     "historie": "historie",
+    "massnahmen": "massnahmen",
+    "staedtevergleich": "staedtevergleich",
+    "verwaltung": "verwaltung",
+    "audit": "audit",
 }
 GENERAL = tuple(layout.PAGE_CHECKS)
 SAVE_IN_VIEW = "save_in_first_view"  # upload preview: "Speichern" visible at 1440×900 without scrolling
@@ -71,8 +75,10 @@ KNOWN: dict[tuple[str, str, str], str] = known()
 # Accepted by design, not broken: on the phone these logs/matrices (6–10 columns) scroll sideways inside
 # their own box with the key column pinned (kora.web.style.pinned; the matrix's index is pinned by
 # Streamlit). Only that report is accepted here; cut cell text or a scrolling page body still fails.
-PHONE_SCROLLING_TABLES = {"historie", "staedtenetzwerk", "upload-vorschau"}
+PHONE_SCROLLING_TABLES = {"historie", "staedtenetzwerk", "upload-vorschau", "audit", "staedtevergleich"}
 SCROLLS_INSIDE = "nur per Querscrollen sichtbar"
+# The Audit-Log (8 columns, Details and Grund of any length) scrolls inside its box on a laptop too, Nr pinned.
+WIDE_LOGS = {("audit", "1440x900")}
 
 
 def cases() -> Iterator[Any]:
@@ -208,6 +214,6 @@ def measured(demo_server: Server, browser: Any) -> Iterator[Measurements]:
 @pytest.mark.parametrize(("page", "size", "check"), params())
 def test_layout(measured: Measurements, page: str, size: str, check: str) -> None:
     problems = measured.get(page, size)[check]
-    if size == PHONE and check == "table_cut" and page in PHONE_SCROLLING_TABLES:
+    if check == "table_cut" and ((size == PHONE and page in PHONE_SCROLLING_TABLES) or (page, size) in WIDE_LOGS):
         problems = [p for p in problems if SCROLLS_INSIDE not in p]
     assert not problems, f"{page} bei {size}, {check}:\n" + "\n".join(problems)
