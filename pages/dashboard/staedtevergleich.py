@@ -64,7 +64,7 @@ else:
         width="stretch",
         column_config={
             "Kommune": st.column_config.TextColumn(width="medium", pinned=True),  # a phone scrolls sideways
-            "Trend (12 Monate)": st.column_config.LineChartColumn("Trend (12 Monate)", width="small"),
+            "Trend (12 Monate)": st.column_config.LineChartColumn("Trend (12 Monate)", width="medium"),
             "Herkunft": st.column_config.TextColumn(width="medium"),  # "Beispieldaten" was cut at every size
             "Vergleichswert": st.column_config.TextColumn(result.indicator.unit_compared),
         },
