@@ -51,6 +51,13 @@ def zeitschiene(
             ys += [row[nr], row[nr], None]
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#d0d7de", "width": 6}, hoverinfo="skip",
                              showlegend=False))  # fmt: skip
+    _termin_markers(fig, frame, row, labels)
+    _names_and_layout(fig, frame, shown, texts, title)
+    return fig
+
+
+def _termin_markers(fig: go.Figure, frame: pd.DataFrame, row: dict[str, int], labels: dict[str, str]) -> None:
+    """Per Termin: hollow markers where planned, filled ones where reached (red when later than planned)."""
     for termin, colour in ACTUAL.items():
         part = frame[frame["termin"] == termin]
         planned = part[part["geplant"].notna()]
@@ -75,9 +82,13 @@ def zeitschiene(
                            for n, d, x in zip(reached["nr"], reached["erreicht"], late, strict=True)], hoverinfo="text",
             )
         )  # fmt: skip
-    for nr in shown:
+
+
+def _names_and_layout(fig: go.Figure, frame: pd.DataFrame, shown: list[str], texts: dict[str, str], title: str) -> None:
+    """Each row's name above its line; title, legend and dates in their own bands above the rows."""
+    for i, nr in enumerate(shown):  # row i
         fig.add_annotation(
-            x=0, xref="paper", xanchor="left", y=row[nr], yanchor="bottom", yshift=8,
+            x=0, xref="paper", xanchor="left", y=i, yanchor="bottom", yshift=8,
             text=fmt.chart_lines(texts[nr], LABEL_WIDTH),  # wrapped and escaped
             showarrow=False, align="left", font={"size": 13}, bgcolor="rgba(255,255,255,0.85)",
         )  # fmt: skip
@@ -96,4 +107,3 @@ def zeitschiene(
         xaxis={"type": "date", "side": "top", "showgrid": True, "gridcolor": "#eeeeee", "tickvals": tickvals,
                "ticktext": ticktext, "tickangle": 0},  # 'Juli 2025' as on the Meilensteine timeline, not '07.2025'
     )  # fmt: skip
-    return fig
