@@ -216,3 +216,12 @@ def test_then_now_items_show_a_regression_with_a_real_minus() -> None:
     assert improved.text.startswith("Planungsdauer: \u2212100\u00a0% → \u221250\u00a0%")
     [changed] = slides._status_change_items(compare.status_changes(cmp))
     assert changed.detail == "Zielerreichung \u2212100\u00a0% → \u221250\u00a0%"
+
+
+def test_milestone_counts_name_their_scope(demo_db: Database) -> None:
+    """Erfolge counts the year's milestones, Änderungen the ones since the last Termin: the labels say which."""
+    deck, _ = make_deck(demo_db)
+    slides_by_key = {s.key: s for s in deck.slides}
+    labels = {k: [m.label for m in slides_by_key[k].metrics] for k in ("erfolge", "aenderungen")}
+    assert "Meilensteine erreicht 2026" in labels["erfolge"]
+    assert f"Meilensteine erreicht seit {fmt.date(SINCE)}" in labels["aenderungen"]

@@ -28,6 +28,7 @@ SCREEN_LINES = 1080 / LINE_PX
 FULL_WIDTH_CHARS = 130  # characters of body text in one full-width line at 1920 px (pessimistic)
 HEADER_LINES = 7.4  # title, subtitle, two footer lines, paddings (measured: ≈ 240 px)
 METRICS_LINES = 5.0  # bordered metric boxes with a note (measured: 166 px)
+METRICS_PLAIN_LINES = 3.6  # the same boxes without notes (slide 9 at 720p: 92 px against 124 px with notes)
 SECTION_HEADING_LINES = 1.8
 TABLE_ROW_PAD = 0.3  # cell padding and border of one table row, in lines (a one-line row: 42 px)
 CHART_SIDE = 0.5  # share of the width the chart takes when it stands beside a table
@@ -104,11 +105,18 @@ SMALL_SCALE = 0.64  # kora.web.style scales text by this on a 1280 × 720 screen
 SMALL_SCREEN_SLACK_PX = 24
 
 
+def metrics_lines(slide: Slide) -> float:
+    """The metric boxes' height in lines: a note under a value makes every box of the row taller."""
+    if not slide.metrics:
+        return 0.0
+    return METRICS_LINES if any(m.note for m in slide.metrics) else METRICS_PLAIN_LINES
+
+
 def slide_px(slide: Slide, *, text_scale: float = 1.0) -> float:
     """Estimated height of the slide as the page draws it, in px: text (lines × `LINE_PX`) scaled
     by `text_scale`, charts at their own pixel height (plotly does not follow the page's scale)."""
     line = LINE_PX * text_scale
-    text = (HEADER_LINES + (METRICS_LINES if slide.metrics else 0) + sections_lines(slide.sections)) * line
+    text = (HEADER_LINES + metrics_lines(slide) + sections_lines(slide.sections)) * line
     chart = float(chart_px(slide.chart)) if slide.chart is not None else 0.0
     share = 1 - CHART_SIDE if beside(slide) else 1.0
     table = table_lines(slide.table, slide.table.rows, width_share=share) * line if slide.table is not None else 0.0

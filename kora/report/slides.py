@@ -365,7 +365,8 @@ def _changes_slide(report: StatusReport, changes: Changes) -> Slide:
         metrics=(
             Metric("Neue Messwerte", str(counts["new_readings"])),
             Metric("Statusänderungen", str(counts["status_changes"])),
-            Metric("Meilensteine erreicht", str(counts["milestones_reached"])),
+            # "seit …": the Erfolge slide counts the milestones of the whole year, this one only the new ones
+            Metric(f"Meilensteine erreicht seit {since}", str(counts["milestones_reached"])),
             Metric("Korrekturen", str(counts["corrections"])),
         ),
         chart=_changes_chart(changes),
