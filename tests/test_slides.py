@@ -225,3 +225,14 @@ def test_milestone_counts_name_their_scope(demo_db: Database) -> None:
     labels = {k: [m.label for m in slides_by_key[k].metrics] for k in ("erfolge", "aenderungen")}
     assert "Meilensteine erreicht 2026" in labels["erfolge"]
     assert f"Meilensteine erreicht seit {fmt.date(SINCE)}" in labels["aenderungen"]
+
+
+def test_the_projector_keeps_every_aktionsfeld_beside_the_gesamt(demo_db: Database) -> None:
+    """Slide 9 says "Gesamt 28 % → 40 %", the mean of the four Aktionsfelder: the projector deck may
+    trim a too-tall chart, but never this one (the first cut of the trimming dropped D at 720p)."""
+    from kora.report import continuation
+
+    deck, _ = make_deck(demo_db)
+    slide = next(s for s in continuation.for_projector(deck).slides if s.key == "aenderungen")
+    assert slide.chart is not None and len(slide.chart.categories) == 4
+    assert "(die ersten" not in slide.chart.title
