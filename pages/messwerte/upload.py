@@ -42,21 +42,28 @@ st.write(
 db = state.database()
 kommune = gate.own_kommune()  # the session's Kommune (configuration or the person's), never assumed
 
+
+def template_xlsx_button(label: str, *, key: str) -> None:
+    """The Excel template of this Kommune, built on click (not on every rerun)."""
+    st.download_button(
+        label,
+        data=lambda: templates.template_xlsx(db, kommune=kommune),
+        file_name="KoRa-Messwerte-Vorlage.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=key,
+        icon="📥",
+        on_click="ignore",
+    )
+
+
 with st.expander("Vorlage herunterladen", expanded=not state.has_readings()):
     st.caption(
         "Die Vorlage enthält alle Indikatoren und die Monate, für die noch Werte fehlen. "
         "Leere Zellen gelten als „nicht gemeldet“ (nie als 0). Ja/Nein-Indikatoren: „ja“ oder „nein“."
     )
     left, right = st.columns(2)
-    left.download_button(
-        "Vorlage als Excel (.xlsx)",
-        data=lambda: templates.template_xlsx(db, kommune=kommune),  # built on click, not on every rerun
-        file_name="KoRa-Messwerte-Vorlage.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="template_xlsx",
-        icon="📥",
-        on_click="ignore",
-    )
+    with left:
+        template_xlsx_button("Vorlage als Excel (.xlsx)", key="template_xlsx")
     right.download_button(
         "Vorlage als CSV",
         data=lambda: templates.template_csv(db, kommune=kommune),
@@ -102,15 +109,7 @@ else:
         st.error(preview.message(), icon="🚫")
         st.write("Bitte korrigieren Sie diese Stellen in Excel und laden Sie die Datei erneut hoch:")
         st.table(preview.error_table(), hide_index=True)  # wraps long hints; a dataframe cut them off
-        st.download_button(
-            "Vorlage herunterladen (.xlsx)",
-            data=lambda: templates.template_xlsx(db),
-            file_name="KoRa-Messwerte-Vorlage.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="template_xlsx_after_error",
-            icon="📥",
-            on_click="ignore",
-        )
+        template_xlsx_button("Vorlage herunterladen (.xlsx)", key="template_xlsx_after_error")
     else:
         layout = "breites" if preview.layout == "breit" else "langes"
         st.caption(f"Erkannt: {preview.description}, {layout} Format.")

@@ -86,3 +86,22 @@ def test_first_click_saves_after_typing_a_korrekturgrund(fresh_demo_server: Serv
     settle(page)
     assert page.locator(ERRORS).count() == 0
     shot(page, "upload_first_click_saved")
+
+
+def test_the_template_offered_beside_the_errors_downloads(fresh_demo_server: Server, page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A file without a header: the error table offers the template, and the click gives the workbook
+    (its copy of the button lost the Kommune and failed when clicked)."""
+    open_page(page, fresh_demo_server.url + "/upload", chart=False)
+    page.wait_for_selector('[data-testid="stFileUploader"]')
+    settle(page)
+    path = tmp_path / "ohne Kopfzeile.csv"
+    path.write_bytes(b"1;2;3\r\n4;5;6\r\n")
+    page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(path))
+    button = page.get_by_role("button", name="Vorlage herunterladen (.xlsx)")
+    button.wait_for()
+    settle(page)
+    with page.expect_download() as download:
+        button.click()
+    saved = tmp_path / "vorlage.xlsx"
+    download.value.save_as(saved)
+    assert saved.read_bytes()[:2] == b"PK"  # an xlsx workbook
