@@ -162,11 +162,8 @@ def kora(*args: str, db: Path, stdin: str | None = None) -> subprocess.Completed
 
 @pytest.fixture
 def shared_file(db_path: Path) -> Path:
-    database = open_database(db_path)
-    try:
+    with open_database(db_path) as database:
         _fill(database, db_path.parent)
-    finally:
-        database.close()
     return db_path
 
 
@@ -207,11 +204,8 @@ def test_cli_user_add_disable_and_role_change_per_kommune(shared_file: Path) -> 
 def shared_app(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("KORA_AUTH", raising=False)
     monkeypatch.delenv("KORA_LESEN", raising=False)
-    database = open_database(app_env)
-    try:
+    with open_database(app_env) as database:
         _fill(database, app_env.parent)
-    finally:
-        database.close()
     return app_env
 
 

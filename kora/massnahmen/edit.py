@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from kora.access.roles import Actor, authorize
-from kora.db import Database, massnahmen_store
+from kora.db import Database
 from kora.db.audit_store import AuditAction
 from kora.errors import KoraError, ValidationError
 from kora.massnahmen import upload
@@ -91,15 +91,15 @@ class EditPreview:
         return self.preview.table(only_changes=True).drop(columns=["Zeile", "Status"])
 
 
-def _as_csv(rows: pd.DataFrame) -> bytes:
-    lines = [csv_line(HEADERS), *(csv_line(r) for r in _normalised(rows).itertuples(index=False))]
+def _as_csv(normal: pd.DataFrame) -> bytes:
+    lines = [csv_line(HEADERS), *(csv_line(r) for r in normal.itertuples(index=False))]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
-def _unknown(rows: pd.DataFrame, stored: set[str]) -> list[Problem]:
+def _unknown(normal: pd.DataFrame, stored: frozenset[str]) -> list[Problem]:
     return [
         Problem(None, NR, nr, f"Die Maßnahme „{nr}“ ist nicht gespeichert. Neue Maßnahmen bitte als Datei hochladen.")
-        for nr in _normalised(rows)[NR]
+        for nr in normal[NR]
         if nr.casefold() not in stored
     ]
 
@@ -123,15 +123,15 @@ def preview_edit(
             f"{len(rows)} Maßnahmen auf einmal geändert; hier sind höchstens {MAX_EDITED_ROWS} möglich. "
             "Größere Änderungen bitte als Datei hochladen."
         )
-    preview = upload.preview_list(db, [(EDIT_SOURCE, _as_csv(rows))], actor=actor, kommune=kommune, today=today,
+    normal = _normalised(rows)
+    preview = upload.preview_list(db, [(EDIT_SOURCE, _as_csv(normal))], actor=actor, kommune=kommune, today=today,
                                   audit_rejection=False)  # fmt: skip
-    stored = set(massnahmen_store.current_list_df(db, kommune=kommune)["nr"].str.casefold())
-    preview.errors = [*_unknown(rows, stored), *preview.errors]
+    preview.errors = [*_unknown(normal, preview.stored_nrs), *preview.errors]  # the list the diff read, not again
     preview.notes = []  # "Maßnahmen missing from this file stay" is true of every edit: no news
     preview.descriptions = [f"{EDIT_SOURCE}: {len(rows)} Maßnahmen"]
     if preview.errors and audit_rejection:
         upload._audit_rejection(db, preview, user=who.audit_name, why="Fehler in der Bearbeitung")
-    nr_of_line = {i + 2: str(nr) for i, nr in enumerate(_normalised(rows)[NR])}  # line 1 = the header
+    nr_of_line = {i + 2: str(nr) for i, nr in enumerate(normal[NR])}  # line 1 = the header
     return EditPreview(preview, nr_of_line)
 
 

@@ -50,6 +50,7 @@ class ListPreview:
     state: tuple[int, int] = (0, 0)
     same_file_upload: int | None = None
     rejection_audited: bool = False
+    stored_nrs: frozenset[str] = frozenset()  # Nr already stored (casefolded), as read for the diff
 
     def count(self, status: str) -> int:
         return int((self.massnahmen["status"] == status).sum()) if len(self.massnahmen) else 0
@@ -159,6 +160,7 @@ def preview_list(
         events=ev, errors=parsed.problems, notes=parsed.notes, state=massnahmen_store.list_state(db, kommune=kommune),
     )  # fmt: skip
     preview.same_file_upload = massnahmen_store.last_list_upload_with_hash(db, kommune=kommune, sha256=preview.sha256)
+    preview.stored_nrs = frozenset(stored["nr"].str.casefold())
     if parsed.massnahmen is not None and not parsed.problems:
         missing = len(set(stored["nr"].str.casefold()) - set(lst["nr"].astype(str).str.casefold()))
         if missing:

@@ -135,29 +135,28 @@ def attainment_bars(
     Zielpfad share for all rows as a vertical line. Rows are numbered 0, 1, … from the top
     (the y axis is reversed); `customdata` holds the row names.
     """
-    rows = frame
-    values, texts = _bar_values(rows)
-    names = [str(x) for x in rows[label_col]]
+    values, texts = _bar_values(frame)
+    names = [str(x) for x in frame[label_col]]
     title = fmt.chart_lines(title, TITLE_WIDTH + 10) if title else None
-    y = list(range(len(rows)))
+    y = list(range(len(frame)))
     fig = go.Figure(
         go.Bar(
             x=values,
             y=y,
             orientation="h",
-            marker={"color": [STATUS_COLORS.get(s, "#999999") for s in rows["status"]], "line": {"width": 0}},
+            marker={"color": [STATUS_COLORS.get(s, "#999999") for s in frame["status"]], "line": {"width": 0}},
             customdata=names,
             hovertemplate="%{customdata}<br>Zielerreichung: %{x:.0%}<extra></extra>",
             name="Zielerreichung",
         )
     )
     row_px, bar, text = _add_row_texts(fig, _row_texts(names, texts))
-    has_soll = "soll" in rows and bool(rows["soll"].notna().any())
+    has_soll = "soll" in frame and bool(frame["soll"].notna().any())
     if has_soll:
-        fig.add_trace(_soll_markers(rows, y))
+        fig.add_trace(_soll_markers(frame, y))
     if expected is not None:
         fig.add_vline(x=expected, line={"color": COLOR_TARGET, "dash": "dash", "width": 2})
-    top, bottom = -bar / 2 - text - 0.08, len(rows) - 1 + bar / 2 + 0.08
+    top, bottom = -bar / 2 - text - 0.08, len(frame) - 1 + bar / 2 + 0.08
     margin = {"l": 10, "r": 20, "t": 40 + 26 * (title.count("<br>") + 1 if title else 0), "b": 60 + 40 * has_soll}
     _base_layout(fig, title=title, height=round((bottom - top) * row_px) + margin["t"] + margin["b"])
     _bar_axis(fig, values)

@@ -69,6 +69,7 @@ def field_cards(report: StatusReport, previous: StatusReport | None) -> list[dic
         best, worst = _best_worst(mine)
         raw = row.get("attainment_raw")
         shown = fmt.shown_attainment(row["attainment"], raw)
+        flat = delta is None or round(delta * 100) == 0  # no change worth an arrow ("±0 Pp." in grey)
         cards.append(
             {
                 "code": row["code"],
@@ -81,8 +82,8 @@ def field_cards(report: StatusReport, previous: StatusReport | None) -> list[dic
                 "status_text": status_text(row["status"]),
                 "delta": delta,
                 "delta_text": _delta_text(delta, report.as_of),
-                "delta_color": "off" if delta is None or round(delta * 100) == 0 else "normal",
-                "delta_arrow": "off" if delta is None or round(delta * 100) == 0 else "auto",
+                "delta_color": "off" if flat else "normal",
+                "delta_arrow": "off" if flat else "auto",
                 "counts_text": " · ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items() if n),
                 "best": best,
                 "worst": worst,

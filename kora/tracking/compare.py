@@ -166,7 +166,7 @@ def improved(comparison: pd.DataFrame) -> pd.DataFrame:
 def _shown(row: dict[str, Any]) -> float | None:
     """Attainment as the dashboards show it: below the start the raw, negative value (issue 11),
     so a then-and-now chart never reads "0 % → 0 %" for a field that went backwards."""
-    return _fraction(shown_attainment(row.get("attainment"), row.get("attainment_raw")))
+    return shown_attainment(row.get("attainment"), row.get("attainment_raw"))
 
 
 def compare_rollup(before: pd.DataFrame, after: pd.DataFrame, key: str, *, comparable: bool) -> pd.DataFrame:

@@ -91,12 +91,6 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], hea
 </style>"""
 
 
-def projector_chart(fig: Any, *, key: str) -> None:
-    """A slide chart: the figure's own pixel height (kora.report.continuation budgets it on every
-    screen size); its text is scaled with the page's by the rules of PROJECTOR_CSS."""
-    st.plotly_chart(fig, theme=None, key=key, config={"locale": "de", "displaylogo": False, "responsive": True})
-
-
 def projector_style(*, fullscreen: bool) -> None:
     """Large type for the slides; in Vollbild also hide sidebar and header (minimal chrome)."""
     st.html(PROJECTOR_CSS)

@@ -88,7 +88,9 @@ def show_body(s: slides.Slide) -> None:
 
 def show_chart(s: slides.Slide) -> None:
     if s.chart is not None:
-        style.projector_chart(plotly_figure(s.chart), key=f"praes_chart_{s.key}")
+        style.chart(
+            plotly_figure(s.chart), key=f"praes_chart_{s.key}"
+        )  # its own pixel height; PROJECTOR_CSS scales the text
 
 
 def show_table(s: slides.Slide) -> None:

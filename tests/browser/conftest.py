@@ -6,6 +6,7 @@ server with its own DB file; screenshots go to test-artifacts/screenshots/ for p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -66,13 +67,23 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+@contextlib.contextmanager
+def fresh_page(browser: object, *, width: int = 1600, height: int = 1000) -> Iterator[object]:
+    """A page in a browser context of its own (no cookies of other tests), German locale, the
+    suite's wait; the context is closed afterwards even when the test fails."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")  # type: ignore[attr-defined]
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(WAIT_MS)
+        yield pg
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="de-DE")  # type: ignore[attr-defined]
-    pg = context.new_page()
-    pg.set_default_timeout(WAIT_MS)
-    yield pg
-    context.close()
+    with fresh_page(browser) as pg:
+        yield pg
 
 
 def shot(pg: object, name: str, *, full_page: bool = True) -> Path:

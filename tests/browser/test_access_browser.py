@@ -13,7 +13,7 @@ from kora.access import accounts
 from kora.db import open_database
 from kora.plan import edits, setup
 from kora.samples.beispieldaten import load_demo
-from tests.browser.conftest import WAIT_MS, Server, shot, wait_for_app
+from tests.browser.conftest import WAIT_MS, Server, fresh_page, shot, wait_for_app
 from tests.browser.test_dashboard import ERRORS, settle
 from tests.conftest import KOMMUNE, OPERATOR, TODAY
 
@@ -67,70 +67,61 @@ def log_in(page, url: str, user: str, password: str = PASSWORD) -> None:  # type
 
 
 def test_login_form_and_a_readers_view(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(local_server.url)
-    wait_for_app(page)
-    page.wait_for_selector("h1:has-text('Anmelden')")
-    page.get_by_label("Benutzername").fill("lea")
-    page.get_by_label("Passwort").fill("falsch-geraten")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_selector("text=Anmeldung fehlgeschlagen")
-    shot(page, "access_login_form")
-    log_in(page, local_server.url, "lea")
-    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-    assert "Lea Lesend" in sidebar and "Leser*in" in sidebar
-    assert page.get_by_role("link", name=re.compile("Übersicht")).count() == 1
-    assert page.get_by_role("link", name=re.compile("Messwerte hochladen")).count() == 0
-    assert page.get_by_role("link", name=re.compile("Verwaltung|Audit")).count() == 0
-    page.wait_for_selector("h1:has-text('KoRa-Monitor')")  # after the login: the Übersicht
-    settle(page)
-    assert page.locator(ERRORS).count() == 0
-    shot(page, "access_leser_view")
-    context.close()
+    with fresh_page(browser, width=1400, height=900) as page:
+        page.goto(local_server.url)
+        wait_for_app(page)
+        page.wait_for_selector("h1:has-text('Anmelden')")
+        page.get_by_label("Benutzername").fill("lea")
+        page.get_by_label("Passwort").fill("falsch-geraten")
+        page.get_by_role("button", name="Anmelden").click()
+        page.wait_for_selector("text=Anmeldung fehlgeschlagen")
+        shot(page, "access_login_form")
+        log_in(page, local_server.url, "lea")
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        assert "Lea Lesend" in sidebar and "Leser*in" in sidebar
+        assert page.get_by_role("link", name=re.compile("Übersicht")).count() == 1
+        assert page.get_by_role("link", name=re.compile("Messwerte hochladen")).count() == 0
+        assert page.get_by_role("link", name=re.compile("Verwaltung|Audit")).count() == 0
+        page.wait_for_selector("h1:has-text('KoRa-Monitor')")  # after the login: the Übersicht
+        settle(page)
+        assert page.locator(ERRORS).count() == 0
+        shot(page, "access_leser_view")
 
 
 def test_admin_pages(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    log_in(page, local_server.url, "ada")
-    page.get_by_role("link", name=re.compile("Verwaltung")).click()
-    page.wait_for_selector("h1:has-text('Verwaltung')")
-    wait_for_app(page)
-    page.wait_for_selector('[data-testid="stNumberInput"] input')
-    page.wait_for_selector('[data-testid="stDataFrame"]')
-    settle(page)
-    assert page.locator(ERRORS).count() == 0
-    shot(page, "access_admin_ziele")
-    page.get_by_role("tab", name="Benutzer").click()
-    wait_for_app(page)
-    settle(page)
-    shot(page, "access_admin_benutzer")
-    page.get_by_role("link", name=re.compile("Audit-Log")).click()
-    page.wait_for_selector("h1:has-text('Audit-Log')")
-    wait_for_app(page)
-    page.wait_for_selector('[data-testid="stDataFrame"]')
-    settle(page)
-    assert page.locator(ERRORS).count() == 0
-    shot(page, "access_audit_log")
-    context.close()
+    with fresh_page(browser, width=1400, height=1000) as page:
+        log_in(page, local_server.url, "ada")
+        page.get_by_role("link", name=re.compile("Verwaltung")).click()
+        page.wait_for_selector("h1:has-text('Verwaltung')")
+        wait_for_app(page)
+        page.wait_for_selector('[data-testid="stNumberInput"] input')
+        page.wait_for_selector('[data-testid="stDataFrame"]')
+        settle(page)
+        assert page.locator(ERRORS).count() == 0
+        shot(page, "access_admin_ziele")
+        page.get_by_role("tab", name="Benutzer").click()
+        wait_for_app(page)
+        settle(page)
+        shot(page, "access_admin_benutzer")
+        page.get_by_role("link", name=re.compile("Audit-Log")).click()
+        page.wait_for_selector("h1:has-text('Audit-Log')")
+        wait_for_app(page)
+        page.wait_for_selector('[data-testid="stDataFrame"]')
+        settle(page)
+        assert page.locator(ERRORS).count() == 0
+        shot(page, "access_audit_log")
 
 
 def test_coordinator_sees_upload_and_own_milestones(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    log_in(page, local_server.url, "kim")
-    assert page.get_by_role("link", name=re.compile("Messwerte hochladen")).count() == 1
-    page.get_by_role("link", name=re.compile("Meilensteine pflegen")).click()
-    page.wait_for_selector("h1:has-text('Meilensteine pflegen')")
-    wait_for_app(page)
-    settle(page)
-    assert page.locator(ERRORS).count() == 0
-    shot(page, "access_koordination_meilensteine")
-    context.close()
+    with fresh_page(browser, width=1400, height=900) as page:
+        log_in(page, local_server.url, "kim")
+        assert page.get_by_role("link", name=re.compile("Messwerte hochladen")).count() == 1
+        page.get_by_role("link", name=re.compile("Meilensteine pflegen")).click()
+        page.wait_for_selector("h1:has-text('Meilensteine pflegen')")
+        wait_for_app(page)
+        settle(page)
+        assert page.locator(ERRORS).count() == 0
+        shot(page, "access_koordination_meilensteine")
 
 
 def test_login_survives_reload_and_deep_links_and_ends_with_logout(local_server: Server, browser) -> None:  # type: ignore[no-untyped-def]
@@ -184,12 +175,9 @@ def test_login_survives_reload_and_deep_links_and_ends_with_logout(local_server:
 
 @pytest.mark.parametrize("path", ["uebersicht", "vorhaben?nr=3", "upload", "verwaltung", "audit", "praesentation"])
 def test_no_page_not_found_for_deep_links_while_logged_out(local_server: Server, browser, path: str) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="de-DE")
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(f"{local_server.url}/{path}")
-    wait_for_app(page)
-    page.wait_for_selector("h1:has-text('Anmelden')")
-    assert page.get_by_text("Page not found").count() == 0
-    assert page.get_by_role("dialog").count() == 0
-    context.close()
+    with fresh_page(browser, width=1200, height=800) as page:
+        page.goto(f"{local_server.url}/{path}")
+        wait_for_app(page)
+        page.wait_for_selector("h1:has-text('Anmelden')")
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_role("dialog").count() == 0
