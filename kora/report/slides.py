@@ -365,8 +365,9 @@ def _changes_slide(report: StatusReport, changes: Changes) -> Slide:
         metrics=(
             Metric("Neue Messwerte", str(counts["new_readings"])),
             Metric("Statusänderungen", str(counts["status_changes"])),
-            # "seit …": the Erfolge slide counts the milestones of the whole year, this one only the new ones
-            Metric(f"Meilensteine erreicht seit {since}", str(counts["milestones_reached"])),
+            # "neu": the Erfolge slide counts the milestones of the whole year, this one those since the Termin
+            # (the title says since when; "… seit 01.11.2026" was cut in a quarter-width box beside the sidebar)
+            Metric("Meilensteine neu erreicht", str(counts["milestones_reached"])),
             Metric("Korrekturen", str(counts["corrections"])),
         ),
         chart=_changes_chart(changes),
